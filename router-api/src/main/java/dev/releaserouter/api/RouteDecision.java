@@ -1,0 +1,125 @@
+package dev.releaserouter.api;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The answer of {@link Router#decide(RouteRequest)}: which version serves the request, in which
+ * role, why, from which bucket, and on which configuration revision.
+ *
+ * <p>Immutable and thread-safe. The router caches and reuses decisions, so compare them with
+ * {@link #equals(Object)}, never by identity.
+ */
+public final class RouteDecision {
+
+    /** Bucket value when the decision was made before hashing (kill switch, deny list, ...). */
+    public static final int NO_BUCKET = -1;
+
+    private final @Nullable String version;
+    private final Role role;
+    private final Reason reason;
+    private final int bucket;
+    private final long configRevision;
+
+    private RouteDecision(
+            @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
+        this.version = version;
+        this.role = role;
+        this.reason = reason;
+        this.bucket = bucket;
+        this.configRevision = configRevision;
+    }
+
+    /**
+     * Creates a decision. Meant for routers and test doubles; applications read decisions.
+     *
+     * @param version the chosen version; null only with {@link Reason#UNKNOWN_MODEL}
+     * @param role the version's role
+     * @param reason why it was chosen
+     * @param bucket the entity's bucket in {@code [0, 10000)}, or {@link #NO_BUCKET}
+     * @param configRevision the revision of the configuration the decision was made on
+     * @return a decision
+     * @throws IllegalArgumentException if the bucket is out of range, or the version is null for
+     *     another reason than {@link Reason#UNKNOWN_MODEL}
+     * @throws NullPointerException if role or reason is null
+     */
+    public static RouteDecision of(
+            @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(reason, "reason");
+        if (bucket < NO_BUCKET || bucket >= 10_000) {
+            throw new IllegalArgumentException(
+                    "bucket must be -1 or in [0, 10000), but was " + bucket);
+        }
+        if (version == null && reason != Reason.UNKNOWN_MODEL) {
+            throw new IllegalArgumentException("version may be null only for UNKNOWN_MODEL");
+        }
+        return new RouteDecision(version, role, reason, bucket, configRevision);
+    }
+
+    /**
+     * The version that serves the request.
+     *
+     * @return the version id; null only when {@link #reason()} is {@link Reason#UNKNOWN_MODEL}
+     */
+    public @Nullable String version() {
+        return version;
+    }
+
+    /** @return the chosen version's role */
+    public Role role() {
+        return role;
+    }
+
+    /** @return why this version was chosen */
+    public Reason reason() {
+        return reason;
+    }
+
+    /** @return whether the request goes to a candidate version */
+    public boolean isCandidate() {
+        return role == Role.CANDIDATE;
+    }
+
+    /**
+     * The entity's bucket, in {@code [0, 10000)}, or {@link #NO_BUCKET} when a rule decided before
+     * hashing.
+     *
+     * @return the bucket
+     */
+    public int bucket() {
+        return bucket;
+    }
+
+    /** @return the revision of the configuration snapshot the decision was made on */
+    public long configRevision() {
+        return configRevision;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof RouteDecision)) {
+            return false;
+        }
+        RouteDecision d = (RouteDecision) o;
+        return bucket == d.bucket
+                && configRevision == d.configRevision
+                && Objects.equals(version, d.version)
+                && role == d.role
+                && reason == d.reason;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(version, role, reason, bucket, configRevision);
+    }
+
+    @Override
+    public String toString() {
+        return "RouteDecision{version=" + version + ", role=" + role + ", reason=" + reason
+                + ", bucket=" + bucket + ", configRevision=" + configRevision + "}";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.releaserouter.api;
+
+import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.config.RouterConfig;
+
+/**
+ * Decides which version of a model serves a request.
+ *
+ * <p>Thread-safe. {@link #decide(RouteRequest)} reads one immutable configuration snapshot: it
+ * takes no lock, does no I/O and never throws for configuration problems or internal faults (the
+ * stable version answers and {@link RouteDecision#reason()} says why). Not intended for external
+ * implementation except as a test double.
+ */
+public interface Router extends AutoCloseable {
+
+    /**
+     * Decides which version serves a request, without calling any model.
+     *
+     * <p>Evaluation order: unknown model, kill switch, version approval, deny lists, allow lists,
+     * bucket, exposure budget. The first rule that sends the request to stable names the reason.
+     *
+     * @param request the request
+     * @return the decision; never null
+     * @throws NullPointerException if the request is null
+     */
+    RouteDecision decide(RouteRequest request);
+
+    /**
+     * The effective configuration: the flag source's, with runtime overrides applied.
+     *
+     * @return the configuration of the current snapshot
+     */
+    RouterConfig config();
+
+    /** @return the revision of the current snapshot; increases with every swap */
+    long configRevision();
+
+    /** @return the administration interface for runtime changes */
+    RouterAdmin admin();
+
+    /** Stops watching flag sources and closes the audit sink. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,129 @@
+package dev.releaserouter.api.admin;
+
+import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.ExposureBudget;
+import dev.releaserouter.api.config.RouterConfig;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Changes a live router. Every method needs a {@link ChangeContext} (actor and reason), writes an
+ * audit entry durably and then swaps in a new snapshot: the change applies to every
+ * {@code decide} that starts after the method returns.
+ *
+ * <p>Changes made here are <em>overrides</em> on top of the flag source's configuration: they stay
+ * in force across flag-file reloads until they are undone here. Thread-safe; changes are
+ * serialized. Not intended for external implementation.
+ *
+ * <p>Every method throws {@link IllegalArgumentException} for an unknown model or version,
+ * {@link dev.releaserouter.api.config.ConfigException} if the change would make the configuration
+ * invalid (nothing is changed then), and {@link java.io.UncheckedIOException} if the audit entry
+ * cannot be written (nothing is changed then either).
+ */
+public interface RouterAdmin {
+
+    /**
+     * Sets a candidate's weight.
+     *
+     * @param model the model
+     * @param version a candidate version
+     * @param basisPoints 0 to 10000 (500 = 5%)
+     * @param change who and why
+     */
+    void setWeight(String model, String version, int basisPoints, ChangeContext change);
+
+    /**
+     * Turns a kill switch on: matching requests go to stable at once.
+     *
+     * @param target what to kill
+     * @param change who and why
+     */
+    void kill(KillTarget target, ChangeContext change);
+
+    /**
+     * Turns a kill switch off. A kill switch set in the flag file stays on; this only removes the
+     * override.
+     *
+     * @param target what to revive
+     * @param change who and why
+     */
+    void unkill(KillTarget target, ChangeContext change);
+
+    /**
+     * Sets a version's registry stage. {@link Stage#REVOKED} takes effect at once.
+     *
+     * @param model the model
+     * @param version the version
+     * @param stage the new stage
+     * @param change who and why
+     */
+    void setStage(String model, String version, Stage stage, ChangeContext change);
+
+    /**
+     * Adds a value to a model's deny list.
+     *
+     * @param model the model
+     * @param dimension tenant, region, channel or product
+     * @param value the value to deny
+     * @param change who and why
+     */
+    void deny(String model, Dimension dimension, String value, ChangeContext change);
+
+    /**
+     * Removes a value that was denied through {@link #deny}.
+     *
+     * @param model the model
+     * @param dimension the dimension
+     * @param value the value
+     * @param change who and why
+     */
+    void undeny(String model, Dimension dimension, String value, ChangeContext change);
+
+    /**
+     * Replaces a model's allow list for one dimension.
+     *
+     * @param model the model
+     * @param dimension the dimension
+     * @param values the allowed values; empty to allow everything
+     * @param change who and why
+     */
+    void setAllowList(String model, Dimension dimension, Set<String> values, ChangeContext change);
+
+    /**
+     * Sets or removes a candidate's exposure budget. What was consumed so far still counts.
+     *
+     * @param model the model
+     * @param version a candidate version
+     * @param budget the budget, or null for none
+     * @param change who and why
+     */
+    void setBudget(String model, String version, @Nullable ExposureBudget budget,
+            ChangeContext change);
+
+    /**
+     * Forgets what a candidate's budget has consumed so far.
+     *
+     * @param model the model
+     * @param version a candidate version
+     * @param change who and why
+     */
+    void resetBudget(String model, String version, ChangeContext change);
+
+    /**
+     * Drops every override of a model (weights, kills, stages, lists, budgets), going back to the
+     * flag source's configuration.
+     *
+     * @param model the model
+     * @param change who and why
+     */
+    void clearOverrides(String model, ChangeContext change);
+
+    /**
+     * Replaces the base configuration, as a programmatic flag source would. Overrides stay.
+     *
+     * @param config the new base configuration
+     * @param change who and why
+     */
+    void applyConfig(RouterConfig config, ChangeContext change);
+}

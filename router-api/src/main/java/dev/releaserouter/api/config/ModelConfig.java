@@ -1,0 +1,326 @@
+package dev.releaserouter.api.config;
+
+import dev.releaserouter.api.Stage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the router knows about one model: its versions (one stable, any number of
+ * candidates), the hashing salt, allow and deny lists, and kill switches. Immutable; validated
+ * when built.
+ *
+ * <p>Candidates are laid out in declaration order; see {@code docs/assignment.md} for how weights
+ * and reserves map to buckets.
+ */
+public final class ModelConfig {
+
+    private final String name;
+    private final String salt;
+    private final String stableVersion;
+    private final Map<String, VersionConfig> versions;
+    private final Map<String, Integer> reserves;
+    private final Segments deny;
+    private final Segments allow;
+    private final KillSwitches kills;
+
+    private ModelConfig(Builder b, Map<String, Integer> reserves) {
+        this.name = b.name;
+        this.salt = b.salt != null ? b.salt : b.name;
+        this.stableVersion = Objects.requireNonNull(b.stableVersion);
+        this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(b.versions));
+        this.reserves = Collections.unmodifiableMap(reserves);
+        this.deny = b.deny;
+        this.allow = b.allow;
+        this.kills = b.kills;
+    }
+
+    /**
+     * @param name the model name requests use
+     * @return a builder
+     * @throws ConfigException if the name is blank
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** @return a builder pre-filled with this model's values */
+    public Builder toBuilder() {
+        Builder b = new Builder(name).salt(salt).stableVersion(stableVersion).deny(deny)
+                .allow(allow).kills(kills);
+        versions.values().forEach(b::version);
+        return b;
+    }
+
+    /** @return the model name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the experiment salt hashed with the entity key (defaults to the model name) */
+    public String salt() {
+        return salt;
+    }
+
+    /** @return the stable version id */
+    public String stableVersion() {
+        return stableVersion;
+    }
+
+    /** @return all versions by id, in declaration order, immutable */
+    public Map<String, VersionConfig> versions() {
+        return versions;
+    }
+
+    /**
+     * @param id a version id
+     * @return the version, or null if unknown
+     */
+    public @Nullable VersionConfig version(String id) {
+        return versions.get(id);
+    }
+
+    /** @return the candidate versions (all but the stable one), in declaration order */
+    public List<VersionConfig> candidates() {
+        List<VersionConfig> list = new ArrayList<>();
+        for (VersionConfig v : versions.values()) {
+            if (!v.id().equals(stableVersion)) {
+                list.add(v);
+            }
+        }
+        return list;
+    }
+
+    /**
+     * The slice of the bucket space a candidate may grow into, in basis points: its declared
+     * reserve, or an equal share of what the declared reserves leave.
+     *
+     * @param candidate a candidate id
+     * @return the effective reserve, or 0 for the stable version or an unknown id
+     */
+    public int effectiveReserveBasisPoints(String candidate) {
+        return reserves.getOrDefault(candidate, 0);
+    }
+
+    /** @return the deny lists */
+    public Segments deny() {
+        return deny;
+    }
+
+    /** @return the allow lists (empty dimensions allow everything) */
+    public Segments allow() {
+        return allow;
+    }
+
+    /** @return the model's kill switches */
+    public KillSwitches kills() {
+        return kills;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (!(o instanceof ModelConfig)) {
+            return false;
+        }
+        ModelConfig m = (ModelConfig) o;
+        // Declaration order matters (it lays out the buckets), so compare as lists.
+        return name.equals(m.name) && salt.equals(m.salt) && stableVersion.equals(m.stableVersion)
+                && new ArrayList<>(versions.values()).equals(new ArrayList<>(m.versions.values()))
+                && deny.equals(m.deny) && allow.equals(m.allow) && kills.equals(m.kills);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, salt, stableVersion, versions, deny, allow, kills);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelConfig{name=" + name + ", salt=" + salt + ", stable=" + stableVersion
+                + ", versions=" + versions.values() + ", deny=" + deny + ", allow=" + allow
+                + ", kills=" + kills + "}";
+    }
+
+    /** Builds a {@link ModelConfig}. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private @Nullable String salt;
+        private @Nullable String stableVersion;
+        private final LinkedHashMap<String, VersionConfig> versions = new LinkedHashMap<>();
+        private Segments deny = Segments.NONE;
+        private Segments allow = Segments.NONE;
+        private KillSwitches kills = KillSwitches.NONE;
+
+        private Builder(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new ConfigException("", name, "model name must be a non-blank string");
+            }
+            this.name = name;
+        }
+
+        /**
+         * @param salt the experiment salt; changing it reshuffles every entity
+         * @return this builder
+         * @throws ConfigException if blank
+         */
+        public Builder salt(String salt) {
+            if (salt.isBlank()) {
+                throw new ConfigException("/salt", salt, "must be a non-blank string");
+            }
+            this.salt = salt;
+            return this;
+        }
+
+        /**
+         * @param id the stable version id; must be one of the versions and Approved
+         * @return this builder
+         */
+        public Builder stableVersion(String id) {
+            this.stableVersion = Objects.requireNonNull(id, "stableVersion");
+            return this;
+        }
+
+        /**
+         * Adds or replaces a version (replacing keeps its position).
+         *
+         * @param version the version
+         * @return this builder
+         */
+        public Builder version(VersionConfig version) {
+            versions.put(version.id(), version);
+            return this;
+        }
+
+        /**
+         * @param deny deny lists
+         * @return this builder
+         */
+        public Builder deny(Segments deny) {
+            this.deny = Objects.requireNonNull(deny, "deny");
+            return this;
+        }
+
+        /**
+         * @param allow allow lists
+         * @return this builder
+         */
+        public Builder allow(Segments allow) {
+            this.allow = Objects.requireNonNull(allow, "allow");
+            return this;
+        }
+
+        /**
+         * @param kills kill switches
+         * @return this builder
+         */
+        public Builder kills(KillSwitches kills) {
+            this.kills = Objects.requireNonNull(kills, "kills");
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the model
+         * @throws ConfigException naming the field (a JSON pointer relative to the model) when the
+         *     stable version is missing, unknown or not Approved, when candidate weights add up to
+         *     more than 100%, when a weight exceeds its reserve, when a kill switch names an
+         *     unknown version or the stable one, or when the stable version has a budget
+         */
+        public ModelConfig build() {
+            if (versions.isEmpty()) {
+                throw new ConfigException("/versions", null, "a model needs at least one version");
+            }
+            if (stableVersion == null) {
+                throw new ConfigException("/stable", null, "the stable version is required");
+            }
+            VersionConfig stable = versions.get(stableVersion);
+            if (stable == null) {
+                throw new ConfigException("/stable", stableVersion,
+                        "the stable version must be one of " + versions.keySet());
+            }
+            String sp = "/versions/" + escape(stableVersion);
+            if (stable.stage() != Stage.APPROVED) {
+                throw new ConfigException(sp + "/stage", stable.stage(),
+                        "the stable version must be Approved");
+            }
+            if (stable.budget() != null) {
+                throw new ConfigException(sp + "/budget", stable.budget(),
+                        "the stable version cannot have an exposure budget");
+            }
+            int sum = 0;
+            int declaredReserves = 0;
+            int undeclared = 0;
+            for (VersionConfig v : versions.values()) {
+                if (v == stable) {
+                    continue;
+                }
+                sum += v.weightBasisPoints();
+                if (v.reserveBasisPoints() == VersionConfig.DEFAULT_RESERVE) {
+                    undeclared++;
+                } else {
+                    declaredReserves += v.reserveBasisPoints();
+                }
+            }
+            if (sum > Weights.BUCKETS) {
+                throw new ConfigException("/versions", Weights.percent(sum) + "%",
+                        "candidate weights must add up to at most 100%");
+            }
+            int implied = Weights.BUCKETS - sum;
+            if (stable.weightBasisPoints() != 0 && stable.weightBasisPoints() != implied) {
+                throw new ConfigException(sp + "/weight", Weights.percent(stable.weightBasisPoints()),
+                        "the stable weight is what the candidates leave ("
+                                + Weights.percent(implied) + "); omit it or make it match");
+            }
+            if (declaredReserves > Weights.BUCKETS) {
+                throw new ConfigException("/versions", Weights.percent(declaredReserves) + "%",
+                        "candidate reserves must add up to at most 100%");
+            }
+            Map<String, Integer> reserves = new LinkedHashMap<>();
+            int left = Weights.BUCKETS - declaredReserves;
+            int share = undeclared == 0 ? 0 : left / undeclared;
+            int seen = 0;
+            for (VersionConfig v : versions.values()) {
+                if (v == stable) {
+                    continue;
+                }
+                int r = v.reserveBasisPoints();
+                if (r == VersionConfig.DEFAULT_RESERVE) {
+                    seen++;
+                    // The last undeclared candidate takes the rounding remainder.
+                    r = seen == undeclared ? left - share * (undeclared - 1) : share;
+                }
+                if (v.weightBasisPoints() > r) {
+                    throw new ConfigException("/versions/" + escape(v.id()) + "/weight",
+                            Weights.percent(v.weightBasisPoints()),
+                            "weight exceeds the candidate's reserve of " + Weights.percent(r)
+                                    + "% (declare a larger reserve)");
+                }
+                reserves.put(v.id(), r);
+            }
+            int i = 0;
+            for (String killed : kills.versions()) {
+                if (!versions.containsKey(killed)) {
+                    throw new ConfigException("/kill/versions/" + i, killed,
+                            "unknown version; known: " + versions.keySet());
+                }
+                if (killed.equals(stableVersion)) {
+                    throw new ConfigException("/kill/versions/" + i, killed,
+                            "the stable version cannot be killed; kill the candidates instead");
+                }
+                i++;
+            }
+            return new ModelConfig(this, reserves);
+        }
+    }
+
+    /** JSON pointer escaping of one reference token (RFC 6901). */
+    static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+}
