@@ -1,0 +1,89 @@
+package dev.releaserouter.stats;
+
+import dev.releaserouter.stats.internal.Checks;
+import dev.releaserouter.stats.internal.Tails;
+
+/**
+ * Tests for continuous metrics computed from summaries: Welch's unequal-variance t-test with the
+ * matching interval of the difference of means.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Means {
+
+    static final String WELCH = "Welch two-sample t-test";
+
+    private Means() {}
+
+    /**
+     * Welch's t-test with a 95% interval.
+     *
+     * @param control the control arm
+     * @param treatment the treatment arm
+     * @return the test result; estimate is {@code mean_t - mean_c}
+     * @see #welchTest(ArmSummary, ArmSummary, double)
+     */
+    public static TestResult welchTest(ArmSummary control, ArmSummary treatment) {
+        return welchTest(control, treatment, 0.95);
+    }
+
+    /**
+     * Welch's two-sample t-test of equal means (two-sided) and the interval of
+     * {@code mean_t - mean_c}.
+     *
+     * <p>{@code t = d / se} with {@code d = m_t - m_c}, {@code se^2 = s_c^2/n_c + s_t^2/n_t} and
+     * the Welch-Satterthwaite degrees of freedom
+     * {@code v = se^4 / ((s_c^2/n_c)^2/(n_c-1) + (s_t^2/n_t)^2/(n_t-1))}; the p-value is
+     * {@code P(|T_v| > |t|) = I_{v/(v+t^2)}(v/2, 1/2)} and the interval
+     * {@code d +- t_{v,1-a/2} se} (Welch 1947; Satterthwaite 1946). This reproduces R's
+     * {@code t.test(treatment, control, var.equal = FALSE)}.
+     *
+     * <p>Edge cases: fewer than 2 observations in an arm leaves the variance unknown, so the
+     * p-value is 1 and the interval unbounded (the estimate is still given when both arms have
+     * data). Zero variance in both arms (R refuses: "data are essentially constant") gives
+     * p-value 1 and interval [0, 0] when the means are equal, and t = +-infinity, p-value 0 and
+     * the interval [d, d] when they differ.
+     *
+     * @param control the control arm
+     * @param treatment the treatment arm
+     * @param confidenceLevel the interval's level in (0, 1)
+     * @return the test result
+     * @throws IllegalArgumentException if the confidence level is outside (0, 1)
+     */
+    public static TestResult welchTest(ArmSummary control, ArmSummary treatment,
+            double confidenceLevel) {
+        Checks.openUnit("confidenceLevel", confidenceLevel);
+        double d = treatment.mean() - control.mean();
+        if (control.n() < 2 || treatment.n() < 2) {
+            return TestResult.noEvidence(WELCH, d, Double.NaN, confidenceLevel);
+        }
+        double vc = MetricKind.CONTINUOUS.varianceOfMean(control);
+        double vt = MetricKind.CONTINUOUS.varianceOfMean(treatment);
+        double se2 = vc + vt;
+        if (se2 == 0) {
+            Interval point = new Interval(d, d);
+            return d == 0
+                    ? new TestResult(WELCH, 0, 0, Double.NaN, 1, 0, point, confidenceLevel)
+                    : new TestResult(WELCH, d, Math.copySign(Double.POSITIVE_INFINITY, d),
+                            Double.NaN, 0, Double.NEGATIVE_INFINITY, point, confidenceLevel);
+        }
+        double df = welchDegreesOfFreedom(control, treatment);
+        double se = Math.sqrt(se2);
+        double t = d / se;
+        double logP = Tails.logTwoSidedT(t, df);
+        double tq = Tails.tQuantile(1 - (1 - confidenceLevel) / 2, df);
+        return new TestResult(WELCH, d, t, df, Tails.exp(logP), logP, Interval.around(d, tq * se),
+                confidenceLevel);
+    }
+
+    /**
+     * The Welch-Satterthwaite degrees of freedom; both arms must have {@code n >= 2} and not
+     * both zero variance.
+     */
+    static double welchDegreesOfFreedom(ArmSummary control, ArmSummary treatment) {
+        double vc = MetricKind.CONTINUOUS.varianceOfMean(control);
+        double vt = MetricKind.CONTINUOUS.varianceOfMean(treatment);
+        double se2 = vc + vt;
+        return se2 * se2 / (vc * vc / (control.n() - 1) + vt * vt / (treatment.n() - 1));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.releaserouter.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import org.junit.jupiter.api.Test;
+
+/** Reference values from R 4.2.2; each call is written next to its numbers. */
+class MeansTest {
+
+    private static final double[] X = {12.1, 14.3, 9.8, 11.0, 13.5, 12.7, 10.9, 15.2};
+    private static final double[] Y =
+        {10.2, 9.9, 11.4, 8.7, 10.0, 9.1, 12.3, 10.8, 9.5, 10.1, 11.0};
+
+    @Test
+    void welchTest_matchesRTTest() {
+        // r <- t.test(x, y, var.equal = FALSE)  # x = treatment X, y = control Y
+        // t 2.9907956582706441, df 10.24943632975163, p 0.013208890178080166,
+        // conf.int 0.5573242107192502 3.772221243826203
+        TestResult r = Means.welchTest(ArmSummary.ofValues(Y), ArmSummary.ofValues(X));
+        assertThat(r.statistic()).isCloseTo(2.9907956582706441, withinPercentage(1e-7));
+        assertThat(r.degreesOfFreedom()).isCloseTo(10.24943632975163, withinPercentage(1e-7));
+        assertThat(r.pValue()).isCloseTo(0.013208890178080166, withinPercentage(1e-7));
+        assertThat(r.confidenceInterval().lower())
+                .isCloseTo(0.5573242107192502, withinPercentage(1e-7));
+        assertThat(r.confidenceInterval().upper())
+                .isCloseTo(3.772221243826203, withinPercentage(1e-7));
+    }
+
+    @Test
+    void welchTest_99PercentInterval_matchesR() {
+        // t.test(x, y, var.equal = FALSE, conf.level = 0.99)$conf.int
+        // -0.11673262797247232 4.44627808251792533
+        TestResult r = Means.welchTest(ArmSummary.ofValues(Y), ArmSummary.ofValues(X), 0.99);
+        assertThat(r.confidenceInterval().lower())
+                .isCloseTo(-0.11673262797247232, withinPercentage(1e-6));
+        assertThat(r.confidenceInterval().upper())
+                .isCloseTo(4.44627808251792533, withinPercentage(1e-7));
+    }
+
+    @Test
+    void welchTest_swappedArms_flipsSigns() {
+        TestResult forward = Means.welchTest(ArmSummary.ofValues(Y), ArmSummary.ofValues(X));
+        TestResult backward = Means.welchTest(ArmSummary.ofValues(X), ArmSummary.ofValues(Y));
+        assertThat(backward.statistic()).isEqualTo(-forward.statistic());
+        assertThat(backward.pValue()).isEqualTo(forward.pValue());
+    }
+
+    @Test
+    void welchTest_fromUnequalSummaries_matchesR() {
+        // se <- sqrt(2^2/5000 + 3^2/300); t <- 0.01/se
+        // df <- se^4/((2^2/5000)^2/4999 + (3^2/300)^2/299)
+        // t 0.056980288229817766, df 315.1458848044017, 2*pt(-abs(t), df) 0.95459700692167271,
+        // 0.01 + c(-1, 1) * qt(0.975, df) * se: -0.33529836197257262 0.3552983619725722
+        TestResult r = Means.welchTest(ArmSummary.ofMoments(300, 10, 9),
+                ArmSummary.ofMoments(5000, 10.01, 4));
+        assertThat(r.statistic()).isCloseTo(0.056980288229817766, withinPercentage(1e-6));
+        assertThat(r.degreesOfFreedom()).isCloseTo(315.1458848044017, withinPercentage(1e-7));
+        assertThat(r.pValue()).isCloseTo(0.95459700692167271, withinPercentage(1e-7));
+        assertThat(r.confidenceInterval().lower())
+                .isCloseTo(-0.33529836197257262, withinPercentage(1e-6));
+        assertThat(r.confidenceInterval().upper())
+                .isCloseTo(0.3552983619725722, withinPercentage(1e-6));
+    }
+
+    @Test
+    void welchTest_hugeT_reportsLogPValue() {
+        // se <- sqrt(4/1e6 + 4/1e6); t <- 0.5/se  # 176.77669529663689, df 1999998
+        // log(2) + pt(-t, 1999998, log.p = TRUE)  # -15509.579375095662
+        TestResult r = Means.welchTest(ArmSummary.ofMoments(1_000_000, 10, 4),
+                ArmSummary.ofMoments(1_000_000, 10.5, 4));
+        assertThat(r.statistic()).isCloseTo(176.77669529663689, withinPercentage(1e-7));
+        assertThat(r.degreesOfFreedom()).isCloseTo(1999998, withinPercentage(1e-7));
+        assertThat(r.pValue()).isZero();
+        assertThat(r.logPValue()).isCloseTo(-15509.579375095662, withinPercentage(1e-6));
+    }
+
+    @Test
+    void welchTest_identicalArms_givesPValueOne() {
+        ArmSummary arm = ArmSummary.ofValues(X);
+        TestResult r = Means.welchTest(arm, arm);
+        assertThat(r.statistic()).isZero();
+        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.confidenceInterval().contains(0)).isTrue();
+    }
+
+    @Test
+    void welchTest_singleObservation_givesNoEvidence() {
+        TestResult r = Means.welchTest(ArmSummary.ofValues(3), ArmSummary.ofValues(X));
+        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
+        assertThat(r.estimate()).isCloseTo(ArmSummary.ofValues(X).mean() - 3,
+                withinPercentage(1e-12));
+    }
+
+    @Test
+    void welchTest_emptyArm_givesNaNEstimateAndNoEvidence() {
+        TestResult r = Means.welchTest(ArmSummary.empty(), ArmSummary.ofValues(X));
+        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.estimate()).isNaN();
+    }
+
+    @Test
+    void welchTest_zeroVarianceEqualMeans_givesPValueOne() {
+        TestResult r = Means.welchTest(ArmSummary.ofValues(5, 5, 5), ArmSummary.ofValues(5, 5));
+        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.confidenceInterval()).isEqualTo(new Interval(0, 0));
+    }
+
+    @Test
+    void welchTest_zeroVarianceDifferentMeans_givesPValueZero() {
+        TestResult r = Means.welchTest(ArmSummary.ofValues(5, 5, 5), ArmSummary.ofValues(6, 6));
+        assertThat(r.pValue()).isZero();
+        assertThat(r.logPValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(r.statistic()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(r.confidenceInterval()).isEqualTo(new Interval(1, 1));
+    }
+
+    @Test
+    void welchTest_negativeMeans_workLikeShiftedPositiveOnes() {
+        ArmSummary c = ArmSummary.ofMoments(50, -2, 1);
+        ArmSummary t = ArmSummary.ofMoments(60, -1.5, 1.44);
+        ArmSummary cShifted = ArmSummary.ofMoments(50, 98, 1);
+        ArmSummary tShifted = ArmSummary.ofMoments(60, 98.5, 1.44);
+        assertThat(Means.welchTest(c, t).pValue())
+                .isCloseTo(Means.welchTest(cShifted, tShifted).pValue(), withinPercentage(1e-9));
+    }
+}
