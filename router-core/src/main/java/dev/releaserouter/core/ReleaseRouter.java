@@ -1,0 +1,131 @@
+package dev.releaserouter.core;
+
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.core.audit.Slf4jAuditSink;
+import dev.releaserouter.core.internal.DefaultRouter;
+import java.time.Clock;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a {@link Router}.
+ *
+ * <pre>{@code
+ * Router router = ReleaseRouter.builder()
+ *         .flagSource(FlagSources.file(Path.of("/etc/router/flags.json")))
+ *         .hashSecretHex(System.getenv("ROUTER_HASH_SECRET"))
+ *         .auditSink(JsonlAuditSink.open(Path.of("/var/log/router/audit.jsonl")))
+ *         .build();
+ * RouteDecision d = router.decide(RouteRequest.builder("churn", customerId).tenant(t).build());
+ * }</pre>
+ */
+public final class ReleaseRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseRouter.class);
+
+    private ReleaseRouter() {}
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures and builds a router. Not thread-safe; the router it builds is. */
+    public static final class Builder {
+        private @Nullable FlagSource source;
+        private @Nullable AuditSink audit;
+        private Clock clock = Clock.systemUTC();
+        private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
+
+        private Builder() {}
+
+        /**
+         * @param source where the base configuration comes from (required, or use
+         *     {@link #config(RouterConfig)})
+         * @return this builder
+         */
+        public Builder flagSource(FlagSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Uses a fixed, programmatic configuration (change it later with
+         * {@code router.admin().applyConfig(...)}).
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder config(RouterConfig config) {
+            return flagSource(FlagSources.inMemory(config));
+        }
+
+        /**
+         * @param sink where audit entries go; defaults to SLF4J only
+         * @return this builder
+         */
+        public Builder auditSink(AuditSink sink) {
+            this.audit = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * @param clock the time source for budget windows and audit timestamps (inject a fixed or
+         *     manual clock in tests)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param secret the 16-byte key of the assignment hash; keep it secret and stable
+         *     (changing it reshuffles every entity)
+         * @return this builder
+         * @throws IllegalArgumentException if not 16 bytes
+         */
+        public Builder hashSecret(byte[] secret) {
+            Bucketing.checkSecret(secret);
+            this.secret = secret.clone();
+            return this;
+        }
+
+        /**
+         * @param hex the key as 32 hex digits
+         * @return this builder
+         * @throws IllegalArgumentException if not 32 hex digits
+         */
+        public Builder hashSecretHex(String hex) {
+            this.secret = Bucketing.secretFromHex(hex);
+            return this;
+        }
+
+        /**
+         * Loads the configuration, records the start in the audit trail and starts watching the
+         * flag source.
+         *
+         * @return the router
+         * @throws IllegalStateException if no flag source was given
+         * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
+         * @throws java.io.UncheckedIOException if the audit sink cannot record the start
+         */
+        public Router build() {
+            if (source == null) {
+                throw new IllegalStateException(
+                        "a flag source is required: call flagSource(...) or config(...)");
+            }
+            if (Bucketing.isDefault(secret)) {
+                LOG.warn("Release Router uses the public default hash secret: assignments can be "
+                        + "predicted by anyone. Configure hashSecret(...) in production.");
+            }
+            return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
+                    secret);
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package dev.releaserouter.core.internal;
+
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.ExposureBudget;
+import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.api.config.Weights;
+import dev.releaserouter.core.internal.budget.BudgetLedger;
+import dev.releaserouter.core.internal.budget.BudgetState;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router: decisions on the current snapshot, and every way the snapshot changes (flag-source
+ * reloads and admin overrides).
+ *
+ * <p>Design: readers ({@link #decide}) do one volatile read of {@link #snapshot} and nothing else
+ * shared except lock-free budget counters. Writers (admin calls and the flag source's thread)
+ * serialize on {@link #writeLock}, build the next effective configuration from {@link #base} and
+ * {@link #overrides}, compile it (which validates it), write the audit entry durably, and only
+ * then publish the new snapshot with one volatile write. A failure at any step leaves the old
+ * snapshot, base and overrides untouched: the router never runs on half a configuration, and no
+ * change takes effect without its audit entry. A change is visible to every {@code decide} that
+ * starts after the writer returns.
+ */
+public final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRouter.class);
+
+    private final FlagSource source;
+    private final AuditSink audit;
+    private final Clock clock;
+    private final byte[] secret;
+    private final BudgetLedger ledger = new BudgetLedger();
+    private final Object writeLock = new Object();
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
+
+    private volatile Snapshot snapshot;
+    private volatile @Nullable ConfigException lastReloadError;
+    // Guarded by writeLock.
+    private RouterConfig base;
+    private Overrides overrides = Overrides.NONE;
+    private boolean closed;
+
+    /**
+     * Loads the source, audits the start and starts watching.
+     *
+     * @throws ConfigException if the source's configuration is invalid
+     * @throws java.io.UncheckedIOException if the audit sink cannot record the start
+     */
+    public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.secret = secret.clone();
+        RouterConfig initial = source.load();
+        Snapshot first = Snapshot.compile(initial, 1, this.secret, ledger, clock);
+        ConfigDiff diff = ConfigDiff.between(RouterConfig.EMPTY, initial);
+        audit.record(new AuditEvent(clock.instant(), actor(), "config.load", source.description(),
+                null, diff.afterJson(), "router started", null, 1));
+        this.base = initial;
+        this.snapshot = first;
+        source.watch(this);
+    }
+
+    private String actor() {
+        return "source:" + source.description();
+    }
+
+    // ---------------------------------------------------------------- hot path
+
+    @Override
+    public RouteDecision decide(RouteRequest request) {
+        Objects.requireNonNull(request, "request");
+        Snapshot s = snapshot;
+        try {
+            return s.decide(request);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Requests never fail because of the router: stable answers and the reason says why.
+            internalErrors.incrementAndGet();
+            return s.internalError(request.model());
+        }
+    }
+
+    @Override
+    public RouterConfig config() {
+        return snapshot.config;
+    }
+
+    @Override
+    public long configRevision() {
+        return snapshot.revision;
+    }
+
+    @Override
+    public RouterAdmin admin() {
+        return this;
+    }
+
+    /** @return successful reloads from the flag source */
+    public long reloadCount() {
+        return reloads.get();
+    }
+
+    /** @return reloads rejected (invalid file, conflict with overrides, audit failure) */
+    public long reloadFailureCount() {
+        return reloadFailures.get();
+    }
+
+    /** @return decisions that failed internally and answered stable */
+    public long internalErrorCount() {
+        return internalErrors.get();
+    }
+
+    /** @return the error of the last rejected reload, or null if the last reload succeeded */
+    public @Nullable ConfigException lastReloadError() {
+        return lastReloadError;
+    }
+
+    /**
+     * @param model the model
+     * @param version the candidate
+     * @return its budget consumption, or null if it never had a budget
+     */
+    public @Nullable BudgetState budgetState(String model, String version) {
+        return ledger.find(model, version);
+    }
+
+    /** @return the clock the router uses */
+    public Clock clock() {
+        return clock;
+    }
+
+    // ---------------------------------------------------------------- flag source
+
+    @Override
+    public void onChange(RouterConfig next) {
+        synchronized (writeLock) {
+            if (closed || next.equals(base)) {
+                return;
+            }
+            try {
+                RouterConfig effective = overrides.apply(next);
+                long rev = snapshot.revision + 1;
+                Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+                ConfigDiff diff = ConfigDiff.between(base, next);
+                audit.record(new AuditEvent(clock.instant(), actor(), "config.reload",
+                        source.description(), diff.beforeJson(), diff.afterJson(),
+                        "flag source changed", null, rev));
+                base = next;
+                snapshot = s;
+                lastReloadError = null;
+                reloads.incrementAndGet();
+                LOG.info("Release Router: configuration from {} now at revision {}",
+                        source.description(), rev);
+            } catch (ConfigException e) {
+                ConfigException located = e.locatedIn(source.description(), "");
+                reloadFailures.incrementAndGet();
+                lastReloadError = located;
+                LOG.warn("Release Router: reload refused (the new configuration conflicts with "
+                        + "runtime overrides); keeping revision {}: {}",
+                        snapshot.revision, located.getMessage());
+            } catch (RuntimeException e) {
+                reloadFailures.incrementAndGet();
+                LOG.error("Release Router: reload refused, keeping revision {}",
+                        snapshot.revision, e);
+            }
+        }
+    }
+
+    @Override
+    public void onError(ConfigException error) {
+        // The source logs the error once per distinct bad content; here it is only counted.
+        reloadFailures.incrementAndGet();
+        lastReloadError = error;
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    @Override
+    public void setWeight(String model, String version, int basisPoints, ChangeContext change) {
+        VersionConfig v = candidate(model, version);
+        change(change, "weight.set", model + "/" + version,
+                Weights.percent(v.weightBasisPoints()), Weights.percent(basisPoints),
+                o -> o.withModel(model, m -> m.withWeight(version, basisPoints)));
+    }
+
+    @Override
+    public void kill(KillTarget target, ChangeContext change) {
+        toggleKill(target, true, change);
+    }
+
+    @Override
+    public void unkill(KillTarget target, ChangeContext change) {
+        toggleKill(target, false, change);
+    }
+
+    private void toggleKill(KillTarget t, boolean on, ChangeContext change) {
+        String action = on ? "kill.on" : "kill.off";
+        if (t.model() != null) {
+            requireModel(t.model());
+        }
+        if (t.kind() == KillTarget.Kind.VERSION) {
+            candidate(t.model(), t.value());
+        }
+        UnaryOperator<Overrides> op;
+        String model = t.model();
+        String value = t.value();
+        switch (t.kind()) {
+            case ALL:
+                op = o -> o.withGlobalKills(o.globalKills().withAll(on));
+                break;
+            case MODEL:
+                op = o -> o.withModel(model, m -> m.withKills(m.kills().withAll(on)));
+                break;
+            default:
+                String field = t.kind() == KillTarget.Kind.VERSION ? "versions"
+                        : t.kind() == KillTarget.Kind.TENANT ? "tenants" : "channels";
+                op = model == null
+                        ? o -> o.withGlobalKills(o.globalKills().with(field, value, on))
+                        : o -> o.withModel(model,
+                                m -> m.withKills(m.kills().with(field, value, on)));
+        }
+        change(change, action, t.toString(), String.valueOf(!on), String.valueOf(on), op);
+    }
+
+    @Override
+    public void setStage(String model, String version, Stage stage, ChangeContext change) {
+        VersionConfig v = version(model, version);
+        change(change, "stage.set", model + "/" + version, quote(v.stage()), quote(stage),
+                o -> o.withModel(model, m -> m.withStage(version, stage)));
+    }
+
+    @Override
+    public void deny(String model, Dimension dimension, String value, ChangeContext change) {
+        requireModel(model);
+        requireValue(value);
+        change(change, "deny.add", model + "/deny/" + dimension.jsonName(), null,
+                ConfigDiff.json(value), o -> o.withModel(model, m -> m.withDeny(
+                        m.denyAdded().with(dimension,
+                                Overrides.union(m.denyAdded().get(dimension), Set.of(value))))));
+    }
+
+    @Override
+    public void undeny(String model, Dimension dimension, String value, ChangeContext change) {
+        requireModel(model);
+        requireValue(value);
+        change(change, "deny.remove", model + "/deny/" + dimension.jsonName(),
+                ConfigDiff.json(value), null, o -> o.withModel(model, m -> {
+                    Set<String> s = new TreeSet<>(m.denyAdded().get(dimension));
+                    s.remove(value);
+                    return m.withDeny(m.denyAdded().with(dimension, s));
+                }));
+    }
+
+    @Override
+    public void setAllowList(String model, Dimension dimension, Set<String> values,
+            ChangeContext change) {
+        ModelConfig m = requireModel(model);
+        Set<String> copy = Set.copyOf(values);
+        copy.forEach(DefaultRouter::requireValue);
+        change(change, "allow.set", model + "/allow/" + dimension.jsonName(),
+                ConfigDiff.json(new TreeSet<>(m.allow().get(dimension))),
+                ConfigDiff.json(new TreeSet<>(copy)),
+                o -> o.withModel(model, mo -> mo.withAllow(dimension, copy)));
+    }
+
+    @Override
+    public void setBudget(String model, String version, @Nullable ExposureBudget budget,
+            ChangeContext change) {
+        VersionConfig v = candidate(model, version);
+        change(change, "budget.set", model + "/" + version,
+                v.budget() == null ? null : ConfigDiff.json(v.budget().toString()),
+                budget == null ? null : ConfigDiff.json(budget.toString()),
+                o -> o.withModel(model, m -> m.withBudget(version, Optional.ofNullable(budget))));
+    }
+
+    @Override
+    public void resetBudget(String model, String version, ChangeContext change) {
+        candidate(model, version);
+        synchronized (writeLock) {
+            ensureOpen();
+            BudgetState s = ledger.find(model, version);
+            String before = s == null ? null
+                    : "{\"granted\":" + s.granted() + ",\"value_micros\":" + s.valueMicros() + "}";
+            audit.record(event(change, "budget.reset", model + "/" + version, before, null,
+                    snapshot.revision));
+            if (s != null) {
+                s.reset();
+            }
+        }
+    }
+
+    @Override
+    public void clearOverrides(String model, ChangeContext change) {
+        requireModel(model);
+        change(change, "overrides.clear", model, null, null, o -> o.withoutModel(model));
+    }
+
+    @Override
+    public void applyConfig(RouterConfig config, ChangeContext change) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(change, "change");
+        synchronized (writeLock) {
+            ensureOpen();
+            RouterConfig effective = overrides.apply(config);
+            long rev = snapshot.revision + 1;
+            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+            ConfigDiff diff = ConfigDiff.between(base, config);
+            audit.record(event(change, "config.apply", "programmatic", diff.beforeJson(),
+                    diff.afterJson(), rev));
+            base = config;
+            snapshot = s;
+        }
+    }
+
+    /** The one way overrides change: validate, audit, then publish. */
+    private void change(ChangeContext change, String action, String target,
+            @Nullable String before, @Nullable String after, UnaryOperator<Overrides> op) {
+        Objects.requireNonNull(change, "change");
+        synchronized (writeLock) {
+            ensureOpen();
+            Overrides next = op.apply(overrides);
+            RouterConfig effective = next.apply(base);
+            long rev = snapshot.revision + 1;
+            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+            audit.record(event(change, action, target, before, after, rev));
+            overrides = next;
+            snapshot = s;
+        }
+    }
+
+    private AuditEvent event(ChangeContext c, String action, String target,
+            @Nullable String before, @Nullable String after, long rev) {
+        return new AuditEvent(clock.instant(), c.actor(), action, target, before, after,
+                c.reason(), c.ticket(), rev);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the router is closed");
+        }
+    }
+
+    private ModelConfig requireModel(String model) {
+        Objects.requireNonNull(model, "model");
+        ModelConfig m = snapshot.config.model(model);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown model '" + model + "'; known: "
+                    + snapshot.config.models().keySet());
+        }
+        return m;
+    }
+
+    private VersionConfig version(String model, String version) {
+        Objects.requireNonNull(version, "version");
+        ModelConfig m = requireModel(model);
+        VersionConfig v = m.version(version);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown version '" + version + "' of model '"
+                    + model + "'; known: " + m.versions().keySet());
+        }
+        return v;
+    }
+
+    private VersionConfig candidate(String model, String version) {
+        VersionConfig v = version(model, version);
+        if (v.id().equals(requireModel(model).stableVersion())) {
+            throw new IllegalArgumentException("'" + version + "' is the stable version of '"
+                    + model + "'; this change applies to candidates only");
+        }
+        return v;
+    }
+
+    private static void requireValue(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("value must be a non-blank string, but was "
+                    + (value == null ? "null" : "'" + value + "'"));
+        }
+    }
+
+    private static String quote(Stage s) {
+        return "\"" + s.name().toLowerCase(Locale.ROOT) + "\"";
+    }
+
+    /** @return the overrides in force, for diagnostics */
+    public Map<String, ?> overridesView() {
+        synchronized (writeLock) {
+            return overrides.models();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            source.close();
+        } finally {
+            audit.close();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.releaserouter.core.internal.budget;
+
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.config.ExposureBudget;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One candidate's budget as compiled into a snapshot: the limits of that snapshot bound to the
+ * persistent consumption state.
+ *
+ * <p>Design: each limit is enforced by an atomic check-and-add that refuses instead of
+ * overshooting. When a request passes one limit and fails the next, what it took from the first
+ * is given back, so racing callers may be refused while a unit is in flight, but the granted
+ * total never exceeds a limit. Lock-free; allocation-free.
+ */
+public final class CompiledBudget {
+
+    private static final double MICROS = 1_000_000d;
+
+    private final long maxRequests;
+    private final boolean totalLimit;
+    private final double maxShare;
+    private final BudgetState state;
+    private final @Nullable WindowCounter window;
+    private final @Nullable AtomicLong modelValue;
+    private final Clock clock;
+
+    CompiledBudget(ExposureBudget budget, BudgetState state, @Nullable WindowCounter window,
+            @Nullable AtomicLong modelValue, Clock clock) {
+        this.maxRequests = budget.maxRequests();
+        this.totalLimit = budget.limitsRequests() && budget.window() == null;
+        this.maxShare = budget.maxValueShare();
+        this.state = state;
+        this.window = window;
+        this.modelValue = modelValue;
+        this.clock = clock;
+    }
+
+    /** @return whether the limit needs the model's value total on every request */
+    public boolean tracksValue() {
+        return modelValue != null;
+    }
+
+    /**
+     * Adds a request's value to the model's total; call for every request of the model.
+     *
+     * @param total the model's total (from the ledger)
+     * @param request the request
+     */
+    public static void addToModelTotal(AtomicLong total, RouteRequest request) {
+        if (request.hasMonetaryValue()) {
+            total.addAndGet(toMicros(request.monetaryValue()));
+        }
+    }
+
+    /**
+     * Takes one request (and its monetary value) from the budget if every limit allows it.
+     *
+     * @param request the request that would reach the candidate
+     * @return true if granted, false if a limit is reached (nothing is consumed then)
+     */
+    public boolean tryAcquire(RouteRequest request) {
+        if (totalLimit && !acquireTotal()) {
+            return false;
+        }
+        long epoch = Long.MIN_VALUE;
+        if (window != null) {
+            epoch = window.tryAcquire(clock.millis(), maxRequests);
+            if (epoch == Long.MIN_VALUE) {
+                return false;
+            }
+        }
+        if (modelValue != null && !acquireValue(request)) {
+            if (window != null) {
+                window.release(epoch);
+            }
+            if (totalLimit) {
+                state.granted.decrementAndGet();
+            }
+            return false;
+        }
+        if (!totalLimit) {
+            state.granted.incrementAndGet(); // kept for status even without a total limit
+        }
+        return true;
+    }
+
+    private boolean acquireTotal() {
+        AtomicLong g = state.granted;
+        while (true) {
+            long used = g.get();
+            if (used >= maxRequests) {
+                return false;
+            }
+            if (g.compareAndSet(used, used + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private boolean acquireValue(RouteRequest request) {
+        if (!request.hasMonetaryValue()) {
+            return true; // nothing at stake
+        }
+        long v = toMicros(request.monetaryValue());
+        AtomicLong granted = state.valueMicros;
+        while (true) {
+            long used = granted.get();
+            // The model total only grows, so reading it after our own value was added to it
+            // can only make this check stricter than the truth, never looser.
+            double allowed = maxShare * (double) modelValue.get();
+            if ((double) (used + v) > allowed) {
+                return false;
+            }
+            if (granted.compareAndSet(used, used + v)) {
+                return true;
+            }
+        }
+    }
+
+    static long toMicros(double value) {
+        return Math.round(value * MICROS);
+    }
+}

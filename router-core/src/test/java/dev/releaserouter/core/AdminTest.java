@@ -1,0 +1,248 @@
+package dev.releaserouter.core;
+
+import static dev.releaserouter.core.testing.Configs.churn;
+import static dev.releaserouter.core.testing.Configs.of;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.core.internal.DefaultRouter;
+import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.MutableClock;
+import dev.releaserouter.core.testing.PushSource;
+import dev.releaserouter.core.testing.RecordingAuditSink;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminTest {
+
+    static final ChangeContext OPS = ChangeContext.of("maria.s", "canary p95 over SLO", "INC-7");
+    static final RouteRequest REQ = RouteRequest.of("churn", "customer-43"); // bucket 4939
+
+    RecordingAuditSink audit;
+    MutableClock clock;
+    PushSource source;
+    Router router;
+
+    @BeforeEach
+    void setUp() {
+        audit = new RecordingAuditSink();
+        clock = MutableClock.at("2026-11-22T10:00:00Z");
+        source = new PushSource(of(churn(10_000).build()));
+        router = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
+                .hashSecretHex(Configs.SECRET).build();
+    }
+
+    @Test
+    void start_isAudited_withTheSourceAsActor() {
+        AuditEvent e = audit.events.get(0);
+        assertThat(e.action()).isEqualTo("config.load");
+        assertThat(e.actor()).isEqualTo("source:test:push");
+        assertThat(e.revision()).isEqualTo(1);
+    }
+
+    @Test
+    void changeContext_refusesAChangeWithoutActorOrReason() {
+        assertThatThrownBy(() -> ChangeContext.of(" ", "why"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("actor");
+        assertThatThrownBy(() -> ChangeContext.of("me", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+        assertThatThrownBy(() -> router.admin().kill(KillTarget.model("churn"), null))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(router.decide(REQ).version()).isEqualTo("v2");
+    }
+
+    @Test
+    void kill_appliesToTheNextDecision_andIsAuditedWithWhoWhenWhy() {
+        router.admin().kill(KillTarget.model("churn"), OPS);
+        assertThat(router.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
+        AuditEvent e = audit.last();
+        assertThat(e.actor()).isEqualTo("maria.s");
+        assertThat(e.action()).isEqualTo("kill.on");
+        assertThat(e.target()).isEqualTo("model:churn");
+        assertThat(e.before()).isEqualTo("false");
+        assertThat(e.after()).isEqualTo("true");
+        assertThat(e.reason()).isEqualTo("canary p95 over SLO");
+        assertThat(e.ticket()).isEqualTo("INC-7");
+        assertThat(e.time()).isEqualTo(clock.instant());
+        assertThat(e.revision()).isEqualTo(router.configRevision());
+
+        router.admin().unkill(KillTarget.model("churn"), OPS);
+        assertThat(router.decide(REQ).version()).isEqualTo("v2");
+    }
+
+    @Test
+    void killTargets_tenantChannelVersionAndAll() {
+        router.admin().kill(KillTarget.tenant("acme"), OPS);
+        router.admin().kill(KillTarget.channel("churn", "batch"), OPS);
+        assertThat(router.decide(REQ.toBuilder().tenant("acme").build()).reason())
+                .isEqualTo(Reason.KILL_SWITCH);
+        assertThat(router.decide(REQ.toBuilder().channel("batch").build()).reason())
+                .isEqualTo(Reason.KILL_SWITCH);
+        assertThat(router.decide(REQ).isCandidate()).isTrue();
+        router.admin().kill(KillTarget.version("churn", "v2"), OPS);
+        assertThat(router.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
+        router.admin().unkill(KillTarget.version("churn", "v2"), OPS);
+        router.admin().kill(KillTarget.all(), OPS);
+        assertThat(router.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
+    }
+
+    @Test
+    void auditFailure_refusesTheChange() {
+        audit.failing = true;
+        assertThatThrownBy(() -> router.admin().kill(KillTarget.model("churn"), OPS))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(router.decide(REQ).version()).as("the change did not take effect")
+                .isEqualTo("v2");
+        assertThat(router.configRevision()).isEqualTo(1);
+    }
+
+    @Test
+    void invalidChange_isRefusedWithThePointer_andNothingIsAudited() {
+        int before = audit.events.size();
+        assertThatThrownBy(() -> router.admin().setStage("churn", "v1", Stage.REVOKED, OPS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/models/churn/versions/v1/stage")
+                .hasMessageContaining("must be Approved");
+        assertThat(audit.events).hasSize(before);
+    }
+
+    @Test
+    void unknownModelOrVersion_isRefused() {
+        assertThatThrownBy(() -> router.admin().setWeight("nope", "v2", 1, OPS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> router.admin().setWeight("churn", "v9", 1, OPS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("v9");
+        assertThatThrownBy(() -> router.admin().setWeight("churn", "v1", 1, OPS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stable");
+    }
+
+    @Test
+    void revoke_takesEffectAtOnce() {
+        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
+        assertThat(router.decide(REQ).reason()).isEqualTo(Reason.VERSION_NOT_APPROVED);
+        assertThat(audit.last().before()).isEqualTo("\"approved\"");
+        assertThat(audit.last().after()).isEqualTo("\"revoked\"");
+    }
+
+    @Test
+    void overrides_surviveAReload_untilCleared() {
+        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
+        router.admin().deny("churn", Dimension.TENANT, "vip", OPS);
+        source.push(of(churn(9_000).build())); // the file still says v2 approved at 90%
+        assertThat(router.config().model("churn").version("v2").weightBasisPoints())
+                .isEqualTo(9_000);
+        assertThat(router.decide(REQ).reason()).isEqualTo(Reason.VERSION_NOT_APPROVED);
+        router.admin().clearOverrides("churn", OPS);
+        assertThat(router.decide(REQ).isCandidate()).isTrue();
+    }
+
+    @Test
+    void reload_isAuditedWithTheDiff_andTheSourceAsActor() {
+        source.push(of(churn(2_500).build()));
+        AuditEvent e = audit.last();
+        assertThat(e.action()).isEqualTo("config.reload");
+        assertThat(e.actor()).isEqualTo("source:test:push");
+        assertThat(e.before()).isEqualTo("{\"/models/churn/versions/v2/weight\":\"100\"}");
+        assertThat(e.after()).isEqualTo("{\"/models/churn/versions/v2/weight\":\"25\"}");
+        assertThat(router.configRevision()).isEqualTo(2);
+    }
+
+    @Test
+    void reload_identicalContent_changesNothing() {
+        source.push(of(churn(10_000).build()));
+        assertThat(router.configRevision()).isEqualTo(1);
+        assertThat(audit.events).hasSize(1);
+    }
+
+    @Test
+    void badReload_keepsTheLastGoodConfig_andIsCounted() {
+        DefaultRouter impl = (DefaultRouter) router;
+        source.fail(new ConfigException("file:/x.json", "/models/churn/versions/v2/weight",
+                "120", "weight must be between 0 and 100", null));
+        assertThat(impl.reloadFailureCount()).isEqualTo(1);
+        assertThat(impl.lastReloadError().pointer()).isEqualTo("/models/churn/versions/v2/weight");
+        assertThat(router.decide(REQ).version()).isEqualTo("v2");
+    }
+
+    @Test
+    void reloadConflictingWithOverrides_isRefused_andTheOldConfigStays() {
+        DefaultRouter impl = (DefaultRouter) router;
+        router.admin().setWeight("churn", "v2", 6_000, OPS);
+        RouterConfig conflicting = of(churn(0).build().toBuilder()
+                .version(dev.releaserouter.api.config.VersionConfig.builder("v3")
+                        .weightBasisPoints(5_000).reservePercent(50).build())
+                .version(dev.releaserouter.api.config.VersionConfig.builder("v2")
+                        .weightBasisPoints(1_000).reservePercent(50).build())
+                .build());
+        long rev = router.configRevision();
+        source.push(conflicting); // the 60% override on v2 plus v3 at 50% is 110%
+        assertThat(router.configRevision()).isEqualTo(rev);
+        assertThat(impl.reloadFailureCount()).isEqualTo(1);
+        assertThat(impl.lastReloadError().getMessage()).contains("test:push").contains("/models/churn/versions")
+                .contains("at most 100%");
+    }
+
+    @Test
+    void allowList_andDenyOverrides_apply() {
+        router.admin().setAllowList("churn", Dimension.REGION, Set.of("BR"), OPS);
+        assertThat(router.decide(REQ.toBuilder().region("US").build()).reason())
+                .isEqualTo(Reason.NOT_IN_ALLOWED_SEGMENT);
+        assertThat(router.decide(REQ.toBuilder().region("BR").build()).isCandidate()).isTrue();
+        router.admin().deny("churn", Dimension.TENANT, "vip", OPS);
+        assertThat(router.decide(REQ.toBuilder().region("BR").tenant("vip").build()).reason())
+                .isEqualTo(Reason.DENIED_SEGMENT);
+        router.admin().undeny("churn", Dimension.TENANT, "vip", OPS);
+        assertThat(router.decide(REQ.toBuilder().region("BR").tenant("vip").build())
+                .isCandidate()).isTrue();
+    }
+
+    @Test
+    void snapshotSwap_isAtomic_decisionsNeverMixTwoConfigs() throws Exception {
+        // Two configs alternate: v2 at 100% (odd revisions after the first swap) and 0%.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<Integer>> readers = new ArrayList<>();
+        long base = router.configRevision();
+        for (int t = 0; t < 7; t++) {
+            readers.add(pool.submit(() -> {
+                int checked = 0;
+                while (!stop.get()) {
+                    var d = router.decide(REQ);
+                    boolean full = (d.configRevision() - base) % 2 == 0;
+                    assertThat(d.isCandidate()).isEqualTo(full);
+                    checked++;
+                }
+                return checked;
+            }));
+        }
+        for (int i = 0; i < 400; i++) {
+            router.admin().setWeight("churn", "v2", i % 2 == 0 ? 0 : 10_000, OPS);
+        }
+        stop.set(true);
+        int total = 0;
+        for (Future<Integer> f : readers) {
+            total += f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(total).isPositive();
+    }
+}
