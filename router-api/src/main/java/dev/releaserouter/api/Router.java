@@ -35,6 +35,13 @@ public interface Router extends AutoCloseable {
     /** @return the revision of the current snapshot; increases with every swap */
     long configRevision();
 
+    /**
+     * Health of the router: revision, reload outcomes, the last refused reload, internal errors.
+     *
+     * @return a fresh, immutable status
+     */
+    RouterStatus status();
+
     /** @return the administration interface for runtime changes */
     RouterAdmin admin();
 

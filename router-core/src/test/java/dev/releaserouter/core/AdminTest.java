@@ -15,7 +15,6 @@ import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.RouterConfig;
-import dev.releaserouter.core.internal.DefaultRouter;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.PushSource;
@@ -175,17 +174,20 @@ class AdminTest {
 
     @Test
     void badReload_keepsTheLastGoodConfig_andIsCounted() {
-        DefaultRouter impl = (DefaultRouter) router;
         source.fail(new ConfigException("file:/x.json", "/models/churn/versions/v2/weight",
                 "120", "weight must be between 0 and 100", null));
-        assertThat(impl.reloadFailureCount()).isEqualTo(1);
-        assertThat(impl.lastReloadError().pointer()).isEqualTo("/models/churn/versions/v2/weight");
+        assertThat(router.status().reloadFailures()).isEqualTo(1);
+        assertThat(router.status().upToDate()).isFalse();
+        assertThat(router.status().lastReloadError().pointer())
+                .isEqualTo("/models/churn/versions/v2/weight");
         assertThat(router.decide(REQ).version()).isEqualTo("v2");
+        source.push(of(churn(2_000).build()));
+        assertThat(router.status().upToDate()).isTrue();
+        assertThat(router.status().reloads()).isEqualTo(1);
     }
 
     @Test
     void reloadConflictingWithOverrides_isRefused_andTheOldConfigStays() {
-        DefaultRouter impl = (DefaultRouter) router;
         router.admin().setWeight("churn", "v2", 6_000, OPS);
         RouterConfig conflicting = of(churn(0).build().toBuilder()
                 .version(dev.releaserouter.api.config.VersionConfig.builder("v3")
@@ -196,8 +198,8 @@ class AdminTest {
         long rev = router.configRevision();
         source.push(conflicting); // the 60% override on v2 plus v3 at 50% is 110%
         assertThat(router.configRevision()).isEqualTo(rev);
-        assertThat(impl.reloadFailureCount()).isEqualTo(1);
-        assertThat(impl.lastReloadError().getMessage()).contains("test:push").contains("/models/churn/versions")
+        assertThat(router.status().reloadFailures()).isEqualTo(1);
+        assertThat(router.status().lastReloadError().getMessage()).contains("test:push").contains("/models/churn/versions")
                 .contains("at most 100%");
     }
 

@@ -49,7 +49,7 @@ public final class Weights {
             throw new ConfigException("", percent, "weight must be a finite number");
         }
         // Double.toString gives the shortest decimal that round-trips, so 12.34 stays 12.34.
-        return basisPoints(new BigDecimal(Double.toString(percent)));
+        return basisPoints(new BigDecimal(Double.toString(percent)).stripTrailingZeros());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.releaserouter.core.internal;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.RouterStatus;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
@@ -121,24 +122,10 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
         return this;
     }
 
-    /** @return successful reloads from the flag source */
-    public long reloadCount() {
-        return reloads.get();
-    }
-
-    /** @return reloads rejected (invalid file, conflict with overrides, audit failure) */
-    public long reloadFailureCount() {
-        return reloadFailures.get();
-    }
-
-    /** @return decisions that failed internally and answered stable */
-    public long internalErrorCount() {
-        return internalErrors.get();
-    }
-
-    /** @return the error of the last rejected reload, or null if the last reload succeeded */
-    public @Nullable ConfigException lastReloadError() {
-        return lastReloadError;
+    @Override
+    public RouterStatus status() {
+        return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
+                reloadFailures.get(), lastReloadError, internalErrors.get());
     }
 
     /**
