@@ -1,0 +1,155 @@
+package dev.releaserouter.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.RecordingAuditSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A router on a watched flag file, end to end through the public API. */
+class RouterFlagFileTest {
+
+    static final RouteRequest REQ = RouteRequest.builder("churn", "customer-43") // bucket 4939
+            .tenant("retail-br").region("BR").build();
+
+    @TempDir
+    Path dir;
+    Router router;
+    final RecordingAuditSink audit = new RecordingAuditSink();
+
+    @AfterEach
+    void close() {
+        if (router != null) {
+            router.close();
+        }
+    }
+
+    static String flags(String weight, boolean kill) {
+        return "{\"models\": {\"churn\": {\"stable\": \"v1\", \"versions\": {"
+                + "\"v1\": {\"stage\": \"approved\"},"
+                + "\"v2\": {\"stage\": \"approved\", \"weight\": " + weight + "}},"
+                + "\"deny\": {\"tenants\": [\"vip_retail\"]}, \"kill\": " + kill + "}}}";
+    }
+
+    Router start(Path file) {
+        router = ReleaseRouter.builder().flagSource(FlagSources.file(file)).auditSink(audit)
+                .hashSecretHex(Configs.SECRET).build();
+        return router;
+    }
+
+    /** Writes like a ConfigMap update: a new file renamed over the old one. */
+    static void replace(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Waits until the condition holds; returns the elapsed time, or fails at the deadline. */
+    static Duration await(BooleanSupplier condition, Duration deadline) {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > deadline.toNanos()) {
+                throw new AssertionError("not within " + deadline);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    @Test
+    void killSwitchWrittenToTheFile_isInForceWithinOneSecond() throws IOException {
+        Path file = dir.resolve("flags.json");
+        Files.writeString(file, flags("100", false));
+        start(file);
+        assertThat(router.decide(REQ).isCandidate()).isTrue();
+
+        replace(file, flags("100", true));
+        Duration took = await(() -> router.decide(REQ).reason() == Reason.KILL_SWITCH,
+                Duration.ofSeconds(1));
+        assertThat(took).isLessThan(Duration.ofSeconds(1));
+        assertThat(audit.last().action()).isEqualTo("config.reload");
+        assertThat(audit.last().actor()).isEqualTo("source:file:" + file.toAbsolutePath());
+        assertThat(audit.last().after()).contains("/models/churn/kill/all");
+    }
+
+    @Test
+    void inPlaceWrite_isSeenToo() throws IOException {
+        Path file = dir.resolve("flags.json");
+        Files.writeString(file, flags("100", false));
+        start(file);
+        Files.writeString(file, flags("0", false)); // truncate and write in place
+        await(() -> router.decide(REQ).reason() == Reason.STABLE_BUCKET, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void badFile_keepsTheLastGoodConfig_namesFilePointerAndValue_thenRecovers()
+            throws IOException {
+        Path file = dir.resolve("flags.json");
+        Files.writeString(file, flags("100", false));
+        start(file);
+        long rev = router.configRevision();
+
+        replace(file, flags("120", false));
+        await(() -> router.status().reloadFailures() == 1, Duration.ofSeconds(1));
+        ConfigException e = router.status().lastReloadError();
+        assertThat(e.source()).isEqualTo("file:" + file.toAbsolutePath());
+        assertThat(e.pointer()).isEqualTo("/models/churn/versions/v2/weight");
+        assertThat(e.value()).isEqualTo("120");
+        assertThat(router.configRevision()).isEqualTo(rev);
+        assertThat(router.decide(REQ).isCandidate()).as("the last good config answers").isTrue();
+
+        replace(file, flags("100", false).substring(0, 60)); // a truncated write
+        await(() -> router.status().reloadFailures() == 2, Duration.ofSeconds(1));
+        assertThat(router.decide(REQ).isCandidate()).isTrue();
+
+        replace(file, flags("0", false));
+        await(() -> router.status().upToDate(), Duration.ofSeconds(1));
+        RouteDecision d = router.decide(REQ);
+        assertThat(d.reason()).isEqualTo(Reason.STABLE_BUCKET);
+        assertThat(d.configRevision()).isEqualTo(rev + 1);
+    }
+
+    @Test
+    void invalidFileAtStart_failsFast() throws IOException {
+        Path file = dir.resolve("flags.json");
+        Files.writeString(file, flags("-5", false));
+        assertThatThrownBy(() -> start(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/models/churn/versions/v2/weight")
+                .hasMessageContaining("-5");
+    }
+
+    @Test
+    void theSeedsShortForm_loadsAsIs() throws IOException {
+        Path file = dir.resolve("seed.json");
+        Files.writeString(file, "{\n  \"model:churn\": {\n    \"canary_weight\": 5,\n"
+                + "    \"kill\": false,\n"
+                + "    \"blocked_segments\": [\"vip_retail\",\"regulated_fx\"]\n  }\n}\n");
+        start(file);
+        assertThat(router.decide(REQ.toBuilder().tenant("regulated_fx").build()).reason())
+                .isEqualTo(Reason.DENIED_SEGMENT);
+        int candidates = 0;
+        for (int i = 0; i < 20_000; i++) {
+            if (router.decide(RouteRequest.of("churn", "c" + i)).isCandidate()) {
+                candidates++;
+            }
+        }
+        // 5% of 20,000 = 1,000; five standard deviations is about 154.
+        assertThat(candidates).isBetween(846, 1154);
+    }
+}
