@@ -95,6 +95,13 @@ public final class QuickstartDemo {
                 100.0 * c / n));
         System.out.println("  reasons:");
         reasons.forEach((r, c) -> System.out.printf("    %-24s %7d%n", r, c));
+        int canary = reasons.getOrDefault(Reason.CANARY_BUCKET, 0);
+        int bucketed = canary + reasons.getOrDefault(Reason.STABLE_BUCKET, 0)
+                + reasons.getOrDefault(Reason.BUDGET_EXHAUSTED, 0);
+        if (bucketed > 0) {
+            System.out.printf("  canary share of the %d requests that reached bucketing: %.2f%%%n",
+                    bucketed, 100.0 * canary / bucketed);
+        }
     }
 
     private static String shorten(String s) {
