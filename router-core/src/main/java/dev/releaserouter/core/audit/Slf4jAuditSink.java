@@ -1,0 +1,111 @@
+package dev.releaserouter.core.audit;
+
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Logs each audit event as one INFO line, with the event's fields as SLF4J 2 key-value pairs
+ * ({@code time}, {@code actor}, {@code action}, {@code target}, {@code before}, {@code after},
+ * {@code reason}, {@code ticket}, {@code revision}; absent before, after and ticket are left out)
+ * and the message {@code "<action> <target> by <actor> (revision <n>): <reason>"}. Control
+ * characters in values are escaped ({@code \n}, {@code \\u0007}...) so that an event cannot forge
+ * or split log lines.
+ *
+ * <p>A mirror for people reading logs, <em>not</em> a durable record: logging is often
+ * asynchronous, and a logging failure is swallowed rather than refusing the change. Pair it with
+ * a {@link JsonlAuditSink} through {@link AuditSinks#composite(AuditSink...)}. Thread-safe.
+ */
+public final class Slf4jAuditSink implements AuditSink {
+
+    /** The name of the logger {@link #Slf4jAuditSink()} logs to. */
+    public static final String LOGGER_NAME = "dev.releaserouter.audit";
+
+    private final Logger logger;
+
+    /** Creates a sink logging to the logger named {@value #LOGGER_NAME}. */
+    public Slf4jAuditSink() {
+        this(LoggerFactory.getLogger(LOGGER_NAME));
+    }
+
+    /**
+     * Creates a sink logging to the given logger.
+     *
+     * @param logger the logger
+     * @throws NullPointerException if logger is null
+     */
+    public Slf4jAuditSink(Logger logger) {
+        this.logger = Objects.requireNonNull(logger, "logger");
+    }
+
+    /**
+     * Logs the event at INFO. Never throws because of the logging backend.
+     *
+     * @param event the event
+     * @throws NullPointerException if event is null
+     */
+    @Override
+    public void record(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        try {
+            LoggingEventBuilder line = logger.atInfo()
+                    .addKeyValue("time", event.time().toString())
+                    .addKeyValue("actor", oneLine(event.actor()))
+                    .addKeyValue("action", oneLine(event.action()))
+                    .addKeyValue("target", oneLine(event.target()));
+            addIfPresent(line, "before", event.before());
+            addIfPresent(line, "after", event.after());
+            line.addKeyValue("reason", oneLine(event.reason()));
+            addIfPresent(line, "ticket", event.ticket());
+            line.addKeyValue("revision", event.revision())
+                    .log("{} {} by {} (revision {}): {}", oneLine(event.action()),
+                            oneLine(event.target()), oneLine(event.actor()), event.revision(),
+                            oneLine(event.reason()));
+        } catch (RuntimeException e) {
+            // A mirror must not refuse a change: the durable sink decides whether it applies.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Slf4jAuditSink[" + logger.getName() + "]";
+    }
+
+    private static void addIfPresent(LoggingEventBuilder line, String key,
+            @Nullable String value) {
+        if (value != null) {
+            line.addKeyValue(key, oneLine(value));
+        }
+    }
+
+    /** Escapes control and line-separator characters so that a value stays on one line. */
+    static String oneLine(String value) {
+        StringBuilder b = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && b == null) {
+                b = new StringBuilder(value.length() + 16).append(value, 0, i);
+            }
+            if (b != null) {
+                if (!control) {
+                    b.append(c);
+                } else if (c == '\n') {
+                    b.append("\\n");
+                } else if (c == '\r') {
+                    b.append("\\r");
+                } else if (c == '\t') {
+                    b.append("\\t");
+                } else {
+                    b.append("\\u").append(HexFormat.of().toHexDigits(c));
+                }
+            }
+        }
+        return b == null ? value : b.toString();
+    }
+}
