@@ -78,13 +78,30 @@ public final class SipHash24 {
         int size = key.length();
         for (int i = 0; i < size; i++) {
             int c = key.charAt(i);
+            if (c < 0x80) {
+                // ASCII, the common case for ids: one byte, no encoding loop.
+                m |= (long) c << (n << 3);
+                len++;
+                if (++n == 8) {
+                    v3 ^= m;
+                    for (int r = 0; r < 2; r++) {
+                        v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0;
+                        v0 = Long.rotateLeft(v0, 32);
+                        v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                        v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                        v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2;
+                        v2 = Long.rotateLeft(v2, 32);
+                    }
+                    v0 ^= m;
+                    m = 0;
+                    n = 0;
+                }
+                continue;
+            }
             // Encode one code point into up to 4 bytes, packed little-endian in 'enc'.
             int enc;
             int nb;
-            if (c < 0x80) {
-                enc = c;
-                nb = 1;
-            } else if (c < 0x800) {
+            if (c < 0x800) {
                 enc = (0xC0 | (c >> 6)) | ((0x80 | (c & 0x3F)) << 8);
                 nb = 2;
             } else if (Character.isSurrogate((char) c)) {
