@@ -378,6 +378,26 @@ class FlagFileParserTest {
         }
 
         @Test
+        void truncatedInsideALiteral_isSeenAsTruncated() {
+            String truncated = "{'model:churn': {'canary_weight': 5, 'kill': tr";
+
+            ConfigException e = parseError(truncated);
+
+            assertLocated(e, "/model:churn/kill", "el:churn': {'canary_weight': 5, 'kill': tr");
+            assertThat(e.problem()).startsWith("the JSON ends too early");
+        }
+
+        @Test
+        void badLiteralInTheMiddle_isMalformed() {
+            String json = "{'model:churn': {'kill': tru, 'canary_weight': 5}}";
+
+            ConfigException e = parseError(json);
+
+            assertLocated(e, "/model:churn/kill", "{'model:churn': {'kill': tru, 'canary_weight'");
+            assertThat(e.problem()).startsWith("malformed JSON at line 1, column 26: ");
+        }
+
+        @Test
         void trailingContent_isRejected() {
             ConfigException e = parseError("{'model:churn': {}}\n{}");
 

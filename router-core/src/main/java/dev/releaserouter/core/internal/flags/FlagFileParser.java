@@ -169,14 +169,14 @@ public final class FlagFileParser {
             }
             return tree;
         } catch (JacksonException e) {
-            throw malformed(source, e, p.streamReadContext(), text);
+            throw malformed(source, e, p.streamReadContext(), utf8, text);
         } finally {
             p.close();
         }
     }
 
-    private static ConfigException malformed(
-            String source, JacksonException e, TokenStreamContext ctx, String text) {
+    private static ConfigException malformed(String source, JacksonException e,
+            TokenStreamContext ctx, byte[] utf8, String text) {
         String message = START_MARKER.matcher(String.valueOf(e.getOriginalMessage()))
                 .replaceAll("");
         String pointer = ctx.pathAsPointer().toString();
@@ -186,11 +186,26 @@ public final class FlagFileParser {
             return new ConfigException(source, pointer, quote(name), "duplicate key \"" + name
                     + "\"" + at(loc) + "; a key may appear only once per object", e);
         }
-        if (message.contains("end-of-input")) {
+        if (message.contains("end-of-input") || (!ctx.inRoot() && inLastToken(utf8, loc))) {
             return syntaxError(source, pointer, loc, text,
                     "the JSON ends too early (a truncated or partial write?)", message, e);
         }
         return syntaxError(source, pointer, loc, text, "malformed JSON", message, e);
+    }
+
+    /**
+     * Whether the bad token is the last thing in the file, as when a write stopped in the middle
+     * of {@code true} or {@code 12.5}: nothing but the token's own characters follow it.
+     */
+    private static boolean inLastToken(byte[] utf8, @Nullable TokenStreamLocation loc) {
+        long offset = loc == null ? -1 : loc.getByteOffset();
+        if (offset < 0 || offset > utf8.length) {
+            return false;
+        }
+        String rest = new String(utf8, (int) offset, utf8.length - (int) offset,
+                StandardCharsets.UTF_8).strip();
+        return rest.chars()
+                .noneMatch(c -> Character.isWhitespace(c) || "{}[],:\"".indexOf(c) >= 0);
     }
 
     private static ConfigException syntaxError(String source, String pointer,
