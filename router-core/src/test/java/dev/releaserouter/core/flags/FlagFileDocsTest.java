@@ -37,15 +37,20 @@ class FlagFileDocsTest {
     static JsonNode schema;
 
     @BeforeAll
-    static void findDocs() throws IOException {
+    static void readSchema() {
+        docs = docsDir();
+        schema = JsonMapper.builder().build().readTree(docs.resolve("flag-file.schema.json"));
+    }
+
+    /** The repository's docs folder, found upwards from the module the tests run in. */
+    static Path docsDir() {
         Path dir = Path.of("").toAbsolutePath();
         while (!Files.exists(dir.resolve("docs/flag-file.schema.json"))) {
             dir = dir.getParent();
             assertThat(dir).as("docs/flag-file.schema.json above the working directory")
                     .isNotNull();
         }
-        docs = dir.resolve("docs");
-        schema = JsonMapper.builder().build().readTree(docs.resolve("flag-file.schema.json"));
+        return dir.resolve("docs");
     }
 
     static List<String> properties(JsonNode object) {
@@ -94,12 +99,8 @@ class FlagFileDocsTest {
     }
 
     static Stream<Path> examples() throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.isDirectory(dir.resolve("docs/examples"))) {
-            dir = dir.getParent();
-        }
         List<Path> files;
-        try (Stream<Path> list = Files.list(dir.resolve("docs/examples"))) {
+        try (Stream<Path> list = Files.list(docsDir().resolve("examples"))) {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(files).isNotEmpty();
