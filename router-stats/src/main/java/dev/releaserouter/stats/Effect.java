@@ -16,6 +16,8 @@ public record Effect(double value, boolean relative) {
     /**
      * Creates an effect.
      *
+     * @param value as described on the record
+     * @param relative as described on the record
      * @throws IllegalArgumentException if the value is not a finite positive number
      */
     public Effect {

@@ -17,6 +17,8 @@ public record Interval(double lower, double upper) {
     /**
      * Creates an interval.
      *
+     * @param lower as described on the record
+     * @param upper as described on the record
      * @throws IllegalArgumentException if a bound is NaN or {@code lower > upper}
      */
     public Interval {

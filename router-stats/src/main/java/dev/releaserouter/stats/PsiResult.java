@@ -27,6 +27,10 @@ public record PsiResult(double value, List<Double> contributions, double epsilon
 
     /**
      * Creates a result, copying the list.
+     *
+     * @param value as described on the record
+     * @param contributions as described on the record
+     * @param epsilon as described on the record
      */
     public PsiResult {
         contributions = List.copyOf(contributions);

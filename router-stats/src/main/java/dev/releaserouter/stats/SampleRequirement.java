@@ -17,6 +17,9 @@ public record SampleRequirement(double exactControl, long control, long treatmen
     /**
      * Creates a requirement.
      *
+     * @param exactControl as described on the record
+     * @param control as described on the record
+     * @param treatment as described on the record
      * @throws IllegalArgumentException if a size is negative
      */
     public SampleRequirement {

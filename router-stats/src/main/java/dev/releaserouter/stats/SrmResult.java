@@ -21,6 +21,13 @@ public record SrmResult(double chiSquare, int degreesOfFreedom, double pValue, d
 
     /**
      * Creates a result, copying the lists.
+     *
+     * @param chiSquare as described on the record
+     * @param degreesOfFreedom as described on the record
+     * @param pValue as described on the record
+     * @param logPValue as described on the record
+     * @param observed as described on the record
+     * @param expected as described on the record
      */
     public SrmResult {
         observed = List.copyOf(observed);

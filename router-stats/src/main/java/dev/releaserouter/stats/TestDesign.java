@@ -20,6 +20,9 @@ public record TestDesign(double alpha, double power, double allocationRatio) {
     /**
      * Creates a design.
      *
+     * @param alpha as described on the record
+     * @param power as described on the record
+     * @param allocationRatio as described on the record
      * @throws IllegalArgumentException if alpha or power is outside (0, 1) or the allocation
      *     ratio is not a finite positive number
      */

@@ -87,8 +87,9 @@ class SequentialTestTest {
             fixedHorizonFalsePositives += fixedRejected ? 1 : 0;
             sequentialFalsePositives += test.rejected() ? 1 : 0;
         }
-        // Peeking at a fixed-horizon test inflates 5% to about 20-25%; the mSPRT stays below 5%.
-        assertThat(fixedHorizonFalsePositives).isGreaterThan(40);
+        // Peeking at a fixed-horizon test inflates 5% to 26% (104 of 400 with this seed); the
+        // mSPRT rejects 2 of 400 and must stay at or below 5%.
+        assertThat(fixedHorizonFalsePositives).isGreaterThan(80);
         assertThat(sequentialFalsePositives).isLessThanOrEqualTo(20);
     }
 
