@@ -46,7 +46,7 @@ public final class VersionConfig {
     public Builder toBuilder() {
         Builder b = new Builder(id).stage(stage).weightBasisPoints(weightBasisPoints)
                 .budget(budget).artifactDigest(artifactDigest);
-        b.reserveBasisPoints = reserveBasisPoints;
+        b.reserveBasisPoints = reserveBasisPoints; // may be DEFAULT_RESERVE
         return b;
     }
 
@@ -182,6 +182,20 @@ public final class VersionConfig {
             } catch (ConfigException e) {
                 throw e.locatedIn(null, "/reserve");
             }
+        }
+
+        /**
+         * @param basisPoints the reserve in basis points, 0 to 10000
+         * @return this builder
+         * @throws ConfigException if outside [0, 10000]
+         */
+        public Builder reserveBasisPoints(int basisPoints) {
+            if (basisPoints < 0 || basisPoints > Weights.BUCKETS) {
+                throw new ConfigException("/reserve", Weights.percent(basisPoints),
+                        "reserve must be between 0 and 100 (percent)");
+            }
+            this.reserveBasisPoints = basisPoints;
+            return this;
         }
 
         /**

@@ -100,7 +100,7 @@ class FlagFileRoundTripProperties {
                 v.stage(s.stage()).budget(s.budget());
                 if (s.reserveShare() != null) {
                     // Declared reserves add up to at most 100%.
-                    v.reservePercent(s.reserveShare() / candidates / 100.0);
+                    v.reserveBasisPoints(s.reserveShare() / candidates);
                 }
             }
             b.version(v.build());

@@ -354,8 +354,7 @@ public final class FlagFileParser {
             version.weightBasisPoints(percent(node.get("weight"), pointer + "/weight"));
         }
         if (node.has("reserve")) {
-            // The builder takes the reserve in percent only; bp / 100.0 is exact for 0..10000.
-            version.reservePercent(percent(node.get("reserve"), pointer + "/reserve") / 100.0);
+            version.reserveBasisPoints(percent(node.get("reserve"), pointer + "/reserve"));
         }
         if (node.has("artifact_digest")) {
             version.artifactDigest(
