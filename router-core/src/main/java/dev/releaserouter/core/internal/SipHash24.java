@@ -7,6 +7,9 @@ package dev.releaserouter.core.internal;
  * <p>The UTF-8 encoding is done on the fly and matches {@code String.getBytes(UTF_8)}, including
  * its replacement of unpaired surrogates by {@code '?'}. Tests compare it with Guava's
  * {@code Hashing.sipHash24}. Instances are immutable and thread-safe.
+ *
+ * <p>SipRound is written out at each use on purpose: a helper method cannot hand four state words
+ * back without an object, and this is the hot path of every decision.
  */
 public final class SipHash24 {
 
