@@ -135,10 +135,13 @@ public final class ExperimentAnalysis {
                 (control.sumOfSquaredDeviations() + treatment.sumOfSquaredDeviations()) / df);
     }
 
-    private Verdict decide() {
-        boolean floorReached = control.n() >= config.minimumSamplePerArm()
+    private boolean floorReached() {
+        return control.n() >= config.minimumSamplePerArm()
                 && treatment.n() >= config.minimumSamplePerArm();
-        if (!floorReached || Double.isNaN(test.estimate())
+    }
+
+    private Verdict decide() {
+        if (!floorReached() || Double.isNaN(test.estimate())
                 || (!config.sequential() && !minimumSampleReached())) {
             return Verdict.NOT_ENOUGH_DATA;
         }
@@ -216,12 +219,10 @@ public final class ExperimentAnalysis {
      * @return whether the minimum sample is reached
      */
     public boolean minimumSampleReached() {
-        boolean floor = control.n() >= config.minimumSamplePerArm()
-                && treatment.n() >= config.minimumSamplePerArm();
         if (config.minimumDetectableEffect().isEmpty()) {
-            return floor;
+            return floorReached();
         }
-        return floor && requiredSample != null
+        return floorReached() && requiredSample != null
                 && requiredSample.isMetBy(control.n(), treatment.n());
     }
 

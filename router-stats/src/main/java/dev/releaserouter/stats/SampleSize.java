@@ -136,10 +136,11 @@ public final class SampleSize {
      * standardized effect {@code d / sigma} with the given arm sizes.
      *
      * @param standardizedEffect {@code d / sigma}
-     * @param controlN control units, positive
+     * @param controlN control units (may be fractional, as while solving), positive
      * @param design alpha and allocation ratio (its power is ignored)
-     * @return the power in [0, 1]
-     * @throws IllegalArgumentException if {@code controlN < 1}
+     * @return the power in [0, 1]; NaN when the degrees of freedom {@code n1 (1 + k) - 2} are
+     *     not positive
+     * @throws IllegalArgumentException if {@code controlN} is not a finite positive number
      */
     public static double powerOfTTest(double standardizedEffect, double controlN,
             TestDesign design) {
