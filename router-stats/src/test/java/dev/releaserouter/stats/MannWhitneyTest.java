@@ -61,6 +61,18 @@ class MannWhitneyTest {
     }
 
     @Test
+    void hodgesLehmann_largeArms_isExactWithoutMaterializingTenBillionDifferences() {
+        double[] c = new double[100_000];
+        double[] t = new double[100_000];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = i;
+            t[i] = i + 2.5;
+        }
+        // 1e10 differences t_j - c_i = j - i + 2.5, symmetric around 2.5.
+        assertThat(MannWhitney.test(c, t).hodgesLehmannShift()).isEqualTo(2.5);
+    }
+
+    @Test
     void test_allValuesTied_givesPValueOne() {
         RankTestResult r = MannWhitney.test(new double[] {2, 2, 2}, new double[] {2, 2});
         assertThat(r.z()).isZero();
