@@ -38,18 +38,20 @@ public record Interval(double lower, double upper) {
     }
 
     /**
-     * The symmetric interval {@code center +- halfWidth}, or {@link #unbounded()} when either
-     * number is NaN.
+     * The symmetric interval {@code center +- halfWidth}, or {@link #unbounded()} when a bound
+     * cannot be computed (a NaN input, or an infinite center with an infinite half width).
      *
      * @param center the center
      * @param halfWidth the half width, {@code >= 0}
      * @return the interval
      */
     static Interval around(double center, double halfWidth) {
-        if (Double.isNaN(center) || Double.isNaN(halfWidth)) {
+        double lower = center - halfWidth;
+        double upper = center + halfWidth;
+        if (Double.isNaN(lower) || Double.isNaN(upper)) {
             return UNBOUNDED;
         }
-        return new Interval(center - halfWidth, center + halfWidth);
+        return new Interval(lower, upper);
     }
 
     /**

@@ -67,6 +67,14 @@ class UpliftTest {
     }
 
     @Test
+    void subnormalControlMean_givesUnboundedRelativeIntervalInsteadOfFailing() {
+        Uplift u = Uplift.of(MetricKind.CONTINUOUS, ArmSummary.ofMoments(10, 1e-320, 1),
+                ArmSummary.ofMoments(10, 5, 1));
+        assertThat(u.relative()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(u.relativeInterval()).isEqualTo(Interval.unbounded());
+    }
+
+    @Test
     void emptyArm_givesNaNAndUnboundedIntervals() {
         Uplift u = Uplift.of(MetricKind.CONTINUOUS, ArmSummary.empty(), ArmSummary.ofValues(1, 2));
         assertThat(u.absolute()).isNaN();
