@@ -10,7 +10,7 @@ package dev.releaserouter.api;
 public enum Reason {
     /** The model name is not in the configuration; there is no version to answer. */
     UNKNOWN_MODEL(false),
-    /** A kill switch (model, tenant, channel or the bucketed version) sent the request to stable. */
+    /** A kill switch (model, tenant, channel or the bucketed version) sent it to stable. */
     KILL_SWITCH(false),
     /** The candidate the request would reach is not Approved, or is Revoked. */
     VERSION_NOT_APPROVED(false),

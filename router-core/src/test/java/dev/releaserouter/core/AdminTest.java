@@ -199,7 +199,8 @@ class AdminTest {
         source.push(conflicting); // the 60% override on v2 plus v3 at 50% is 110%
         assertThat(router.configRevision()).isEqualTo(rev);
         assertThat(router.status().reloadFailures()).isEqualTo(1);
-        assertThat(router.status().lastReloadError().getMessage()).contains("test:push").contains("/models/churn/versions")
+        assertThat(router.status().lastReloadError().getMessage()).contains("test:push")
+                .contains("/models/churn/versions")
                 .contains("at most 100%");
     }
 

@@ -96,7 +96,8 @@ class AssignmentProperties {
     }
 
     @Property(tries = 10)
-    void differentSalts_areIndependent(@ForAll @AlphaChars @StringLength(min = 1, max = 8) String salt) {
+    void differentSalts_areIndependent(
+            @ForAll @AlphaChars @StringLength(min = 1, max = 8) String salt) {
         Router a = router(of(model(salt, 5000)));
         Router b = router(of(model(salt + "-other", 5000)));
         int n = 20_000;

@@ -273,7 +273,8 @@ public final class ModelConfig {
             }
             int implied = Weights.BUCKETS - sum;
             if (stable.weightBasisPoints() != 0 && stable.weightBasisPoints() != implied) {
-                throw new ConfigException(sp + "/weight", Weights.percent(stable.weightBasisPoints()),
+                throw new ConfigException(sp + "/weight",
+                        Weights.percent(stable.weightBasisPoints()),
                         "the stable weight is what the candidates leave ("
                                 + Weights.percent(implied) + "); omit it or make it match");
             }

@@ -40,8 +40,8 @@ final class Snapshot {
         Map<String, CompiledModel> models = new HashMap<>();
         for (ModelConfig m : config.models().values()) {
             try {
-                models.put(m.name(),
-                        new CompiledModel(m, config.globalKills(), secret, revision, ledger, clock));
+                models.put(m.name(), new CompiledModel(m, config.globalKills(), secret, revision,
+                        ledger, clock));
             } catch (IllegalArgumentException e) {
                 if (e instanceof ConfigException) {
                     throw ((ConfigException) e).locatedIn(null, "/models/"
