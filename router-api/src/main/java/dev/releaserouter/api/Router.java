@@ -2,6 +2,8 @@ package dev.releaserouter.api;
 
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RoutedModel;
 
 /**
  * Decides which version of a model serves a request.
@@ -24,6 +26,22 @@ public interface Router extends AutoCloseable {
      * @throws NullPointerException if the request is null
      */
     RouteDecision decide(RouteRequest request);
+
+    /**
+     * Binds a model's callable versions to this router, to {@code route} requests: decide, call
+     * the chosen version on the caller's thread, shadow the candidate asynchronously.
+     *
+     * <p>If the configuration does not know the model, or the decided version is not registered,
+     * the stable version answers (or, if that is not registered either, the first registered
+     * one).
+     *
+     * @param binding the model's versions, comparator, validator, copier and fallback settings
+     * @param <I> input type
+     * @param <O> output type
+     * @return a thread-safe handle; bind once and reuse it
+     * @throws NullPointerException if the binding is null
+     */
+    <I, O> RoutedModel<I, O> bind(ModelBinding<I, O> binding);
 
     /**
      * The effective configuration: the flag source's, with runtime overrides applied.

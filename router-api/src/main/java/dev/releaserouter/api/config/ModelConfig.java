@@ -27,6 +27,7 @@ public final class ModelConfig {
     private final Segments deny;
     private final Segments allow;
     private final KillSwitches kills;
+    private final @Nullable ShadowConfig shadow;
 
     private ModelConfig(Builder b, Map<String, Integer> reserves) {
         this.name = b.name;
@@ -37,6 +38,7 @@ public final class ModelConfig {
         this.deny = b.deny;
         this.allow = b.allow;
         this.kills = b.kills;
+        this.shadow = b.shadow;
     }
 
     /**
@@ -51,7 +53,7 @@ public final class ModelConfig {
     /** @return a builder pre-filled with this model's values */
     public Builder toBuilder() {
         Builder b = new Builder(name).salt(salt).stableVersion(stableVersion).deny(deny)
-                .allow(allow).kills(kills);
+                .allow(allow).kills(kills).shadow(shadow);
         versions.values().forEach(b::version);
         return b;
     }
@@ -121,6 +123,27 @@ public final class ModelConfig {
         return kills;
     }
 
+    /** @return the shadow configuration, or null if the model is not shadowed */
+    public @Nullable ShadowConfig shadow() {
+        return shadow;
+    }
+
+    /**
+     * The version the shadow configuration shadows: the named one, or the first candidate.
+     *
+     * @return the version id, or null if there is no shadow configuration or no candidate
+     */
+    public @Nullable String shadowVersion() {
+        if (shadow == null) {
+            return null;
+        }
+        if (shadow.version() != null) {
+            return shadow.version();
+        }
+        List<VersionConfig> c = candidates();
+        return c.isEmpty() ? null : c.get(0).id();
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (!(o instanceof ModelConfig)) {
@@ -130,19 +153,20 @@ public final class ModelConfig {
         // Declaration order matters (it lays out the buckets), so compare as lists.
         return name.equals(m.name) && salt.equals(m.salt) && stableVersion.equals(m.stableVersion)
                 && new ArrayList<>(versions.values()).equals(new ArrayList<>(m.versions.values()))
-                && deny.equals(m.deny) && allow.equals(m.allow) && kills.equals(m.kills);
+                && deny.equals(m.deny) && allow.equals(m.allow) && kills.equals(m.kills)
+                && Objects.equals(shadow, m.shadow);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, salt, stableVersion, versions, deny, allow, kills);
+        return Objects.hash(name, salt, stableVersion, versions, deny, allow, kills, shadow);
     }
 
     @Override
     public String toString() {
         return "ModelConfig{name=" + name + ", salt=" + salt + ", stable=" + stableVersion
                 + ", versions=" + versions.values() + ", deny=" + deny + ", allow=" + allow
-                + ", kills=" + kills + "}";
+                + ", kills=" + kills + (shadow != null ? ", shadow=" + shadow : "") + "}";
     }
 
     /** Builds a {@link ModelConfig}. Not thread-safe. */
@@ -154,6 +178,7 @@ public final class ModelConfig {
         private Segments deny = Segments.NONE;
         private Segments allow = Segments.NONE;
         private KillSwitches kills = KillSwitches.NONE;
+        private @Nullable ShadowConfig shadow;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -220,6 +245,15 @@ public final class ModelConfig {
          */
         public Builder kills(KillSwitches kills) {
             this.kills = Objects.requireNonNull(kills, "kills");
+            return this;
+        }
+
+        /**
+         * @param shadow the shadow configuration, or null for none
+         * @return this builder
+         */
+        public Builder shadow(@Nullable ShadowConfig shadow) {
+            this.shadow = shadow;
             return this;
         }
 
@@ -315,6 +349,16 @@ public final class ModelConfig {
                             "the stable version cannot be killed; kill the candidates instead");
                 }
                 i++;
+            }
+            if (shadow != null && shadow.version() != null) {
+                if (!versions.containsKey(shadow.version())) {
+                    throw new ConfigException("/shadow/version", shadow.version(),
+                            "unknown version; known: " + versions.keySet());
+                }
+                if (shadow.version().equals(stableVersion)) {
+                    throw new ConfigException("/shadow/version", shadow.version(),
+                            "the stable version cannot shadow itself");
+                }
             }
             return new ModelConfig(this, reserves);
         }

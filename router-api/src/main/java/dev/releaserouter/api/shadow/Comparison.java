@@ -1,0 +1,46 @@
+package dev.releaserouter.api.shadow;
+
+/**
+ * The result of comparing a candidate's output with the stable version's: whether they match
+ * (same decision, or scores within tolerance) and, for scores, the delta
+ * {@code candidate - stable}. Immutable.
+ */
+public final class Comparison {
+
+    /** Outputs match, no delta. */
+    public static final Comparison MATCH = new Comparison(true, Double.NaN);
+    /** Outputs differ, no delta. */
+    public static final Comparison MISMATCH = new Comparison(false, Double.NaN);
+
+    private final boolean match;
+    private final double delta;
+
+    private Comparison(boolean match, double delta) {
+        this.match = match;
+        this.delta = delta;
+    }
+
+    /**
+     * @param match whether the outputs match
+     * @param delta candidate minus stable, or NaN if not numeric
+     * @return a comparison
+     */
+    public static Comparison of(boolean match, double delta) {
+        return Double.isNaN(delta) ? (match ? MATCH : MISMATCH) : new Comparison(match, delta);
+    }
+
+    /** @return whether the outputs match */
+    public boolean match() {
+        return match;
+    }
+
+    /** @return candidate minus stable, or NaN if the outputs are not scores */
+    public double delta() {
+        return delta;
+    }
+
+    @Override
+    public String toString() {
+        return "Comparison{match=" + match + (Double.isNaN(delta) ? "" : ", delta=" + delta) + "}";
+    }
+}

@@ -1,0 +1,188 @@
+package dev.releaserouter.api.shadow;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The callable versions of one model and how to compare and protect them: what
+ * {@code Router.bind} needs to {@code route} requests. Immutable.
+ *
+ * <pre>{@code
+ * ModelBinding<Features, Double> churn = ModelBinding.<Features, Double>builder("churn")
+ *         .version("v1", churnV1::score)
+ *         .version("v2", churnV2::score)
+ *         .comparator(ShadowComparators.score(0.02))
+ *         .validator(OutputValidators.scoreBetween(0, 1))
+ *         .build();
+ * }</pre>
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class ModelBinding<I, O> {
+
+    private final String model;
+    private final Map<String, Predictor<I, O>> versions;
+    private final @Nullable ShadowComparator<O> comparator;
+    private final @Nullable OutputValidator<O> validator;
+    private final @Nullable InputCopier<I> copier;
+    private final boolean fallbackToStable;
+    private final @Nullable Duration primaryTimeout;
+
+    private ModelBinding(Builder<I, O> b) {
+        this.model = b.model;
+        this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(b.versions));
+        this.comparator = b.comparator;
+        this.validator = b.validator;
+        this.copier = b.copier;
+        this.fallbackToStable = b.fallbackToStable;
+        this.primaryTimeout = b.primaryTimeout;
+    }
+
+    /**
+     * @param model the model name, as in the configuration
+     * @param <I> input type
+     * @param <O> output type
+     * @return a builder
+     */
+    public static <I, O> Builder<I, O> builder(String model) {
+        return new Builder<>(model);
+    }
+
+    /** @return the model name */
+    public String model() {
+        return model;
+    }
+
+    /** @return callables by version id, immutable */
+    public Map<String, Predictor<I, O>> versions() {
+        return versions;
+    }
+
+    /** @return the comparator, or null for {@code Objects.equals} */
+    public @Nullable ShadowComparator<O> comparator() {
+        return comparator;
+    }
+
+    /** @return the output validator, or null if every output is valid */
+    public @Nullable OutputValidator<O> validator() {
+        return validator;
+    }
+
+    /** @return the input copier used before shadow calls, or null (inputs are immutable) */
+    public @Nullable InputCopier<I> copier() {
+        return copier;
+    }
+
+    /** @return whether a failing canary falls back to the stable version */
+    public boolean fallbackToStable() {
+        return fallbackToStable;
+    }
+
+    /** @return the canary's primary-path timeout when falling back, or null for none */
+    public @Nullable Duration primaryTimeout() {
+        return primaryTimeout;
+    }
+
+    /** Builds a {@link ModelBinding}. Not thread-safe. */
+    public static final class Builder<I, O> {
+        private final String model;
+        private final LinkedHashMap<String, Predictor<I, O>> versions = new LinkedHashMap<>();
+        private @Nullable ShadowComparator<O> comparator;
+        private @Nullable OutputValidator<O> validator;
+        private @Nullable InputCopier<I> copier;
+        private boolean fallbackToStable;
+        private @Nullable Duration primaryTimeout;
+
+        private Builder(String model) {
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("model must be a non-blank string, but was "
+                        + (model == null ? "null" : "'" + model + "'"));
+            }
+            this.model = model;
+        }
+
+        /**
+         * Registers a version.
+         *
+         * @param id the version id, as in the configuration
+         * @param predictor its callable
+         * @return this builder
+         * @throws IllegalArgumentException if the id is blank or already registered
+         */
+        public Builder<I, O> version(String id, Predictor<I, O> predictor) {
+            Objects.requireNonNull(predictor, "predictor");
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("version id must be non-blank, but was "
+                        + (id == null ? "null" : "'" + id + "'"));
+            }
+            if (versions.putIfAbsent(id, predictor) != null) {
+                throw new IllegalArgumentException("version '" + id + "' of model '" + model
+                        + "' is registered twice");
+            }
+            return this;
+        }
+
+        /**
+         * @param comparator how shadow outputs are compared (default: {@code Objects.equals})
+         * @return this builder
+         */
+        public Builder<I, O> comparator(ShadowComparator<O> comparator) {
+            this.comparator = Objects.requireNonNull(comparator, "comparator");
+            return this;
+        }
+
+        /**
+         * @param validator checks both sides' outputs; an invalid output is an error
+         * @return this builder
+         */
+        public Builder<I, O> validator(OutputValidator<O> validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * @param copier copies inputs before a shadow call (e.g. a Jackson deep copy)
+         * @return this builder
+         */
+        public Builder<I, O> copier(InputCopier<I> copier) {
+            this.copier = Objects.requireNonNull(copier, "copier");
+            return this;
+        }
+
+        /**
+         * Turns on fallback: when the canary throws, returns an invalid output or exceeds
+         * {@code primaryTimeout}, the stable version answers and the result says so. Off by
+         * default.
+         *
+         * @param primaryTimeout the canary's time limit, or null for none (errors only)
+         * @return this builder
+         * @throws IllegalArgumentException if the timeout is not positive
+         */
+        public Builder<I, O> fallbackToStable(@Nullable Duration primaryTimeout) {
+            if (primaryTimeout != null
+                    && (primaryTimeout.isNegative() || primaryTimeout.isZero())) {
+                throw new IllegalArgumentException(
+                        "primaryTimeout must be positive, but was " + primaryTimeout);
+            }
+            this.fallbackToStable = true;
+            this.primaryTimeout = primaryTimeout;
+            return this;
+        }
+
+        /**
+         * @return the binding
+         * @throws IllegalArgumentException if no version is registered
+         */
+        public ModelBinding<I, O> build() {
+            if (versions.isEmpty()) {
+                throw new IllegalArgumentException("model '" + model + "' has no version");
+            }
+            return new ModelBinding<>(this);
+        }
+    }
+}
