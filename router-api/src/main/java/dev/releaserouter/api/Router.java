@@ -4,6 +4,8 @@ import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import java.util.List;
 
 /**
  * Decides which version of a model serves a request.
@@ -59,6 +61,13 @@ public interface Router extends AutoCloseable {
      * @return a fresh, immutable status
      */
     RouterStatus status();
+
+    /**
+     * Shadow and fallback statistics per model and shadowed version, since start.
+     *
+     * @return fresh, immutable snapshots; empty if nothing was routed with {@code route}
+     */
+    List<ShadowStatistics> shadowStatistics();
 
     /** @return the administration interface for runtime changes */
     RouterAdmin admin();

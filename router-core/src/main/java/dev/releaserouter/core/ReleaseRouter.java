@@ -6,6 +6,7 @@ import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
 import dev.releaserouter.core.internal.DefaultRouter;
+import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,7 @@ public final class ReleaseRouter {
         private @Nullable AuditSink audit;
         private Clock clock = Clock.systemUTC();
         private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
+        private ShadowSettings shadow = ShadowSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -107,6 +109,16 @@ public final class ReleaseRouter {
         }
 
         /**
+         * @param settings how shadow calls run (threads, queue, timeout, breaker, pair store);
+         *     defaults to {@link ShadowSettings#DEFAULTS}
+         * @return this builder
+         */
+        public Builder shadow(ShadowSettings settings) {
+            this.shadow = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
          * Loads the configuration, records the start in the audit trail and starts watching the
          * flag source.
          *
@@ -125,7 +137,7 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret);
+                    secret, shadow);
         }
     }
 }

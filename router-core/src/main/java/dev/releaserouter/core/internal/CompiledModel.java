@@ -6,8 +6,11 @@ import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
+import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.core.Bucketing;
 import dev.releaserouter.core.internal.budget.BudgetLedger;
@@ -60,6 +63,18 @@ final class CompiledModel {
     private final @Nullable Set<String> allowRegions;
     private final @Nullable Set<String> allowChannels;
     private final @Nullable Set<String> allowProducts;
+
+    /** Shadow: the version, or null when the model is not shadowed. */
+    final @Nullable String shadowVersion;
+    /** Shadow: a disposition that holds for every request, or null if it depends on it. */
+    private final @Nullable ShadowDisposition shadowFixed;
+    private final int shadowSample;
+    private final @Nullable Bucketing shadowBucketing;
+    private final Set<String> shadowForbidden;
+    private final @Nullable Set<String> shadowDenyTenants;
+    private final @Nullable Set<String> shadowDenyRegions;
+    private final @Nullable Set<String> shadowDenyChannels;
+    private final @Nullable Set<String> shadowDenyProducts;
 
     private final RouteDecision killDecision;
     private final RouteDecision deniedDecision;
@@ -143,6 +158,67 @@ final class CompiledModel {
         allowRegions = orNull(m.allow().get(Dimension.REGION));
         allowChannels = orNull(m.allow().get(Dimension.CHANNEL));
         allowProducts = orNull(m.allow().get(Dimension.PRODUCT));
+
+        ShadowConfig sc = m.shadow();
+        shadowVersion = m.shadowVersion();
+        if (sc == null || shadowVersion == null || sc.sampleBasisPoints() == 0) {
+            shadowFixed = ShadowDisposition.NOT_CONFIGURED;
+        } else if (killed || killedVersions.contains(shadowVersion)) {
+            shadowFixed = ShadowDisposition.KILL_SWITCH;
+        } else if (!shadowable(m.version(shadowVersion).stage())) {
+            shadowFixed = ShadowDisposition.VERSION_NOT_ELIGIBLE;
+        } else {
+            shadowFixed = null;
+        }
+        shadowSample = sc == null ? 0 : sc.sampleBasisPoints();
+        // Its own salt, so being shadowed is independent of the canary assignment.
+        shadowBucketing = sc == null ? null : Bucketing.of(secret, m.salt() + "#shadow");
+        shadowForbidden = sc == null ? Set.of() : sc.forbiddenDataClasses();
+        shadowDenyTenants = sc == null ? null : orNull(sc.deny().get(Dimension.TENANT));
+        shadowDenyRegions = sc == null ? null : orNull(sc.deny().get(Dimension.REGION));
+        shadowDenyChannels = sc == null ? null : orNull(sc.deny().get(Dimension.CHANNEL));
+        shadowDenyProducts = sc == null ? null : orNull(sc.deny().get(Dimension.PRODUCT));
+    }
+
+    /** Shadowing is allowed for Approved and Staging versions, never Candidate or Revoked. */
+    private static boolean shadowable(Stage stage) {
+        return stage == Stage.APPROVED || stage == Stage.STAGING;
+    }
+
+    /**
+     * Whether a request served by {@code servedVersion} may be shadowed. Order: configuration,
+     * kill switches, stage, served by the shadow version itself, forbidden data, shadow deny
+     * lists, sample.
+     *
+     * @return {@link ShadowDisposition#SCHEDULED} when eligible (the caller then schedules it),
+     *     else the reason it is not
+     */
+    ShadowDisposition shadowEligibility(RouteRequest r, String servedVersion) {
+        if (shadowFixed != null) {
+            return shadowFixed;
+        }
+        if (isIn(killedTenants, r.tenant()) || isIn(killedChannels, r.channel())) {
+            return ShadowDisposition.KILL_SWITCH;
+        }
+        if (servedVersion.equals(shadowVersion)) {
+            return ShadowDisposition.SERVED_BY_CANDIDATE;
+        }
+        if (!shadowForbidden.isEmpty() && !r.dataClasses().isEmpty()) {
+            for (String c : r.dataClasses()) {
+                if (shadowForbidden.contains(c)) {
+                    return ShadowDisposition.FORBIDDEN_DATA;
+                }
+            }
+        }
+        if (denied(shadowDenyTenants, r.tenant()) || denied(shadowDenyRegions, r.region())
+                || denied(shadowDenyChannels, r.channel())
+                || denied(shadowDenyProducts, r.product())) {
+            return ShadowDisposition.DENIED_SEGMENT;
+        }
+        if (shadowBucketing.bucket(r.entityKey()) >= shadowSample) {
+            return ShadowDisposition.NOT_SAMPLED;
+        }
+        return ShadowDisposition.SCHEDULED;
     }
 
     private boolean hasBudget() {

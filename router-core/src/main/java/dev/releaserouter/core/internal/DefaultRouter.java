@@ -18,15 +18,26 @@ import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.internal.shadow.ShadowRunner;
+import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.core.internal.budget.BudgetLedger;
 import dev.releaserouter.core.internal.budget.BudgetState;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +71,11 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     private final AtomicLong reloadFailures = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
 
+    private final ShadowSettings shadowSettings;
+    // Created on first use, so a router that never routes starts no threads.
+    private volatile @Nullable ShadowRunner shadowRunner;
+    private volatile @Nullable ExecutorService fallbackExecutor;
+
     private volatile Snapshot snapshot;
     private volatile @Nullable ConfigException lastReloadError;
     // Guarded by writeLock.
@@ -73,7 +89,9 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
      * @throws ConfigException if the source's configuration is invalid
      * @throws java.io.UncheckedIOException if the audit sink cannot record the start
      */
-    public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret) {
+    public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
+            ShadowSettings shadowSettings) {
+        this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
         this.source = Objects.requireNonNull(source, "source");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -97,7 +115,15 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     @Override
     public RouteDecision decide(RouteRequest request) {
         Objects.requireNonNull(request, "request");
-        Snapshot s = snapshot;
+        return decideOn(snapshot, request);
+    }
+
+    /** The snapshot in force; route() reads it once and decides and shadows on it. */
+    Snapshot currentSnapshot() {
+        return snapshot;
+    }
+
+    RouteDecision decideOn(Snapshot s, RouteRequest request) {
         try {
             return s.decide(request);
         } catch (RuntimeException | StackOverflowError e) {
@@ -105,6 +131,55 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             internalErrors.incrementAndGet();
             return s.internalError(request.model());
         }
+    }
+
+    @Override
+    public <I, O> RoutedModel<I, O> bind(ModelBinding<I, O> binding) {
+        Objects.requireNonNull(binding, "binding");
+        return new DefaultRoutedModel<>(this, binding, this::shadowRunner,
+                this::fallbackExecutor);
+    }
+
+    @Override
+    public List<ShadowStatistics> shadowStatistics() {
+        ShadowRunner r = shadowRunner;
+        return r == null ? List.of() : r.statistics();
+    }
+
+    ShadowRunner shadowRunner() {
+        ShadowRunner r = shadowRunner;
+        if (r == null) {
+            synchronized (writeLock) {
+                r = shadowRunner;
+                if (r == null) {
+                    r = new ShadowRunner(shadowSettings, clock);
+                    shadowRunner = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Runs canaries that have a primary-path timeout; bounded, daemon threads. */
+    ExecutorService fallbackExecutor() {
+        ExecutorService e = fallbackExecutor;
+        if (e == null) {
+            synchronized (writeLock) {
+                e = fallbackExecutor;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    e = new ThreadPoolExecutor(0, 64, 60, TimeUnit.SECONDS,
+                            new SynchronousQueue<>(), r -> {
+                                Thread t = new Thread(r, "release-router-canary-"
+                                        + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    fallbackExecutor = e;
+                }
+            }
+        }
+        return e;
     }
 
     @Override
@@ -411,6 +486,14 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
         }
         try {
             source.close();
+            ShadowRunner r = shadowRunner;
+            if (r != null) {
+                r.close(); // drains shadow calls, then flushes the pair store
+            }
+            ExecutorService e = fallbackExecutor;
+            if (e != null) {
+                e.shutdownNow();
+            }
         } finally {
             audit.close();
         }

@@ -63,6 +63,11 @@ final class Snapshot {
         return m.decide(request);
     }
 
+    /** @return the compiled model, or null if unknown */
+    @Nullable CompiledModel model(String name) {
+        return models.get(name);
+    }
+
     /** The decision when {@link #decide} failed: the model's stable version, if known. */
     RouteDecision internalError(@Nullable String model) {
         CompiledModel m = model == null ? null : models.get(model);

@@ -1,0 +1,200 @@
+package dev.releaserouter.core.internal;
+
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.shadow.FallbackCause;
+import dev.releaserouter.api.shadow.InputCopier;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.ModelInvocationException;
+import dev.releaserouter.api.shadow.OutputValidator;
+import dev.releaserouter.api.shadow.Predictor;
+import dev.releaserouter.api.shadow.RouteResult;
+import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowComparator;
+import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.core.internal.shadow.ShadowRunner;
+import dev.releaserouter.core.shadow.ShadowComparators;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A model bound to the router: decide on one snapshot, call the chosen version on the caller's
+ * thread (or, for a canary with a primary-path timeout, on the fallback executor), fall back to
+ * stable if configured, then hand the shadow call to the {@link ShadowRunner}.
+ *
+ * <p>Immutable and thread-safe; all shared state is in the router, its snapshot and the runner.
+ */
+final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
+
+    private final DefaultRouter router;
+    private final ModelBinding<I, O> binding;
+    private final String model;
+    private final Map<String, Predictor<I, O>> versions;
+    private final String firstVersion;
+    private final ShadowComparator<O> comparator;
+    private final @Nullable OutputValidator<O> validator;
+    private final @Nullable InputCopier<I> copier;
+    private final Supplier<ShadowRunner> runner;
+    private final Supplier<ExecutorService> fallbackExecutor;
+
+    DefaultRoutedModel(DefaultRouter router, ModelBinding<I, O> binding,
+            Supplier<ShadowRunner> runner, Supplier<ExecutorService> fallbackExecutor) {
+        this.router = router;
+        this.binding = binding;
+        this.model = binding.model();
+        this.versions = binding.versions();
+        this.firstVersion = versions.keySet().iterator().next();
+        ShadowComparator<O> c = binding.comparator();
+        this.comparator = c != null ? c : ShadowComparators.equality();
+        this.validator = binding.validator();
+        this.copier = binding.copier();
+        this.runner = runner;
+        this.fallbackExecutor = fallbackExecutor;
+    }
+
+    @Override
+    public ModelBinding<I, O> binding() {
+        return binding;
+    }
+
+    @Override
+    public RouteResult<O> route(RouteRequest request, I input) {
+        if (!model.equals(request.model())) {
+            throw new IllegalArgumentException("this handle routes model '" + model
+                    + "', but the request is for '" + request.model() + "'");
+        }
+        Snapshot snapshot = router.currentSnapshot();
+        RouteDecision decision = router.decideOn(snapshot, request);
+        CompiledModel compiled = snapshot.model(model);
+        String stable = compiled != null && versions.containsKey(compiled.stable)
+                ? compiled.stable : firstVersion;
+        String chosen = decision.version();
+        if (chosen == null || !versions.containsKey(chosen)) {
+            chosen = stable; // unknown model, or a configured version nobody registered
+        }
+        String served = chosen;
+        FallbackCause fallback = null;
+        O output;
+        long start = runner().ticker().getAsLong();
+        boolean canFallBack = binding.fallbackToStable() && decision.isCandidate()
+                && !chosen.equals(stable);
+        try {
+            if (canFallBack) {
+                Object[] holder = new Object[1];
+                fallback = tryCanary(versions.get(chosen), input, holder);
+                if (fallback == null) {
+                    @SuppressWarnings("unchecked")
+                    O o = (O) holder[0];
+                    output = o;
+                } else {
+                    runner().fallback(model, chosen, fallback);
+                    served = stable;
+                    start = runner().ticker().getAsLong(); // the stable call is what we compare
+                    output = call(stable, input);
+                }
+            } else {
+                output = call(chosen, input);
+                if (validator != null && validator.problem(output) != null) {
+                    runner().primaryInvalid(model, chosen);
+                }
+            }
+        } catch (RuntimeException e) {
+            skip(compiled, ShadowDisposition.PRIMARY_FAILED);
+            throw e;
+        }
+        long primaryNanos = runner().ticker().getAsLong() - start;
+        ShadowDisposition shadow = shadow(compiled, request, input, served, output, primaryNanos);
+        return new RouteResult<>(output, decision, served, fallback, shadow);
+    }
+
+    private ShadowDisposition shadow(@Nullable CompiledModel compiled, RouteRequest request,
+            I input, String served, O output, long primaryNanos) {
+        if (compiled == null || compiled.shadowVersion == null) {
+            return ShadowDisposition.NOT_CONFIGURED;
+        }
+        String shadowVersion = compiled.shadowVersion;
+        ShadowDisposition d = compiled.shadowEligibility(request, served);
+        Predictor<I, O> candidate = versions.get(shadowVersion);
+        if (d == ShadowDisposition.SCHEDULED && candidate == null) {
+            d = ShadowDisposition.NOT_CONFIGURED; // nobody registered the shadow version
+        }
+        if (d != ShadowDisposition.SCHEDULED) {
+            if (d != ShadowDisposition.NOT_CONFIGURED) {
+                runner().skipped(model, shadowVersion, d);
+            }
+            return d;
+        }
+        I copy = copier == null ? input : copier.copy(input);
+        return runner().submit(model, served, shadowVersion, candidate, copy, output,
+                primaryNanos, request, comparator, validator);
+    }
+
+    private void skip(@Nullable CompiledModel compiled, ShadowDisposition d) {
+        if (compiled != null && compiled.shadowVersion != null) {
+            runner().skipped(model, compiled.shadowVersion, d);
+        }
+    }
+
+    private ShadowRunner runner() {
+        return runner.get();
+    }
+
+    /** Calls a version on this thread; model failures pass through to the caller. */
+    private O call(String version, I input) {
+        try {
+            return versions.get(version).predict(input);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ModelInvocationException(model, version, e);
+        }
+    }
+
+    /**
+     * Calls the canary, within the primary-path timeout if one is set.
+     *
+     * @return null if it answered validly (output in {@code holder[0]}), else the fallback cause
+     */
+    private @Nullable FallbackCause tryCanary(Predictor<I, O> canary, I input, Object[] holder) {
+        O out;
+        if (binding.primaryTimeout() == null) {
+            try {
+                out = canary.predict(input);
+            } catch (Exception e) {
+                return FallbackCause.ERROR;
+            }
+        } else {
+            Future<O> f;
+            try {
+                f = fallbackExecutor.get().submit(() -> canary.predict(input));
+            } catch (RejectedExecutionException e) {
+                // All fallback threads are busy with slow canaries: this is a timeout in effect.
+                return FallbackCause.TIMEOUT;
+            }
+            try {
+                out = f.get(binding.primaryTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                return FallbackCause.TIMEOUT;
+            } catch (ExecutionException e) {
+                return FallbackCause.ERROR;
+            } catch (InterruptedException e) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                return FallbackCause.TIMEOUT;
+            }
+        }
+        if (validator != null && validator.problem(out) != null) {
+            return FallbackCause.INVALID_OUTPUT;
+        }
+        holder[0] = out;
+        return null;
+    }
+}

@@ -1,0 +1,392 @@
+package dev.releaserouter.core.internal.shadow;
+
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.shadow.Comparison;
+import dev.releaserouter.api.shadow.FallbackCause;
+import dev.releaserouter.api.shadow.OutputValidator;
+import dev.releaserouter.api.shadow.PairStore;
+import dev.releaserouter.api.shadow.Predictor;
+import dev.releaserouter.api.shadow.ShadowComparator;
+import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.api.shadow.ShadowOutcome;
+import dev.releaserouter.api.shadow.ShadowPair;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.api.shadow.PairMasker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs shadow calls off the request thread and makes sure none of them can hurt the primary call.
+ *
+ * <p>Design:
+ * <ul>
+ *   <li>Bulkhead and load shedding: a {@link ThreadPoolExecutor} with a fixed number of daemon
+ *       threads and a bounded queue; {@code execute} never blocks, and a full queue rejects the
+ *       call, which is counted as {@link ShadowDisposition#DROPPED}.
+ *   <li>Hard timeout: a single timer thread interrupts a call that runs past the timeout. A small
+ *       state machine per call ({@code RUNNING -> DONE} by the worker, or
+ *       {@code RUNNING -> TIMING_OUT -> TIMED_OUT} by the timer) makes sure the interrupt lands
+ *       only on the call it was meant for: a worker that finishes as the timer fires waits for
+ *       the interrupt to be delivered and clears it before taking the next call. A call that
+ *       ignores interruption keeps its thread until it returns; the bulkhead bounds how many
+ *       threads that can cost, and the circuit breaker stops sending more.
+ *   <li>Everything a call can throw (including Errors other than VirtualMachineError) is caught
+ *       and counted; comparison, validation, masking and storing run on the worker thread.
+ * </ul>
+ */
+public final class ShadowRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowRunner.class);
+    private static final int RUNNING = 0;
+    private static final int DONE = 1;
+    private static final int TIMING_OUT = 2;
+    private static final int TIMED_OUT = 3;
+
+    private final ShadowSettings settings;
+    private final Clock clock;
+    private final LongSupplier ticker;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledThreadPoolExecutor timer;
+    private final long timeoutNanos;
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, VersionStats>> stats =
+            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CircuitBreaker>> breakers =
+            new ConcurrentHashMap<>();
+    private final AtomicLong pairErrors = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
+    private final AtomicLong droppedAtClose = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * @param settings executor, timeout, breaker and store settings
+     * @param clock wall clock for pair timestamps
+     */
+    public ShadowRunner(ShadowSettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = settings.ticker();
+        this.timeoutNanos = settings.timeout().toNanos();
+        BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
+                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
+                TimeUnit.MILLISECONDS, queue, daemon("release-router-shadow-"),
+                new ThreadPoolExecutor.AbortPolicy());
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("release-router-shadow-timer-"));
+        this.timer.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** @return the statistics of a (model, version), created on first use */
+    VersionStats stats(String model, String version) {
+        ConcurrentHashMap<String, VersionStats> m = stats.get(model);
+        if (m == null) {
+            m = stats.computeIfAbsent(model, k -> new ConcurrentHashMap<>());
+        }
+        VersionStats s = m.get(version);
+        return s != null ? s : m.computeIfAbsent(version, v -> new VersionStats(model, v));
+    }
+
+    private CircuitBreaker breaker(String model, String version) {
+        ConcurrentHashMap<String, CircuitBreaker> m = breakers.get(model);
+        if (m == null) {
+            m = breakers.computeIfAbsent(model, k -> new ConcurrentHashMap<>());
+        }
+        CircuitBreaker b = m.get(version);
+        return b != null ? b : m.computeIfAbsent(version, v -> new CircuitBreaker(
+                settings.breakerWindow(), settings.breakerMinimumCalls(),
+                settings.breakerFailureRate(), settings.breakerOpenFor().toNanos(), ticker));
+    }
+
+    /**
+     * Counts a request's shadow disposition that is not a scheduled call.
+     *
+     * @param model the model
+     * @param version the shadow version
+     * @param disposition why it was not shadowed
+     */
+    public void skipped(String model, String version, ShadowDisposition disposition) {
+        stats(model, version).disposition(disposition);
+    }
+
+    /**
+     * Counts a primary-path fallback.
+     *
+     * @param model the model
+     * @param version the canary that failed
+     * @param cause why
+     */
+    public void fallback(String model, String version, FallbackCause cause) {
+        stats(model, version).fallback(cause);
+    }
+
+    /**
+     * Counts a primary-path output its validator rejected (it was served: nothing else was left).
+     *
+     * @param model the model
+     * @param version the version that produced it
+     */
+    public void primaryInvalid(String model, String version) {
+        stats(model, version).primaryInvalid();
+    }
+
+    /** @return the nanosecond ticker */
+    public LongSupplier ticker() {
+        return ticker;
+    }
+
+    /**
+     * Schedules a shadow call, never blocking.
+     *
+     * @return {@link ShadowDisposition#SCHEDULED}, or why it was not scheduled
+     */
+    public <I, O> ShadowDisposition submit(String model, String stableVersion,
+            String candidateVersion, Predictor<I, O> candidate, I input, @Nullable O stableOutput,
+            long stableNanos, RouteRequest request, ShadowComparator<O> comparator,
+            @Nullable OutputValidator<O> validator) {
+        VersionStats vs = stats(model, candidateVersion);
+        ShadowDisposition d;
+        if (closed) {
+            d = ShadowDisposition.CLOSED;
+        } else {
+            CircuitBreaker breaker = breaker(model, candidateVersion);
+            if (!breaker.tryAcquire()) {
+                d = ShadowDisposition.CIRCUIT_OPEN;
+            } else {
+                try {
+                    workers.execute(new Call<>(vs, breaker, stableVersion, candidate, input,
+                            stableOutput, stableNanos, request, comparator, validator));
+                    d = ShadowDisposition.SCHEDULED;
+                } catch (RejectedExecutionException e) {
+                    breaker.release();
+                    d = closed ? ShadowDisposition.CLOSED : ShadowDisposition.DROPPED;
+                }
+            }
+        }
+        vs.disposition(d);
+        return d;
+    }
+
+    /** One shadow call; runs on a worker thread. */
+    private final class Call<I, O> implements Runnable {
+        private final VersionStats vs;
+        private final CircuitBreaker breaker;
+        private final String stableVersion;
+        private final Predictor<I, O> candidate;
+        private final I input;
+        private final @Nullable O stableOutput;
+        private final long stableNanos;
+        private final RouteRequest request;
+        private final ShadowComparator<O> comparator;
+        private final @Nullable OutputValidator<O> validator;
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+        Call(VersionStats vs, CircuitBreaker breaker, String stableVersion,
+                Predictor<I, O> candidate, I input, @Nullable O stableOutput, long stableNanos,
+                RouteRequest request, ShadowComparator<O> comparator,
+                @Nullable OutputValidator<O> validator) {
+            this.vs = vs;
+            this.breaker = breaker;
+            this.stableVersion = stableVersion;
+            this.candidate = candidate;
+            this.input = input;
+            this.stableOutput = stableOutput;
+            this.stableNanos = stableNanos;
+            this.request = request;
+            this.comparator = comparator;
+            this.validator = validator;
+        }
+
+        @Override
+        public void run() {
+            Thread worker = Thread.currentThread();
+            Thread.interrupted(); // start clean
+            ScheduledFuture<?> deadline = timer.schedule(() -> {
+                if (state.compareAndSet(RUNNING, TIMING_OUT)) {
+                    worker.interrupt();
+                    state.set(TIMED_OUT);
+                }
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
+            long start = ticker.getAsLong();
+            O output = null;
+            Throwable failure = null;
+            try {
+                output = candidate.predict(input);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                failure = t;
+            }
+            long took = ticker.getAsLong() - start;
+            boolean timedOut = !state.compareAndSet(RUNNING, DONE);
+            if (timedOut) {
+                while (state.get() != TIMED_OUT) {
+                    Thread.onSpinWait(); // the timer is delivering its interrupt
+                }
+                Thread.interrupted();
+            } else {
+                deadline.cancel(false);
+            }
+            try {
+                finish(output, failure, timedOut, took);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                internalErrors.incrementAndGet();
+                LOG.warn("Release Router: shadow bookkeeping failed for {}/{}: {}", vs.model,
+                        vs.version, t.toString());
+            }
+        }
+
+        private void finish(@Nullable O output, @Nullable Throwable failure, boolean timedOut,
+                long took) {
+            ShadowOutcome outcome;
+            String error = null;
+            Comparison comparison = null;
+            if (timedOut) {
+                outcome = ShadowOutcome.TIMEOUT;
+                error = "timeout after " + settings.timeout();
+            } else if (failure != null) {
+                outcome = ShadowOutcome.ERROR;
+                error = failure.getClass().getName(); // the type only: messages may hold data
+            } else {
+                String problem = validator == null ? null : validator.problem(output);
+                if (problem != null) {
+                    outcome = ShadowOutcome.INVALID_OUTPUT;
+                    error = problem;
+                } else {
+                    outcome = ShadowOutcome.SUCCESS;
+                    comparison = comparator.compare(stableOutput, output);
+                }
+            }
+            vs.outcome(outcome, stableNanos, timedOut ? -1 : took);
+            if (comparison != null) {
+                vs.comparison(comparison.match(), comparison.delta());
+            }
+            breaker.record(outcome != ShadowOutcome.SUCCESS);
+            store(outcome, timedOut ? null : output, comparison, timedOut ? -1 : took, error);
+        }
+
+        private void store(ShadowOutcome outcome, @Nullable O output,
+                @Nullable Comparison comparison, long took, @Nullable String error) {
+            PairStore store = settings.pairStore();
+            PairMasker masker = settings.masker();
+            if (store == null || masker == null) {
+                return;
+            }
+            try {
+                ShadowPair pair = ShadowPair.builder()
+                        .time(clock.instant())
+                        .model(vs.model)
+                        .stableVersion(stableVersion)
+                        .candidateVersion(vs.version)
+                        .entityKeyHash(masker.hashEntityKey(request.entityKey()))
+                        .inputJson(mask(masker, input))
+                        .stableOutputJson(mask(masker, stableOutput))
+                        .candidateOutputJson(outcome == ShadowOutcome.SUCCESS
+                                || outcome == ShadowOutcome.INVALID_OUTPUT
+                                ? mask(masker, output) : null)
+                        .outcome(outcome)
+                        .match(comparison == null ? null : comparison.match())
+                        .delta(comparison == null ? Double.NaN : comparison.delta())
+                        .stableLatencyNanos(stableNanos)
+                        .candidateLatencyNanos(took)
+                        .error(error)
+                        .build();
+                store.append(pair);
+            } catch (RuntimeException e) {
+                if (pairErrors.getAndIncrement() == 0) {
+                    LOG.warn("Release Router: a shadow pair could not be stored ({}); further "
+                            + "failures are only counted", e.getClass().getName());
+                }
+            }
+        }
+    }
+
+    private static String mask(PairMasker masker, @Nullable Object value) {
+        return value == null ? "null" : masker.maskValue(value);
+    }
+
+    /** @return shadow pairs that could not be built or stored */
+    public long pairErrors() {
+        return pairErrors.get();
+    }
+
+    /** @return failures of the runner's own bookkeeping (never of the candidate) */
+    public long internalErrors() {
+        return internalErrors.get();
+    }
+
+    /** @return statistics of every (model, version) seen */
+    public List<ShadowStatistics> statistics() {
+        List<ShadowStatistics> list = new ArrayList<>();
+        stats.values().forEach(m -> m.values().forEach(v -> list.add(v.snapshot())));
+        return list;
+    }
+
+    /** @return shadow calls queued or running now */
+    public int inFlight() {
+        return workers.getQueue().size() + workers.getActiveCount();
+    }
+
+    /** @return queued shadow calls dropped because the router closed before they ran */
+    public long droppedAtClose() {
+        return droppedAtClose.get();
+    }
+
+    /**
+     * Stops accepting calls and gives queued and running calls up to twice the timeout to finish;
+     * calls still queued then are dropped and counted. Then closes the pair store, which flushes
+     * every pair it accepted.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(2 * timeoutNanos, TimeUnit.NANOSECONDS)) {
+                List<Runnable> left = workers.shutdownNow();
+                droppedAtClose.addAndGet(left.size());
+                LOG.warn("Release Router: {} queued shadow calls dropped at close", left.size());
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+            PairStore store = settings.pairStore();
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+}

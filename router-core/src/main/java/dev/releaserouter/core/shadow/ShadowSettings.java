@@ -1,0 +1,224 @@
+package dev.releaserouter.core.shadow;
+
+import dev.releaserouter.api.shadow.PairStore;
+import dev.releaserouter.api.shadow.PairMasker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How shadow calls run: the router-owned executor (bulkhead threads, bounded queue), the hard
+ * timeout, the circuit breaker, and where PII-free pairs go. Immutable; see {@link #builder()}.
+ *
+ * <p>Defaults: 4 threads, a queue of 256, a 5-second timeout (seed 002's V2_TIMEOUT_MS), a
+ * breaker that opens for 30 s when at least half of the last 20 calls (and at least 10) failed or
+ * timed out, no pair store.
+ */
+public final class ShadowSettings {
+
+    /** The defaults. */
+    public static final ShadowSettings DEFAULTS = builder().build();
+
+    private final int threads;
+    private final int queueCapacity;
+    private final Duration timeout;
+    private final int breakerWindow;
+    private final int breakerMinimumCalls;
+    private final double breakerFailureRate;
+    private final Duration breakerOpenFor;
+    private final @Nullable PairStore pairStore;
+    private final @Nullable PairMasker masker;
+    private final LongSupplier ticker;
+
+    private ShadowSettings(Builder b) {
+        this.threads = b.threads;
+        this.queueCapacity = b.queueCapacity;
+        this.timeout = b.timeout;
+        this.breakerWindow = b.breakerWindow;
+        this.breakerMinimumCalls = b.breakerMinimumCalls;
+        this.breakerFailureRate = b.breakerFailureRate;
+        this.breakerOpenFor = b.breakerOpenFor;
+        this.pairStore = b.pairStore;
+        this.masker = b.masker;
+        this.ticker = b.ticker;
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the most shadow calls running at once (bulkhead) */
+    public int threads() {
+        return threads;
+    }
+
+    /** @return the most shadow calls waiting; beyond it calls are dropped */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** @return the hard timeout of one shadow call */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** @return how many recent calls the breaker looks at */
+    public int breakerWindow() {
+        return breakerWindow;
+    }
+
+    /** @return the fewest calls in the window before the breaker may open */
+    public int breakerMinimumCalls() {
+        return breakerMinimumCalls;
+    }
+
+    /** @return the failure (error, timeout, invalid output) rate that opens the breaker */
+    public double breakerFailureRate() {
+        return breakerFailureRate;
+    }
+
+    /** @return how long the breaker stays open before one trial call */
+    public Duration breakerOpenFor() {
+        return breakerOpenFor;
+    }
+
+    /** @return where masked pairs go, or null to keep none */
+    public @Nullable PairStore pairStore() {
+        return pairStore;
+    }
+
+    /** @return the masker applied before a pair is stored, or null when there is no store */
+    public @Nullable PairMasker masker() {
+        return masker;
+    }
+
+    /** @return the nanosecond ticker for latencies and the breaker */
+    public LongSupplier ticker() {
+        return ticker;
+    }
+
+    /** Builds {@link ShadowSettings}. Not thread-safe. */
+    public static final class Builder {
+        private int threads = 4;
+        private int queueCapacity = 256;
+        private Duration timeout = Duration.ofSeconds(5);
+        private int breakerWindow = 20;
+        private int breakerMinimumCalls = 10;
+        private double breakerFailureRate = 0.5;
+        private Duration breakerOpenFor = Duration.ofSeconds(30);
+        private @Nullable PairStore pairStore;
+        private @Nullable PairMasker masker;
+        private LongSupplier ticker = System::nanoTime;
+
+        private Builder() {}
+
+        /**
+         * @param threads the most shadow calls at once, 1 to 1024
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder threads(int threads) {
+            if (threads < 1 || threads > 1024) {
+                throw new IllegalArgumentException(
+                        "threads must be between 1 and 1024, but was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * @param capacity the most queued calls, 0 (no queue: drop when all threads are busy) to
+         *     1,000,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 0 || capacity > 1_000_000) {
+                throw new IllegalArgumentException(
+                        "queueCapacity must be between 0 and 1000000, but was " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param timeout the hard limit of one shadow call; it is interrupted after it
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Circuit breaker: opens for {@code openFor} when at least {@code minimumCalls} of the
+         * last {@code window} calls were made and {@code failureRate} of them failed.
+         *
+         * @param window calls looked at, 1 to 1000
+         * @param minimumCalls calls needed before it may open, 1 to window
+         * @param failureRate in (0, 1]
+         * @param openFor how long it stays open before a trial call
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public Builder circuitBreaker(int window, int minimumCalls, double failureRate,
+                Duration openFor) {
+            if (window < 1 || window > 1000) {
+                throw new IllegalArgumentException(
+                        "breaker window must be between 1 and 1000, but was " + window);
+            }
+            if (minimumCalls < 1 || minimumCalls > window) {
+                throw new IllegalArgumentException("breaker minimumCalls must be between 1 and "
+                        + window + ", but was " + minimumCalls);
+            }
+            if (!(failureRate > 0 && failureRate <= 1)) {
+                throw new IllegalArgumentException(
+                        "breaker failureRate must be in (0, 1], but was " + failureRate);
+            }
+            this.breakerWindow = window;
+            this.breakerMinimumCalls = minimumCalls;
+            this.breakerFailureRate = failureRate;
+            this.breakerOpenFor = positive(openFor, "openFor");
+            return this;
+        }
+
+        /**
+         * Stores a masked pair for every shadow call that ran.
+         *
+         * @param store the store; the router closes it on close
+         * @param masker masks inputs and outputs and hashes entity keys before storing (e.g.
+         *     {@code Masker})
+         * @return this builder
+         */
+        public Builder pairStore(PairStore store, PairMasker masker) {
+            this.pairStore = Objects.requireNonNull(store, "store");
+            this.masker = Objects.requireNonNull(masker, "masker");
+            return this;
+        }
+
+        /**
+         * @param ticker nanosecond time source (inject a manual one in tests)
+         * @return this builder
+         */
+        public Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** @return the settings */
+        public ShadowSettings build() {
+            return new ShadowSettings(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, but was " + d);
+            }
+            return d;
+        }
+    }
+}
