@@ -152,4 +152,28 @@ class RouterFlagFileTest {
         // 5% of 20,000 = 1,000; five standard deviations is about 154.
         assertThat(candidates).isBetween(846, 1154);
     }
+
+    @Test
+    void shadowSection_isParsed_andValidated() throws IOException {
+        Path file = dir.resolve("shadow.json");
+        Files.copy(Path.of(System.getProperty("user.dir")).resolveSibling("docs")
+                .resolve("examples").resolve("shadow-10pct.json"), file);
+        start(file);
+        var shadow = router.config().model("churn").shadow();
+        assertThat(shadow.version()).isEqualTo("v2");
+        assertThat(shadow.sampleBasisPoints()).isEqualTo(1_000);
+        assertThat(shadow.forbiddenDataClasses()).contains("sovereign-br");
+        router.close();
+        router = null;
+
+        Files.writeString(file, flags("5", false).replace("\"kill\": false",
+                "\"kill\": false, \"shadow\": {\"version\": \"v1\", \"sample\": 10}"));
+        assertThatThrownBy(() -> start(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/models/churn/shadow/version")
+                .hasMessageContaining("cannot shadow itself");
+        Files.writeString(file, flags("5", false).replace("\"kill\": false",
+                "\"kill\": false, \"shadow\": {\"sample\": 101}"));
+        assertThatThrownBy(() -> start(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/models/churn/shadow/sample");
+    }
 }

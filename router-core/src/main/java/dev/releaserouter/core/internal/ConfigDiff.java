@@ -4,6 +4,7 @@ import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.util.LinkedHashMap;
@@ -103,6 +104,15 @@ final class ConfigDiff {
                 f.put(p + "/allow/" + d.jsonName(), m.allow().get(d));
             }
             kills(f, p + "/kill", m.kills());
+            ShadowConfig sc = m.shadow();
+            if (sc != null) {
+                f.put(p + "/shadow/version", m.shadowVersion());
+                f.put(p + "/shadow/sample", Weights.percent(sc.sampleBasisPoints()));
+                f.put(p + "/shadow/forbidden_data_classes", sc.forbiddenDataClasses());
+                for (Dimension d : Dimension.values()) {
+                    f.put(p + "/shadow/deny/" + d.jsonName(), sc.deny().get(d));
+                }
+            }
         }
         return f;
     }

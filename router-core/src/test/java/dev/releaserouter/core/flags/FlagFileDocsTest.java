@@ -71,7 +71,8 @@ class FlagFileDocsTest {
                 "segments", FlagFileParser.SEGMENT_FIELDS,
                 "modelKill", FlagFileParser.MODEL_KILL_FIELDS,
                 "globalKill", FlagFileParser.GLOBAL_KILL_FIELDS,
-                "shortForm", FlagFileParser.SHORT_FORM_FIELDS);
+                "shortForm", FlagFileParser.SHORT_FORM_FIELDS,
+                "shadow", FlagFileParser.SHADOW_FIELDS);
         objects.forEach((name, fields) ->
                 assertThat(properties(def(name))).as(name).containsExactlyElementsOf(fields));
     }

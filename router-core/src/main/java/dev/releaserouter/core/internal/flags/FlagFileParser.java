@@ -8,6 +8,7 @@ import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
+import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,11 @@ public final class FlagFileParser {
 
     /** Fields of a long-form model, {@code /models/<name>}. */
     public static final List<String> MODEL_FIELDS =
-            List.of("stable", "salt", "versions", "deny", "allow", "kill");
+            List.of("stable", "salt", "versions", "deny", "allow", "kill", "shadow");
+
+    /** Fields of a model's shadow configuration, {@code /models/<name>/shadow}. */
+    public static final List<String> SHADOW_FIELDS =
+            List.of("version", "sample", "forbidden_data_classes", "deny");
 
     /** Fields of a version, {@code /models/<name>/versions/<id>}. */
     public static final List<String> VERSION_FIELDS =
@@ -337,6 +342,9 @@ public final class FlagFileParser {
         if (node.has("kill")) {
             model.kills(modelKills(node.get("kill"), pointer + "/kill", ids, stable));
         }
+        if (node.has("shadow")) {
+            model.shadow(shadow(node.get("shadow"), pointer + "/shadow"));
+        }
         try {
             return model.build();
         } catch (ConfigException e) {
@@ -426,6 +434,24 @@ public final class FlagFileParser {
         } catch (DateTimeParseException e) {
             throw error(pointer, node, "must be an ISO-8601 duration such as \"PT1H\", or a whole"
                     + " number with s, m, h or d such as \"30s\", \"15m\", \"1h\", \"1d\"");
+        }
+    }
+
+    private ShadowConfig shadow(JsonNode node, String pointer) {
+        requireObject(node, pointer, SHADOW_FIELDS);
+        String version = node.has("version")
+                ? requireString(node.get("version"), pointer + "/version", true) : null;
+        int sample = node.has("sample") ? percent(node.get("sample"), pointer + "/sample") : 0;
+        Set<String> forbidden = node.has("forbidden_data_classes")
+                ? stringSet(node.get("forbidden_data_classes"),
+                        pointer + "/forbidden_data_classes")
+                : Set.of();
+        Segments deny = node.has("deny")
+                ? segments(node.get("deny"), pointer + "/deny") : Segments.NONE;
+        try {
+            return ShadowConfig.of(version, sample, forbidden, deny);
+        } catch (ConfigException e) {
+            throw relocate(e, pointer);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
+import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.math.BigDecimal;
@@ -166,6 +167,20 @@ public final class FlagFileWriter {
         }
         if (!model.kills().isEmpty()) {
             node.set("kill", tree(model.kills()));
+        }
+        ShadowConfig shadow = model.shadow();
+        if (shadow != null) {
+            ObjectNode sn = node.putObject("shadow");
+            if (shadow.version() != null) {
+                sn.put("version", shadow.version());
+            }
+            sn.put("sample", percent(shadow.sampleBasisPoints()));
+            if (!shadow.forbiddenDataClasses().isEmpty()) {
+                sn.set("forbidden_data_classes", sorted(shadow.forbiddenDataClasses()));
+            }
+            if (!shadow.deny().isEmpty()) {
+                sn.set("deny", tree(shadow.deny()));
+            }
         }
         return node;
     }
