@@ -12,5 +12,18 @@ public final class MetricNames {
     /** Counter: decisions that failed inside the router and answered the stable version. */
     public static final String INTERNAL_ERRORS = "router.decisions.internal.errors";
 
+    /** Counter, tags model, version, outcome: shadow calls (ran, dropped, circuit open). */
+    public static final String SHADOW_CALLS = "router.shadow.calls";
+    /** Counter, tags model, version, reason: requests whose shadow call was skipped. */
+    public static final String SHADOW_SKIPPED = "router.shadow.skipped";
+    /** Timer, tags model, version, side (stable | candidate): latency of shadowed requests. */
+    public static final String SHADOW_LATENCY = "router.shadow.latency";
+    /** Counter, tags model, version, match: shadow comparisons. */
+    public static final String SHADOW_COMPARISONS = "router.shadow.comparisons";
+    /** Distribution summary, tags model, version: candidate minus stable score. */
+    public static final String SHADOW_SCORE_DELTA = "router.shadow.score.delta";
+    /** Counter, tags model, version, cause: canary requests answered by stable. */
+    public static final String FALLBACKS = "router.fallbacks";
+
     private MetricNames() {}
 }

@@ -30,6 +30,7 @@ public final class ShadowSettings {
     private final @Nullable PairStore pairStore;
     private final @Nullable PairMasker masker;
     private final LongSupplier ticker;
+    private final ShadowListener listener;
 
     private ShadowSettings(Builder b) {
         this.threads = b.threads;
@@ -42,6 +43,7 @@ public final class ShadowSettings {
         this.pairStore = b.pairStore;
         this.masker = b.masker;
         this.ticker = b.ticker;
+        this.listener = b.listener;
     }
 
     /** @return a builder with the defaults */
@@ -99,6 +101,11 @@ public final class ShadowSettings {
         return ticker;
     }
 
+    /** @return who receives shadow events (metrics) */
+    public ShadowListener listener() {
+        return listener;
+    }
+
     /** Builds {@link ShadowSettings}. Not thread-safe. */
     public static final class Builder {
         private int threads = 4;
@@ -111,6 +118,7 @@ public final class ShadowSettings {
         private @Nullable PairStore pairStore;
         private @Nullable PairMasker masker;
         private LongSupplier ticker = System::nanoTime;
+        private ShadowListener listener = ShadowListener.NONE;
 
         private Builder() {}
 
@@ -205,6 +213,15 @@ public final class ShadowSettings {
          */
         public Builder ticker(LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * @param listener receives shadow events, e.g. {@code new ShadowMetrics(registry)}
+         * @return this builder
+         */
+        public Builder listener(ShadowListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -11,6 +11,7 @@ import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.api.shadow.PairMasker;
 import java.time.Clock;
@@ -74,6 +75,7 @@ public final class ShadowRunner implements AutoCloseable {
     private final AtomicLong pairErrors = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
     private final AtomicLong droppedAtClose = new AtomicLong();
+    private final AtomicLong listenerErrors = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -133,6 +135,24 @@ public final class ShadowRunner implements AutoCloseable {
      */
     public void skipped(String model, String version, ShadowDisposition disposition) {
         stats(model, version).disposition(disposition);
+        emit(l -> l.disposition(model, version, disposition));
+    }
+
+    /** Calls the listener; a failing listener is counted, never propagated. */
+    private void emit(java.util.function.Consumer<ShadowListener> event) {
+        try {
+            event.accept(settings.listener());
+        } catch (RuntimeException e) {
+            if (listenerErrors.getAndIncrement() == 0) {
+                LOG.warn("Release Router: a shadow listener failed ({}); further failures are "
+                        + "only counted", e.getClass().getName());
+            }
+        }
+    }
+
+    /** @return exceptions thrown by the shadow listener */
+    public long listenerErrors() {
+        return listenerErrors.get();
     }
 
     /**
@@ -144,6 +164,7 @@ public final class ShadowRunner implements AutoCloseable {
      */
     public void fallback(String model, String version, FallbackCause cause) {
         stats(model, version).fallback(cause);
+        emit(l -> l.fallback(model, version, cause));
     }
 
     /**
@@ -190,6 +211,8 @@ public final class ShadowRunner implements AutoCloseable {
             }
         }
         vs.disposition(d);
+        ShadowDisposition disposition = d;
+        emit(l -> l.disposition(model, candidateVersion, disposition));
         return d;
     }
 
@@ -285,9 +308,14 @@ public final class ShadowRunner implements AutoCloseable {
                     comparison = comparator.compare(stableOutput, output);
                 }
             }
-            vs.outcome(outcome, stableNanos, timedOut ? -1 : took);
+            long candidateNanos = timedOut ? -1 : took;
+            vs.outcome(outcome, stableNanos, candidateNanos);
+            ShadowOutcome ended = outcome;
+            emit(l -> l.outcome(vs.model, vs.version, ended, stableNanos, candidateNanos));
             if (comparison != null) {
                 vs.comparison(comparison.match(), comparison.delta());
+                Comparison c = comparison;
+                emit(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
             }
             breaker.record(outcome != ShadowOutcome.SUCCESS);
             store(outcome, timedOut ? null : output, comparison, timedOut ? -1 : took, error);
