@@ -91,7 +91,9 @@ public final class ShadowRunner implements AutoCloseable {
                 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
                 TimeUnit.MILLISECONDS, queue, daemon("release-router-shadow-"),
-                new ThreadPoolExecutor.AbortPolicy());
+                (r, executor) -> {
+                    throw QueueFull.INSTANCE;
+                });
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("release-router-shadow-timer-"));
         this.timer.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up
     }
@@ -214,6 +216,24 @@ public final class ShadowRunner implements AutoCloseable {
         ShadowDisposition disposition = d;
         emit(l -> l.disposition(model, candidateVersion, disposition));
         return d;
+    }
+
+    /**
+     * Thrown by the executor when the queue is full. One shared instance without a stack trace:
+     * load shedding happens exactly when the system is busiest, so a drop must cost nothing.
+     */
+    private static final class QueueFull extends RejectedExecutionException {
+        private static final long serialVersionUID = 1L;
+        static final QueueFull INSTANCE = new QueueFull();
+
+        private QueueFull() {
+            super("shadow queue full");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** One shadow call; runs on a worker thread. */
