@@ -1,0 +1,84 @@
+package dev.releaserouter.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code release-router-cli} command line. Commands:
+ *
+ * <ul>
+ *   <li>{@code replay}: evaluates stored shadow pairs against the shadow SLA criteria and writes
+ *       {@code shadow_eval.json}; see {@code replay --help} and {@code docs/shadow.md}.
+ * </ul>
+ *
+ * <p>Exit status: {@value #PASS} PASS, {@value #FAIL} FAIL, {@value #NOT_ENOUGH_DATA}
+ * NOT_ENOUGH_DATA, {@value #USAGE} usage error, {@value #DATA_ERROR} unusable pairs or target,
+ * {@value #IO_ERROR} I/O error (the codes above 2 are those of BSD's {@code sysexits.h}).
+ */
+public final class Main {
+
+    /** Exit status when the evaluation passes. */
+    public static final int PASS = 0;
+    /** Exit status when a criterion fails. */
+    public static final int FAIL = 1;
+    /** Exit status when no criterion fails but some lack data. */
+    public static final int NOT_ENOUGH_DATA = 2;
+    /** Exit status of a usage error: unknown command or flag, missing or bad value. */
+    public static final int USAGE = 64;
+    /** Exit status when the pairs or the target cannot be used (mixed models, bad JSON, ...). */
+    public static final int DATA_ERROR = 65;
+    /** Exit status when reading the pairs or writing the output fails. */
+    public static final int IO_ERROR = 74;
+
+    static final String USAGE_TEXT = String.join("\n",
+            "Usage: release-router-cli <command> [options]",
+            "",
+            "Commands:",
+            "  replay    evaluate stored shadow pairs against the shadow SLA criteria and write",
+            "            shadow_eval.json (replay --help for its options)",
+            "",
+            "Run with java -jar release-router-cli.jar <command> ...",
+            "");
+
+    private Main() {}
+
+    /**
+     * Runs the command line and exits the JVM with its status.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the command line without exiting: what tests and embedding applications call.
+     *
+     * @param args the arguments
+     * @param out where results and help go
+     * @param err where errors go
+     * @return the exit status, as described on the class
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "-h":
+            case "--help":
+            case "help":
+                out.print(USAGE_TEXT);
+                return PASS;
+            case "replay":
+                return new ReplayCommand(out, err).run(rest);
+            default:
+                err.println("release-router-cli: unknown command '" + command
+                        + "'; the commands are: replay");
+                err.print(USAGE_TEXT);
+                return USAGE;
+        }
+    }
+}
