@@ -455,19 +455,28 @@ public final class ShadowMeasurements {
 
         private Builder() {}
 
-        /** @param v the model @return this builder */
+        /**
+         * @param v the model
+         * @return this builder
+         */
         public Builder model(String v) {
             this.model = Objects.requireNonNull(v, "model");
             return this;
         }
 
-        /** @param v the stable version @return this builder */
+        /**
+         * @param v the stable version
+         * @return this builder
+         */
         public Builder stableVersion(String v) {
             this.stableVersion = Objects.requireNonNull(v, "stableVersion");
             return this;
         }
 
-        /** @param v the candidate version @return this builder */
+        /**
+         * @param v the candidate version
+         * @return this builder
+         */
         public Builder candidateVersion(String v) {
             this.candidateVersion = Objects.requireNonNull(v, "candidateVersion");
             return this;
@@ -554,19 +563,28 @@ public final class ShadowMeasurements {
             return this;
         }
 
-        /** @param v the stable version's latency quantiles @return this builder */
+        /**
+         * @param v the stable version's latency quantiles
+         * @return this builder
+         */
         public Builder stableLatency(LatencySummary v) {
             this.stableLatency = Objects.requireNonNull(v, "stableLatency");
             return this;
         }
 
-        /** @param v the candidate's latency quantiles @return this builder */
+        /**
+         * @param v the candidate's latency quantiles
+         * @return this builder
+         */
         public Builder candidateLatency(LatencySummary v) {
             this.candidateLatency = Objects.requireNonNull(v, "candidateLatency");
             return this;
         }
 
-        /** @param v the score-delta distribution @return this builder */
+        /**
+         * @param v the score-delta distribution
+         * @return this builder
+         */
         public Builder scoreDelta(DeltaSummary v) {
             this.scoreDelta = Objects.requireNonNull(v, "scoreDelta");
             return this;
