@@ -28,6 +28,7 @@ public final class ShadowStatistics {
     private final double deltaMean;
     private final double deltaMin;
     private final double deltaMax;
+    private final double[] deltaQuantiles;
 
     /**
      * @param model the model
@@ -46,12 +47,13 @@ public final class ShadowStatistics {
      * @param deltaMean their mean (NaN if none)
      * @param deltaMin their minimum (NaN if none)
      * @param deltaMax their maximum (NaN if none)
+     * @param deltaQuantiles p05, p50, p95 of the most recent deltas (NaN if none)
      */
     public ShadowStatistics(String model, String candidateVersion,
             Map<ShadowOutcome, Long> outcomes, Map<ShadowDisposition, Long> dispositions,
             Map<FallbackCause, Long> fallbacks, long comparisons, long matches,
             long primaryInvalidOutputs, long[] stableLatencyNanos, long[] candidateLatencyNanos, long deltaCount,
-            double deltaMean, double deltaMin, double deltaMax) {
+            double deltaMean, double deltaMin, double deltaMax, double[] deltaQuantiles) {
         this.model = Objects.requireNonNull(model, "model");
         this.candidateVersion = Objects.requireNonNull(candidateVersion, "candidateVersion");
         this.outcomes = copy(outcomes, ShadowOutcome.class);
@@ -66,6 +68,11 @@ public final class ShadowStatistics {
         this.deltaMean = deltaMean;
         this.deltaMin = deltaMin;
         this.deltaMax = deltaMax;
+        if (deltaQuantiles.length != 3) {
+            throw new IllegalArgumentException(
+                    "deltaQuantiles must hold p05, p50, p95, but had " + deltaQuantiles.length);
+        }
+        this.deltaQuantiles = deltaQuantiles.clone();
     }
 
     private static <E extends Enum<E>> Map<E, Long> copy(Map<E, Long> m, Class<E> type) {
@@ -158,6 +165,13 @@ public final class ShadowStatistics {
     /** @return largest delta, NaN if none */
     public double deltaMax() {
         return deltaMax;
+    }
+
+    /**
+     * @return p05, p50, p95 (R type 7) of the last 4,096 deltas; NaN if none
+     */
+    public double[] deltaQuantiles() {
+        return deltaQuantiles.clone();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.releaserouter.api.shadow.ShadowStatistics;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -24,6 +25,7 @@ import org.HdrHistogram.Histogram;
 final class VersionStats {
 
     private static final long MAX_TRACKED_NANOS = 3_600_000_000_000L; // one hour
+    static final int RESERVOIR = 4096;
 
     final String model;
     final String version;
@@ -41,6 +43,9 @@ final class VersionStats {
     private final DoubleAdder deltaSum = new DoubleAdder();
     private final AtomicLong deltaMin = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final AtomicLong deltaMax = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    /** The last {@value #RESERVOIR} deltas, for quantiles; slots are claimed by a counter. */
+    private final AtomicLongArray recentDeltas = new AtomicLongArray(RESERVOIR);
+    private final AtomicLong deltaSlots = new AtomicLong();
 
     VersionStats(String model, String version) {
         this.model = model;
@@ -85,6 +90,8 @@ final class VersionStats {
             deltaSum.add(delta);
             extreme(deltaMin, delta, true);
             extreme(deltaMax, delta, false);
+            int slot = (int) (deltaSlots.getAndIncrement() % RESERVOIR);
+            recentDeltas.set(slot, Double.doubleToLongBits(delta));
         }
     }
 
@@ -124,13 +131,35 @@ final class VersionStats {
                 sums(fallbacks), comparisons.sum(), matches.sum(), primaryInvalid.sum(),
                 quantiles(stableLatency),
                 quantiles(candidateLatency), n, n == 0 ? Double.NaN : deltaSum.sum() / n,
-                Double.longBitsToDouble(deltaMin.get()), Double.longBitsToDouble(deltaMax.get()));
+                Double.longBitsToDouble(deltaMin.get()), Double.longBitsToDouble(deltaMax.get()),
+                deltaQuantiles());
     }
 
     private static <E extends Enum<E>> Map<E, Long> sums(EnumMap<E, LongAdder> m) {
         Map<E, Long> r = new EnumMap<>(m.keySet().iterator().next().getDeclaringClass());
         m.forEach((k, v) -> r.put(k, v.sum()));
         return r;
+    }
+
+    /** p05, p50, p95 (R type 7) of the recent deltas; NaN if none. */
+    private double[] deltaQuantiles() {
+        int filled = (int) Math.min(deltaSlots.get(), RESERVOIR);
+        if (filled == 0) {
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        }
+        double[] v = new double[filled];
+        for (int i = 0; i < filled; i++) {
+            v[i] = Double.longBitsToDouble(recentDeltas.get(i));
+        }
+        java.util.Arrays.sort(v);
+        return new double[] {type7(v, 0.05), type7(v, 0.5), type7(v, 0.95)};
+    }
+
+    private static double type7(double[] sorted, double p) {
+        double h = (sorted.length - 1) * p;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 
     private static long[] quantiles(ConcurrentHistogram h) {
