@@ -331,8 +331,19 @@ class MaskerTest {
         }
     }
 
+    /** Refers to itself through another node: a cycle. */
+    static final class Link {
+        public String email = "ana.souza@example.com";
+        public Link next;
+    }
+
     @Test
     void maskValue_ofSomethingJacksonCannotSerialize_namesOnlyItsClass() {
+        Link a = new Link();
+        a.next = new Link();
+        a.next.next = a;
+        assertThat(detectorsOnly.maskValue(a))
+                .isEqualTo("{\"unserializable\":\"" + Link.class.getName() + "\"}");
         assertThat(detectorsOnly.maskValue(new Opaque()))
                 .isEqualTo("{\"unserializable\":\"" + Opaque.class.getName() + "\"}");
         assertThat(detectorsOnly.maskValue(new Exploding()))
