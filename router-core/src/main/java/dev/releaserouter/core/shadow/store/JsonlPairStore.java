@@ -102,7 +102,9 @@ public final class JsonlPairStore implements PairStore {
      * below. It then enqueues a sentinel (waiting for room if need be: close may block, append
      * never does); the writer drains everything before the sentinel, flushes, closes and gzips
      * the last file, and exits; close() joins it. A close lock makes concurrent close() calls
-     * wait for the first.
+     * wait for the first. Should the writer itself fail (a bug, an Error), it closes the store
+     * the same way, counts every accepted pair it can no longer write as a write error, and
+     * ends.
      */
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonlPairStore.class);
@@ -270,6 +272,7 @@ public final class JsonlPairStore implements PairStore {
     // ---- the writer thread ------------------------------------------------------------------
 
     private void run() {
+        boolean holding = false; // a pair taken from the queue but not yet in the batch
         try {
             while (true) {
                 ShadowPair pair;
@@ -281,8 +284,10 @@ public final class JsonlPairStore implements PairStore {
                 if (pair == END) {
                     break;
                 }
+                holding = true;
                 beforeWrite.run();
                 add(pair);
+                holding = false;
                 if (queue.isEmpty()) {
                     writeBatch();
                 }
@@ -291,9 +296,14 @@ public final class JsonlPairStore implements PairStore {
             LOG.error("Release Router: the shadow pair writer for {} failed; pairs still buffered"
                     + " are lost and later ones are dropped", directory, e);
             closed = true;
-            writeErrors.addAndGet(queue.size());
+            while (appending.get() != 0) {
+                Thread.onSpinWait(); // as in close(): nothing is accepted after this
+            }
+            writeErrors.addAndGet(queue.size() + (holding ? 1 : 0));
             queue.clear();
-            throw e;
+            if (e instanceof Error error) {
+                throw error; // logged above; a RuntimeException ends the thread quietly
+            }
         } finally {
             writeBatch();
             finishFile();

@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -337,6 +338,29 @@ class JsonlPairStoreTest {
         assertThat(writer.get().isDaemon()).isTrue();
         store.close();
         assertThat(writer.get().isAlive()).isFalse();
+    }
+
+    @Test
+    void aWriterThatDies_dropsLaterPairs_countsTheLostOnes_andCloseStillReturns() {
+        JsonlPairStore store = JsonlPairStore.builder(dir)
+                .beforeWrite(() -> {
+                    throw new IllegalStateException("test: the writer breaks");
+                })
+                .build();
+        AtomicInteger accepted = new AtomicInteger(store.append(pair(0)) ? 1 : 0);
+        Pairs.await(() -> {
+            if (store.append(pair(1))) {
+                accepted.incrementAndGet();
+                return false;
+            }
+            return true;
+        }, DEADLINE, "appends are refused");
+
+        store.close();
+
+        assertThat(store.written()).isZero();
+        assertThat(store.writeErrors()).as("accepted, then lost").isEqualTo(accepted.get());
+        assertThat(store.dropped()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
