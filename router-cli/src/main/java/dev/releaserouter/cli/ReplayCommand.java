@@ -5,6 +5,7 @@ import dev.releaserouter.core.shadow.eval.ShadowCriteria;
 import dev.releaserouter.core.shadow.eval.ShadowEvaluation;
 import dev.releaserouter.core.shadow.replay.ReplayTarget;
 import dev.releaserouter.core.shadow.replay.Replayer;
+import dev.releaserouter.core.shadow.store.JsonlPairStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -90,30 +91,13 @@ final class ReplayCommand {
     private final PairSource source;
 
     ReplayCommand(PrintStream out, PrintStream err) {
-        this(out, err, ReplayCommand::readStore);
+        this(out, err, JsonlPairStore::read);
     }
 
     ReplayCommand(PrintStream out, PrintStream err, PairSource source) {
         this.out = out;
         this.err = err;
         this.source = source;
-    }
-
-    // TEMPORARY until dev.releaserouter.core.shadow.store.JsonlPairStore is committed.
-    @SuppressWarnings("unchecked")
-    private static Stream<ShadowPair> readStore(Path dir) throws IOException {
-        try {
-            return (Stream<ShadowPair>) Class.forName(
-                    "dev.releaserouter.core.shadow.store.JsonlPairStore")
-                    .getMethod("read", Path.class).invoke(null, dir);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IOException) {
-                throw (IOException) e.getCause();
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no JsonlPairStore in this build", e);
-        }
     }
 
     int run(String[] args) {
