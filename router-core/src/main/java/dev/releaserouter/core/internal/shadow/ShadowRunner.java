@@ -398,6 +398,11 @@ public final class ShadowRunner implements AutoCloseable {
         return list;
     }
 
+    /** @return timeouts still scheduled (one per running call; cancelled ones are removed) */
+    int pendingTimeouts() {
+        return timer.getQueue().size();
+    }
+
     /** @return shadow calls queued or running now */
     public int inFlight() {
         return workers.getQueue().size() + workers.getActiveCount();
