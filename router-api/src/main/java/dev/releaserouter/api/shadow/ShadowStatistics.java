@@ -52,7 +52,8 @@ public final class ShadowStatistics {
     public ShadowStatistics(String model, String candidateVersion,
             Map<ShadowOutcome, Long> outcomes, Map<ShadowDisposition, Long> dispositions,
             Map<FallbackCause, Long> fallbacks, long comparisons, long matches,
-            long primaryInvalidOutputs, long[] stableLatencyNanos, long[] candidateLatencyNanos, long deltaCount,
+            long primaryInvalidOutputs, long[] stableLatencyNanos, long[] candidateLatencyNanos,
+            long deltaCount,
             double deltaMean, double deltaMin, double deltaMax, double[] deltaQuantiles) {
         this.model = Objects.requireNonNull(model, "model");
         this.candidateVersion = Objects.requireNonNull(candidateVersion, "candidateVersion");

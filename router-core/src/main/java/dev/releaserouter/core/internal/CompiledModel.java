@@ -16,7 +16,6 @@ import dev.releaserouter.core.Bucketing;
 import dev.releaserouter.core.internal.budget.BudgetLedger;
 import dev.releaserouter.core.internal.budget.CompiledBudget;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -304,12 +303,4 @@ final class CompiledModel {
         return set != null && (value == null || !set.contains(value));
     }
 
-    /** @return the candidate ids in layout order (for diagnostics) */
-    List<String> candidates() {
-        List<String> l = new ArrayList<>();
-        for (int i = 1; i < slotVersion.length; i++) {
-            l.add(slotVersion[i]);
-        }
-        return l;
-    }
 }

@@ -28,7 +28,6 @@ import dev.releaserouter.core.internal.budget.BudgetState;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -201,20 +200,6 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     public RouterStatus status() {
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
                 reloadFailures.get(), lastReloadError, internalErrors.get());
-    }
-
-    /**
-     * @param model the model
-     * @param version the candidate
-     * @return its budget consumption, or null if it never had a budget
-     */
-    public @Nullable BudgetState budgetState(String model, String version) {
-        return ledger.find(model, version);
-    }
-
-    /** @return the clock the router uses */
-    public Clock clock() {
-        return clock;
     }
 
     // ---------------------------------------------------------------- flag source
@@ -467,13 +452,6 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
 
     private static String quote(Stage s) {
         return "\"" + s.name().toLowerCase(Locale.ROOT) + "\"";
-    }
-
-    /** @return the overrides in force, for diagnostics */
-    public Map<String, ?> overridesView() {
-        synchronized (writeLock) {
-            return overrides.models();
-        }
     }
 
     @Override

@@ -403,11 +403,6 @@ public final class ShadowRunner implements AutoCloseable {
         return timer.getQueue().size();
     }
 
-    /** @return shadow calls queued or running now */
-    public int inFlight() {
-        return workers.getQueue().size() + workers.getActiveCount();
-    }
-
     /** @return queued shadow calls dropped because the router closed before they ran */
     public long droppedAtClose() {
         return droppedAtClose.get();
