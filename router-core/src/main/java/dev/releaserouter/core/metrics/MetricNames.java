@@ -25,5 +25,12 @@ public final class MetricNames {
     /** Counter, tags model, version, cause: canary requests answered by stable. */
     public static final String FALLBACKS = "router.fallbacks";
 
+    /** Counter, tags model, version, region, route, tenant: calls served, per arm. */
+    public static final String ARM_REQUESTS = "router.arm.requests";
+    /** Counter, tags model, version, region, route, tenant: failed calls, per arm. */
+    public static final String ARM_ERRORS = "router.arm.errors";
+    /** Timer, tags model, version, region, route, tenant: latency of served calls, per arm. */
+    public static final String ARM_LATENCY = "router.arm.latency";
+
     private MetricNames() {}
 }

@@ -1,0 +1,193 @@
+package dev.releaserouter.core.internal.measure;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one (model, version) recorded in one tumbling window.
+ *
+ * <p>Design (concurrency): every field is a lock-free accumulator ({@link LongAdder},
+ * {@link DoubleAdder}, {@link AtomicLongArray}, HdrHistogram's {@link ConcurrentHistogram}), so
+ * any number of threads record without locks. Readers merge while writers may still add: a
+ * snapshot sees each call either entirely or, for a call recorded at the same instant, possibly
+ * only some of its fields; the request count is always exact once writers are done. Outcome
+ * metrics are created on first use through {@link ConcurrentHashMap#computeIfAbsent}.
+ */
+public final class ArmWindow {
+
+    /** Number of score histogram bins over [0, 1]. */
+    public static final int SCORE_BINS = 20;
+
+    private final long index;
+    final LongAdder requests = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final ConcurrentHistogram latencyNanos = new ConcurrentHistogram(3);
+    final DoubleAdder costSum = new DoubleAdder();
+    final LongAdder costCalls = new LongAdder();
+    final DoubleAdder costWithTokens = new DoubleAdder();
+    final DoubleAdder tokensWithCost = new DoubleAdder();
+    final DoubleAdder scoreSum = new DoubleAdder();
+    final LongAdder scoreCount = new LongAdder();
+    final AtomicLongArray scoreBins = new AtomicLongArray(SCORE_BINS);
+    final DoubleAdder absErrorSum = new DoubleAdder();
+    final LongAdder labels = new LongAdder();
+    final ConcurrentHashMap<String, Outcome> outcomes = new ConcurrentHashMap<>();
+
+    /**
+     * @param index the window's number: {@code floorDiv(epochMillis, windowMillis)}
+     */
+    public ArmWindow(long index) {
+        this.index = index;
+    }
+
+    /** @return the window's number */
+    public long index() {
+        return index;
+    }
+
+    /**
+     * Records a served call.
+     *
+     * @param latencyNanos latency; negative values count as 0
+     * @param error whether the call failed
+     * @param cost cost units, NaN if unknown
+     * @param tokens tokens, NaN if unknown
+     * @param score model score, NaN if unknown
+     */
+    public void recordCall(long latencyNanos, boolean error, double cost, double tokens,
+            double score) {
+        requests.increment();
+        if (error) {
+            errors.increment();
+        }
+        latencyNanos(latencyNanos);
+        if (Double.isFinite(cost)) {
+            costSum.add(cost);
+            costCalls.increment();
+            if (Double.isFinite(tokens)) {
+                costWithTokens.add(cost);
+                tokensWithCost.add(tokens);
+            }
+        }
+        if (Double.isFinite(score)) {
+            scoreSum.add(score);
+            scoreCount.increment();
+            scoreBins.incrementAndGet(bin(score));
+        }
+    }
+
+    private void latencyNanos(long nanos) {
+        latencyNanos.recordValue(Math.max(0, nanos));
+    }
+
+    /**
+     * The score bin of a value: 20 equal bins over [0, 1], lower edge inclusive, 1.0 in the
+     * last bin; values below 0 go to the first bin, above 1 to the last.
+     *
+     * @param score a finite score
+     * @return the bin in [0, 20)
+     */
+    public static int bin(double score) {
+        int b = (int) Math.floor(score * SCORE_BINS);
+        return Math.max(0, Math.min(SCORE_BINS - 1, b));
+    }
+
+    /**
+     * Records a late label.
+     *
+     * @param predicted the prediction
+     * @param actual the observed value
+     */
+    public void recordLabel(double predicted, double actual) {
+        absErrorSum.add(Math.abs(predicted - actual));
+        labels.increment();
+    }
+
+    /**
+     * Records a business outcome.
+     *
+     * @param metric the outcome's name
+     * @param value its value
+     */
+    public void recordOutcome(String metric, double value) {
+        outcomes.computeIfAbsent(metric, m -> new Outcome()).add(value);
+    }
+
+    /**
+     * Adds this window into a merge buffer. Safe while writers record.
+     *
+     * @param into the buffer
+     */
+    public void mergeInto(Merged into) {
+        into.windows++;
+        into.requests += requests.sum();
+        into.errors += errors.sum();
+        into.latency.add(latencyNanos);
+        into.costSum += costSum.sum();
+        into.costCalls += costCalls.sum();
+        into.costWithTokens += costWithTokens.sum();
+        into.tokensWithCost += tokensWithCost.sum();
+        into.scoreSum += scoreSum.sum();
+        into.scoreCount += scoreCount.sum();
+        for (int i = 0; i < SCORE_BINS; i++) {
+            into.scoreBins[i] += scoreBins.get(i);
+        }
+        into.absErrorSum += absErrorSum.sum();
+        into.labels += labels.sum();
+        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+            double[] acc = into.outcomes.computeIfAbsent(e.getKey(), k -> new double[2]);
+            acc[0] += e.getValue().sum.sum();
+            acc[1] += e.getValue().count.sum();
+        }
+    }
+
+    /** Sum and count of one outcome metric. */
+    static final class Outcome {
+        final DoubleAdder sum = new DoubleAdder();
+        final LongAdder count = new LongAdder();
+
+        void add(double v) {
+            sum.add(v);
+            count.increment();
+        }
+    }
+
+    /**
+     * A single-threaded buffer that windows are merged into. Not thread-safe.
+     */
+    public static final class Merged {
+        /** Windows merged that had any data. */
+        public int windows;
+        /** Calls. */
+        public long requests;
+        /** Failed calls. */
+        public long errors;
+        /** Latency in nanoseconds. */
+        public final Histogram latency = new Histogram(3);
+        /** Sum of reported costs. */
+        public double costSum;
+        /** Calls that reported a cost. */
+        public long costCalls;
+        /** Sum of costs of calls that reported tokens too. */
+        public double costWithTokens;
+        /** Sum of tokens of calls that reported a cost too. */
+        public double tokensWithCost;
+        /** Sum of scores. */
+        public double scoreSum;
+        /** Calls that reported a score. */
+        public long scoreCount;
+        /** Score histogram counts. */
+        public final long[] scoreBins = new long[SCORE_BINS];
+        /** Sum of absolute label errors. */
+        public double absErrorSum;
+        /** Labels. */
+        public long labels;
+        /** Outcome name to {sum, count}. */
+        public final Map<String, double[]> outcomes = new java.util.TreeMap<>();
+    }
+}
