@@ -1,0 +1,178 @@
+package dev.releaserouter.core.gates;
+
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.core.internal.gates.Criterion;
+import dev.releaserouter.core.internal.gates.ParsedPolicy;
+import dev.releaserouter.core.internal.gates.PolicyParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A parsed, validated gate policy file (format in {@code docs/gates.md}): minimum window and
+ * samples, named params, arm aliases and criteria. Evaluate it with {@link PolicyEvaluator}.
+ *
+ * <p>Immutable and thread-safe. Not intended for external implementation.
+ */
+public final class Policy {
+
+    private final ParsedPolicy parsed;
+
+    private Policy(ParsedPolicy parsed) {
+        this.parsed = parsed;
+    }
+
+    /**
+     * Parses a policy from the file's bytes.
+     *
+     * @param utf8 the file's bytes, UTF-8 JSON (a byte order mark is allowed)
+     * @param source names the file in errors and verdicts, e.g. {@code file:/etc/gates.json}
+     * @return the policy
+     * @throws ConfigException naming {@code source}, the JSON pointer and the bad value if the
+     *     file is not well-formed JSON, has an unknown or missing field, a bad severity or
+     *     number, an unknown param or function, a malformed metric reference or unbalanced
+     *     parentheses (with the column)
+     * @throws NullPointerException if an argument is null
+     */
+    public static Policy parse(byte[] utf8, String source) {
+        return new Policy(PolicyParser.parse(utf8, source));
+    }
+
+    /**
+     * Reads and parses a policy file.
+     *
+     * @param file the file
+     * @return the policy
+     * @throws ConfigException if the file is invalid, see {@link #parse(byte[], String)}
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Policy load(Path file) {
+        Objects.requireNonNull(file, "file");
+        try {
+            return parse(Files.readAllBytes(file), file.toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy file " + file, e);
+        }
+    }
+
+    /**
+     * Reads and parses a policy from the classpath.
+     *
+     * @param resource the resource name, e.g. {@code gates/promotion.json}
+     * @param loader the class loader to read it from
+     * @return the policy
+     * @throws ConfigException if the resource is missing or invalid
+     * @throws UncheckedIOException if the resource cannot be read
+     */
+    public static Policy fromClasspath(String resource, ClassLoader loader) {
+        String source = "classpath:" + resource;
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ConfigException(source, "", null, "no such resource", null);
+            }
+            return parse(in.readAllBytes(), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy " + source, e);
+        }
+    }
+
+    /**
+     * The SHA-256 of a policy file's canonical bytes, as recorded in verdicts: the bytes with a
+     * leading UTF-8 byte order mark removed and CR LF line ends turned into LF (so for an LF
+     * file without a BOM it equals {@code sha256sum file}).
+     *
+     * @param utf8 the file's bytes
+     * @return 64 lowercase hex digits
+     */
+    public static String digestOf(byte[] utf8) {
+        return PolicyParser.digest(utf8);
+    }
+
+    /**
+     * Where the policy came from.
+     *
+     * @return the source given to {@link #parse}
+     */
+    public String source() {
+        return parsed.source();
+    }
+
+    /**
+     * The policy's name ({@code name} in the file, else the source).
+     *
+     * @return the name
+     */
+    public String name() {
+        return parsed.name();
+    }
+
+    /**
+     * SHA-256 hex of the file's canonical bytes, see {@link #digestOf(byte[])}.
+     *
+     * @return the digest
+     */
+    public String digest() {
+        return parsed.digest();
+    }
+
+    /**
+     * The shortest window that may give a verdict other than HOLD.
+     *
+     * @return {@code min_window}, zero when absent
+     */
+    public Duration minWindow() {
+        return parsed.minWindow();
+    }
+
+    /**
+     * The default minimum samples per arm.
+     *
+     * @return {@code min_samples}, zero when absent
+     */
+    public long minSamples() {
+        return parsed.minSamples();
+    }
+
+    /**
+     * The named constants, flattened to dotted names.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, Double> params() {
+        return parsed.params();
+    }
+
+    /**
+     * The arm aliases, e.g. {@code v2 -> candidate}.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> aliases() {
+        return parsed.aliases();
+    }
+
+    /**
+     * The criteria's names in file order.
+     *
+     * @return an unmodifiable list
+     */
+    public List<String> criterionNames() {
+        return parsed.criteria().stream().map(Criterion::name).toList();
+    }
+
+    ParsedPolicy parsed() {
+        return parsed;
+    }
+
+    @Override
+    public String toString() {
+        return "Policy[" + name() + ", " + parsed.criteria().size() + " criteria, sha256="
+                + digest() + "]";
+    }
+}

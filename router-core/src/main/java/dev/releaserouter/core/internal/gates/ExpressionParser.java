@@ -1,0 +1,357 @@
+package dev.releaserouter.core.internal.gates;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A recursive-descent parser of the gate expression language (no script engine). From lowest
+ * to highest precedence: {@code or}; {@code and}; {@code not}; one comparison
+ * {@code <= < >= > == !=} (not chainable); {@code + -}; {@code * /}; unary minus; numbers,
+ * {@code arm.metric} references, named parameters, {@code abs/max/min(...)} and parentheses.
+ * Operators of equal precedence associate to the left. Types are checked while parsing: a
+ * comparison takes numbers, {@code and/or/not} take comparisons.
+ *
+ * <p>Stateless between calls; each {@link #parse} uses a fresh instance, so it is thread-safe.
+ */
+public final class ExpressionParser {
+
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final String text;
+    private final Map<String, String> arms;
+    private final Map<String, Double> params;
+    private int pos;
+
+    private ExpressionParser(String text, Map<String, String> arms, Map<String, Double> params) {
+        this.text = text;
+        this.arms = arms;
+        this.params = params;
+    }
+
+    /**
+     * Parses a boolean expression.
+     *
+     * @param text the expression
+     * @param arms every name an expression may use for an arm, mapped to the canonical name
+     *     ({@code stable} or {@code candidate})
+     * @param params named constants by dotted name
+     * @return the tree, whose root is boolean
+     * @throws ExpressionException with the column on a syntax error, an unknown function,
+     *     parameter or arm, a malformed metric reference, unbalanced parentheses or a type error
+     */
+    public static Expr parseCondition(String text, Map<String, String> arms,
+            Map<String, Double> params) {
+        ExpressionParser p = new ExpressionParser(text, arms, params);
+        p.skipSpace();
+        if (p.pos >= text.length()) {
+            throw new ExpressionException(1, "the expression is empty");
+        }
+        Expr e = p.or();
+        p.skipSpace();
+        if (p.pos < text.length()) {
+            if (text.charAt(p.pos) == ')') {
+                throw new ExpressionException(p.pos + 1, "unbalanced parentheses: ')' has no"
+                        + " matching '('");
+            }
+            throw new ExpressionException(p.pos + 1, "unexpected '" + p.rest() + "'");
+        }
+        if (!e.isBoolean()) {
+            throw new ExpressionException(1, "the expression must be a condition (a comparison"
+                    + " such as 'candidate.p95_ms <= 120'), not a number");
+        }
+        return e;
+    }
+
+    private Expr or() {
+        skipSpace();
+        int start = pos + 1;
+        Expr left = and();
+        while (keyword("or")) {
+            skipSpace();
+            int col = pos + 1;
+            Expr right = and();
+            left = new Expr.Logic(false, bool(left, start, "or"), bool(right, col, "or"));
+        }
+        return left;
+    }
+
+    private Expr and() {
+        skipSpace();
+        int start = pos + 1;
+        Expr left = not();
+        while (keyword("and")) {
+            skipSpace();
+            int col = pos + 1;
+            Expr right = not();
+            left = new Expr.Logic(true, bool(left, start, "and"), bool(right, col, "and"));
+        }
+        return left;
+    }
+
+    private Expr not() {
+        skipSpace();
+        int col = pos + 1;
+        if (keyword("not")) {
+            return new Expr.Not(bool(not(), col, "not"));
+        }
+        return comparison();
+    }
+
+    private Expr comparison() {
+        Expr left = sum();
+        skipSpace();
+        int col = pos + 1;
+        String op = comparator();
+        if (op == null) {
+            return left;
+        }
+        Expr right = sum();
+        Expr cmp = new Expr.Compare(op, num(left, col, op), num(right, col, op));
+        skipSpace();
+        if (comparatorAhead()) {
+            throw new ExpressionException(pos + 1, "comparisons cannot be chained; use 'and'");
+        }
+        return cmp;
+    }
+
+    private Expr sum() {
+        Expr left = product();
+        while (true) {
+            skipSpace();
+            if (pos < text.length() && (peek() == '+' || peek() == '-')) {
+                char op = peek();
+                int col = ++pos;
+                left = new Expr.Arith(op, num(left, col, String.valueOf(op)),
+                        num(product(), col, String.valueOf(op)));
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr product() {
+        Expr left = unary();
+        while (true) {
+            skipSpace();
+            if (pos < text.length() && (peek() == '*' || peek() == '/')) {
+                char op = peek();
+                int col = ++pos;
+                left = new Expr.Arith(op, num(left, col, String.valueOf(op)),
+                        num(unary(), col, String.valueOf(op)));
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr unary() {
+        skipSpace();
+        if (pos < text.length() && peek() == '-') {
+            int col = ++pos;
+            return new Expr.Neg(num(unary(), col, "-"));
+        }
+        return primary();
+    }
+
+    private Expr primary() {
+        skipSpace();
+        if (pos >= text.length()) {
+            throw new ExpressionException(pos + 1, "the expression ends where a value was"
+                    + " expected");
+        }
+        char c = peek();
+        int col = pos + 1;
+        if (c == '(') {
+            pos++;
+            Expr inner = or();
+            skipSpace();
+            if (pos >= text.length() || peek() != ')') {
+                throw new ExpressionException(col, "unbalanced parentheses: '(' at column "
+                        + col + " is never closed");
+            }
+            pos++;
+            return inner;
+        }
+        if (Character.isDigit(c) || c == '.') {
+            return number();
+        }
+        if (Character.isLetter(c) || c == '_') {
+            return name();
+        }
+        if (c == ')') {
+            throw new ExpressionException(col, "unbalanced parentheses: ')' has no matching '('"
+                    + " or closes an empty group");
+        }
+        throw new ExpressionException(col, "unexpected '" + c + "' where a value was expected");
+    }
+
+    private Expr number() {
+        int start = pos;
+        while (pos < text.length() && (Character.isDigit(peek()) || peek() == '.')) {
+            pos++;
+        }
+        if (pos < text.length() && (peek() == 'e' || peek() == 'E')) {
+            pos++;
+            if (pos < text.length() && (peek() == '+' || peek() == '-')) {
+                pos++;
+            }
+            while (pos < text.length() && Character.isDigit(peek())) {
+                pos++;
+            }
+        }
+        String literal = text.substring(start, pos);
+        try {
+            return new Expr.Num(Double.parseDouble(literal));
+        } catch (NumberFormatException e) {
+            throw new ExpressionException(start + 1, "malformed number '" + literal + "'");
+        }
+    }
+
+    private Expr name() {
+        int start = pos;
+        while (pos < text.length() && (Character.isLetterOrDigit(peek()) || peek() == '_'
+                || peek() == '.')) {
+            pos++;
+        }
+        String name = text.substring(start, pos);
+        int col = start + 1;
+        skipSpace();
+        if (pos < text.length() && peek() == '(') {
+            return call(name, col);
+        }
+        if (name.equals("and") || name.equals("or") || name.equals("not")) {
+            throw new ExpressionException(col, "'" + name + "' where a value was expected");
+        }
+        String[] segments = name.split("\\.", -1);
+        String arm = arms.get(segments[0]);
+        if (arm != null) {
+            if (segments.length != 2 || !SEGMENT.matcher(segments[1]).matches()) {
+                throw new ExpressionException(col, "unknown metric syntax '" + name
+                        + "': a metric reference is <arm>.<metric>, e.g. '" + segments[0]
+                        + ".p95_ms'");
+            }
+            return new Expr.Ref(arm, segments[1]);
+        }
+        for (String s : segments) {
+            if (!SEGMENT.matcher(s).matches()) {
+                throw new ExpressionException(col, "malformed name '" + name + "'");
+            }
+        }
+        Double value = params.get(name);
+        if (value == null) {
+            throw new ExpressionException(col, "unknown param '" + name + "': neither an arm "
+                    + arms.keySet().stream().sorted().toList() + " nor a name in params "
+                    + params.keySet().stream().sorted().toList());
+        }
+        return new Expr.Param(name, value);
+    }
+
+    private Expr call(String name, int col) {
+        int min;
+        int max;
+        switch (name) {
+            case "abs":
+                min = 1;
+                max = 1;
+                break;
+            case "max":
+            case "min":
+                min = 2;
+                max = Integer.MAX_VALUE;
+                break;
+            default:
+                throw new ExpressionException(col, "unknown function '" + name
+                        + "': the functions are abs, max and min");
+        }
+        int open = pos + 1;
+        pos++; // '('
+        List<Expr> args = new ArrayList<>();
+        skipSpace();
+        if (pos < text.length() && peek() == ')') {
+            pos++;
+        } else {
+            while (true) {
+                int argCol = pos + 1;
+                args.add(num(sum(), argCol, name + "()"));
+                skipSpace();
+                if (pos < text.length() && peek() == ',') {
+                    pos++;
+                    continue;
+                }
+                if (pos < text.length() && peek() == ')') {
+                    pos++;
+                    break;
+                }
+                throw new ExpressionException(open, "unbalanced parentheses: '(' at column "
+                        + open + " is never closed");
+            }
+        }
+        if (args.size() < min || args.size() > max) {
+            throw new ExpressionException(col, name + "() takes " + (min == max ? "exactly " + min
+                    : "at least " + min) + " argument(s), but was given " + args.size());
+        }
+        return new Expr.Call(name, args);
+    }
+
+    private Expr num(Expr e, int col, String op) {
+        if (e.isBoolean()) {
+            throw new ExpressionException(col, "'" + op + "' needs a number, but was given a"
+                    + " condition");
+        }
+        return e;
+    }
+
+    private Expr bool(Expr e, int col, String op) {
+        if (!e.isBoolean()) {
+            throw new ExpressionException(Math.max(1, col), "'" + op + "' needs a condition"
+                    + " (a comparison), but was given a number");
+        }
+        return e;
+    }
+
+    private boolean keyword(String word) {
+        skipSpace();
+        int end = pos + word.length();
+        if (text.startsWith(word, pos) && (end >= text.length()
+                || !(Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_'
+                        || text.charAt(end) == '.'))) {
+            pos = end;
+            return true;
+        }
+        return false;
+    }
+
+    private @Nullable String comparator() {
+        for (String op : new String[] {"<=", ">=", "==", "!=", "<", ">"}) {
+            if (text.startsWith(op, pos)) {
+                pos += op.length();
+                return op;
+            }
+        }
+        if (pos < text.length() && peek() == '=') {
+            throw new ExpressionException(pos + 1, "'=' is not an operator; use '=='");
+        }
+        return null;
+    }
+
+    private boolean comparatorAhead() {
+        return pos < text.length() && "<>=!".indexOf(peek()) >= 0;
+    }
+
+    private char peek() {
+        return text.charAt(pos);
+    }
+
+    private String rest() {
+        return text.substring(pos, Math.min(text.length(), pos + 20));
+    }
+
+    private void skipSpace() {
+        while (pos < text.length() && Character.isWhitespace(peek())) {
+            pos++;
+        }
+    }
+}

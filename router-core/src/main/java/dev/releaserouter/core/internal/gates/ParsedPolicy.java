@@ -1,0 +1,29 @@
+package dev.releaserouter.core.internal.gates;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated policy file. Immutable and thread-safe.
+ *
+ * @param source names the file in errors and verdicts
+ * @param name the policy's name
+ * @param digest SHA-256 hex of the file's canonical bytes
+ * @param minWindow the shortest window that may give a verdict
+ * @param minSamples the fewest samples per arm that may give a verdict
+ * @param aliases arm aliases, alias to canonical name
+ * @param params named constants by dotted name
+ * @param criteria the criteria in file order
+ */
+public record ParsedPolicy(String source, String name, String digest, Duration minWindow,
+        long minSamples, Map<String, String> aliases, Map<String, Double> params,
+        List<Criterion> criteria) {
+
+    /** Copies the collections. */
+    public ParsedPolicy {
+        aliases = Map.copyOf(aliases);
+        params = Map.copyOf(params);
+        criteria = List.copyOf(criteria);
+    }
+}
