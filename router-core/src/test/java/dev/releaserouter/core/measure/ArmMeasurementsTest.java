@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.MutableClock;
-import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +20,7 @@ class ArmMeasurementsTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    private final Router router = ReleaseRouter.builder()
-            .config(Configs.of(Configs.churn(5_000).build()))
-            .auditSink(new RecordingAuditSink())
-            .hashSecretHex(Configs.SECRET)
-            .clock(clock)
-            .build();
+    private final Router router = TestRouters.fiftyPercentCanary(clock);
     private final ArmMeasurements measurements = ArmMeasurements.builder(router)
             .clock(clock)
             .window(MINUTE)
