@@ -281,14 +281,18 @@ public final class ArmMeasurements {
         for (int i = 0; i < bins.length; i++) {
             bins[i] = m.scoreBins[i];
         }
-        b.scores(m.scoreCount == 0 ? Double.NaN : m.scoreSum / m.scoreCount, bins);
+        b.scores(m.scoreCount == 0 ? Double.NaN : m.scoreSum / m.scoreCount, bins)
+                .scoreVariance(ArmWindow.variance(m.scoreCount, m.scoreSum, m.scoreSumSq));
         b.cost(m.costCalls == 0 ? Double.NaN : m.costSum / m.costCalls * 1000.0,
                 m.tokensWithCost > 0 ? m.costWithTokens / m.tokensWithCost * 1000.0
-                        : Double.NaN);
-        b.labels(m.labels == 0 ? Double.NaN : m.absErrorSum / m.labels, m.labels);
+                        : Double.NaN)
+                .costSamples(m.costCalls, m.tokenCalls);
+        b.labels(m.labels == 0 ? Double.NaN : m.absErrorSum / m.labels, m.labels)
+                .maeVariance(ArmWindow.variance(m.labels, m.absErrorSum, m.absErrorSumSq));
         for (Map.Entry<String, double[]> o : m.outcomes.entrySet()) {
             double[] sc = o.getValue();
-            b.outcome(o.getKey(), sc[1] == 0 ? Double.NaN : sc[0] / sc[1], (long) sc[1]);
+            b.outcome(o.getKey(), sc[1] == 0 ? Double.NaN : sc[0] / sc[1], (long) sc[1],
+                    ArmWindow.variance(sc[1], sc[0], sc[2]));
         }
         return b.build();
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one version of a model did over a period (one window or several merged): calls, errors,
@@ -35,13 +36,18 @@ public final class ArmStats {
     private final double p99Ms;
     private final double avgScore;
     private final long scores;
+    private final double scoreVariance;
     private final double[] scoreHistogram;
     private final double costPer1kCalls;
     private final double costPer1kTokens;
+    private final long costCalls;
+    private final long tokenCalls;
     private final double mae;
+    private final double maeVariance;
     private final long labels;
     private final Map<String, Double> outcomeMeans;
     private final Map<String, Long> outcomeCounts;
+    private final Map<String, Double> outcomeVariances;
 
     private ArmStats(Builder b) {
         this.version = b.version;
@@ -55,13 +61,18 @@ public final class ArmStats {
         this.p99Ms = b.p99Ms;
         this.avgScore = b.avgScore;
         this.scores = b.scores;
+        this.scoreVariance = b.scoreVariance;
         this.scoreHistogram = b.scoreHistogram.clone();
         this.costPer1kCalls = b.costPer1kCalls;
         this.costPer1kTokens = b.costPer1kTokens;
+        this.costCalls = b.costCalls;
+        this.tokenCalls = b.tokenCalls;
         this.mae = b.mae;
+        this.maeVariance = b.maeVariance;
         this.labels = b.labels;
         this.outcomeMeans = Map.copyOf(b.outcomeMeans);
         this.outcomeCounts = Map.copyOf(b.outcomeCounts);
+        this.outcomeVariances = Map.copyOf(b.outcomeVariances);
     }
 
     /**
@@ -181,6 +192,77 @@ public final class ArmStats {
     }
 
     /**
+     * @return sample variance of each business outcome (NaN with fewer than 2 values); immutable
+     */
+    public Map<String, Double> outcomeVariances() {
+        return outcomeVariances;
+    }
+
+    /**
+     * The number of units behind a metric, for statistical criteria: {@link #requests()} for
+     * {@code requests}, {@code errors}, {@code error_rate} and the latency quantiles;
+     * {@link #scores()} for {@code avg_score}; the calls that reported a cost (and tokens) for
+     * the cost metrics; {@link #labels()} for {@code mae} and {@code labels}; the values
+     * reported for {@code outcome.<name>}.
+     *
+     * @param metric a gate metric name (see {@link #value(String)})
+     * @return the count, {@code >= 0}
+     * @throws IllegalArgumentException if the name is unknown
+     * @throws NullPointerException if metric is null
+     */
+    public long samples(String metric) {
+        switch (metric) {
+            case "avg_score":
+                return scores;
+            case "cost_per_1k_calls":
+                return costCalls;
+            case "cost_per_1k_tokens":
+                return tokenCalls;
+            case "mae":
+            case "labels":
+                return labels;
+            default:
+                String outcome = outcomeName(metric);
+                if (outcome != null) {
+                    return outcomeCounts.getOrDefault(outcome, 0L);
+                }
+                value(metric); // throws for unknown names
+                return requests;
+        }
+    }
+
+    /**
+     * The sample variance of the per-unit values behind a mean metric, for statistical criteria
+     * of kind continuous: {@code avg_score} (of the scores), {@code mae} (of the absolute
+     * errors) and {@code outcome.<name>}. NaN for other metrics and with fewer than 2 values.
+     *
+     * @param metric a gate metric name (see {@link #value(String)})
+     * @return the variance (n - 1 denominator), or NaN
+     * @throws IllegalArgumentException if the name is unknown
+     * @throws NullPointerException if metric is null
+     */
+    public double variance(String metric) {
+        switch (metric) {
+            case "avg_score":
+                return scoreVariance;
+            case "mae":
+                return maeVariance;
+            default:
+                String outcome = outcomeName(metric);
+                if (outcome != null) {
+                    return outcomeVariances.getOrDefault(outcome, Double.NaN);
+                }
+                value(metric); // throws for unknown names
+                return Double.NaN;
+        }
+    }
+
+    private static @Nullable String outcomeName(String metric) {
+        return metric.startsWith("outcome.") && metric.length() > "outcome.".length()
+                ? metric.substring("outcome.".length()) : null;
+    }
+
+    /**
      * A metric by its gate name: {@code requests}, {@code errors}, {@code error_rate},
      * {@code p50_ms}, {@code p95_ms}, {@code p99_ms}, {@code avg_score},
      * {@code cost_per_1k_calls}, {@code cost_per_1k_tokens}, {@code mae}, {@code labels}, or
@@ -216,9 +298,9 @@ public final class ArmStats {
             case "labels":
                 return labels;
             default:
-                if (metric.startsWith("outcome.") && metric.length() > "outcome.".length()) {
-                    return outcomeMeans.getOrDefault(metric.substring("outcome.".length()),
-                            Double.NaN);
+                String outcome = outcomeName(metric);
+                if (outcome != null) {
+                    return outcomeMeans.getOrDefault(outcome, Double.NaN);
                 }
                 throw new IllegalArgumentException("unknown metric '" + metric + "'; known: "
                         + "requests, errors, error_rate, p50_ms, p95_ms, p99_ms, avg_score, "
@@ -249,13 +331,18 @@ public final class ArmStats {
         private double p99Ms = Double.NaN;
         private double avgScore = Double.NaN;
         private long scores;
+        private double scoreVariance = Double.NaN;
         private double[] scoreHistogram = new double[SCORE_BINS];
         private double costPer1kCalls = Double.NaN;
         private double costPer1kTokens = Double.NaN;
+        private long costCalls;
+        private long tokenCalls;
         private double mae = Double.NaN;
+        private double maeVariance = Double.NaN;
         private long labels;
         private final Map<String, Double> outcomeMeans = new TreeMap<>();
         private final Map<String, Long> outcomeCounts = new TreeMap<>();
+        private final Map<String, Double> outcomeVariances = new TreeMap<>();
 
         private Builder(String version) {
             this.version = Objects.requireNonNull(version, "version");
@@ -341,6 +428,36 @@ public final class ArmStats {
         }
 
         /**
+         * @param variance sample variance of the scores, or NaN
+         * @return this builder
+         */
+        public Builder scoreVariance(double variance) {
+            this.scoreVariance = variance;
+            return this;
+        }
+
+        /**
+         * @param costCalls calls that reported a cost
+         * @param tokenCalls calls that reported both cost and tokens
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder costSamples(long costCalls, long tokenCalls) {
+            this.costCalls = nonNegative("costCalls", costCalls);
+            this.tokenCalls = nonNegative("tokenCalls", tokenCalls);
+            return this;
+        }
+
+        /**
+         * @param variance sample variance of the absolute errors behind the MAE, or NaN
+         * @return this builder
+         */
+        public Builder maeVariance(double variance) {
+            this.maeVariance = variance;
+            return this;
+        }
+
+        /**
          * @param per1kCalls cost per 1000 calls, or NaN
          * @param per1kTokens cost per 1000 tokens, or NaN
          * @return this builder
@@ -372,8 +489,22 @@ public final class ArmStats {
          * @throws NullPointerException if name is null
          */
         public Builder outcome(String name, double mean, long count) {
+            return outcome(name, mean, count, Double.NaN);
+        }
+
+        /**
+         * @param name the business outcome
+         * @param mean its mean
+         * @param count values behind it
+         * @param variance their sample variance, or NaN
+         * @return this builder
+         * @throws IllegalArgumentException if count is negative
+         * @throws NullPointerException if name is null
+         */
+        public Builder outcome(String name, double mean, long count, double variance) {
             outcomeMeans.put(Objects.requireNonNull(name, "name"), mean);
             outcomeCounts.put(name, nonNegative("count", count));
+            outcomeVariances.put(name, variance);
             return this;
         }
 

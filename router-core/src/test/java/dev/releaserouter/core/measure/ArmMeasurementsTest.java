@@ -323,4 +323,37 @@ class ArmMeasurementsTest {
         assertThatThrownBy(() -> ArmStats.builder("v2").counts(1, 2))
                 .hasMessage("errors must not exceed requests, but was 2 > 1");
     }
+
+    @Test
+    void samplesAndVariance_giveStatisticalCriteriaTheirNAndSpread() {
+        measurements.recordCall("churn", "v2", 1, false, 1.0, 10, 0.2);
+        measurements.recordCall("churn", "v2", 1, true, 3.0, NAN, 0.4);
+        measurements.recordCall("churn", "v2", 1, false, NAN, NAN, 0.6);
+        String customer = java.util.stream.IntStream.range(0, 1000)
+                .mapToObj(i -> "c" + i)
+                .filter(c -> "v2".equals(router.decide(RouteRequest.of("churn", c)).version()))
+                .findFirst().orElseThrow();
+        for (double v : new double[] {2, 4, 4, 4, 5, 5, 7, 9}) {
+            measurements.recordOutcome("churn", customer, "revenue", v);
+        }
+        measurements.recordLabel("churn", customer, 3, 1);
+
+        ArmStats s = measurements.snapshot("churn", MINUTE).arm("v2");
+
+        assertThat(s.samples("error_rate")).isEqualTo(3);
+        assertThat(s.samples("p95_ms")).isEqualTo(3);
+        assertThat(s.samples("avg_score")).isEqualTo(3);
+        assertThat(s.samples("cost_per_1k_calls")).isEqualTo(2);
+        assertThat(s.samples("cost_per_1k_tokens")).isEqualTo(1);
+        assertThat(s.samples("mae")).isEqualTo(1);
+        assertThat(s.samples("outcome.revenue")).isEqualTo(8);
+        assertThat(s.samples("outcome.missing")).isZero();
+        assertThat(s.variance("avg_score")).isCloseTo(0.04, within(1e-12));
+        assertThat(s.variance("outcome.revenue")).isCloseTo(32.0 / 7, within(1e-12));
+        assertThat(s.outcomeVariances()).containsKey("revenue");
+        assertThat(s.variance("mae")).isNaN(); // one label
+        assertThat(s.variance("p95_ms")).isNaN();
+        assertThatThrownBy(() -> s.samples("nope")).hasMessageContaining("'nope'");
+        assertThatThrownBy(() -> s.variance("nope")).hasMessageContaining("'nope'");
+    }
 }

@@ -29,12 +29,15 @@ public final class ArmWindow {
     final ConcurrentHistogram latencyNanos = new ConcurrentHistogram(3);
     final DoubleAdder costSum = new DoubleAdder();
     final LongAdder costCalls = new LongAdder();
+    final LongAdder tokenCalls = new LongAdder();
     final DoubleAdder costWithTokens = new DoubleAdder();
     final DoubleAdder tokensWithCost = new DoubleAdder();
     final DoubleAdder scoreSum = new DoubleAdder();
+    final DoubleAdder scoreSumSq = new DoubleAdder();
     final LongAdder scoreCount = new LongAdder();
     final AtomicLongArray scoreBins = new AtomicLongArray(SCORE_BINS);
     final DoubleAdder absErrorSum = new DoubleAdder();
+    final DoubleAdder absErrorSumSq = new DoubleAdder();
     final LongAdder labels = new LongAdder();
     final ConcurrentHashMap<String, Outcome> outcomes = new ConcurrentHashMap<>();
 
@@ -72,10 +75,12 @@ public final class ArmWindow {
             if (Double.isFinite(tokens)) {
                 costWithTokens.add(cost);
                 tokensWithCost.add(tokens);
+                tokenCalls.increment();
             }
         }
         if (Double.isFinite(score)) {
             scoreSum.add(score);
+            scoreSumSq.add(score * score);
             scoreCount.increment();
             scoreBins.incrementAndGet(bin(score));
         }
@@ -104,7 +109,9 @@ public final class ArmWindow {
      * @param actual the observed value
      */
     public void recordLabel(double predicted, double actual) {
-        absErrorSum.add(Math.abs(predicted - actual));
+        double abs = Math.abs(predicted - actual);
+        absErrorSum.add(abs);
+        absErrorSumSq.add(abs * abs);
         labels.increment();
     }
 
@@ -130,19 +137,23 @@ public final class ArmWindow {
         into.latency.add(latencyNanos);
         into.costSum += costSum.sum();
         into.costCalls += costCalls.sum();
+        into.tokenCalls += tokenCalls.sum();
         into.costWithTokens += costWithTokens.sum();
         into.tokensWithCost += tokensWithCost.sum();
         into.scoreSum += scoreSum.sum();
+        into.scoreSumSq += scoreSumSq.sum();
         into.scoreCount += scoreCount.sum();
         for (int i = 0; i < SCORE_BINS; i++) {
             into.scoreBins[i] += scoreBins.get(i);
         }
         into.absErrorSum += absErrorSum.sum();
+        into.absErrorSumSq += absErrorSumSq.sum();
         into.labels += labels.sum();
         for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
-            double[] acc = into.outcomes.computeIfAbsent(e.getKey(), k -> new double[2]);
+            double[] acc = into.outcomes.computeIfAbsent(e.getKey(), k -> new double[3]);
             acc[0] += e.getValue().sum.sum();
             acc[1] += e.getValue().count.sum();
+            acc[2] += e.getValue().sumSq.sum();
         }
     }
 
@@ -150,11 +161,29 @@ public final class ArmWindow {
     static final class Outcome {
         final DoubleAdder sum = new DoubleAdder();
         final LongAdder count = new LongAdder();
+        final DoubleAdder sumSq = new DoubleAdder();
 
         void add(double v) {
             sum.add(v);
+            sumSq.add(v * v);
             count.increment();
         }
+    }
+
+    /**
+     * The sample variance from a count, a sum and a sum of squares (the textbook formula; fine
+     * for the magnitudes measured here: scores, errors, business outcomes).
+     *
+     * @param n count
+     * @param sum sum of the values
+     * @param sumSq sum of their squares
+     * @return the variance with n - 1 in the denominator, or NaN if n &lt; 2
+     */
+    public static double variance(double n, double sum, double sumSq) {
+        if (n < 2) {
+            return Double.NaN;
+        }
+        return Math.max(0, (sumSq - sum * sum / n) / (n - 1));
     }
 
     /**
@@ -173,21 +202,27 @@ public final class ArmWindow {
         public double costSum;
         /** Calls that reported a cost. */
         public long costCalls;
+        /** Calls that reported both cost and tokens. */
+        public long tokenCalls;
         /** Sum of costs of calls that reported tokens too. */
         public double costWithTokens;
         /** Sum of tokens of calls that reported a cost too. */
         public double tokensWithCost;
         /** Sum of scores. */
         public double scoreSum;
+        /** Sum of squared scores. */
+        public double scoreSumSq;
         /** Calls that reported a score. */
         public long scoreCount;
         /** Score histogram counts. */
         public final long[] scoreBins = new long[SCORE_BINS];
         /** Sum of absolute label errors. */
         public double absErrorSum;
+        /** Sum of squared absolute label errors. */
+        public double absErrorSumSq;
         /** Labels. */
         public long labels;
-        /** Outcome name to {sum, count}. */
+        /** Outcome name to {sum, count, sum of squares}. */
         public final Map<String, double[]> outcomes = new java.util.TreeMap<>();
     }
 }
