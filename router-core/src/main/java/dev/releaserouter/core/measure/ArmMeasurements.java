@@ -228,8 +228,11 @@ public final class ArmMeasurements {
         }
         long now = clock.millis();
         long current = Math.floorDiv(now, windowMillis);
-        long wanted = (lookback.toMillis() + windowMillis - 1) / windowMillis;
-        int count = (int) Math.max(1, Math.min(retained, wanted));
+        int count = retained;
+        if (lookback.compareTo(Duration.ofMillis(windowMillis).multipliedBy(retained)) < 0) {
+            long wanted = (lookback.toMillis() + windowMillis - 1) / windowMillis;
+            count = (int) Math.max(1, wanted);
+        }
         long first = current - count + 1;
         Instant from = Instant.ofEpochMilli(first * windowMillis);
         Instant to = Instant.ofEpochMilli(now);
@@ -242,7 +245,8 @@ public final class ArmMeasurements {
                 String version = e.getKey();
                 ArmSeries series = e.getValue();
                 if (series.expired(current - retained + 1)) {
-                    versions.remove(version, series); // nothing retained: forget the version
+                    // Nothing retained. The series is kept (a ring per version is small), so a
+                    // writer that just looked it up never records into a discarded one.
                     continue;
                 }
                 ArmWindow.Merged total = new ArmWindow.Merged();

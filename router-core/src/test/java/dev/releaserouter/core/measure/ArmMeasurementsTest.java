@@ -121,6 +121,10 @@ class ArmMeasurementsTest {
 
         clock.advance(Duration.ofMinutes(10));
         assertThat(measurements.snapshot("churn", Duration.ofHours(1)).versions()).isEmpty();
+        assertThat(measurements.snapshot("churn", java.time.temporal.ChronoUnit.FOREVER
+                .getDuration()).windowCount()).isEqualTo(5);
+        call("v2", 10, false); // an idle version records again
+        assertThat(measurements.snapshot("churn", MINUTE).arm("v2").requests()).isEqualTo(1);
     }
 
     @Test
