@@ -67,7 +67,8 @@ class ArithmeticPropertyTest {
     }
 
     private Arbitrary<Case> call(int d) {
-        return Combinators.combine(Arbitraries.of("abs", "max", "min"), tree(d), tree(d)).as((f, a, b) -> {
+        return Combinators.combine(Arbitraries.of("abs", "max", "min"), tree(d), tree(d))
+                .as((f, a, b) -> {
                     switch (f) {
                         case "abs":
                             return new Case("abs(" + a.text() + ")", Math.abs(a.value()));

@@ -20,7 +20,8 @@ class PolicyEvaluatorTest {
     private static final Policy TWO = Policies.json("{\"min_samples\": 100,"
             + " \"min_window\": \"30m\","
             + " \"criteria\": ["
-            + "{\"name\": \"latency\", \"expr\": \"candidate.p95_ms <= 120\", \"severity\": \"ALERT\"},"
+            + "{\"name\": \"latency\", \"expr\": \"candidate.p95_ms <= 120\", \"severity\":"
+            + " \"ALERT\"},"
             + "{\"name\": \"errors\", \"fail_when\": \"candidate.error_rate > 0.05\","
             + " \"severity\": \"CRITICAL\"}]}");
 

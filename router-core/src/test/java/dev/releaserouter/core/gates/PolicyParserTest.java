@@ -44,52 +44,72 @@ class PolicyParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         // json | pointer | value | problem
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"candidate.x <= 1\", \"severity\": \"WARN\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"candidate.x <= 1\", \"severity\":"
+            + " \"WARN\"}]}"
             + "|/criteria/0/severity|\"WARN\"|severity must be ALERT or CRITICAL",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"(candidate.x <= 1\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"(candidate.x <= 1\", \"severity\":"
+            + " \"ALERT\"}]}"
             + "|/criteria/0/expr|(candidate.x <= 1|'(' at column 1 is never closed",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"candidate.x <= slo.p95\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"candidate.x <= slo.p95\","
+            + " \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/expr|candidate.x <= slo.p95|nor a name in params [] (column 16)",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"log(candidate.x) <= 1\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"log(candidate.x) <= 1\", \"severity\":"
+            + " \"ALERT\"}]}"
             + "|/criteria/0/expr|log(candidate.x) <= 1|unknown function 'log'",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"candidate.p95.ms <= 1\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"candidate.p95.ms <= 1\", \"severity\":"
+            + " \"ALERT\"}]}"
             + "|/criteria/0/expr|candidate.p95.ms <= 1|unknown metric syntax",
         "{\"criteria\": [{\"name\": \"a\", \"expr\": \"v2.p95_ms <= 1\", \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/expr|v2.p95_ms <= 1|unknown param 'v2.p95_ms'",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\", \"treshold\": 1}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\","
+            + " \"treshold\": 1}]}"
             + "|/criteria/0/treshold|treshold|unknown field",
         "{\"criteria\": [{\"name\": \"a\", \"type\": \"bayes\", \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/type|\"bayes\"|unknown criterion type",
         "{\"criteria\": [{\"name\": \"a\", \"type\": \"psi\", \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/max||max is required",
-        "{\"criteria\": [{\"name\": \"a\", \"type\": \"non_inferiority\", \"metric\": \"c\", \"margin\": -1, \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"type\": \"non_inferiority\", \"metric\": \"c\","
+            + " \"margin\": -1, \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/margin|-1|margin must not be negative",
-        "{\"criteria\": [{\"name\": \"a\", \"type\": \"sequential\", \"metric\": \"c\", \"alpha\": 1.5, \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"type\": \"sequential\", \"metric\": \"c\","
+            + " \"alpha\": 1.5, \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/alpha|1.5|alpha must be in (0, 1",
-        "{\"criteria\": [{\"name\": \"a\", \"type\": \"sequential\", \"metric\": \"c\", \"kind\": \"continuous\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"type\": \"sequential\", \"metric\": \"c\","
+            + " \"kind\": \"continuous\", \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/mixing_sd||mixing_sd is required",
-        "{\"criteria\": [{\"name\": \"a\", \"type\": \"relative_increase\", \"metric\": \"v2.mae\", \"max_pct\": 20, \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"type\": \"relative_increase\", \"metric\":"
+            + " \"v2.mae\", \"max_pct\": 20, \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/metric|\"v2.mae\"|unknown metric syntax",
-        "{\"criteria\": [{\"name\": \"a\", \"type\": \"relative_increase\", \"metric\": \"mae\", \"max_pct\": \"nope\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"type\": \"relative_increase\", \"metric\":"
+            + " \"mae\", \"max_pct\": \"nope\", \"severity\": \"ALERT\"}]}"
             + "|/criteria/0/max_pct|\"nope\"|unknown param",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\", \"consecutive_windows\": 0}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\","
+            + " \"consecutive_windows\": 0}]}"
             + "|/criteria/0/consecutive_windows|0|between 1 and 1000",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"fail_when\": \"1 > 2\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"fail_when\": \"1 > 2\","
+            + " \"severity\": \"ALERT\"}]}"
             + "|/criteria/0||exactly one of",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}, {\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"},"
+            + " {\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
             + "|/criteria/1/name|\"a\"|duplicate criterion name",
         "{\"criteria\": []}|/criteria|[]|non-empty array",
-        "{\"min_window\": \"2 hours\", \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
+        "{\"min_window\": \"2 hours\", \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\","
+            + " \"severity\": \"ALERT\"}]}"
             + "|/min_window|\"2 hours\"|ISO-8601 duration",
-        "{\"min_samples\": -5, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
+        "{\"min_samples\": -5, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\","
+            + " \"severity\": \"ALERT\"}]}"
             + "|/min_samples|-5|whole number",
-        "{\"aliases\": {\"v2\": \"canary\"}, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
+        "{\"aliases\": {\"v2\": \"canary\"}, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 <"
+            + " 2\", \"severity\": \"ALERT\"}]}"
             + "|/aliases/v2|\"canary\"|must name \"stable\" or \"candidate\"",
-        "{\"params\": {\"candidate\": 1}, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
+        "{\"params\": {\"candidate\": 1}, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 <"
+            + " 2\", \"severity\": \"ALERT\"}]}"
             + "|/params/candidate|candidate|cannot be named like an arm",
-        "{\"params\": {\"slo\": {\"p95\": \"fast\"}}, \"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
+        "{\"params\": {\"slo\": {\"p95\": \"fast\"}}, \"criteria\": [{\"name\": \"a\","
+            + " \"expr\": \"1 < 2\", \"severity\": \"ALERT\"}]}"
             + "|/params/slo/p95|\"fast\"|finite number",
-        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 < 2\"}]}|/criteria/0/severity||severity is required"})
+        "{\"criteria\": [{\"name\": \"a\", \"expr\": \"1 <"
+            + " 2\"}]}|/criteria/0/severity||severity is required"})
     void badPolicy_failsFast_namingFilePointerAndValue(String json, String pointer,
             String value, String problem) {
         ConfigException e = parseError(json);
