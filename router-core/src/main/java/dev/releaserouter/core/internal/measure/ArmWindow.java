@@ -1,6 +1,7 @@
 package dev.releaserouter.core.internal.measure;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -223,6 +224,6 @@ public final class ArmWindow {
         /** Labels. */
         public long labels;
         /** Outcome name to {sum, count, sum of squares}. */
-        public final Map<String, double[]> outcomes = new java.util.TreeMap<>();
+        public final Map<String, double[]> outcomes = new TreeMap<>();
     }
 }
