@@ -1,0 +1,112 @@
+package dev.releaserouter.core.measure;
+
+import dev.releaserouter.core.gates.GateInput;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Presents a {@link MeasurementSnapshot} to the policy gates: the arm {@code stable} (or the
+ * stable version's id, e.g. {@code v1}) and the arm {@code candidate} (or the candidate's id,
+ * e.g. {@code v2}) read the matching {@link ArmStats}. Immutable and thread-safe.
+ */
+public final class SnapshotGateInput implements GateInput {
+
+    private final MeasurementSnapshot snapshot;
+    private final String stableVersion;
+    private final String candidateVersion;
+
+    private SnapshotGateInput(MeasurementSnapshot snapshot, String stableVersion,
+            String candidateVersion) {
+        this.snapshot = snapshot;
+        this.stableVersion = stableVersion;
+        this.candidateVersion = candidateVersion;
+    }
+
+    /**
+     * @param snapshot the measurements
+     * @param stableVersion the stable version's id
+     * @param candidateVersion the candidate's id
+     * @return the gate input
+     */
+    public static SnapshotGateInput of(MeasurementSnapshot snapshot, String stableVersion,
+            String candidateVersion) {
+        return new SnapshotGateInput(Objects.requireNonNull(snapshot, "snapshot"),
+                Objects.requireNonNull(stableVersion, "stableVersion"),
+                Objects.requireNonNull(candidateVersion, "candidateVersion"));
+    }
+
+    /**
+     * @param arm {@code stable}, {@code candidate}, or a version id of the two
+     * @return its stats
+     * @throws IllegalArgumentException for another arm
+     */
+    private ArmStats arm(String arm) {
+        if (arm.equals(STABLE) || arm.equals(stableVersion)) {
+            return snapshot.arm(stableVersion);
+        }
+        if (arm.equals(CANDIDATE) || arm.equals(candidateVersion)) {
+            return snapshot.arm(candidateVersion);
+        }
+        throw new IllegalArgumentException("unknown arm '" + arm + "'; known: stable ("
+                + stableVersion + "), candidate (" + candidateVersion + ")");
+    }
+
+    @Override
+    public double value(String arm, String metric) {
+        return arm(arm).value(metric);
+    }
+
+    @Override
+    public long samples(String arm) {
+        return arm(arm).requests();
+    }
+
+    @Override
+    public long samples(String arm, String metric) {
+        return arm(arm).samples(metric);
+    }
+
+    /** The span the snapshot covers (its windows, the current one included). */
+    @Override
+    public Duration window() {
+        return Duration.between(snapshot.from(), snapshot.to());
+    }
+
+    /**
+     * Event counts for proportion tests: {@code errors}, or the successes of a 0/1 outcome
+     * ({@code outcome.<name>}: mean times count, rounded).
+     */
+    @Override
+    public long count(String arm, String metric) {
+        ArmStats s = arm(arm);
+        if (metric.equals("errors")) {
+            return s.errors();
+        }
+        if (metric.startsWith("outcome.")) {
+            long n = s.samples(metric);
+            double mean = s.value(metric);
+            return n == 0 || Double.isNaN(mean) ? 0 : Math.round(mean * n);
+        }
+        return -1;
+    }
+
+    @Override
+    public double variance(String arm, String metric) {
+        return arm(arm).variance(metric);
+    }
+
+    /** The score histogram (20 bins over [0, 1]) for {@code avg_score} or {@code score}. */
+    @Override
+    public long @Nullable [] histogram(String arm, String metric) {
+        if (!metric.equals("avg_score") && !metric.equals("score")) {
+            return null;
+        }
+        double[] h = arm(arm).scoreHistogram();
+        long[] counts = new long[h.length];
+        for (int i = 0; i < h.length; i++) {
+            counts[i] = Math.round(h[i]);
+        }
+        return counts;
+    }
+}
