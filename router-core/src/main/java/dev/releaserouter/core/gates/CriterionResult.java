@@ -42,6 +42,22 @@ public record CriterionResult(String name, String type, String expression, Sever
     /**
      * Validates and copies.
      *
+     * @param name as described on the record
+     * @param type as described on the record
+     * @param expression as described on the record
+     * @param severity as described on the record
+     * @param status as described on the record
+     * @param breached as described on the record
+     * @param value as described on the record
+     * @param threshold as described on the record
+     * @param observed as described on the record
+     * @param samples as described on the record
+     * @param statistic as described on the record
+     * @param pValue as described on the record
+     * @param streak as described on the record
+     * @param consecutiveWindows as described on the record
+     * @param detail as described on the record
+     *
      * @throws NullPointerException if a reference is null
      * @throws IllegalArgumentException if {@code streak < 0} or {@code consecutiveWindows < 1}
      */

@@ -41,7 +41,14 @@ public final class Checks {
     public record Expression(String text, Expr expr, boolean failWhen, List<String> arms)
             implements Criterion.Check {
 
-        /** Copies the arms. @throws NullPointerException if an argument is null */
+        /**
+         * Copies the arms.
+         *
+         * @param text as described on the record
+         * @param expr as described on the record
+         * @param failWhen as described on the record
+         * @param arms as described on the record
+         */
         public Expression {
             arms = List.copyOf(arms);
         }

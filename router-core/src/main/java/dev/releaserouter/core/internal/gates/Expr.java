@@ -174,7 +174,12 @@ public sealed interface Expr {
      * @param args the arguments
      */
     record Call(String name, List<Expr> args) implements Expr {
-        /** Copies the arguments. */
+        /**
+         * Copies the arguments.
+         *
+         * @param name as described on the record
+         * @param args as described on the record
+         */
         public Call {
             args = List.copyOf(args);
         }

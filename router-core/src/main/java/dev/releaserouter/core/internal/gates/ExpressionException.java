@@ -9,7 +9,9 @@ public final class ExpressionException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based column. */
     private final int column;
+    /** The problem without the column. */
     private final String problem;
 
     /**

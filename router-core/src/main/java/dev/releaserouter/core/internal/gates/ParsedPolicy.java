@@ -20,7 +20,18 @@ public record ParsedPolicy(String source, String name, String digest, Duration m
         long minSamples, Map<String, String> aliases, Map<String, Double> params,
         List<Criterion> criteria) {
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param source as described on the record
+     * @param name as described on the record
+     * @param digest as described on the record
+     * @param minWindow as described on the record
+     * @param minSamples as described on the record
+     * @param aliases as described on the record
+     * @param params as described on the record
+     * @param criteria as described on the record
+     */
     public ParsedPolicy {
         aliases = Map.copyOf(aliases);
         params = Map.copyOf(params);
