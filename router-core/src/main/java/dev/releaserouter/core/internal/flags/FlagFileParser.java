@@ -2,6 +2,7 @@ package dev.releaserouter.core.internal.flags;
 
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.core.internal.Durations;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.KillSwitches;
@@ -13,18 +14,14 @@ import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -106,7 +103,6 @@ public final class FlagFileParser {
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at [^)]*\\)");
     private static final int EXCERPT_BEFORE = 40;
     private static final int EXCERPT_AFTER = 20;
@@ -414,27 +410,12 @@ public final class FlagFileParser {
     }
 
     private Duration duration(JsonNode node, String pointer) {
-        String text = requireString(node, pointer, true);
-        Matcher m = SHORT_DURATION.matcher(text);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "s":
-                    return Duration.of(amount, ChronoUnit.SECONDS);
-                case "m":
-                    return Duration.of(amount, ChronoUnit.MINUTES);
-                case "h":
-                    return Duration.of(amount, ChronoUnit.HOURS);
-                default:
-                    return Duration.of(amount, ChronoUnit.DAYS);
-            }
-        }
-        try {
-            return Duration.parse(text.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
+        Duration d = Durations.parse(requireString(node, pointer, true));
+        if (d == null) {
             throw error(pointer, node, "must be an ISO-8601 duration such as \"PT1H\", or a whole"
                     + " number with s, m, h or d such as \"30s\", \"15m\", \"1h\", \"1d\"");
         }
+        return d;
     }
 
     private ShadowConfig shadow(JsonNode node, String pointer) {

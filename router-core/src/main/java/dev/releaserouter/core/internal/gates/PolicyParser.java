@@ -1,6 +1,7 @@
 package dev.releaserouter.core.internal.gates;
 
 import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.core.internal.Durations;
 import dev.releaserouter.core.gates.GateInput;
 import dev.releaserouter.core.gates.Severity;
 import dev.releaserouter.stats.Direction;
@@ -10,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -22,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -41,7 +39,6 @@ public final class PolicyParser {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Pattern METRIC = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> TOP = Set.of("name", "description", "aliases",
             "min_window", "min_samples", "params", "criteria");
@@ -451,31 +448,15 @@ public final class PolicyParser {
     }
 
     private Duration duration(JsonNode node, String pointer) {
-        String text = string(node, pointer);
-        Matcher m = SHORT_DURATION.matcher(text);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "s":
-                    return Duration.of(amount, ChronoUnit.SECONDS);
-                case "m":
-                    return Duration.of(amount, ChronoUnit.MINUTES);
-                case "h":
-                    return Duration.of(amount, ChronoUnit.HOURS);
-                default:
-                    return Duration.of(amount, ChronoUnit.DAYS);
-            }
-        }
-        try {
-            Duration d = Duration.parse(text.toUpperCase(Locale.ROOT));
-            if (d.isNegative()) {
-                throw error(pointer, node, "min_window must not be negative");
-            }
-            return d;
-        } catch (DateTimeParseException e) {
+        Duration d = Durations.parse(string(node, pointer));
+        if (d == null) {
             throw error(pointer, node, "must be an ISO-8601 duration such as \"PT2H\", or a"
                     + " whole number with s, m, h or d such as \"30m\", \"2h\"");
         }
+        if (d.isNegative()) {
+            throw error(pointer, node, "min_window must not be negative");
+        }
+        return d;
     }
 
     private long count(JsonNode node, String pointer) {
