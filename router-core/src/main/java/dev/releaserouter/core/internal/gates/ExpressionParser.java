@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * Operators of equal precedence associate to the left. Types are checked while parsing: a
  * comparison takes numbers, {@code and/or/not} take comparisons.
  *
- * <p>Stateless between calls; each {@link #parseCondition} uses a fresh instance, so it is thread-safe.
+ * <p>Stateless between calls; each {@link #parseCondition} uses a fresh instance, so it is
+ * thread-safe.
  */
 public final class ExpressionParser {
 
