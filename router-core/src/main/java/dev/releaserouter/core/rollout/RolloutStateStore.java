@@ -1,0 +1,37 @@
+package dev.releaserouter.core.rollout;
+
+import java.util.Optional;
+
+/**
+ * Where a {@link RolloutController} keeps its state and decisions, so a rollout survives a
+ * restart. {@link FileRolloutStateStore} is the default.
+ *
+ * <p>Implementations must be thread-safe; the controller calls them under its own lock.
+ */
+public interface RolloutStateStore {
+
+    /**
+     * The last saved state of a model's rollout.
+     *
+     * @param model the model
+     * @return the state, or empty if none was saved
+     * @throws java.io.UncheckedIOException if the store cannot be read
+     */
+    Optional<RolloutState> load(String model);
+
+    /**
+     * Replaces the saved state of the state's model.
+     *
+     * @param state the state
+     * @throws java.io.UncheckedIOException if the store cannot be written
+     */
+    void save(RolloutState state);
+
+    /**
+     * Appends a decision to the decision log.
+     *
+     * @param decision the decision
+     * @throws java.io.UncheckedIOException if the store cannot be written
+     */
+    void append(RolloutDecision decision);
+}
