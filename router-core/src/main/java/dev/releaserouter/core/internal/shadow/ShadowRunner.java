@@ -76,6 +76,7 @@ public final class ShadowRunner implements AutoCloseable {
     private final AtomicLong internalErrors = new AtomicLong();
     private final AtomicLong droppedAtClose = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
+    private final boolean listening;
     private volatile boolean closed;
 
     /**
@@ -87,6 +88,7 @@ public final class ShadowRunner implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = settings.ticker();
         this.timeoutNanos = settings.timeout().toNanos();
+        this.listening = settings.listener() != ShadowListener.NONE;
         BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
                 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
@@ -137,10 +139,15 @@ public final class ShadowRunner implements AutoCloseable {
      */
     public void skipped(String model, String version, ShadowDisposition disposition) {
         stats(model, version).disposition(disposition);
-        emit(l -> l.disposition(model, version, disposition));
+        if (listening) {
+            emit(l -> l.disposition(model, version, disposition));
+        }
     }
 
-    /** Calls the listener; a failing listener is counted, never propagated. */
+    /**
+     * Calls the listener; a failing listener is counted, never propagated. Callers check
+     * {@link #listening} first so that without a listener no event object is built.
+     */
     private void emit(java.util.function.Consumer<ShadowListener> event) {
         try {
             event.accept(settings.listener());
@@ -166,7 +173,9 @@ public final class ShadowRunner implements AutoCloseable {
      */
     public void fallback(String model, String version, FallbackCause cause) {
         stats(model, version).fallback(cause);
-        emit(l -> l.fallback(model, version, cause));
+        if (listening) {
+            emit(l -> l.fallback(model, version, cause));
+        }
     }
 
     /**
@@ -214,7 +223,9 @@ public final class ShadowRunner implements AutoCloseable {
         }
         vs.disposition(d);
         ShadowDisposition disposition = d;
-        emit(l -> l.disposition(model, candidateVersion, disposition));
+        if (listening) {
+            emit(l -> l.disposition(model, candidateVersion, disposition));
+        }
         return d;
     }
 
@@ -331,11 +342,15 @@ public final class ShadowRunner implements AutoCloseable {
             long candidateNanos = timedOut ? -1 : took;
             vs.outcome(outcome, stableNanos, candidateNanos);
             ShadowOutcome ended = outcome;
-            emit(l -> l.outcome(vs.model, vs.version, ended, stableNanos, candidateNanos));
+            if (listening) {
+                emit(l -> l.outcome(vs.model, vs.version, ended, stableNanos, candidateNanos));
+            }
             if (comparison != null) {
                 vs.comparison(comparison.match(), comparison.delta());
                 Comparison c = comparison;
-                emit(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
+                if (listening) {
+                    emit(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
+                }
             }
             breaker.record(outcome != ShadowOutcome.SUCCESS);
             store(outcome, timedOut ? null : output, comparison, timedOut ? -1 : took, error);
