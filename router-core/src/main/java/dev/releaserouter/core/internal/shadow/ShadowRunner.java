@@ -340,19 +340,21 @@ public final class ShadowRunner implements AutoCloseable {
                 }
             }
             long candidateNanos = timedOut ? -1 : took;
-            vs.outcome(outcome, stableNanos, candidateNanos);
-            ShadowOutcome ended = outcome;
-            if (listening) {
-                emit(l -> l.outcome(vs.model, vs.version, ended, stableNanos, candidateNanos));
-            }
+            // The comparison and the breaker are updated before the outcome is counted: a
+            // reader that sees the outcome (LongAdder cells are volatile) also sees them.
             if (comparison != null) {
                 vs.comparison(comparison.match(), comparison.delta());
-                Comparison c = comparison;
-                if (listening) {
+            }
+            breaker.record(outcome != ShadowOutcome.SUCCESS);
+            vs.outcome(outcome, stableNanos, candidateNanos);
+            if (listening) {
+                ShadowOutcome ended = outcome;
+                emit(l -> l.outcome(vs.model, vs.version, ended, stableNanos, candidateNanos));
+                if (comparison != null) {
+                    Comparison c = comparison;
                     emit(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
                 }
             }
-            breaker.record(outcome != ShadowOutcome.SUCCESS);
             store(outcome, timedOut ? null : output, comparison, timedOut ? -1 : took, error);
         }
 
