@@ -28,24 +28,67 @@ public final class Policy {
         this.parsed = parsed;
     }
 
+    /** The syntax of a policy file. Both carry the same fields, see {@code docs/gates.md}. */
+    public enum Format {
+        /** JSON (RFC 8259). */
+        JSON,
+        /**
+         * YAML 1.2; needs {@code tools.jackson.dataformat:jackson-dataformat-yaml} on the
+         * classpath (an optional dependency of router-core).
+         */
+        YAML;
+
+        /**
+         * The format a file name implies: YAML for names ending in {@code .yaml} or
+         * {@code .yml} (any case), JSON otherwise.
+         *
+         * @param name a file name, path, URI or resource name
+         * @return the format
+         * @throws NullPointerException if name is null
+         */
+        public static Format of(String name) {
+            String n = name.toLowerCase(java.util.Locale.ROOT);
+            return n.endsWith(".yaml") || n.endsWith(".yml") ? YAML : JSON;
+        }
+    }
+
     /**
-     * Parses a policy from the file's bytes.
+     * Parses a policy from the file's bytes, in the format its source name implies
+     * ({@link Format#of(String)}: YAML for {@code .yaml}/{@code .yml}, else JSON).
      *
-     * @param utf8 the file's bytes, UTF-8 JSON (a byte order mark is allowed)
+     * @param utf8 the file's bytes, UTF-8 (a byte order mark is allowed)
      * @param source names the file in errors and verdicts, e.g. {@code file:/etc/gates.json}
      * @return the policy
      * @throws ConfigException naming {@code source}, the JSON pointer and the bad value if the
-     *     file is not well-formed JSON, has an unknown or missing field, a bad severity or
+     *     file is not well-formed, has an unknown or missing field, a bad severity or
      *     number, an unknown param or function, a malformed metric reference or unbalanced
      *     parentheses (with the column)
      * @throws NullPointerException if an argument is null
      */
     public static Policy parse(byte[] utf8, String source) {
-        return new Policy(PolicyParser.parse(utf8, source));
+        return parse(utf8, source, Format.of(source));
     }
 
     /**
-     * Reads and parses a policy file.
+     * Parses a policy from the file's bytes in the given format. The digest covers the bytes
+     * as given, so the same policy in JSON and in YAML has two digests.
+     *
+     * @param utf8 the file's bytes, UTF-8 (a byte order mark is allowed)
+     * @param source names the file in errors and verdicts
+     * @param format JSON or YAML
+     * @return the policy
+     * @throws ConfigException as {@link #parse(byte[], String)}, and for YAML when
+     *     {@code jackson-dataformat-yaml} is not on the classpath
+     * @throws NullPointerException if an argument is null
+     */
+    public static Policy parse(byte[] utf8, String source, Format format) {
+        Objects.requireNonNull(format, "format");
+        return new Policy(PolicyParser.parse(utf8, source, format == Format.YAML));
+    }
+
+    /**
+     * Reads and parses a policy file, YAML if its name ends in {@code .yaml} or {@code .yml},
+     * JSON otherwise.
      *
      * @param file the file
      * @return the policy
@@ -62,7 +105,8 @@ public final class Policy {
     }
 
     /**
-     * Reads and parses a policy from the classpath.
+     * Reads and parses a policy from the classpath, YAML if its name ends in {@code .yaml} or
+     * {@code .yml}, JSON otherwise.
      *
      * @param resource the resource name, e.g. {@code gates/promotion.json}
      * @param loader the class loader to read it from

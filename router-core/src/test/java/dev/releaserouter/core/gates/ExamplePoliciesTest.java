@@ -32,8 +32,9 @@ class ExamplePoliciesTest {
     @Test
     void everyExample_parses_andItsDigestIsTheFileSha256() throws IOException {
         try (Stream<Path> files = Files.list(dir())) {
-            List<Path> all = files.filter(f -> f.toString().endsWith(".json")).toList();
-            assertThat(all).hasSizeGreaterThanOrEqualTo(6);
+            List<Path> all = files.filter(f -> f.toString().endsWith(".json")
+                    || f.toString().endsWith(".yaml")).toList();
+            assertThat(all).hasSizeGreaterThanOrEqualTo(7);
             for (Path f : all) {
                 Policy p = Policy.load(f);
                 assertThat(p.digest()).isEqualTo(Policy.digestOf(Files.readAllBytes(f)));
@@ -122,9 +123,13 @@ class ExamplePoliciesTest {
         assertThat(v.decision()).isEqualTo(GateDecision.ROLLBACK);
     }
 
-    @Test
-    void seed003_checkpoint_maeAndErrorRate() {
-        Policy p = load("seed-003-gradual-rollout.json");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"seed-003-gradual-rollout.json",
+            "seed-003-gradual-rollout.yaml"})
+    void seed003_checkpoint_maeAndErrorRate_inJsonAndInYaml(String file) {
+        Policy p = load(file);
+        assertThat(p.name()).isEqualTo("ml.gradual_rollout.checkpoint");
+        assertThat(p.minWindow()).isEqualTo(Duration.ofMinutes(30));
         MapInput ok = MapInput.of().window(Duration.ofMinutes(30)).samples("stable", 10)
                 .samples("candidate", 10).set("stable.mae", 10.0).set("candidate.mae", 10.5)
                 .set("candidate.error_rate", 0.0005);

@@ -107,12 +107,26 @@ public final class PolicyParser {
      *     field, a bad value, or an expression that does not parse
      */
     public static ParsedPolicy parse(byte[] bytes, String source) {
-        Objects.requireNonNull(bytes, "bytes");
-        Objects.requireNonNull(source, "source");
-        return new PolicyParser(source).policy(bytes);
+        return parse(bytes, source, false);
     }
 
-    private ParsedPolicy policy(byte[] bytes) {
+    /**
+     * Parses a policy file written in JSON or in YAML (the same fields; YAML needs
+     * {@code tools.jackson.dataformat:jackson-dataformat-yaml} on the classpath).
+     *
+     * @param bytes the file's bytes, UTF-8
+     * @param source names the file in errors
+     * @param yaml whether the file is YAML
+     * @return the policy
+     * @throws ConfigException if the file is invalid, or YAML support is missing
+     */
+    public static ParsedPolicy parse(byte[] bytes, String source, boolean yaml) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(source, "source");
+        return new PolicyParser(source).policy(bytes, yaml);
+    }
+
+    private ParsedPolicy policy(byte[] bytes, boolean yaml) {
         byte[] canonical = canonicalBytes(bytes);
         String text = new String(canonical, StandardCharsets.UTF_8);
         if (text.isBlank()) {
@@ -120,13 +134,15 @@ public final class PolicyParser {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(text);
+            root = yaml ? YamlTrees.read(source, text) : MAPPER.readTree(text);
         } catch (JacksonException e) {
-            throw new ConfigException(source, "", null, "not well-formed JSON: "
-                    + e.getOriginalMessage() + " at " + location(e), e);
+            throw new ConfigException(source, "", null, "not well-formed "
+                    + (yaml ? "YAML: " : "JSON: ") + e.getOriginalMessage() + " at "
+                    + location(e), e);
         }
         if (root == null || !root.isObject()) {
-            throw error("", root, "the policy must be a JSON object");
+            throw error("", root, yaml ? "the policy must be a YAML mapping"
+                    : "the policy must be a JSON object");
         }
         unknownFields(root, "", TOP);
         String name = root.has("name") ? string(root.get("name"), "/name") : source;
