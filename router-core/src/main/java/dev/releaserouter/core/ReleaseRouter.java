@@ -43,6 +43,7 @@ public final class ReleaseRouter {
         private Clock clock = Clock.systemUTC();
         private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
         private ShadowSettings shadow = ShadowSettings.DEFAULTS;
+        private @Nullable RouteObserver observer;
 
         private Builder() {}
 
@@ -119,6 +120,18 @@ public final class ReleaseRouter {
         }
 
         /**
+         * Observes every {@code route(...)} call, e.g. with a Micrometer Observation:
+         * {@code routeObserver(RouteObservations.of(observationRegistry))}.
+         *
+         * @param observer the observer; null (the default) observes nothing
+         * @return this builder
+         */
+        public Builder routeObserver(@Nullable RouteObserver observer) {
+            this.observer = observer;
+            return this;
+        }
+
+        /**
          * Loads the configuration, records the start in the audit trail and starts watching the
          * flag source.
          *
@@ -137,7 +150,7 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret, shadow);
+                    secret, shadow, observer);
         }
     }
 }

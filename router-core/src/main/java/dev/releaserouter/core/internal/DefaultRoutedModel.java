@@ -12,15 +12,18 @@ import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.core.RouteObserver;
 import dev.releaserouter.core.internal.shadow.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -70,8 +73,52 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             throw new IllegalArgumentException("this handle routes model '" + model
                     + "', but the request is for '" + request.model() + "'");
         }
+        RouteObserver observer = router.observer();
+        if (observer == null) {
+            return route(request, input, null);
+        }
+        RouteObserver.Observed observed = startObserving(observer, request);
+        if (observed == null) {
+            return route(request, input, null);
+        }
+        try {
+            RouteResult<O> result = route(request, input, observed);
+            notify(observed, o -> o.served(result));
+            return result;
+        } catch (RuntimeException | Error e) {
+            notify(observed, o -> o.failed(e));
+            throw e;
+        } finally {
+            notify(observed, RouteObserver.Observed::close);
+        }
+    }
+
+    private RouteObserver.@Nullable Observed startObserving(RouteObserver observer,
+            RouteRequest request) {
+        try {
+            return Objects.requireNonNull(observer.start(request), "observer returned null");
+        } catch (RuntimeException e) {
+            router.internalError(); // an observer never fails a request
+            return null;
+        }
+    }
+
+    private void notify(RouteObserver.Observed observed,
+            Consumer<RouteObserver.Observed> event) {
+        try {
+            event.accept(observed);
+        } catch (RuntimeException e) {
+            router.internalError(); // an observer never fails a request
+        }
+    }
+
+    private RouteResult<O> route(RouteRequest request, I input,
+            RouteObserver.@Nullable Observed observed) {
         Snapshot snapshot = router.currentSnapshot();
         RouteDecision decision = router.decideOn(snapshot, request);
+        if (observed != null) {
+            notify(observed, o -> o.decided(decision));
+        }
         CompiledModel compiled = snapshot.model(model);
         String stable = compiled != null && versions.containsKey(compiled.stable)
                 ? compiled.stable : firstVersion;

@@ -21,10 +21,11 @@ import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
-import dev.releaserouter.core.internal.shadow.ShadowRunner;
-import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.core.RouteObserver;
 import dev.releaserouter.core.internal.budget.BudgetLedger;
 import dev.releaserouter.core.internal.budget.BudgetState;
+import dev.releaserouter.core.internal.shadow.ShadowRunner;
+import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,7 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     private final AtomicLong internalErrors = new AtomicLong();
 
     private final ShadowSettings shadowSettings;
+    private final @Nullable RouteObserver observer;
     // Created on first use, so a router that never routes starts no threads.
     private volatile @Nullable ShadowRunner shadowRunner;
     private volatile @Nullable ExecutorService fallbackExecutor;
@@ -89,7 +91,8 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
      * @throws java.io.UncheckedIOException if the audit sink cannot record the start
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
-            ShadowSettings shadowSettings) {
+            ShadowSettings shadowSettings, @Nullable RouteObserver observer) {
+        this.observer = observer;
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
         this.source = Objects.requireNonNull(source, "source");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -130,6 +133,16 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             internalErrors.incrementAndGet();
             return s.internalError(request.model());
         }
+    }
+
+    /** @return the route observer, or null */
+    @Nullable RouteObserver observer() {
+        return observer;
+    }
+
+    /** Counts a fault inside the router (or a hook it calls) that did not fail the request. */
+    void internalError() {
+        internalErrors.incrementAndGet();
     }
 
     @Override
