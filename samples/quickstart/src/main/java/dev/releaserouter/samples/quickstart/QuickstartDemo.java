@@ -1,113 +1,277 @@
 package dev.releaserouter.samples.quickstart;
 
 import dev.releaserouter.api.Reason;
-import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.api.admin.ChangeContext;
-import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RouteResult;
+import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.audit.AuditVerification;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.core.gates.Policy;
+import dev.releaserouter.core.measure.ArmMeasurements;
+import dev.releaserouter.core.measure.ArmStats;
+import dev.releaserouter.core.measure.MeasurementSnapshot;
+import dev.releaserouter.core.rollout.RolloutAction;
+import dev.releaserouter.core.rollout.RolloutController;
+import dev.releaserouter.core.rollout.RolloutDecision;
+import dev.releaserouter.core.rollout.RolloutPlan;
+import dev.releaserouter.core.rollout.RolloutStatus;
+import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
+import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Routes a synthetic stream of 100,000 churn-scoring requests through a 5% canary (flag file
- * {@code flags.json} on the classpath: VIP and regulated tenants denied, canary only in BR and
- * LATAM), prints the split and the reasons, flips the kill switch, and prints the audit trail.
+ * The whole rollout story on simulated time: a stream of churn-scoring requests (600 a minute)
+ * through a progressive canary of v2, 5% -> 25% -> 50% -> 100% with 10-minute checkpoints judged
+ * by the policy {@code policies/churn-canary.json}. It runs twice: a good v2 is promoted stage by
+ * stage; a bad v2 (its connection pool saturates at 25%) is rolled back automatically, after which
+ * no request reaches it. Each run prints one line per rollout decision with the numbers the
+ * gate saw, then the audit trail is counted and its hash chain verified.
+ *
+ * <p>Nothing sleeps: one {@link SimulatedClock} drives the router, the measurements and the
+ * controller, and latencies are numbers handed to {@link ArmMeasurements#recordCall}. The random
+ * seed is fixed, so the output is the same on every run.
  */
 public final class QuickstartDemo {
 
-    private static final String[] TENANTS = {
-        "retail-br", "retail-mx", "sme-br", "vip_retail", "regulated_fx", "marketplace"
-    };
-    private static final String[] REGIONS = {"BR", "BR", "LATAM", "US", "EU"};
+    private static final String MODEL = "churn";
+    private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
+    private static final Duration CHECKPOINT = Duration.ofMinutes(10);
+    private static final Duration TICK = Duration.ofSeconds(30);
+    private static final Duration REQUEST_EVERY = Duration.ofMillis(100); // 600 a minute
+    private static final Duration GIVE_UP = Duration.ofHours(3);
+    private static final int CUSTOMERS = 50_000;
+    private static final int CHECK_AFTER_ROLLBACK = 1_000;
+    private static final long SEED = 20_260_302L;
+    private static final String[] TENANTS = {"retail-br", "retail-mx", "sme-br", "marketplace"};
 
     private QuickstartDemo() {}
+
+    /** What one run ended with. */
+    private record Outcome(RolloutStatus status, int stageIndex, int stageBasisPoints,
+            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile) {}
 
     /**
      * Runs the demo.
      *
      * @param args ignored
-     * @throws Exception if the temporary audit file cannot be created
+     * @throws Exception if the temporary audit files cannot be created
      */
     public static void main(String[] args) throws Exception {
-        Path auditFile = Files.createTempDirectory("release-router-demo").resolve("audit.jsonl");
-        JsonlAuditSink jsonl = JsonlAuditSink.open(auditFile);
+        Path dir = Files.createTempDirectory("release-router-demo");
+        Policy policy = Policy.fromClasspath("policies/churn-canary.json",
+                QuickstartDemo.class.getClassLoader());
+        System.out.printf("churn v1 -> v2: stages 5/25/50/100%%, %d-minute checkpoints, a tick"
+                + " every %ds, 600 requests/min%n", CHECKPOINT.toMinutes(), TICK.toSeconds());
+        System.out.printf("policy %s (sha256 %s...): v2 p95 <= 120 ms and errors <= 1%%"
+                + " (CRITICAL), p95 within 20%% of v1 (ALERT)%n", policy.name(),
+                policy.digest().substring(0, 12));
+
+        System.out.println();
+        System.out.println("== good v2");
+        Outcome good = run(policy, false, dir.resolve("audit-good.jsonl"));
+        System.out.printf("result: good v2 %s at %s, t=%s, %d decisions%n", good.status(),
+                stage(good.stageIndex(), good.stageBasisPoints()), clock(good.elapsed()),
+                good.decisions());
+
+        System.out.println();
+        System.out.println("== bad v2 (connection pool sized for "
+                + SimulatedChurnService.BAD_CAPACITY_PER_MINUTE + " calls/min)");
+        Outcome bad = run(policy, true, dir.resolve("audit-bad.jsonl"));
+        System.out.printf("result: bad v2 %s at %s, t=%s, %d decisions; v2 served %d of the"
+                + " next %d requests%n", bad.status(), stage(bad.stageIndex(),
+                bad.stageBasisPoints()), clock(bad.elapsed()), bad.decisions(),
+                bad.candidateAfterRollback(), CHECK_AFTER_ROLLBACK);
+
+        System.out.println();
+        AuditVerification goodChain = JsonlAuditSink.verify(good.auditFile());
+        AuditVerification badChain = JsonlAuditSink.verify(bad.auditFile());
+        System.out.printf("audit: good run %s; bad run %s%n", summary(good.auditFile()),
+                summary(bad.auditFile()));
+        if (goodChain.ok() && badChain.ok()) {
+            System.out.println("chain: verified (every entry hash-linked to the one before)");
+        } else {
+            System.out.println("chain: BROKEN: " + goodChain + " / " + badChain);
+        }
+        Files.delete(good.auditFile());
+        Files.delete(bad.auditFile());
+        Files.delete(dir);
+    }
+
+    /** How many audit entries a file holds, by action. */
+    private static String summary(Path auditFile) {
+        List<AuditEvent> events = JsonlAuditSink.read(auditFile);
+        Map<String, Integer> actions = new TreeMap<>();
+        events.forEach(e -> actions.merge(e.action(), 1, Integer::sum));
+        return events.size() + " entries " + actions;
+    }
+
+    private static Outcome run(Policy policy, boolean badCandidate, Path auditFile) {
+        SimulatedClock clock = new SimulatedClock(START);
+        Random random = new Random(SEED);
+        SimulatedChurnService service = new SimulatedChurnService(clock, random, badCandidate);
+        JsonlAuditSink audit = JsonlAuditSink.open(auditFile);
         try (Router router = ReleaseRouter.builder()
                 .flagSource(FlagSources.classpath("flags.json"))
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c") // use your own secret
-                .auditSink(jsonl)
+                .auditSink(audit)
+                .clock(clock)
                 .build()) {
+            RoutedModel<Features, Scored> churn = router.bind(
+                    ModelBinding.<Features, Scored>builder(MODEL)
+                            .version("v1", service.v1())
+                            .version("v2", service.v2())
+                            .build());
+            ArmMeasurements arms = ArmMeasurements.builder(router).clock(clock)
+                    .window(Duration.ofMinutes(1)).build();
+            RolloutPlan plan = RolloutPlan.builder()
+                    .model(MODEL).stableVersion("v1").candidateVersion("v2")
+                    .stages(500, 2_500, 5_000, 10_000)
+                    .checkpointDuration(CHECKPOINT)
+                    // Per arm and checkpoint. At 100% v1 still serves the denied tenants, so
+                    // the stable arm keeps enough samples for this and for p95_vs_v1.
+                    .minSamples(100)
+                    .policy(policy)
+                    .build();
+            RolloutController rollout = RolloutController.start(router, arms, plan,
+                    new InMemoryRolloutStateStore(), clock, "rollout-bot");
 
-            System.out.println("== 100,000 requests through a 5% canary of churn v2");
-            run(router, 100_000);
+            int printed = print(rollout.decisions(), 0, arms);
+            while (rollout.status() == RolloutStatus.RUNNING
+                    && elapsed(clock.instant()).compareTo(GIVE_UP) < 0) {
+                for (long i = TICK.dividedBy(REQUEST_EVERY); i > 0; i--) {
+                    serve(churn, arms, random);
+                    clock.advance(REQUEST_EVERY);
+                }
+                rollout.tick();
+                printed = print(rollout.decisions(), printed, arms);
+            }
+            Instant end = clock.instant();
 
-            ChangeContext oncall = ChangeContext.of("oncall@bank.example",
-                    "v2 p95 above SLO for 3 windows", "INC-2041");
-            router.admin().kill(KillTarget.model("churn"), oncall);
-            System.out.println();
-            System.out.println("== after the kill switch (revision " + router.configRevision()
-                    + ")");
-            run(router, 20_000);
-
-            router.admin().unkill(KillTarget.model("churn"), ChangeContext.of(
-                    "oncall@bank.example", "fix deployed, resume canary", "INC-2041"));
-            router.admin().setWeight("churn", "v2", 2_500, ChangeContext.of(
-                    "release-bot", "checkpoint passed: 5% -> 25%", "CHG-10234"));
-            System.out.println();
-            System.out.println("== after the ramp to 25% (revision " + router.configRevision()
-                    + ")");
-            run(router, 100_000);
+            int candidateAfter = rollout.status() == RolloutStatus.ROLLED_BACK
+                    ? afterRollback(churn, arms, random, clock, service, auditFile) : -1;
+            return new Outcome(rollout.status(), rollout.state().stageIndex(),
+                    rollout.currentBasisPoints(), elapsed(end), rollout.decisions().size(),
+                    candidateAfter, auditFile);
         }
-
-        System.out.println();
-        System.out.println("== audit trail " + auditFile);
-        for (AuditEvent e : JsonlAuditSink.read(auditFile)) {
-            System.out.printf("  rev %d  %s  %-20s %-14s %-22s %s -> %s  (%s%s)%n",
-                    e.revision(), e.time(), e.actor(), e.action(), e.target(),
-                    shorten(e.before()), shorten(e.after()), e.reason(),
-                    e.ticket() == null ? "" : ", " + e.ticket());
-        }
-        System.out.println("  chain: " + JsonlAuditSink.verify(auditFile));
     }
 
-    private static void run(Router router, int n) {
+    /** Routes one request, lets the chosen version answer, and records the call. */
+    private static RouteResult<Scored> serve(RoutedModel<Features, Scored> churn,
+            ArmMeasurements arms, Random random) {
+        int customer = random.nextInt(CUSTOMERS);
+        // 10% of customers are VIP and 5% regulated: denied the canary, they stay on v1.
+        String tenant = switch (customer % 20) {
+            case 0, 1 -> "vip_retail";
+            case 2 -> "regulated_fx";
+            default -> TENANTS[customer % TENANTS.length];
+        };
+        RouteRequest request = RouteRequest.builder(MODEL, "customer-" + customer)
+                .tenant(tenant).build();
+        Features features = new Features(customer % 72, random.nextInt(4), 20 + customer % 180);
+        RouteResult<Scored> r = churn.route(request, features);
+        Scored s = r.output();
+        arms.recordCall(request, r.servedVersion(), s.latencyNanos(), s.failed(), Double.NaN,
+                Double.NaN, s.score());
+        return r;
+    }
+
+    /** Prints the decisions from index {@code from} on; returns how many are printed in all. */
+    private static int print(List<RolloutDecision> decisions, int from, ArmMeasurements arms) {
+        for (int i = from; i < decisions.size(); i++) {
+            RolloutDecision d = decisions.get(i);
+            String t = "t=" + String.format("%-9s", clock(elapsed(d.time())));
+            if (d.action() == RolloutAction.START) {
+                System.out.printf("%s %-14s START    v2 gets %s of the eligible customers (VIP and"
+                        + " regulated tenants stay on v1)%n", t, stage(d.stageIndex(),
+                        d.stageBasisPoints()), percent(d.stageBasisPoints()));
+                continue;
+            }
+            // A PROCEED records the stage it moved to; the line shows the stage it judged.
+            boolean advanced = d.action() == RolloutAction.PROCEED
+                    && d.status() != RolloutStatus.PROMOTED;
+            String judged = advanced
+                    ? stage(d.stageIndex() - 1, decisions.get(i - 1).stageBasisPoints())
+                    : stage(d.stageIndex(), d.stageBasisPoints());
+            String then = switch (d.action()) {
+                case PROCEED -> advanced ? "-> " + percent(d.stageBasisPoints()) : "-> PROMOTED";
+                case ROLLBACK -> "-> v2 killed, 0%";
+                default -> "";
+            };
+            // The same lookback the controller evaluated, at the same instant.
+            MeasurementSnapshot snapshot = arms.snapshot(MODEL, CHECKPOINT);
+            System.out.printf("%s %-14s %-8s %s | %s  %s%n", t, judged, d.action(),
+                    numbers(snapshot.arm("v2")), numbers(snapshot.arm("v1")), then);
+            if (d.action() != RolloutAction.PROCEED) {
+                for (String reason : d.reasons()) {
+                    System.out.println("            why: " + reason);
+                }
+            }
+        }
+        return decisions.size();
+    }
+
+    private static String stage(int index, int basisPoints) {
+        return "stage " + (index + 1) + " (" + percent(basisPoints) + ")";
+    }
+
+    /**
+     * After a rollback: when the spike began, when v2 was killed, and where traffic goes now.
+     * Returns how many of the requests v2 served.
+     */
+    private static int afterRollback(RoutedModel<Features, Scored> churn, ArmMeasurements arms,
+            Random random, SimulatedClock clock, SimulatedChurnService service, Path auditFile) {
+        Instant killed = JsonlAuditSink.read(auditFile).stream()
+                .filter(e -> e.action().equals("kill.on")).map(AuditEvent::time)
+                .findFirst().orElseThrow();
+        Instant spike = service.firstDegraded();
+        System.out.printf("            spike: v2 overloaded from t=%s, killed at t=%s (audit"
+                + " kill.on): %.1f s later%n", clock(elapsed(spike)), clock(elapsed(killed)),
+                Duration.between(spike, killed).toMillis() / 1000.0);
+
         Map<String, Integer> versions = new TreeMap<>();
         Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
-        for (int i = 0; i < n; i++) {
-            RouteRequest request = RouteRequest.builder("churn", "customer-" + i)
-                    .tenant(TENANTS[i % TENANTS.length])
-                    .region(REGIONS[(i / 7) % REGIONS.length])
-                    .channel(i % 3 == 0 ? "app" : "web")
-                    .build();
-            RouteDecision d = router.decide(request);
-            versions.merge(d.version(), 1, Integer::sum);
-            reasons.merge(d.reason(), 1, Integer::sum);
+        for (int i = 0; i < CHECK_AFTER_ROLLBACK; i++) {
+            RouteResult<Scored> r = serve(churn, arms, random);
+            versions.merge(r.servedVersion(), 1, Integer::sum);
+            reasons.merge(r.decision().reason(), 1, Integer::sum);
+            clock.advance(REQUEST_EVERY);
         }
-        System.out.println("  split:");
-        versions.forEach((v, c) -> System.out.printf("    %-3s %7d  %6.2f%%%n", v, c,
-                100.0 * c / n));
-        System.out.println("  reasons:");
-        reasons.forEach((r, c) -> System.out.printf("    %-24s %7d%n", r, c));
-        int canary = reasons.getOrDefault(Reason.CANARY_BUCKET, 0);
-        int bucketed = canary + reasons.getOrDefault(Reason.STABLE_BUCKET, 0)
-                + reasons.getOrDefault(Reason.BUDGET_EXHAUSTED, 0);
-        if (bucketed > 0) {
-            System.out.printf("  canary share of the %d requests that reached bucketing: %.2f%%%n",
-                    bucketed, 100.0 * canary / bucketed);
-        }
+        StringBuilder why = new StringBuilder();
+        reasons.forEach((reason, n) -> why.append(why.isEmpty() ? "" : ", ").append(reason)
+                .append(' ').append(n));
+        System.out.printf("t=%-9s %d requests since the rollback: v1 %d, v2 %d (%s)%n",
+                clock(elapsed(clock.instant())), CHECK_AFTER_ROLLBACK,
+                versions.getOrDefault("v1", 0), versions.getOrDefault("v2", 0), why);
+        return versions.getOrDefault("v2", 0);
     }
 
-    private static String shorten(String s) {
-        if (s == null) {
-            return "-";
-        }
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    private static String numbers(ArmStats a) {
+        return String.format("%s p95=%3.0fms err=%.2f%% n=%d", a.version(), a.p95Ms(),
+                100 * a.errorRate(), a.requests());
+    }
+
+    private static Duration elapsed(Instant t) {
+        return Duration.between(START, t);
+    }
+
+    private static String clock(Duration d) {
+        return String.format("+%dm%02ds", d.toMinutes(), d.toSecondsPart());
+    }
+
+    private static String percent(int basisPoints) {
+        return basisPoints % 100 == 0 ? basisPoints / 100 + "%" : basisPoints / 100.0 + "%";
     }
 }
