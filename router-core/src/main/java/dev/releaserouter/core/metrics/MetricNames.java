@@ -32,5 +32,19 @@ public final class MetricNames {
     /** Timer, tags model, version, region, route, tenant: latency of served calls, per arm. */
     public static final String ARM_LATENCY = "router.arm.latency";
 
+    /** Gauge, tags model, version: current rollout stage, 1 to the number of stages. */
+    public static final String ROLLOUT_STAGE = "router.rollout.stage";
+    /** Gauge, tags model, version: the candidate's traffic share set by the rollout, percent. */
+    public static final String ROLLOUT_TRAFFIC_PERCENT = "router.rollout.traffic.percent";
+    /** Gauge, tags model, version, status: 1 for the rollout's current status, else 0. */
+    public static final String ROLLOUT_STATUS = "router.rollout.status";
+    /** Counter, tags model, version, status (proceed | hold | rollback): gate evaluations. */
+    public static final String ROLLOUT_CHECKPOINTS = "router.rollout.checkpoints";
+    /** Counter, tags model, version, reason (criterion), severity: failed criteria. */
+    public static final String ROLLOUT_DEGRADATIONS = "router.rollout.degradations";
+
+    /** Timer (through the default Micrometer meter handler), tags model, version, reason. */
+    public static final String ROUTE = DefaultRouteObservationConvention.NAME;
+
     private MetricNames() {}
 }

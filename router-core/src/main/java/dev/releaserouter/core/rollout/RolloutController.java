@@ -18,7 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Walks a candidate version through the stages of a {@link RolloutPlan}: at the end of each
@@ -36,8 +40,12 @@ import org.jspecify.annotations.Nullable;
  * store and the router changes are updated as one step and never interleave; {@link #status()}
  * and {@link #state()} read a volatile field and take no lock. Router changes go through
  * {@link Router#admin()}, which is itself a snapshot swap, so {@code decide} is never blocked.
+ * Listeners live in a copy-on-write list (added from any thread, without the monitor) and are
+ * called under the monitor, in decision order.
  */
 public final class RolloutController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
 
     /** Reasons in a ChangeContext are cut to this many characters. */
     static final int MAX_REASON = 500;
@@ -49,6 +57,8 @@ public final class RolloutController {
     private final Clock clock;
     private final String actor;
     private final List<RolloutDecision> decisions = new ArrayList<>();
+    private final List<RolloutListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong listenerFailures = new AtomicLong();
     private final boolean restored;
     private volatile RolloutState state;
     private GateHistory history = GateHistory.empty();
@@ -268,6 +278,21 @@ public final class RolloutController {
         return plan;
     }
 
+    /**
+     * Adds a listener told of every decision recorded from now on.
+     *
+     * @param listener the listener
+     * @throws NullPointerException if listener is null
+     */
+    public void addListener(RolloutListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** @return how many times a listener threw (the rollout went on regardless) */
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
     /** @return this controller's decisions so far, oldest first (not those before a restart) */
     public synchronized List<RolloutDecision> decisions() {
         return List.copyOf(decisions);
@@ -305,6 +330,16 @@ public final class RolloutController {
                 plan.policy().digest(), plan.dryRun());
         decisions.add(d);
         store.append(d);
+        for (RolloutListener l : listeners) {
+            try {
+                l.onDecision(d, verdict);
+            } catch (RuntimeException e) {
+                if (listenerFailures.getAndIncrement() == 0) {
+                    LOG.warn("Release Router: a rollout listener failed ({}); further failures "
+                            + "are only counted", e.toString());
+                }
+            }
+        }
     }
 
     private RolloutState require(ChangeContext ctx, RolloutStatus wanted, String op) {
