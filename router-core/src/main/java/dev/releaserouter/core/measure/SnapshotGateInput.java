@@ -13,12 +13,14 @@ import org.jspecify.annotations.Nullable;
 public final class SnapshotGateInput implements GateInput {
 
     private final MeasurementSnapshot snapshot;
+    private final MeasurementSnapshot stableSnapshot;
     private final String stableVersion;
     private final String candidateVersion;
 
-    private SnapshotGateInput(MeasurementSnapshot snapshot, String stableVersion,
-            String candidateVersion) {
+    private SnapshotGateInput(MeasurementSnapshot snapshot, MeasurementSnapshot stableSnapshot,
+            String stableVersion, String candidateVersion) {
         this.snapshot = snapshot;
+        this.stableSnapshot = stableSnapshot;
         this.stableVersion = stableVersion;
         this.candidateVersion = candidateVersion;
     }
@@ -31,7 +33,28 @@ public final class SnapshotGateInput implements GateInput {
      */
     public static SnapshotGateInput of(MeasurementSnapshot snapshot, String stableVersion,
             String candidateVersion) {
-        return new SnapshotGateInput(Objects.requireNonNull(snapshot, "snapshot"),
+        Objects.requireNonNull(snapshot, "snapshot");
+        return new SnapshotGateInput(snapshot, snapshot,
+                Objects.requireNonNull(stableVersion, "stableVersion"),
+                Objects.requireNonNull(candidateVersion, "candidateVersion"));
+    }
+
+    /**
+     * A gate input whose stable arm is read from an earlier snapshot: for a stage where the
+     * candidate takes all the traffic, so the stable arm has no current data. The candidate arm
+     * and the window come from {@code current}.
+     *
+     * @param current the measurements of the candidate, and the window
+     * @param baseline the measurements of the stable arm
+     * @param stableVersion the stable version's id
+     * @param candidateVersion the candidate's id
+     * @return the gate input
+     * @throws NullPointerException if an argument is null
+     */
+    public static SnapshotGateInput withBaseline(MeasurementSnapshot current,
+            MeasurementSnapshot baseline, String stableVersion, String candidateVersion) {
+        return new SnapshotGateInput(Objects.requireNonNull(current, "current"),
+                Objects.requireNonNull(baseline, "baseline"),
                 Objects.requireNonNull(stableVersion, "stableVersion"),
                 Objects.requireNonNull(candidateVersion, "candidateVersion"));
     }
@@ -43,7 +66,7 @@ public final class SnapshotGateInput implements GateInput {
      */
     private ArmStats arm(String arm) {
         if (arm.equals(STABLE) || arm.equals(stableVersion)) {
-            return snapshot.arm(stableVersion);
+            return stableSnapshot.arm(stableVersion);
         }
         if (arm.equals(CANDIDATE) || arm.equals(candidateVersion)) {
             return snapshot.arm(candidateVersion);

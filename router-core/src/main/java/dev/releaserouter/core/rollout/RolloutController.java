@@ -10,6 +10,7 @@ import dev.releaserouter.core.gates.GateHistory;
 import dev.releaserouter.core.gates.GateVerdict;
 import dev.releaserouter.core.gates.PolicyEvaluator;
 import dev.releaserouter.core.measure.ArmMeasurements;
+import dev.releaserouter.core.measure.MeasurementSnapshot;
 import dev.releaserouter.core.measure.SnapshotGateInput;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class RolloutController {
 
     /** Reasons in a ChangeContext are cut to this many characters. */
     static final int MAX_REASON = 500;
+    private static final int FULL = 10_000;
 
     private final Router router;
     private final ArmMeasurements measurements;
@@ -62,6 +64,8 @@ public final class RolloutController {
     private final boolean restored;
     private volatile RolloutState state;
     private GateHistory history = GateHistory.empty();
+    // The stable arm's measurements at the last checkpoint below 100%; guarded by this.
+    private @Nullable MeasurementSnapshot baseline;
 
     private RolloutController(Router router, ArmMeasurements measurements, RolloutPlan plan,
             RolloutStateStore store, Clock clock, String actor, RolloutState state,
@@ -147,9 +151,17 @@ public final class RolloutController {
             return s.status();
         }
         Instant now = clock.instant();
-        GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(), SnapshotGateInput.of(
-                measurements.snapshot(plan.model(), plan.checkpointDuration()),
-                plan.stableVersion(), plan.candidateVersion()), history);
+        MeasurementSnapshot current = measurements.snapshot(plan.model(),
+                plan.checkpointDuration());
+        // At 100% the stable arm gets no traffic: it is judged on the last checkpoint's data.
+        boolean allTraffic = plan.stages().get(s.stageIndex()) >= FULL;
+        MeasurementSnapshot base = baseline;
+        GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(),
+                allTraffic && base != null
+                        ? SnapshotGateInput.withBaseline(current, base, plan.stableVersion(),
+                                plan.candidateVersion())
+                        : SnapshotGateInput.of(current, plan.stableVersion(),
+                                plan.candidateVersion()), history);
         boolean checkpointOver = !Duration.between(s.checkpointStart(), now)
                 .minus(plan.checkpointDuration()).isNegative();
         // Between checkpoints only criteria that act on one window may roll back: a streak of
@@ -169,6 +181,9 @@ public final class RolloutController {
             return RolloutStatus.RUNNING;
         }
         history = history.append(verdict);
+        if (!allTraffic && current.arm(plan.stableVersion()).requests() > 0) {
+            baseline = current;
+        }
         boolean enough = verdict.samples().values().stream().allMatch(n -> n >= plan.minSamples());
         if (verdict.decision() == GateDecision.PROCEED && enough) {
             int last = plan.stages().size() - 1;
@@ -189,6 +204,11 @@ public final class RolloutController {
             if (!enough) {
                 reasons.add("samples: " + verdict.samples() + " below the plan's minimum of "
                         + plan.minSamples() + " per arm");
+            }
+            if (allTraffic && base == null) {
+                reasons.add("baseline: " + plan.stableVersion() + " gets no traffic at 100% and "
+                        + "no earlier checkpoint of it is kept (the rollout was restored at this "
+                        + "stage): promote or abort by hand");
             }
             state = s.with(s.stageIndex(), now, RolloutStatus.RUNNING);
             store.save(state);

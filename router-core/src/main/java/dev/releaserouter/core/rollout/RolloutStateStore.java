@@ -11,6 +11,35 @@ import java.util.Optional;
 public interface RolloutStateStore {
 
     /**
+     * A store that keeps states in memory and keeps no decision log (the controller's
+     * {@link RolloutController#decisions()} still has them): for tests, demos and rollouts that
+     * need not survive a restart.
+     *
+     * @return a new, empty, thread-safe store
+     */
+    static RolloutStateStore inMemory() {
+        return new RolloutStateStore() {
+            private final java.util.Map<String, RolloutState> states =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+
+            @Override
+            public Optional<RolloutState> load(String model) {
+                return Optional.ofNullable(states.get(model));
+            }
+
+            @Override
+            public void save(RolloutState state) {
+                states.put(state.model(), state);
+            }
+
+            @Override
+            public void append(RolloutDecision decision) {
+                // No log: see the method's documentation.
+            }
+        };
+    }
+
+    /**
      * The last saved state of a model's rollout.
      *
      * @param model the model
