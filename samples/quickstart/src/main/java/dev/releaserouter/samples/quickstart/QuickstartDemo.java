@@ -15,13 +15,20 @@ import dev.releaserouter.core.gates.Policy;
 import dev.releaserouter.core.measure.ArmMeasurements;
 import dev.releaserouter.core.measure.ArmStats;
 import dev.releaserouter.core.measure.MeasurementSnapshot;
+import dev.releaserouter.core.metrics.MetricNames;
+import dev.releaserouter.core.metrics.RolloutMetrics;
+import dev.releaserouter.core.metrics.RouteObservations;
 import dev.releaserouter.core.rollout.RolloutAction;
 import dev.releaserouter.core.rollout.RolloutController;
 import dev.releaserouter.core.rollout.RolloutDecision;
 import dev.releaserouter.core.rollout.RolloutPlan;
+import dev.releaserouter.core.rollout.RolloutStateStore;
 import dev.releaserouter.core.rollout.RolloutStatus;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +68,8 @@ public final class QuickstartDemo {
 
     /** What one run ended with. */
     private record Outcome(RolloutStatus status, int stageIndex, int stageBasisPoints,
-            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile) {}
+            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile,
+            String meters) {}
 
     /**
      * Runs the demo.
@@ -85,6 +93,7 @@ public final class QuickstartDemo {
         System.out.printf("result: good v2 %s at %s, t=%s, %d decisions%n", good.status(),
                 stage(good.stageIndex(), good.stageBasisPoints()), clock(good.elapsed()),
                 good.decisions());
+        System.out.println(good.meters());
 
         System.out.println();
         System.out.println("== bad v2 (connection pool sized for "
@@ -94,6 +103,7 @@ public final class QuickstartDemo {
                 + " next %d requests%n", bad.status(), stage(bad.stageIndex(),
                 bad.stageBasisPoints()), clock(bad.elapsed()), bad.decisions(),
                 bad.candidateAfterRollback(), CHECK_AFTER_ROLLBACK);
+        System.out.println(bad.meters());
 
         System.out.println();
         AuditVerification goodChain = JsonlAuditSink.verify(good.auditFile());
@@ -123,11 +133,17 @@ public final class QuickstartDemo {
         Random random = new Random(SEED);
         SimulatedChurnService service = new SimulatedChurnService(clock, random, badCandidate);
         JsonlAuditSink audit = JsonlAuditSink.open(auditFile);
+        // Micrometer: each route() is an Observation (timed here; traced with a tracing bridge).
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig()
+                .observationHandler(new DefaultMeterObservationHandler(meters));
         try (Router router = ReleaseRouter.builder()
                 .flagSource(FlagSources.classpath("flags.json"))
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c") // use your own secret
                 .auditSink(audit)
                 .clock(clock)
+                .routeObserver(RouteObservations.of(observations))
                 .build()) {
             RoutedModel<Features, Scored> churn = router.bind(
                     ModelBinding.<Features, Scored>builder(MODEL)
@@ -140,13 +156,14 @@ public final class QuickstartDemo {
                     .model(MODEL).stableVersion("v1").candidateVersion("v2")
                     .stages(500, 2_500, 5_000, 10_000)
                     .checkpointDuration(CHECKPOINT)
-                    // Per arm and checkpoint. At 100% v1 still serves the denied tenants, so
-                    // the stable arm keeps enough samples for this and for p95_vs_v1.
+                    // Per arm and checkpoint. At 100% the gates judge v1 on its last checkpoint
+                    // below 100% (here it also keeps serving the denied tenants).
                     .minSamples(100)
                     .policy(policy)
                     .build();
             RolloutController rollout = RolloutController.start(router, arms, plan,
-                    new InMemoryRolloutStateStore(), clock, "rollout-bot");
+                    RolloutStateStore.inMemory(), clock, "rollout-bot");
+            new RolloutMetrics(rollout).bindTo(meters);
 
             int printed = print(rollout.decisions(), 0, arms);
             while (rollout.status() == RolloutStatus.RUNNING
@@ -164,8 +181,29 @@ public final class QuickstartDemo {
                     ? afterRollback(churn, arms, random, clock, service, auditFile) : -1;
             return new Outcome(rollout.status(), rollout.state().stageIndex(),
                     rollout.currentBasisPoints(), elapsed(end), rollout.decisions().size(),
-                    candidateAfter, auditFile);
+                    candidateAfter, auditFile, meters(meters));
         }
+    }
+
+    /** One line of what a Prometheus scrape would show. */
+    private static String meters(SimpleMeterRegistry meters) {
+        StringBuilder line = new StringBuilder("meters: ");
+        line.append(MetricNames.ROLLOUT_STAGE).append('=')
+                .append((int) meters.get(MetricNames.ROLLOUT_STAGE).gauge().value())
+                .append(' ').append(MetricNames.ROLLOUT_TRAFFIC_PERCENT).append('=')
+                .append((int) meters.get(MetricNames.ROLLOUT_TRAFFIC_PERCENT).gauge().value());
+        Map<String, Long> checkpoints = new TreeMap<>();
+        meters.get(MetricNames.ROLLOUT_CHECKPOINTS).counters().forEach(c -> checkpoints.put(
+                c.getId().getTag("status"), (long) c.count()));
+        line.append(' ').append(MetricNames.ROLLOUT_CHECKPOINTS).append(checkpoints);
+        Map<String, Long> degradations = new TreeMap<>();
+        meters.find(MetricNames.ROLLOUT_DEGRADATIONS).counters().forEach(c -> degradations.put(
+                c.getId().getTag("reason"), (long) c.count()));
+        line.append(' ').append(MetricNames.ROLLOUT_DEGRADATIONS).append(degradations);
+        Map<String, Long> routes = new TreeMap<>();
+        meters.get(MetricNames.ROUTE).timers().forEach(t -> routes.merge(
+                t.getId().getTag("version"), t.count(), Long::sum));
+        return line.append(' ').append(MetricNames.ROUTE).append(routes).toString();
     }
 
     /** Routes one request, lets the chosen version answer, and records the call. */
