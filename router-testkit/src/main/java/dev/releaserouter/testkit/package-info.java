@@ -1,0 +1,2 @@
+/** Test support for applications that use Release Router. */
+package dev.releaserouter.testkit;
