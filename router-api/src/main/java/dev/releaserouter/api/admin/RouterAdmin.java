@@ -61,6 +61,23 @@ public interface RouterAdmin {
     void setStage(String model, String version, Stage stage, ChangeContext change);
 
     /**
+     * Makes a version the model's stable version (what an alias such as {@code production}
+     * points at), in one snapshot swap. The previous stable version becomes a candidate at weight
+     * 0, so no traffic moves to it until a weight is set; a shadow configuration of the new
+     * stable version is dropped (its dark launch is over). Survives reloads of the flag source
+     * until {@link #clearOverrides}.
+     *
+     * @param model the model
+     * @param version the new stable version: one of the model's versions, Approved, not killed
+     *     and without an exposure budget
+     * @param change who and why
+     * @throws IllegalArgumentException if the model or version is unknown
+     * @throws dev.releaserouter.api.config.ConfigException if the version cannot be stable (not
+     *     Approved, killed, or with a budget)
+     */
+    void setStable(String model, String version, ChangeContext change);
+
+    /**
      * Adds a value to a model's deny list.
      *
      * @param model the model

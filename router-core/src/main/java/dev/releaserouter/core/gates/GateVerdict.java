@@ -57,6 +57,24 @@ public final class GateVerdict {
      * @return ROLLBACK if any is CRITICAL, else HOLD if any is ALERT or NOT_ENOUGH_DATA, else
      *     PROCEED
      */
+    /**
+     * The decision with the failures (ALERT or CRITICAL) of some criteria ignored, as a waiver
+     * does. A waived criterion without enough data still holds: a waiver excuses a measured
+     * failure, not missing evidence.
+     *
+     * @param waived names of the criteria whose failures are ignored
+     * @return the decision over the other criteria
+     * @throws NullPointerException if waived is null
+     */
+    public GateDecision decisionWaiving(java.util.Set<String> waived) {
+        if (waived.isEmpty()) {
+            return decision;
+        }
+        return decide(criteria.stream().filter(c -> !(waived.contains(c.name())
+                && (c.status() == CriterionStatus.ALERT
+                        || c.status() == CriterionStatus.CRITICAL))).toList());
+    }
+
     static GateDecision decide(List<CriterionResult> criteria) {
         boolean hold = false;
         for (CriterionResult c : criteria) {

@@ -316,6 +316,18 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     }
 
     @Override
+    public void setStable(String model, String version, ChangeContext change) {
+        VersionConfig v = version(model, version);
+        String previous = requireModel(model).stableVersion();
+        if (previous.equals(v.id())) {
+            return; // already stable: nothing to change, nothing to audit
+        }
+        change(change, "stable.set", model + "/stable", ConfigDiff.json(previous),
+                ConfigDiff.json(version), o -> o.withModel(model,
+                        m -> m.withStable(version, previous)));
+    }
+
+    @Override
     public void deny(String model, Dimension dimension, String value, ChangeContext change) {
         requireModel(model);
         requireValue(value);

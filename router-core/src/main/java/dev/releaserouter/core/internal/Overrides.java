@@ -35,39 +35,50 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
             Map<String, Optional<ExposureBudget>> budgets,
             KillSwitches kills,
             Segments denyAdded,
-            Map<Dimension, Set<String>> allow) {
+            Map<Dimension, Set<String>> allow,
+            Optional<String> stable) {
 
         static final ModelOverride NONE = new ModelOverride(Map.of(), Map.of(), Map.of(),
-                KillSwitches.NONE, Segments.NONE, Map.of());
+                KillSwitches.NONE, Segments.NONE, Map.of(), Optional.empty());
+
+        /**
+         * The new stable version (its weight is what the candidates leave, so its own is
+         * cleared); the previous one becomes a candidate at weight 0.
+         */
+        ModelOverride withStable(String version, String previous) {
+            return new ModelOverride(put(put(weights, previous, 0), version, 0), stages, budgets,
+                    kills, denyAdded, allow, Optional.of(version));
+        }
 
         ModelOverride withWeight(String version, int bp) {
             return new ModelOverride(put(weights, version, bp), stages, budgets, kills, denyAdded,
-                    allow);
+                    allow, stable);
         }
 
         ModelOverride withStage(String version, Stage stage) {
             return new ModelOverride(weights, put(stages, version, stage), budgets, kills,
-                    denyAdded, allow);
+                    denyAdded, allow, stable);
         }
 
         ModelOverride withBudget(String version, Optional<ExposureBudget> budget) {
             return new ModelOverride(weights, stages, put(budgets, version, budget), kills,
-                    denyAdded, allow);
+                    denyAdded, allow, stable);
         }
 
         ModelOverride withKills(KillSwitches k) {
-            return new ModelOverride(weights, stages, budgets, k, denyAdded, allow);
+            return new ModelOverride(weights, stages, budgets, k, denyAdded, allow, stable);
         }
 
         ModelOverride withDeny(Segments d) {
-            return new ModelOverride(weights, stages, budgets, kills, d, allow);
+            return new ModelOverride(weights, stages, budgets, kills, d, allow, stable);
         }
 
         ModelOverride withAllow(Dimension d, Set<String> values) {
             Map<Dimension, Set<String>> a = new EnumMap<>(Dimension.class);
             a.putAll(allow);
             a.put(d, Set.copyOf(values));
-            return new ModelOverride(weights, stages, budgets, kills, denyAdded, Map.copyOf(a));
+            return new ModelOverride(weights, stages, budgets, kills, denyAdded, Map.copyOf(a),
+                    stable);
         }
     }
 
@@ -107,6 +118,12 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
 
     private static ModelConfig apply(ModelConfig m, ModelOverride o) {
         ModelConfig.Builder mb = m.toBuilder();
+        o.stable().filter(m.versions()::containsKey).ifPresent(stable -> {
+            mb.stableVersion(stable);
+            if (m.shadow() != null && stable.equals(m.shadow().version())) {
+                mb.shadow(null); // the dark launch of the new stable version is over
+            }
+        });
         for (VersionConfig v : m.versions().values()) {
             VersionConfig.Builder vb = v.toBuilder();
             Integer w = o.weights().get(v.id());

@@ -9,16 +9,22 @@ import dev.releaserouter.core.gates.GateDecision;
 import dev.releaserouter.core.gates.GateHistory;
 import dev.releaserouter.core.gates.GateVerdict;
 import dev.releaserouter.core.gates.PolicyEvaluator;
+import dev.releaserouter.core.governance.ChangeRefusedException;
+import dev.releaserouter.core.governance.FreezeWindow;
+import dev.releaserouter.core.governance.Waiver;
 import dev.releaserouter.core.measure.ArmMeasurements;
 import dev.releaserouter.core.measure.MeasurementSnapshot;
+import dev.releaserouter.core.release.ChangeType;
 import dev.releaserouter.core.measure.SnapshotGateInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -166,10 +172,13 @@ public final class RolloutController {
                 .minus(plan.checkpointDuration()).isNegative();
         // Between checkpoints only criteria that act on one window may roll back: a streak of
         // "N consecutive windows" counts checkpoints, and the lookback still overlaps the last one.
+        Set<String> waived = waived(verdict, now);
+        GateDecision decision = verdict.decisionWaiving(waived);
         boolean critical = verdict.criteria().stream()
                 .filter(c -> checkpointOver || c.consecutiveWindows() <= 1)
+                .filter(c -> !waived.contains(c.name()))
                 .map(CriterionResult::status).anyMatch(CriterionStatus.CRITICAL::equals)
-                || (checkpointOver && verdict.decision() == GateDecision.ROLLBACK);
+                || (checkpointOver && decision == GateDecision.ROLLBACK);
         if (critical) {
             // Between checkpoints too: a CRITICAL spike does not wait for the checkpoint's end.
             history = history.append(verdict);
@@ -185,7 +194,8 @@ public final class RolloutController {
             baseline = current;
         }
         boolean enough = verdict.samples().values().stream().allMatch(n -> n >= plan.minSamples());
-        if (verdict.decision() == GateDecision.PROCEED && enough) {
+        Optional<FreezeWindow> freeze = plan.calendar().freezeAt(now);
+        if (decision == GateDecision.PROCEED && enough && freeze.isEmpty()) {
             int last = plan.stages().size() - 1;
             if (s.stageIndex() == last) {
                 state = s.with(last, now, RolloutStatus.PROMOTED);
@@ -198,9 +208,14 @@ public final class RolloutController {
                 state = s.with(next, now, RolloutStatus.RUNNING);
             }
             store.save(state);
-            record(actor, RolloutAction.PROCEED, verdict.reasons(), verdict);
+            record(actor, RolloutAction.PROCEED, withWaivers(verdict.reasons(), waived, now),
+                    verdict);
         } else {
-            List<String> reasons = new ArrayList<>(verdict.reasons());
+            List<String> reasons = withWaivers(verdict.reasons(), waived, now);
+            if (decision == GateDecision.PROCEED && enough) {
+                reasons.add("freeze: '" + freeze.get().name() + "' is in force at " + now
+                        + "; the rollout holds at this stage until it ends");
+            }
             if (!enough) {
                 reasons.add("samples: " + verdict.samples() + " below the plan's minimum of "
                         + plan.minSamples() + " per arm");
@@ -244,14 +259,38 @@ public final class RolloutController {
     }
 
     /**
-     * Jumps to the last stage and marks the rollout PROMOTED. Promoting the stable alias (making
-     * the candidate the model's stable version) is out of scope: do it in the flag file.
+     * Jumps to the last stage and marks the rollout PROMOTED, as a normal change (refused in a
+     * freeze window, see {@link #promote(ChangeContext, ChangeType)}). Making the candidate the
+     * model's stable version is {@code ReleaseGovernance.setAlias} (or the flag file).
      *
      * @param ctx who and why
      * @throws IllegalStateException if the rollout is final
      */
     public synchronized void promote(ChangeContext ctx) {
+        promote(ctx, ChangeType.NORMAL);
+    }
+
+    /**
+     * Jumps to the last stage and marks the rollout PROMOTED, as {@link #promote(ChangeContext)};
+     * inside a freeze window of the plan's calendar only an {@link ChangeType#EMERGENCY} change
+     * may do so.
+     *
+     * @param ctx who and why
+     * @param type the change type
+     * @throws IllegalStateException if the rollout is final
+     * @throws ChangeRefusedException if a freeze window is in force and type is not EMERGENCY
+     */
+    public synchronized void promote(ChangeContext ctx, ChangeType type) {
+        Objects.requireNonNull(type, "type");
         RolloutState s = requireNotFinal(ctx, "promote");
+        Instant now = clock.instant();
+        Optional<FreezeWindow> freeze = plan.calendar().freezeAt(now);
+        if (freeze.isPresent() && type != ChangeType.EMERGENCY) {
+            throw new ChangeRefusedException("freeze window '" + freeze.get().name() + "' is in "
+                    + "force at " + now + ": cannot promote " + plan.candidateVersion() + " as a "
+                    + type.name().toLowerCase(java.util.Locale.ROOT) + " change (an emergency "
+                    + "change, a rollback or an abort is allowed)");
+        }
         int last = plan.stages().size() - 1;
         int bp = plan.stages().get(last);
         setWeight(bp, ChangeContext.of(ctx.actor(), cut("rollout manual promote to " + bp
@@ -333,6 +372,31 @@ public final class RolloutController {
         state = s.with(s.stageIndex(), now, status);
         store.save(state);
         record(who, action, reasons, verdict);
+    }
+
+    /** Failing criteria that a waiver valid at {@code now} excuses. */
+    private Set<String> waived(GateVerdict verdict, Instant now) {
+        Set<String> out = new HashSet<>();
+        for (Waiver w : plan.waivers()) {
+            if (w.validAt(now)) {
+                out.add(w.criterion());
+            }
+        }
+        return out;
+    }
+
+    private List<String> withWaivers(List<String> reasons, Set<String> waived, Instant now) {
+        List<String> out = new ArrayList<>(reasons);
+        for (Waiver w : plan.waivers()) {
+            if (waived.contains(w.criterion())) {
+                out.add("waived: " + w.criterion() + " by " + w.approvedBy() + " until "
+                        + w.expiresAt() + (w.ticket() == null ? "" : " (" + w.ticket() + ")")
+                        + ": " + w.reason());
+            } else if (!w.validAt(now)) {
+                out.add("waiver expired: " + w.criterion() + " at " + w.expiresAt());
+            }
+        }
+        return out;
     }
 
     private void setWeight(int bp, ChangeContext ctx) {

@@ -1,6 +1,8 @@
 package dev.releaserouter.core.rollout;
 
 import dev.releaserouter.core.gates.Policy;
+import dev.releaserouter.core.governance.ChangeCalendar;
+import dev.releaserouter.core.governance.Waiver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,8 @@ public final class RolloutPlan {
     private final long minSamples;
     private final Policy policy;
     private final boolean dryRun;
+    private final ChangeCalendar calendar;
+    private final List<Waiver> waivers;
 
     private RolloutPlan(Builder b, Policy policy) {
         this.model = b.model;
@@ -34,6 +38,18 @@ public final class RolloutPlan {
         this.minSamples = b.minSamples;
         this.policy = policy;
         this.dryRun = b.dryRun;
+        this.calendar = b.calendar;
+        this.waivers = List.copyOf(b.waivers);
+    }
+
+    /** @return the freeze windows in which the rollout does not advance */
+    public ChangeCalendar calendar() {
+        return calendar;
+    }
+
+    /** @return the waivers of policy criteria (expired ones included; they no longer count) */
+    public List<Waiver> waivers() {
+        return waivers;
     }
 
     /**
@@ -103,8 +119,30 @@ public final class RolloutPlan {
         private long minSamples = 10;
         private @Nullable Policy policy;
         private boolean dryRun;
+        private ChangeCalendar calendar = ChangeCalendar.NONE;
+        private List<Waiver> waivers = List.of();
 
         private Builder() {}
+
+        /**
+         * @param calendar freeze windows: inside one a PROCEED holds instead of advancing
+         *     (rollbacks and aborts are never frozen); none by default
+         * @return this builder
+         */
+        public Builder calendar(ChangeCalendar calendar) {
+            this.calendar = Objects.requireNonNull(calendar, "calendar");
+            return this;
+        }
+
+        /**
+         * @param waivers temporary exceptions to policy criteria; each stops counting at its
+         *     expiry by itself
+         * @return this builder
+         */
+        public Builder waivers(List<Waiver> waivers) {
+            this.waivers = List.copyOf(waivers);
+            return this;
+        }
 
         /**
          * @param model the model
@@ -231,6 +269,13 @@ public final class RolloutPlan {
             }
             if (policy == null) {
                 throw new IllegalArgumentException("policy must be set, but was null");
+            }
+            for (Waiver w : waivers) {
+                if (!policy.criterionNames().contains(w.criterion())) {
+                    throw new IllegalArgumentException("waivers: criterion '" + w.criterion()
+                            + "' is not in the policy " + policy.name() + " (criteria: "
+                            + policy.criterionNames() + ")");
+                }
             }
             return new RolloutPlan(this, policy);
         }
