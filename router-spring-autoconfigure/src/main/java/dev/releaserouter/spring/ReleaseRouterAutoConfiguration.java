@@ -1,0 +1,293 @@
+package dev.releaserouter.spring;
+
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.core.FlagSources;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.RouteObserver;
+import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.core.metrics.ArmMetrics;
+import dev.releaserouter.core.metrics.RolloutMetrics;
+import dev.releaserouter.core.metrics.RouteObservations;
+import dev.releaserouter.core.metrics.RouterMetrics;
+import dev.releaserouter.core.metrics.ShadowMetrics;
+import dev.releaserouter.core.rollout.RolloutController;
+import dev.releaserouter.core.shadow.ShadowListener;
+import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.spring.actuate.RouterEndpoint;
+import dev.releaserouter.spring.actuate.RouterHealthIndicator;
+import dev.releaserouter.spring.internal.ShadowV2BeanPostProcessor;
+import dev.releaserouter.spring.internal.SpelRouteRequestResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+
+/**
+ * Auto-configures a {@link Router} from {@link RouterProperties} ({@code router.*}) and a flag
+ * file, applies {@link dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer
+ * meters when a {@code MeterRegistry} bean exists, and contributes the {@code router} actuator
+ * endpoint and health indicator when Spring Boot Actuator is present.
+ *
+ * <p>Every bean backs off when the application defines one of the same type (or, for the health
+ * indicator, the same name); {@link ReleaseRouterBuilderCustomizer} and
+ * {@link ShadowSettingsCustomizer} beans adjust the router without replacing it. Set
+ * {@code router.enabled=false} to configure nothing.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.micrometer.metrics.autoconfigure"
+            + ".CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
+@ConditionalOnProperty(prefix = "router", name = "enabled", havingValue = "true",
+        matchIfMissing = true)
+@EnableConfigurationProperties(RouterProperties.class)
+public class ReleaseRouterAutoConfiguration {
+
+    /** Created by Spring. */
+    public ReleaseRouterAutoConfiguration() {
+    }
+
+    /**
+     * The flag file: the watched {@code router.flags.path} (falling back to the classpath
+     * resource while it does not exist), or the classpath resource {@code router.flags.location}.
+     * The router owns it and closes it.
+     *
+     * @param properties the properties
+     * @return the source
+     * @throws RouterPropertyException if the location or poll interval is invalid
+     */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    public FlagSource routerFlagSource(RouterProperties properties) {
+        RouterProperties.Flags flags = properties.getFlags();
+        String location = flags.getLocation();
+        if (location == null || location.isBlank()) {
+            throw new RouterPropertyException("router.flags.location", "'" + location + "'",
+                    "must name a classpath resource", null);
+        }
+        String resource = location.startsWith("classpath:")
+                ? location.substring("classpath:".length()) : location;
+        FlagSource classpath = FlagSources.classpath(resource);
+        Path path = flags.getPath();
+        if (path == null) {
+            return classpath;
+        }
+        try {
+            return FlagSources.fileBuilder(path)
+                    .pollInterval(flags.getPollInterval())
+                    .fallback(classpath)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new RouterPropertyException("router.flags.poll-interval",
+                    String.valueOf(flags.getPollInterval()), "must be positive", e);
+        }
+    }
+
+    /**
+     * The audit file, when {@code router.audit.file} is set. The router owns it and closes it.
+     *
+     * @param properties the properties
+     * @return the hash-chained JSON Lines sink
+     * @throws RouterPropertyException if the file cannot be opened
+     */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "router.audit", name = "file")
+    public AuditSink routerAuditSink(RouterProperties properties) {
+        Path file = properties.getAudit().getFile();
+        try {
+            return JsonlAuditSink.open(file);
+        } catch (RuntimeException e) {
+            throw new RouterPropertyException("router.audit.file", String.valueOf(file),
+                    "must be a writable file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The router, built from the properties, the flag source, the audit sink, shadow listeners
+     * and the route observer, then adjusted by the customizers.
+     *
+     * @param properties the properties
+     * @param flagSource the flag file
+     * @param auditSink the audit sink, if any
+     * @param shadowListeners shadow listeners (e.g. {@link ShadowMetrics}); several are chained
+     * @param routeObserver the route observer, if any
+     * @param shadowCustomizers shadow settings customizers
+     * @param customizers builder customizers
+     * @return the router; closed with the context
+     * @throws RouterPropertyException if a property is refused
+     * @throws ConfigException if the flag file is invalid
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Router releaseRouter(RouterProperties properties, FlagSource flagSource,
+            ObjectProvider<AuditSink> auditSink, ObjectProvider<ShadowListener> shadowListeners,
+            ObjectProvider<RouteObserver> routeObserver,
+            ObjectProvider<ShadowSettingsCustomizer> shadowCustomizers,
+            ObjectProvider<ReleaseRouterBuilderCustomizer> customizers) {
+        ReleaseRouter.Builder builder = ReleaseRouter.builder().flagSource(flagSource);
+        String secret = properties.getHashSecret();
+        if (secret != null) {
+            try {
+                builder.hashSecretHex(secret);
+            } catch (IllegalArgumentException e) {
+                throw new RouterPropertyException("router.hash-secret",
+                        "<" + secret.length() + " characters, not shown>", e.getMessage(), e);
+            }
+        }
+        builder.shadow(shadowSettings(properties.getShadow(), shadowListeners.orderedStream()
+                .collect(Collectors.toList()), shadowCustomizers));
+        auditSink.ifAvailable(builder::auditSink);
+        routeObserver.ifAvailable(builder::routeObserver);
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        return builder.build();
+    }
+
+    private static ShadowSettings shadowSettings(RouterProperties.Shadow shadow,
+            List<ShadowListener> listeners,
+            ObjectProvider<ShadowSettingsCustomizer> customizers) {
+        ShadowSettings.Builder b = ShadowSettings.builder();
+        try {
+            b.threads(shadow.getThreads());
+        } catch (IllegalArgumentException e) {
+            throw new RouterPropertyException("router.shadow.threads",
+                    String.valueOf(shadow.getThreads()), e.getMessage(), e);
+        }
+        try {
+            b.queueCapacity(shadow.getQueueCapacity());
+        } catch (IllegalArgumentException e) {
+            throw new RouterPropertyException("router.shadow.queue-capacity",
+                    String.valueOf(shadow.getQueueCapacity()), e.getMessage(), e);
+        }
+        try {
+            b.timeout(shadow.getTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new RouterPropertyException("router.shadow.timeout",
+                    String.valueOf(shadow.getTimeout()), e.getMessage(), e);
+        }
+        if (listeners.size() == 1) {
+            b.listener(listeners.get(0));
+        } else if (!listeners.isEmpty()) {
+            b.listener(new CompositeShadowListener(listeners));
+        }
+        customizers.orderedStream().forEach(c -> c.customize(b));
+        return b.build();
+    }
+
+    /**
+     * Builds the {@link dev.releaserouter.api.RouteRequest} of {@code @ShadowV2} calls from the
+     * annotation's SpEL expressions.
+     *
+     * @return the resolver
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RouteRequestResolver routeRequestResolver() {
+        return new SpelRouteRequestResolver();
+    }
+
+    /**
+     * Applies {@code @ShadowV2} to beans; validates annotated methods at startup.
+     *
+     * @param router the router, looked up on first use
+     * @param resolver the request resolver, looked up on first use
+     * @return the post-processor
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    public static ShadowV2BeanPostProcessor shadowV2BeanPostProcessor(
+            ObjectProvider<Router> router, ObjectProvider<RouteRequestResolver> resolver) {
+        return new ShadowV2BeanPostProcessor(router::getObject, resolver::getObject);
+    }
+
+    /** Micrometer meters, when a {@code MeterRegistry} bean exists. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnBean(MeterRegistry.class)
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RouterMetrics routerMetrics(Router router) {
+            return new RouterMetrics(router);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ShadowMetrics routerShadowMetrics(MeterRegistry registry) {
+            return new ShadowMetrics(registry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ArmMetrics routerArmMetrics(MeterRegistry registry, RouterProperties properties) {
+            return ArmMetrics.builder(registry)
+                    .allowTenants(properties.getMetrics().getAllowedTenants())
+                    .build();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "routerRolloutMeterBinder")
+        MeterBinder routerRolloutMeterBinder(ObjectProvider<RolloutController> controllers) {
+            return registry -> controllers.orderedStream()
+                    .forEach(c -> new RolloutMetrics(c).bindTo(registry));
+        }
+    }
+
+    /** {@code router.route} observations, when an {@code ObservationRegistry} bean exists. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ObservationRegistry.class)
+    @ConditionalOnBean(ObservationRegistry.class)
+    static class ObservationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(RouteObserver.class)
+        RouteObservations routerRouteObservations(ObservationRegistry registry) {
+            return RouteObservations.of(registry);
+        }
+    }
+
+    /** The {@code router} actuator endpoint, when Spring Boot Actuator is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Endpoint.class)
+    static class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RouterEndpoint routerEndpoint(Router router,
+                ObjectProvider<RolloutController> controllers) {
+            return new RouterEndpoint(router, controllers::orderedStream);
+        }
+    }
+
+    /** The {@code router} health indicator, when Spring Boot's health module is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "routerHealthIndicator")
+        RouterHealthIndicator routerHealthIndicator(Router router,
+                ObjectProvider<RolloutController> controllers) {
+            return new RouterHealthIndicator(router, controllers::orderedStream);
+        }
+    }
+}

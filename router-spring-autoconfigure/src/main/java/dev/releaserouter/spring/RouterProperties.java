@@ -1,0 +1,305 @@
+package dev.releaserouter.spring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code router.*} properties of the auto-configured router. Values are checked when the
+ * router is built: a bad one fails startup with a {@link RouterPropertyException} that names the
+ * property (see {@link RouterFailureAnalyzer}).
+ *
+ * <p>A mutable bean bound by Spring at startup; not thread-safe, and not meant to be changed
+ * after binding.
+ */
+@ConfigurationProperties("router")
+public class RouterProperties {
+
+    /** Whether to auto-configure a router at all. */
+    private boolean enabled = true;
+
+    /**
+     * The secret of the assignment hash, as 32 to 128 hex digits (16 to 64 bytes). Without it the
+     * router uses a public default and logs a warning: assignments can then be predicted.
+     */
+    private @Nullable String hashSecret;
+
+    private final Flags flags = new Flags();
+
+    private final Shadow shadow = new Shadow();
+
+    private final Metrics metrics = new Metrics();
+
+    private final Audit audit = new Audit();
+
+    /**
+     * Whether the router is auto-configured.
+     *
+     * @return true by default
+     */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /**
+     * Sets whether the router is auto-configured.
+     *
+     * @param enabled false to configure nothing
+     */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /**
+     * The hash secret in hex.
+     *
+     * @return the secret, or null for the public default
+     */
+    public @Nullable String getHashSecret() {
+        return hashSecret;
+    }
+
+    /**
+     * Sets the hash secret.
+     *
+     * @param hashSecret hex digits, or null
+     */
+    public void setHashSecret(@Nullable String hashSecret) {
+        this.hashSecret = hashSecret;
+    }
+
+    /**
+     * Where the flag file comes from.
+     *
+     * @return the flag file properties; never null
+     */
+    public Flags getFlags() {
+        return flags;
+    }
+
+    /**
+     * The shadow executor.
+     *
+     * @return the shadow properties; never null
+     */
+    public Shadow getShadow() {
+        return shadow;
+    }
+
+    /**
+     * Metric tags.
+     *
+     * @return the metrics properties; never null
+     */
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /**
+     * The audit trail.
+     *
+     * @return the audit properties; never null
+     */
+    public Audit getAudit() {
+        return audit;
+    }
+
+    /** {@code router.flags.*}: the flag file. */
+    public static class Flags {
+
+        /**
+         * The flag file on the classpath (a leading "classpath:" is accepted). Used as it is
+         * when no path is set, and as the fallback while the watched path does not exist.
+         */
+        private String location = "router-flags.json";
+
+        /**
+         * A flag file on disk (e.g. a mounted ConfigMap) that is watched and reloaded when it
+         * changes; a bad new file is rejected and the last good configuration kept.
+         */
+        private @Nullable Path path;
+
+        /** How often the watched file's attributes are compared (at most 1 second). */
+        private Duration pollInterval = Duration.ofMillis(250);
+
+        /**
+         * The classpath resource.
+         *
+         * @return the resource name; never null
+         */
+        public String getLocation() {
+            return location;
+        }
+
+        /**
+         * Sets the classpath resource.
+         *
+         * @param location the resource name, optionally prefixed by {@code classpath:}
+         */
+        public void setLocation(String location) {
+            this.location = location;
+        }
+
+        /**
+         * The watched file.
+         *
+         * @return the path, or null to use the classpath resource only
+         */
+        public @Nullable Path getPath() {
+            return path;
+        }
+
+        /**
+         * Sets the watched file.
+         *
+         * @param path the path, or null
+         */
+        public void setPath(@Nullable Path path) {
+            this.path = path;
+        }
+
+        /**
+         * The poll interval of the watched file.
+         *
+         * @return the interval; never null
+         */
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        /**
+         * Sets the poll interval.
+         *
+         * @param pollInterval a positive duration, at most 1 second
+         */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+    }
+
+    /** {@code router.shadow.*}: the bounded executor shadow calls run on. */
+    public static class Shadow {
+
+        /** Shadow calls running at once (the bulkhead). */
+        private int threads = 4;
+
+        /** Shadow calls waiting; when full, a call is dropped and counted. */
+        private int queueCapacity = 256;
+
+        /** Hard limit of one shadow call; it is interrupted and counted as a timeout. */
+        private Duration timeout = Duration.ofSeconds(5);
+
+        /**
+         * The number of shadow threads.
+         *
+         * @return the threads
+         */
+        public int getThreads() {
+            return threads;
+        }
+
+        /**
+         * Sets the number of shadow threads.
+         *
+         * @param threads a positive number
+         */
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        /**
+         * The queue capacity.
+         *
+         * @return the capacity
+         */
+        public int getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        /**
+         * Sets the queue capacity.
+         *
+         * @param queueCapacity a positive number
+         */
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        /**
+         * The timeout of one shadow call.
+         *
+         * @return the timeout; never null
+         */
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        /**
+         * Sets the timeout of one shadow call.
+         *
+         * @param timeout a positive duration
+         */
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    /** {@code router.metrics.*}: metric tags. */
+    public static class Metrics {
+
+        /**
+         * Tenants that get their own value of the tenant tag on the per-arm meters; every other
+         * tenant is tagged "other", so tag cardinality stays bounded.
+         */
+        private List<String> allowedTenants = new ArrayList<>();
+
+        /**
+         * The tenant allow-list.
+         *
+         * @return the tenants; never null
+         */
+        public List<String> getAllowedTenants() {
+            return allowedTenants;
+        }
+
+        /**
+         * Sets the tenant allow-list.
+         *
+         * @param allowedTenants the tenants
+         */
+        public void setAllowedTenants(List<String> allowedTenants) {
+            this.allowedTenants = allowedTenants;
+        }
+    }
+
+    /** {@code router.audit.*}: the audit trail. */
+    public static class Audit {
+
+        /**
+         * A hash-chained JSON Lines file every change is appended to. Without it, changes are
+         * audited to the log (SLF4J).
+         */
+        private @Nullable Path file;
+
+        /**
+         * The audit file.
+         *
+         * @return the file, or null to audit to the log
+         */
+        public @Nullable Path getFile() {
+            return file;
+        }
+
+        /**
+         * Sets the audit file.
+         *
+         * @param file the file, or null
+         */
+        public void setFile(@Nullable Path file) {
+            this.file = file;
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.releaserouter.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.annotation.ShadowV2;
+import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.core.FlagSources;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.core.metrics.ArmMetrics;
+import dev.releaserouter.core.metrics.RouterMetrics;
+import dev.releaserouter.core.metrics.ShadowMetrics;
+import dev.releaserouter.spring.actuate.RouterEndpoint;
+import dev.releaserouter.spring.actuate.RouterHealthIndicator;
+import dev.releaserouter.spring.internal.ShadowV2BeanPostProcessor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class ReleaseRouterAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ReleaseRouterAutoConfiguration.class));
+
+    @Test
+    void defaults_buildRouterFromClasspathFlagFile_withEndpointAndHealth() {
+        runner.run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx).hasSingleBean(Router.class).hasSingleBean(FlagSource.class)
+                    .hasSingleBean(RouteRequestResolver.class)
+                    .hasSingleBean(ShadowV2BeanPostProcessor.class)
+                    .hasSingleBean(RouterEndpoint.class)
+                    .hasBean("routerHealthIndicator");
+            Router router = ctx.getBean(Router.class);
+            assertThat(router.config().model("churn").stableVersion()).isEqualTo("v1");
+            assertThat(router.status().source()).isEqualTo("classpath:router-flags.json");
+            assertThat(router.decide(RouteRequest.of("churn", "c-1")).version())
+                    .isEqualTo("v1");
+        });
+    }
+
+    @Test
+    void withoutMeterRegistry_noMeterBeans() {
+        runner.run(ctx -> assertThat(ctx).doesNotHaveBean(RouterMetrics.class)
+                .doesNotHaveBean(ShadowMetrics.class).doesNotHaveBean(ArmMetrics.class));
+    }
+
+    @Test
+    void withMeterRegistry_bindsRouterShadowAndArmMetrics_withTenantAllowList() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("router.metrics.allowed-tenants=acme,globex")
+                .run(ctx -> {
+                    assertThat(ctx).hasSingleBean(RouterMetrics.class)
+                            .hasSingleBean(ShadowMetrics.class);
+                    assertThat(ctx.getBean(ArmMetrics.class).allowedTenants())
+                            .containsExactlyInAnyOrder("acme", "globex");
+                });
+    }
+
+    @Test
+    void disabled_configuresNothing() {
+        runner.withPropertyValues("router.enabled=false")
+                .run(ctx -> assertThat(ctx).doesNotHaveBean(Router.class)
+                        .doesNotHaveBean(RouterEndpoint.class));
+    }
+
+    @Test
+    void userRouter_winsOverAutoConfiguredOne() {
+        runner.withUserConfiguration(UserRouter.class).run(ctx -> {
+            assertThat(ctx).hasSingleBean(Router.class);
+            assertThat(ctx.getBean(Router.class).status().source())
+                    .isEqualTo("classpath:custom-flags.json");
+        });
+    }
+
+    @Test
+    void customizers_areCalled_andWinOverProperties() {
+        AtomicInteger calls = new AtomicInteger();
+        runner.withBean(ReleaseRouterBuilderCustomizer.class,
+                        () -> b -> {
+                            calls.incrementAndGet();
+                            b.flagSource(FlagSources.classpath("custom-flags.json"));
+                        })
+                .withBean(ShadowSettingsCustomizer.class, () -> b -> calls.incrementAndGet())
+                .run(ctx -> {
+                    assertThat(calls).hasValue(2);
+                    assertThat(ctx.getBean(Router.class).status().source())
+                            .isEqualTo("classpath:custom-flags.json");
+                });
+    }
+
+    @Test
+    void badFlagFile_failsStartup_andAnalyzerNamesFilePointerAndValue() {
+        runner.withPropertyValues("router.flags.location=classpath:bad-flags.json").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            FailureAnalysis a = new RouterFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(a).isNotNull();
+            assertThat(a.getDescription()).contains("bad-flags.json")
+                    .contains("/models/churn/versions/v2/weight").contains("120");
+            assertThat(a.getAction()).contains("router.flags.location");
+        });
+    }
+
+    @Test
+    void badProperty_failsStartup_andAnalyzerNamesProperty() {
+        runner.withPropertyValues("router.shadow.threads=0").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            FailureAnalysis a = new RouterFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(a).isNotNull();
+            assertThat(a.getDescription()).contains("router.shadow.threads").contains("0");
+        });
+    }
+
+    @Test
+    void badHashSecret_isNamedWithoutShowingIt() {
+        runner.withPropertyValues("router.hash-secret=zz-not-hex").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            FailureAnalysis a = new RouterFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(a.getDescription()).contains("router.hash-secret")
+                    .doesNotContain("zz-not-hex");
+        });
+    }
+
+    @Test
+    void endpointKill_goesThroughAdmin_andIsAudited(@TempDir Path dir) {
+        Path audit = dir.resolve("audit.jsonl");
+        runner.withPropertyValues("router.audit.file=" + audit).run(ctx -> {
+            RouterEndpoint endpoint = ctx.getBean(RouterEndpoint.class);
+            Map<String, Object> view = endpoint.change("churn", "kill", "ana", "bad scores",
+                    null, null, "INC-1");
+            assertThat(view.get("kills").toString()).contains("all=true");
+            assertThat(ctx.getBean(Router.class).decide(RouteRequest.of("churn", "c-1"))
+                    .version()).isEqualTo("v1");
+            endpoint.change("churn", "weight", "ana", "canary", "v2", 5.0, null);
+            assertThat(endpoint.model("churn").get("versions").toString())
+                    .contains("v2={stage=staging, weightPercent=5}");
+            assertThat(JsonlAuditSink.read(audit)).hasSize(3) // config.load, kill, weight
+                    .extracting(Object::toString)
+                    .anySatisfy(e -> assertThat(e).contains("ana kill.on model:churn"))
+                    .anySatisfy(e -> assertThat(e).contains("ana weight.set churn/v2 0 -> 5"));
+        });
+    }
+
+    @Test
+    void health_isDownWhenTheWatchedFlagFileIsRejected(@TempDir Path dir) throws Exception {
+        Path flags = dir.resolve("flags.json");
+        Files.copy(Path.of("src/test/resources/router-flags.json"), flags);
+        runner.withPropertyValues("router.flags.path=" + flags,
+                "router.flags.poll-interval=50ms").run(ctx -> {
+                    RouterHealthIndicator health = ctx.getBean(RouterHealthIndicator.class);
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                    Path tmp = dir.resolve("next.json");
+                    Files.copy(Path.of("src/test/resources/bad-flags.json"), tmp);
+                    Files.move(tmp, flags, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (health.health().getStatus() == Status.UP
+                            && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.health().getDetails().get("flagFileRejected").toString())
+                            .contains("/models/churn/versions/v2/weight");
+                });
+    }
+
+    @Test
+    void shadowV2_onVoidMethod_isRefusedAtStartup() {
+        runner.withUserConfiguration(VoidShadow.class).run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining(
+                    "@ShadowV2 on VoidScorer.score(String)").hasMessageContaining("void");
+        });
+    }
+
+    @Test
+    void shadowV2_withMissingCandidate_isRefusedAtStartup() {
+        runner.withBean("scorer", MissingCandidate.class).run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(ctx.getStartupFailure()).rootCause()
+                    .hasMessageContaining("candidate bean 'nope' does not exist");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserRouter {
+        @Bean
+        Router myRouter() {
+            return ReleaseRouter.builder()
+                    .flagSource(FlagSources.classpath("custom-flags.json")).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class VoidShadow {
+        @Bean
+        VoidScorer scorer() {
+            return new VoidScorer();
+        }
+
+        @Bean
+        VoidScorer scorerV2() {
+            return new VoidScorer();
+        }
+    }
+
+    static class VoidScorer {
+        @ShadowV2(model = "churn", candidate = "scorerV2")
+        public void score(String id) {
+        }
+    }
+
+    static class MissingCandidate {
+        @ShadowV2(model = "churn", candidate = "nope")
+        public double score(String id) {
+            return 0.5;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.releaserouter.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.annotation.ShadowV2;
+import dev.releaserouter.api.shadow.ShadowOutcome;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+
+/** One application context: {@code @ShadowV2} end to end through the auto-configuration. */
+@SpringBootTest(classes = ShadowV2SpringBootTest.App.class,
+        properties = {"router.shadow.threads=2", "router.shadow.timeout=2s"})
+class ShadowV2SpringBootTest {
+
+    @Autowired
+    ChurnV1 v1;
+
+    @Autowired
+    ChurnV2 v2;
+
+    @Autowired
+    Router router;
+
+    @Test
+    void plainMethod_answersWithV1_andShadowsV2Asynchronously() {
+        long before = shadowCalls();
+        int v2Before = v2.calls.get();
+        for (int i = 0; i < 10; i++) {
+            assertThat(v1.score(new Features("c-" + i, 3))).isEqualTo(0.1);
+        }
+        awaitTrue(() -> shadowCalls() >= before + 10);
+        assertThat(v2.calls.get()).isEqualTo(v2Before + 10);
+        assertThat(v2.threads).allMatch(t -> t.startsWith("release-router-shadow-"));
+        ShadowStatistics s = statistics();
+        assertThat(s.outcomes().get(ShadowOutcome.SUCCESS)).isGreaterThanOrEqualTo(10);
+        assertThat(s.matches()).isZero(); // 0.1 vs 0.2 under the default equality comparison
+    }
+
+    @Test
+    void v1Exceptions_reachTheCallerUntouched_andV2IsNotCalled() {
+        int v2Before = v2.calls.get();
+        assertThatThrownBy(() -> v1.scoreChecked(new Features("boom", 1)))
+                .isSameAs(ChurnV1.FAILURE);
+        assertThatThrownBy(() -> v1.score(new Features("boom", 1)))
+                .isInstanceOf(IllegalStateException.class).hasMessage("v1 refused boom");
+        assertThat(v2.calls.get()).isEqualTo(v2Before);
+    }
+
+    @Test
+    void completableFuture_returnsV1sFuture_andShadowsOnCompletion() {
+        long before = shadowCalls();
+        CompletableFuture<Double> f = v1.scoreAsync(new Features("async-1", 2));
+        assertThat(f.join()).isEqualTo(0.1);
+        awaitTrue(() -> shadowCalls() >= before + 1);
+        assertThat(v2.asyncCalls.get()).isPositive();
+    }
+
+    private ShadowStatistics statistics() {
+        return router.shadowStatistics().stream()
+                .filter(s -> s.model().equals("churn") && s.candidateVersion().equals("v2"))
+                .findFirst().orElseThrow();
+    }
+
+    /** Shadow calls so far (core lists a model's statistics once it has any). */
+    private long shadowCalls() {
+        return router.shadowStatistics().stream()
+                .filter(s -> s.model().equals("churn") && s.candidateVersion().equals("v2"))
+                .mapToLong(ShadowStatistics::calls).sum();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The model's input. */
+    record Features(String customerId, int tenure) {
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class App {
+        @Bean
+        ChurnV1 churnV1() {
+            return new ChurnV1();
+        }
+
+        @Bean("churnV2")
+        ChurnV2 churnV2() {
+            return new ChurnV2();
+        }
+    }
+
+    /** The stable model. */
+    static class ChurnV1 {
+        static final IOException FAILURE = new IOException("v1 io failure");
+
+        @ShadowV2(model = "churn", candidate = "churnV2", entityKey = "#p0.customerId()")
+        public double score(Features f) {
+            if (f.customerId().equals("boom")) {
+                throw new IllegalStateException("v1 refused boom");
+            }
+            return 0.1;
+        }
+
+        @ShadowV2(model = "churn", candidate = "churnV2", method = "score",
+                entityKey = "#f.customerId()")
+        public double scoreChecked(Features f) throws IOException {
+            throw FAILURE;
+        }
+
+        @ShadowV2(model = "churn", candidate = "churnV2", entityKey = "#p0.customerId()")
+        public CompletableFuture<Double> scoreAsync(Features f) {
+            return CompletableFuture.supplyAsync(() -> 0.1);
+        }
+    }
+
+    /** The candidate. */
+    static class ChurnV2 {
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger asyncCalls = new AtomicInteger();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+        public double score(Features f) {
+            threads.add(Thread.currentThread().getName());
+            calls.incrementAndGet();
+            return 0.2;
+        }
+
+        public CompletableFuture<Double> scoreAsync(Features f) {
+            asyncCalls.incrementAndGet();
+            return CompletableFuture.completedFuture(0.2);
+        }
+    }
+}
