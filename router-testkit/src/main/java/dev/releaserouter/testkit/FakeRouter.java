@@ -1,0 +1,297 @@
+package dev.releaserouter.testkit;
+
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.Role;
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.RouterStatus;
+import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.testkit.internal.RecordingRoutedModel;
+import dev.releaserouter.testkit.internal.ScriptedRoutedModel;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Router} for unit tests of code that uses one: it answers as scripted, or as a real
+ * router over a given configuration, and records every request it was asked to decide or route.
+ *
+ * <pre>{@code
+ * FakeRouter router = FakeRouter.routeTo("v2");           // every request to candidate v2
+ * ChurnService service = new ChurnService(router);        // your code; binds v1 and v2
+ * service.score("customer-42");
+ * assertThat(router.requests()).extracting(RouteRequest::tenant).containsExactly("acme");
+ * }</pre>
+ *
+ * <p>Scripted routers ({@link #alwaysStable()}, {@link #routeTo(String)},
+ * {@link #scripted(Function)}) call the bound version their decision names on the caller's
+ * thread, or the first registered version if the decision names one that is not registered (as
+ * the real router does); they never shadow, and report the shadow disposition set with
+ * {@link #withShadow(ShadowDisposition)} ({@link ShadowDisposition#NOT_CONFIGURED} by default).
+ * {@link #wrapping(RouterConfig)} uses the real router instead: decisions, shadowing, admin and
+ * statistics are the real ones.
+ *
+ * <p>Thread-safe: the record is a copy-on-write list. Closing a router that wraps a real one
+ * closes it.
+ */
+public final class FakeRouter implements Router {
+
+    private final @Nullable Function<RouteRequest, RouteDecision> script;
+    private final @Nullable Router delegate;
+    private final RouterConfig config;
+    private final ShadowDisposition shadow;
+    private final List<RouteRequest> seen = new CopyOnWriteArrayList<>();
+
+    private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
+            @Nullable Router delegate, RouterConfig config, ShadowDisposition shadow) {
+        this.script = script;
+        this.delegate = delegate;
+        this.config = config;
+        this.shadow = shadow;
+    }
+
+    /**
+     * Every request goes to the stable version: the model's stable version if
+     * {@link #withConfig(RouterConfig)} names one, else {@code v1}; reason
+     * {@link Reason#STABLE_BUCKET}.
+     *
+     * @return the router
+     */
+    public static FakeRouter alwaysStable() {
+        return new FakeRouter(null, null, RouterConfig.EMPTY, ShadowDisposition.NOT_CONFIGURED);
+    }
+
+    /**
+     * Every request goes to the given version as a candidate ({@link Role#CANDIDATE},
+     * {@link Reason#CANARY_BUCKET}).
+     *
+     * @param version the version id, e.g. {@code v2}
+     * @return the router
+     * @throws NullPointerException if {@code version} is null
+     */
+    public static FakeRouter routeTo(String version) {
+        Objects.requireNonNull(version, "version");
+        return scripted(r -> RouteDecision.of(version, Role.CANDIDATE, Reason.CANARY_BUCKET,
+                RouteDecision.NO_BUCKET, 1));
+    }
+
+    /**
+     * Every request is decided by the given function, e.g. by tenant.
+     *
+     * @param script returns the decision for a request; its exceptions reach the caller of
+     *     {@code decide} or {@code route}
+     * @return the router
+     * @throws NullPointerException if {@code script} is null
+     */
+    public static FakeRouter scripted(Function<RouteRequest, RouteDecision> script) {
+        return new FakeRouter(Objects.requireNonNull(script, "script"), null, RouterConfig.EMPTY,
+                ShadowDisposition.NOT_CONFIGURED);
+    }
+
+    /**
+     * A real router ({@code ReleaseRouter.builder().config(config)}, default hash secret, no
+     * audit output) that records the requests it sees: the most faithful fake.
+     *
+     * @param config the configuration, e.g. {@code TestFlagFiles.readClasspath("flags.json")}
+     * @return the router; close it to stop the real router's shadow threads
+     * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
+     */
+    public static FakeRouter wrapping(RouterConfig config) {
+        Router real = ReleaseRouter.builder().config(config).auditSink(event -> { }).build();
+        return new FakeRouter(null, real, config, ShadowDisposition.NOT_CONFIGURED);
+    }
+
+    /**
+     * Records the requests another router sees, answering with its decisions.
+     *
+     * @param router the router; closed when this one is closed
+     * @return the router
+     * @throws NullPointerException if {@code router} is null
+     */
+    public static FakeRouter wrapping(Router router) {
+        Objects.requireNonNull(router, "router");
+        return new FakeRouter(null, router, router.config(), ShadowDisposition.NOT_CONFIGURED);
+    }
+
+    /**
+     * A scripted router that reports a configuration from {@link #config()} (and takes its stable
+     * versions for {@link #alwaysStable()}), e.g. to run {@link RouterInvariants#forRouter} on it.
+     * The record is not shared with this router.
+     *
+     * @param config the configuration to report
+     * @return a new router with the same script
+     * @throws IllegalStateException if this router wraps a real one
+     */
+    public FakeRouter withConfig(RouterConfig config) {
+        requireScripted("withConfig");
+        return new FakeRouter(script, null, Objects.requireNonNull(config, "config"), shadow);
+    }
+
+    /**
+     * A scripted router whose routed results report the given shadow disposition (nothing is
+     * actually shadowed). The record is not shared with this router.
+     *
+     * @param disposition the disposition, e.g. {@link ShadowDisposition#SCHEDULED}
+     * @return a new router with the same script
+     * @throws IllegalStateException if this router wraps a real one
+     */
+    public FakeRouter withShadow(ShadowDisposition disposition) {
+        requireScripted("withShadow");
+        return new FakeRouter(script, null, config,
+                Objects.requireNonNull(disposition, "disposition"));
+    }
+
+    private void requireScripted(String what) {
+        if (delegate != null) {
+            throw new IllegalStateException(what + " applies to scripted fakes, not to a fake "
+                    + "that wraps a real router");
+        }
+    }
+
+    /**
+     * Records the request and decides it.
+     *
+     * @param request the request
+     * @return the scripted or real decision
+     */
+    @Override
+    public RouteDecision decide(RouteRequest request) {
+        seen.add(Objects.requireNonNull(request, "request"));
+        return decideUnrecorded(request);
+    }
+
+    private RouteDecision decideUnrecorded(RouteRequest request) {
+        Router d = delegate;
+        if (d != null) {
+            return d.decide(request);
+        }
+        Function<RouteRequest, RouteDecision> s = script;
+        if (s != null) {
+            return Objects.requireNonNull(s.apply(request), "the script returned null");
+        }
+        var m = config.model(request.model());
+        String stable = m != null ? m.stableVersion() : "v1";
+        return RouteDecision.of(stable, Role.STABLE, Reason.STABLE_BUCKET, RouteDecision.NO_BUCKET,
+                1);
+    }
+
+    /**
+     * Binds a model: its {@code route} records the request, decides it like {@link #decide} and
+     * calls the chosen registered version on the caller's thread.
+     *
+     * @param binding the versions and options
+     * @return the routed model
+     */
+    @Override
+    public <I, O> RoutedModel<I, O> bind(ModelBinding<I, O> binding) {
+        Router d = delegate;
+        if (d != null) {
+            return new RecordingRoutedModel<>(d.bind(binding), seen::add);
+        }
+        return new ScriptedRoutedModel<>(binding, r -> {
+            seen.add(r);
+            return decideUnrecorded(r);
+        }, shadow);
+    }
+
+    /**
+     * @return the requests decided or routed so far, oldest first; an immutable snapshot
+     */
+    public List<RouteRequest> requests() {
+        return List.copyOf(seen);
+    }
+
+    /**
+     * @param model a model name
+     * @return the requests for that model, oldest first; an immutable snapshot
+     */
+    public List<RouteRequest> requests(String model) {
+        return seen.stream().filter(r -> r.model().equals(model))
+                .collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * @return the most recent request
+     * @throws IllegalStateException if there was none
+     */
+    public RouteRequest lastRequest() {
+        List<RouteRequest> all = requests();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("the router has seen no request");
+        }
+        return all.get(all.size() - 1);
+    }
+
+    /** Forgets the recorded requests. */
+    public void clearRequests() {
+        seen.clear();
+    }
+
+    /** @return the wrapped router's configuration, or the one given to {@link #withConfig} */
+    @Override
+    public RouterConfig config() {
+        Router d = delegate;
+        return d != null ? d.config() : config;
+    }
+
+    /** @return the wrapped router's revision, or 1 */
+    @Override
+    public long configRevision() {
+        Router d = delegate;
+        return d != null ? d.configRevision() : 1;
+    }
+
+    /** @return the wrapped router's status, or an up-to-date status with source {@code fake} */
+    @Override
+    public RouterStatus status() {
+        Router d = delegate;
+        return d != null ? d.status() : new RouterStatus(1, "fake", 0, 0, null, 0);
+    }
+
+    /** @return the wrapped router's shadow statistics, or none */
+    @Override
+    public List<ShadowStatistics> shadowStatistics() {
+        Router d = delegate;
+        return d != null ? d.shadowStatistics() : List.of();
+    }
+
+    /**
+     * @return the wrapped router's admin
+     * @throws UnsupportedOperationException for a scripted fake, which has nothing to administer;
+     *     use {@link #wrapping(RouterConfig)}
+     */
+    @Override
+    public RouterAdmin admin() {
+        Router d = delegate;
+        if (d == null) {
+            throw new UnsupportedOperationException("a scripted FakeRouter has no admin; use "
+                    + "FakeRouter.wrapping(config) to test admin changes");
+        }
+        return d.admin();
+    }
+
+    /** Closes the wrapped router, if any. Idempotent. */
+    @Override
+    public void close() {
+        Router d = delegate;
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FakeRouter[" + (delegate != null ? "wrapping " + delegate : "scripted") + ", "
+                + seen.size() + " requests]";
+    }
+}
