@@ -3,10 +3,17 @@ package dev.releaserouter.core.governance;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.core.gates.Policy;
 import dev.releaserouter.core.release.ChangeType;
+import dev.releaserouter.core.release.ReleaseArtifacts;
+import dev.releaserouter.core.release.ReleaseManifest;
+import dev.releaserouter.core.rollout.RolloutDecision;
+import dev.releaserouter.core.rollout.RolloutPlan;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -324,6 +331,80 @@ public final class ReleaseGovernance {
             }
         }
         return changed;
+    }
+
+    /**
+     * Checks a version's release manifest against what is deployed: call it at startup and after
+     * every reload of the manifest, the model or the policy. On a mismatch of the artifact or
+     * the policy digest the router refuses the version at once: it is killed (an audited
+     * override that survives reloads; decisions for it answer stable with reason KILL_SWITCH)
+     * and the kill's reason, like the returned list, says which digest differs, expected and
+     * actual. A passing check changes nothing (it never un-kills: a person does, after looking).
+     *
+     * @param manifest the validated manifest ({@link ReleaseManifest#load})
+     * @param deployedArtifactDigest {@code sha256:<hex>} of the artifact being served, or null
+     *     if unknown (a mismatch)
+     * @param policyDigestInForce the digest of the gate policy in force
+     *     ({@code Policy.digest()}), or null if unknown (a mismatch)
+     * @param ctx who and why
+     * @return the mismatches, empty if the manifest matches
+     * @throws ChangeRefusedException if the manifest's version is the router's stable version
+     *     and does not match (stable cannot be killed: roll the alias back first)
+     */
+    public synchronized List<String> checkManifest(ReleaseManifest manifest,
+            @Nullable String deployedArtifactDigest, @Nullable String policyDigestInForce,
+            ChangeContext ctx) {
+        Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(ctx, "ctx");
+        List<String> problems = manifest.verify(deployedArtifactDigest, policyDigestInForce);
+        if (problems.isEmpty()) {
+            return problems;
+        }
+        ModelConfig m = router.config().model(manifest.model());
+        if (m != null && m.version(manifest.version()) != null) {
+            if (m.stableVersion().equals(manifest.version())) {
+                throw new ChangeRefusedException("release manifest of the stable version "
+                        + manifest.model() + "/" + manifest.version() + " does not match: "
+                        + String.join("; ", problems) + " (roll the alias back, then check)");
+            }
+            router.admin().kill(KillTarget.version(manifest.model(), manifest.version()),
+                    ChangeContext.of(ctx.actor(), cut("release manifest check failed: "
+                            + String.join("; ", problems)), ctx.ticket()));
+        }
+        audit(ctx, "manifest.mismatch", manifest.model() + "/" + manifest.version(), null,
+                json(String.join("; ", problems)));
+        return problems;
+    }
+
+    /**
+     * Writes the release artifacts of a promotion (manifest, policy snapshot with its digest,
+     * canary plan, release notes skeleton, rollout decisions; see {@link ReleaseArtifacts}) and
+     * records it in the audit trail.
+     *
+     * @param dir the release's directory
+     * @param manifest the manifest
+     * @param policy the gate policy
+     * @param policyFileBytes the policy file's bytes
+     * @param plan the rollout plan, or null
+     * @param decisions the rollout's decisions
+     * @param ctx who and why
+     * @return the files written
+     * @throws ChangeRefusedException if the version is not Approved in the registry
+     * @throws IllegalArgumentException if the policy or decisions do not match the manifest
+     */
+    public synchronized List<Path> publishRelease(Path dir, ReleaseManifest manifest,
+            Policy policy, byte[] policyFileBytes, @Nullable RolloutPlan plan,
+            List<RolloutDecision> decisions, ChangeContext ctx) {
+        require(manifest.model(), manifest.version(), Stage.APPROVED, "publish the release of");
+        List<Path> written = ReleaseArtifacts.write(dir, manifest, policy, policyFileBytes, plan,
+                decisions);
+        audit(ctx, "release.publish", manifest.model() + "/" + manifest.version(), null,
+                json(dir.toString()));
+        return written;
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 497) + "...";
     }
 
     /** @return the freeze calendar */

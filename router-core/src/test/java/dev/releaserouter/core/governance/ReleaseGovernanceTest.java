@@ -323,4 +323,66 @@ class ReleaseGovernanceTest {
                 .isEqualTo(Stage.REVOKED);
         assertThat(servedBy("v3")).isZero();
     }
+    static final String ARTIFACT = "sha256:" + "ab".repeat(32);
+    static final String POLICY = "cd".repeat(32);
+
+    static dev.releaserouter.core.release.ReleaseManifest manifest(String version) {
+        return dev.releaserouter.core.release.ReleaseManifest.builder().model("churn")
+                .version(version).artifactDigest(ARTIFACT).policyDigest(POLICY)
+                .rollback(version.equals("v1") ? "v0" : "v1", "production").approval("security", "maria.s")
+                .approval("product", "raphael.f").changeTicket("CHG-10234").build();
+    }
+
+    @Test
+    void manifestMismatch_takesTheCandidateOutOfTraffic_andSaysWhy() {
+        ReleaseGovernance g = governance(ModelRegistry.inMemory(), ChangeCalendar.NONE,
+                Stage.APPROVED);
+        assertThat(g.checkManifest(manifest("v2"), ARTIFACT, POLICY, OPS)).isEmpty();
+        assertThat(servedBy("v2")).isPositive();
+
+        String deployed = "sha256:" + "ee".repeat(32);
+        java.util.List<String> problems = g.checkManifest(manifest("v2"), deployed, POLICY,
+                OPS);
+
+        assertThat(problems).singleElement().asString().startsWith("artifact_digest:")
+                .contains(ARTIFACT).contains(deployed);
+        assertThat(servedBy("v2")).isZero();
+        assertThat(audit.events).anyMatch(e -> e.action().equals("kill.on")
+                && e.reason().startsWith("release manifest check failed: artifact_digest"));
+        assertThat(g.checkManifest(manifest("v2"), ARTIFACT, "ff".repeat(32), OPS))
+                .singleElement().asString().startsWith("policy_digest:");
+        assertThat(g.checkManifest(manifest("v2"), null, POLICY, OPS)).hasSize(1);
+    }
+
+    @Test
+    void manifestMismatchOfTheStableVersion_isRefused() {
+        ReleaseGovernance g = governance();
+        assertThatThrownBy(() -> g.checkManifest(manifest("v1"), null, POLICY, OPS))
+                .isInstanceOf(ChangeRefusedException.class)
+                .hasMessageContaining("stable version churn/v1");
+    }
+
+    @Test
+    void publishRelease_writesTheArtifacts_onlyForAnApprovedVersion(@TempDir Path dir)
+            throws Exception {
+        ReleaseGovernance g = governance();
+        staged(g);
+        byte[] policyBytes = ("{\"name\": \"p\", \"criteria\": [{\"name\": \"e\", "
+                + "\"expr\": \"candidate.error_rate <= 0.01\", \"severity\": \"CRITICAL\"}]}\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        dev.releaserouter.core.gates.Policy policy = dev.releaserouter.core.gates.Policy.parse(
+                policyBytes, "file:/etc/gates/promotion.json");
+        var m = manifest("v2").toBuilder().policyDigest(policy.digest()).build();
+        assertThatThrownBy(() -> g.publishRelease(dir, m, policy, policyBytes, null,
+                java.util.List.of(), OPS)).isInstanceOf(ChangeRefusedException.class)
+                .hasMessageContaining("STAGING");
+        g.approve("churn", "v2", "maria.s", "security", MARIA);
+        g.approve("churn", "v2", "raphael.f", "product", RAPHAEL);
+        g.promote("churn", "v2", ChangeType.NORMAL, OPS);
+        java.util.List<Path> files = g.publishRelease(dir, m, policy, policyBytes, null,
+                java.util.List.of(), OPS);
+        assertThat(files).isNotEmpty().allMatch(java.nio.file.Files::exists);
+        assertThat(dir.resolve("release_manifest.json")).exists();
+        assertThat(audited("release.publish")).isEqualTo(1);
+    }
 }
