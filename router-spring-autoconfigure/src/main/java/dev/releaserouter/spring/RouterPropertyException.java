@@ -25,7 +25,9 @@ public final class RouterPropertyException extends IllegalStateException {
      */
     public RouterPropertyException(String property, @Nullable String value, String problem,
             @Nullable Throwable cause) {
-        super(property + ": " + problem + (value != null ? ", but was " + value : ""), cause);
+        super(property + ": " + problem
+                + (value != null && !problem.contains("but was") ? ", but was " + value : ""),
+                cause);
         this.property = property;
         this.value = value;
     }

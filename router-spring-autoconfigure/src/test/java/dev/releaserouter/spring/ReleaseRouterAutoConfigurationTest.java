@@ -122,7 +122,9 @@ class ReleaseRouterAutoConfigurationTest {
             assertThat(ctx).hasFailed();
             FailureAnalysis a = new RouterFailureAnalyzer().analyze(ctx.getStartupFailure());
             assertThat(a).isNotNull();
-            assertThat(a.getDescription()).contains("router.shadow.threads").contains("0");
+            assertThat(a.getDescription()).contains(
+                    "router.shadow.threads: threads must be between 1 and 1024, but was 0");
+            assertThat(a.getAction()).contains("router.shadow.threads");
         });
     }
 
