@@ -13,7 +13,8 @@ class ArbitrariesTest {
 
     @Test
     void requestsForAFlagFile_includeItsDeniedTenantsAndForbiddenDataClasses() {
-        RouterConfig canary = TestFlagFiles.read(Path.of("../docs/examples/canary-5pct-segmented.json"));
+        RouterConfig canary =
+                TestFlagFiles.read(Path.of("../docs/examples/canary-5pct-segmented.json"));
         RouterConfig shadow = TestFlagFiles.read(Path.of("../docs/examples/shadow-10pct.json"));
 
         List<RouteRequest> rs = RouterArbitraries.requests(canary).sampleStream().limit(300)
