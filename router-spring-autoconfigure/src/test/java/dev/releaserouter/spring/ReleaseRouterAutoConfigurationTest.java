@@ -1,6 +1,7 @@
 package dev.releaserouter.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
@@ -9,19 +10,29 @@ import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.core.gates.Policy;
+import dev.releaserouter.core.measure.ArmMeasurements;
 import dev.releaserouter.core.metrics.ArmMetrics;
 import dev.releaserouter.core.metrics.RouterMetrics;
 import dev.releaserouter.core.metrics.ShadowMetrics;
+import dev.releaserouter.core.rollout.RolloutController;
+import dev.releaserouter.core.rollout.RolloutPlan;
+import dev.releaserouter.core.rollout.RolloutStateStore;
+import dev.releaserouter.core.rollout.RolloutStatus;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
 import dev.releaserouter.spring.internal.ShadowV2BeanPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +208,79 @@ class ReleaseRouterAutoConfigurationTest {
             assertThat(ctx.getStartupFailure()).rootCause()
                     .hasMessageContaining("candidate bean 'nope' does not exist");
         });
+    }
+
+    @Test
+    void rolloutController_isShownByTheEndpoint_pausedResumedAborted_andHealthReportsIt() {
+        runner.withUserConfiguration(Rollout.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            RouterEndpoint endpoint = ctx.getBean(RouterEndpoint.class);
+            RouterHealthIndicator health = ctx.getBean(RouterHealthIndicator.class);
+            assertThat(endpoint.model("churn").get("rollout").toString())
+                    .contains("status=running").contains("trafficPercent=5");
+            endpoint.change("churn", "pause", "ana", "investigating", null, null, null);
+            assertThat(ctx.getBean(RolloutController.class).status())
+                    .isEqualTo(RolloutStatus.PAUSED);
+            endpoint.change("churn", "resume", "ana", "all clear", null, null, null);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            endpoint.change("churn", "abort", "ana", "bad uplift", null, null, null);
+            assertThat(endpoint.model("churn").get("rollout").toString())
+                    .contains("status=aborted").contains("lastDecisions");
+            assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+            assertThat(health.health().getDetails().get("rollouts").toString())
+                    .contains("churn=aborted");
+        });
+    }
+
+    @Test
+    void endpoint_refusesUnknownActionsAndMissingRollouts() {
+        runner.run(ctx -> {
+            RouterEndpoint endpoint = ctx.getBean(RouterEndpoint.class);
+            assertThatThrownBy(() -> endpoint.change("churn", "explode", "ana", "why", null,
+                    null, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("action must be one of");
+            assertThatThrownBy(() -> endpoint.change("churn", "pause", "ana", "why", null,
+                    null, null)).hasMessageContaining("no rollout controller runs model");
+            assertThatThrownBy(() -> endpoint.change("churn", "kill", "ana", " ", null,
+                    null, null)).hasMessageContaining("a change needs a reason");
+            assertThat(endpoint.model("nope")).isNull();
+        });
+    }
+
+    @Test
+    void shadowV2_onFutureMethod_isRefusedAtStartup() {
+        runner.withBean("scorer", FutureScorer.class).withBean("scorerV2", FutureScorer.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause()
+                            .hasMessageContaining("java.util.concurrent.Future is not supported");
+                });
+    }
+
+    static class FutureScorer {
+        @ShadowV2(model = "churn", candidate = "scorerV2")
+        public Future<Double> score(String id) {
+            return CompletableFuture.completedFuture(0.5);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Rollout {
+        static final String POLICY = "{\"name\": \"spring-test\","
+                + " \"aliases\": {\"v1\": \"stable\", \"v2\": \"candidate\"},"
+                + " \"criteria\": [{\"name\": \"errors\","
+                + " \"fail_when\": \"v2.error_rate > 0.05\", \"severity\": \"CRITICAL\"}]}";
+
+        @Bean
+        RolloutController churnRollout(Router router) {
+            RolloutPlan plan = RolloutPlan.builder().model("churn").stableVersion("v1")
+                    .candidateVersion("v2").stages(500, 2500, 10_000)
+                    .checkpointDuration(Duration.ofMinutes(30)).minSamples(20)
+                    .policy(Policy.parse(POLICY.getBytes(StandardCharsets.UTF_8), "test"))
+                    .build();
+            return RolloutController.start(router, ArmMeasurements.builder(router).build(), plan,
+                    RolloutStateStore.inMemory(), Clock.systemUTC(), "rollout-bot");
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -3,7 +3,10 @@ package dev.releaserouter.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowStatistics;
@@ -58,6 +61,23 @@ class ShadowV2SpringBootTest {
         assertThatThrownBy(() -> v1.score(new Features("boom", 1)))
                 .isInstanceOf(IllegalStateException.class).hasMessage("v1 refused boom");
         assertThat(v2.calls.get()).isEqualTo(v2Before);
+    }
+
+    @Test
+    void candidateWithCanaryWeight_isNotServed_v1StillAnswers() {
+        ChangeContext ctx = ChangeContext.of("test", "canary weight");
+        router.admin().setStage("churn", "v2", Stage.APPROVED, ctx);
+        router.admin().setWeight("churn", "v2", 10_000, ctx);
+        try {
+            assertThat(router.decide(RouteRequest.of("churn", "canary-1")).version())
+                    .isEqualTo("v2");
+            int v2Before = v2.calls.get();
+            assertThat(v1.score(new Features("canary-1", 4))).isEqualTo(0.1);
+            assertThat(v2.calls.get()).isEqualTo(v2Before);
+        } finally {
+            router.admin().setWeight("churn", "v2", 0, ctx);
+            router.admin().setStage("churn", "v2", Stage.STAGING, ctx);
+        }
     }
 
     @Test
