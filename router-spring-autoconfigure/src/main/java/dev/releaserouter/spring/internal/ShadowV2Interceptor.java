@@ -152,8 +152,8 @@ final class ShadowV2Interceptor implements MethodInterceptor {
 
     private void warnCanary(Handle h) {
         warnOnce(h.method, "the flag file sends some entities of model '{}' to {} as primary;"
-                + " @ShadowV2 {} answers them with v1 and does not shadow them", h.annotation.model(),
-                h.annotation.candidateVersion(), h.method);
+                + " @ShadowV2 {} answers them with v1 and does not shadow them",
+                h.annotation.model(), h.annotation.candidateVersion(), h.method);
     }
 
     private void warnOnce(Method method, String format, Object... args) {
