@@ -96,10 +96,10 @@ public final class ReleaseDocs {
         sb.append('\n');
         sb.append("- Artifact: `").append(m.artifactDigest()).append("`\n");
         sb.append("- Policy digest: `").append(m.policyDigest()).append("`\n");
-        section(sb, "Changes", "TODO: what changed in this version and why.");
-        section(sb, "Risks", "TODO: what could go wrong, for whom, and how it is detected.");
-        section(sb, "Limitations", "TODO: known limitations of this version.");
-        section(sb, "Validation after the change", "TODO: checks after the change. At least:"
+        section(sb, "Changes", "To fill in: what changed in this version and why.");
+        section(sb, "Risks", "To fill in: what could go wrong, for whom, and how it is detected.");
+        section(sb, "Limitations", "To fill in: known limitations of this version.");
+        section(sb, "Validation after the change", "To fill in: checks after the change. At least:"
                 + " the router serves " + m.version() + " with artifact digest "
                 + m.artifactDigest() + " and policy digest " + m.policyDigest()
                 + " (ReleaseManifest.verify returns no mismatch).");
@@ -107,7 +107,7 @@ public final class ReleaseDocs {
         String to = m.rollback().toVersion();
         section(sb, alias == null ? "Backout plan: route traffic back to " + to
                 : "Backout plan: move alias " + alias + " back to " + to,
-                "TODO: steps, who decides, and the checks after the backout.");
+                "To fill in: steps, who decides, and the checks after the backout.");
         return sb.toString();
     }
 
