@@ -126,13 +126,16 @@ public final class PopulationStability {
      * {@code (edges[last], +inf)}.
      *
      * @param values the values to count, finite
-     * @param edges inner edges, ascending
+     * @param edges inner edges, finite and strictly ascending
      * @return {@code edges.length + 1} counts
-     * @throws IllegalArgumentException if a value is not finite or the edges are not ascending
+     * @throws IllegalArgumentException if a value or an edge is not finite or the edges are not
+     *     strictly ascending
      */
     public static long[] histogram(double[] values, double[] edges) {
-        for (int i = 1; i < edges.length; i++) {
-            if (!(edges[i - 1] < edges[i])) {
+        for (int i = 0; i < edges.length; i++) {
+            // A NaN edge would otherwise sort above everything and silently empty the last bin.
+            Checks.finite("edges[" + i + "]", edges[i]);
+            if (i > 0 && !(edges[i - 1] < edges[i])) {
                 throw new IllegalArgumentException("edges must be strictly ascending, but edges["
                         + i + "] was " + edges[i] + " after " + edges[i - 1]);
             }

@@ -51,15 +51,62 @@ public final class SampleSize {
      */
     public static SampleRequirement forProportions(double baselineRate,
             Effect minimumDetectableEffect, TestDesign design, ProportionMethod method) {
+        double d = absoluteEffectOnRate(baselineRate, minimumDetectableEffect);
+        return SampleRequirement.of(proportionsN1(baselineRate, d, design, method),
+                design.allocationRatio());
+    }
+
+    /**
+     * The power of the two-sided test of two proportions with the given arm sizes: the
+     * probability of a significant result at the design's alpha when the treatment's rate is
+     * {@code p2 = p1 + d}. It inverts the method's formula ({@link ProportionMethod}): with
+     * {@code n1 = (z_a s_0 + z_b s_1)^2 / d^2}, where {@code s_0} and {@code s_1} are the
+     * method's standard deviations under the null and the alternative,
+     * {@code power = Phi((|d| sqrt(n1) - z_a s_0) / s_1)}, computed as the normal survival
+     * function {@code P(Z > -x)}. For {@link ProportionMethod#POOLED_NORMAL} and {@code k = 1}
+     * this is R's {@code power.prop.test(n = n1, p1 = p1, p2 = p2, sig.level = alpha)$power}
+     * (Fleiss, Levin and Paik 2003, eq. 4.10 solved for {@code z_b}). For
+     * {@link ProportionMethod#POOLED_NORMAL_CONTINUITY} the corrected size {@code n1'} is first
+     * mapped back to {@code n1 = n1' (1 - c / (4 n1'))^2} with {@code c = 2 (k + 1) / (k |d|)},
+     * the inverse of Fleiss, Tytun and Ury's correction (0 when {@code n1' <= c / 4}).
+     *
+     * @param baselineRate the control's rate {@code p1} in (0, 1)
+     * @param effect {@code d}, absolute or relative to {@code p1}
+     * @param controlN control units {@code n1} (may be fractional), positive; the treatment has
+     *     {@code k n1}
+     * @param design alpha and allocation ratio (its power is ignored)
+     * @param method the formula
+     * @return the power in (0, 1)
+     * @throws IllegalArgumentException if the rate is outside (0, 1), the rate plus the effect
+     *     is not below 1, or {@code controlN} is not a finite positive number
+     */
+    public static double powerOfProportions(double baselineRate, Effect effect, double controlN,
+            TestDesign design, ProportionMethod method) {
+        double d = absoluteEffectOnRate(baselineRate, effect);
+        Checks.positive("controlN", controlN);
+        double n1 = controlN;
+        if (method == ProportionMethod.POOLED_NORMAL_CONTINUITY) {
+            double k = design.allocationRatio();
+            double c = 2 * (k + 1) / (k * d);
+            n1 = controlN > c / 4 ? controlN * square(1 - c / (4 * controlN)) : 0;
+        }
+        ProportionTerms terms = ProportionTerms.of(baselineRate, d, design.allocationRatio(),
+                method);
+        double zb = (terms.effect() * Math.sqrt(n1) - design.zAlpha() * terms.nullSd())
+                / terms.alternativeSd();
+        return Tails.normalSf(-zb);
+    }
+
+    /** Checks the rate and the effect and returns the effect in rate units. */
+    private static double absoluteEffectOnRate(double baselineRate, Effect effect) {
         Checks.openUnit("baselineRate", baselineRate);
-        double d = minimumDetectableEffect.absoluteFor(baselineRate);
+        double d = effect.absoluteFor(baselineRate);
         if (!(baselineRate + d < 1)) {
             throw new IllegalArgumentException("baselineRate + effect must be < 1, but was "
                     + (baselineRate + d) + " (baselineRate " + baselineRate + ", effect " + d
                     + ")");
         }
-        return SampleRequirement.of(proportionsN1(baselineRate, d, design, method),
-                design.allocationRatio());
+        return d;
     }
 
     /**
@@ -91,7 +138,12 @@ public final class SampleSize {
 
     /**
      * The smallest absolute increase over the baseline rate that {@code controlN} control units
-     * (and {@code k * controlN} treatment units) detect with the design's power.
+     * (and {@code k * controlN} treatment units) detect with the design's power: the root
+     * {@code d} of {@code n1(p1, p1 + d) = controlN} for the method's formula
+     * ({@link ProportionMethod}), found with Brent's method (Brent, <i>Algorithms for
+     * Minimization without Derivatives</i>, 1973). For {@link ProportionMethod#POOLED_NORMAL}
+     * and {@code k = 1} this is R's {@code power.prop.test(n = controlN, p1 = p1,
+     * power = power)$p2 - p1}.
      *
      * @param baselineRate the control's rate {@code p1} in (0, 1)
      * @param controlN control units, positive
@@ -111,6 +163,11 @@ public final class SampleSize {
 
     /**
      * The smallest absolute difference of means that {@code controlN} control units detect.
+     * For {@link MeanMethod#NORMAL} it is the closed form
+     * {@code d = sigma (z_{1-alpha/2} + z_{power}) sqrt((1 + 1/k) / n1)} (Chow, Shao and Wang
+     * 2008, 3.2); for {@link MeanMethod#T_DISTRIBUTION} the root of
+     * {@code n1(d / sigma) = controlN} by Brent's method, which for {@code k = 1} is R's
+     * {@code power.t.test(n = controlN, sd = sigma, power = power)$delta}.
      *
      * @param standardDeviation {@code sigma}, positive
      * @param controlN control units, positive
@@ -133,7 +190,10 @@ public final class SampleSize {
 
     /**
      * The power of the two-sample t-test (as R's {@code power.t.test}, one-tail form) for
-     * standardized effect {@code d / sigma} with the given arm sizes.
+     * standardized effect {@code d / sigma} with the given arm sizes:
+     * {@code P(T'_{nu, ncp} > t_{nu, 1-alpha/2})} with {@code nu = n1 (1 + k) - 2} and
+     * {@code ncp = |d / sigma| / sqrt(1/n1 + 1/(k n1))}, the noncentral t by Lenth's algorithm
+     * AS 243 (Applied Statistics 38, 1989).
      *
      * @param standardizedEffect {@code d / sigma}
      * @param controlN control units (may be fractional, as while solving), positive
@@ -163,28 +223,40 @@ public final class SampleSize {
 
     /** The unrounded control size for proportions {@code p1} and {@code p1 + d}. */
     static double proportionsN1(double p1, double d, TestDesign design, ProportionMethod method) {
-        double p2 = p1 + d;
         double k = design.allocationRatio();
-        double za = design.zAlpha();
-        double zb = design.zBeta();
-        double q1 = 1 - p1;
-        double q2 = 1 - p2;
-        switch (method) {
-            case UNPOOLED_NORMAL:
-                return square(za + zb) * (p1 * q1 + p2 * q2 / k) / (d * d);
-            case ARCSINE:
-                double h = 2 * Math.asin(Math.sqrt(p2)) - 2 * Math.asin(Math.sqrt(p1));
-                return square(za + zb) * (1 + 1 / k) / (h * h);
-            case POOLED_NORMAL:
-            case POOLED_NORMAL_CONTINUITY:
-            default:
-                double pbar = (p1 + k * p2) / (1 + k);
-                double n = square(za * Math.sqrt(pbar * (1 - pbar) * (1 + 1 / k))
-                        + zb * Math.sqrt(p1 * q1 + p2 * q2 / k)) / (d * d);
-                if (method == ProportionMethod.POOLED_NORMAL) {
-                    return n;
-                }
-                return n / 4 * square(1 + Math.sqrt(1 + 2 * (k + 1) / (k * n * Math.abs(d))));
+        ProportionTerms terms = ProportionTerms.of(p1, d, k, method);
+        double n = square(design.zAlpha() * terms.nullSd() + design.zBeta()
+                * terms.alternativeSd()) / square(terms.effect());
+        if (method != ProportionMethod.POOLED_NORMAL_CONTINUITY) {
+            return n;
+        }
+        return n / 4 * square(1 + Math.sqrt(1 + 2 * (k + 1) / (k * n * Math.abs(d))));
+    }
+
+    /**
+     * The pieces of a proportion formula {@code n1 = (z_a nullSd + z_b alternativeSd)^2 /
+     * effect^2}: the effect on the method's scale and the standard deviations (for one control
+     * unit) under the null and the alternative.
+     */
+    private record ProportionTerms(double effect, double nullSd, double alternativeSd) {
+
+        static ProportionTerms of(double p1, double d, double k, ProportionMethod method) {
+            double p2 = p1 + d;
+            double unpooled = Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2) / k);
+            switch (method) {
+                case UNPOOLED_NORMAL:
+                    return new ProportionTerms(Math.abs(d), unpooled, unpooled);
+                case ARCSINE:
+                    double h = 2 * Math.asin(Math.sqrt(p2)) - 2 * Math.asin(Math.sqrt(p1));
+                    double scale = Math.sqrt(1 + 1 / k);
+                    return new ProportionTerms(Math.abs(h), scale, scale);
+                case POOLED_NORMAL:
+                case POOLED_NORMAL_CONTINUITY:
+                default:
+                    double pbar = (p1 + k * p2) / (1 + k);
+                    return new ProportionTerms(Math.abs(d),
+                            Math.sqrt(pbar * (1 - pbar) * (1 + 1 / k)), unpooled);
+            }
         }
     }
 

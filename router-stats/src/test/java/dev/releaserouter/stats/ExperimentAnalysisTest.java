@@ -29,6 +29,42 @@ class ExperimentAnalysisTest {
     }
 
     @Test
+    void readmeExample_v2IsBetterAndHasEnoughData() {
+        // The example of README.md and docs/stats.md, checked against R 4.2.2:
+        // r <- prop.test(c(6480, 6100), c(60800, 61000), correct = FALSE)
+        //   r$p.value 0.00016175449195404628, r$conf.int 0.0031607756822943120
+        //   0.0099971190545477782
+        // mc <- 6100/61000; mt <- 6480/60800; vc <- mc*(1-mc)/61000; vt <- mt*(1-mt)/60800
+        // (mt-mc)/mc + c(-1,1)*qnorm(.975)*sqrt(vt/mc^2 + mt^2*vc/mc^4)
+        //   # 0.030498989872078872 0.101079957496342035
+        // chisq.test(c(61000, 60800))$p.value  # 0.56659848028324966
+        // power.prop.test(p1 = .10, p2 = .105, power = .8)$n  # 57762.65 -> 57763 per arm
+        AnalysisConfig config = AnalysisConfig.builder(MetricKind.CONVERSION)
+                .minimumDetectableEffect(Effect.relative(0.05))
+                .baseline(0.10)
+                .build();
+        ExperimentAnalysis v2 = ExperimentAnalysis.of(config,
+                ArmSummary.ofConversions(61_000, 6_100), ArmSummary.ofConversions(60_800, 6_480));
+        assertThat(v2.verdict()).isEqualTo(Verdict.BETTER);
+        assertThat(v2.minimumSampleReached()).isTrue();
+        assertThat(v2.requiredSample()).map(SampleRequirement::control).contains(57_763L);
+        assertThat(v2.pValue()).isCloseTo(0.00016175449195404628, withinPercentage(1e-7));
+        assertThat(v2.uplift().absoluteInterval().lower())
+                .isCloseTo(0.0031607756822943120, withinPercentage(1e-7));
+        assertThat(v2.uplift().relativeInterval().lower())
+                .isCloseTo(0.030498989872078872, withinPercentage(1e-7));
+        assertThat(v2.uplift().relativeInterval().upper())
+                .isCloseTo(0.101079957496342035, withinPercentage(1e-7));
+        assertThat(v2.srm().pValue()).isCloseTo(0.56659848028324966, withinPercentage(1e-7));
+        assertThat(v2.srmOk()).isTrue();
+        assertThat(v2.actionable()).isTrue();
+        assertThat(v2.summary()).isEqualTo("BETTER: treatment 0.106579 vs control 0.100000"
+                + " (n 60800/61000); uplift +0.00657895 [0.00316078, 0.00999712], relative"
+                + " +6.579% [3.050%, 10.11%]; p=0.0001618 (log p -8.729) vs alpha 0.05000,"
+                + " significant; minimum sample reached (required 57763/57763); SRM p=0.5666 ok");
+    }
+
+    @Test
     void significantIncrease_inLowerIsBetterMetric_isWorse() {
         AnalysisConfig mae = AnalysisConfig.builder(MetricKind.CONTINUOUS)
                 .direction(Direction.LOWER_IS_BETTER).build();

@@ -81,6 +81,15 @@ class MannWhitneyTest {
     }
 
     @Test
+    void test_oneValuePerArm_matchesR() {
+        // wilcox.test(2, 1, exact = FALSE, correct = TRUE)  # W 1, p-value 1
+        RankTestResult r = MannWhitney.test(new double[] {1}, new double[] {2});
+        assertThat(r.u()).isEqualTo(1.0);
+        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.hodgesLehmannShift()).isEqualTo(1.0);
+    }
+
+    @Test
     void test_emptyArm_givesNoEvidence() {
         RankTestResult r = MannWhitney.test(new double[0], new double[] {1, 2});
         assertThat(r.pValue()).isEqualTo(1.0);

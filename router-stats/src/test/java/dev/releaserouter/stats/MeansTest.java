@@ -76,6 +76,26 @@ class MeansTest {
     }
 
     @Test
+    void welchTest_hundredMillionPerArm_matchesR() {
+        // se <- sqrt(4/1e8 + 4.2/1e8); t <- 0.001/se
+        // df <- se^4/((4/1e8)^2/(1e8-1) + (4.2/1e8)^2/(1e8-1))
+        // t 3.4921514788478913, df 1.9988109193697974e+08, 2*pt(-abs(t), df)
+        // 4.7914653797712081e-04, 0.001 + c(-1, 1)*qt(.975, df)*se
+        // 4.3875172417919136e-04 1.5612482758208088e-03
+        // (10.001 - 10 is 0.001 - 5.5e-16 in doubles: about 6e-13 relative on t and d.)
+        TestResult r = Means.welchTest(ArmSummary.ofMoments(100_000_000L, 10, 4),
+                ArmSummary.ofMoments(100_000_000L, 10.001, 4.2));
+        assertThat(r.statistic()).isCloseTo(3.4921514788478913, withinPercentage(1e-7));
+        assertThat(r.degreesOfFreedom()).isCloseTo(1.9988109193697974e+08,
+                withinPercentage(1e-7));
+        assertThat(r.pValue()).isCloseTo(4.7914653797712081e-04, withinPercentage(1e-6));
+        assertThat(r.confidenceInterval().lower())
+                .isCloseTo(4.3875172417919136e-04, withinPercentage(1e-6));
+        assertThat(r.confidenceInterval().upper())
+                .isCloseTo(1.5612482758208088e-03, withinPercentage(1e-6));
+    }
+
+    @Test
     void welchTest_identicalArms_givesPValueOne() {
         ArmSummary arm = ArmSummary.ofValues(X);
         TestResult r = Means.welchTest(arm, arm);

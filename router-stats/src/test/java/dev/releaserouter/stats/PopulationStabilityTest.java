@@ -93,6 +93,10 @@ class PopulationStabilityTest {
                 new long[] {1, 2}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("expected[1] must be >= 0, but was -3");
+        assertThatThrownBy(() -> PopulationStability.histogram(new double[] {1},
+                new double[] {Double.NaN}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("edges[0] must be finite, but was NaN");
         assertThatThrownBy(() -> PopulationStability.quantileEdges(new double[] {1}, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bins must be >= 2, but was 1");

@@ -121,6 +121,17 @@ class ProportionsTest {
     }
 
     @Test
+    void zTest_oneUnitPerArm_matchesR() {
+        // r <- prop.test(c(1, 0), c(1, 1), correct = FALSE)
+        // sqrt(r$statistic) 1.41421356237309515, r$p.value 0.15729920705028447, r$conf.int 1 1
+        TestResult r = Proportions.zTest(ArmSummary.ofConversions(1, 0),
+                ArmSummary.ofConversions(1, 1));
+        assertThat(r.statistic()).isCloseTo(1.41421356237309515, withinPercentage(1e-7));
+        assertThat(r.pValue()).isCloseTo(0.15729920705028447, withinPercentage(1e-7));
+        assertThat(r.confidenceInterval()).isEqualTo(new Interval(1, 1));
+    }
+
+    @Test
     void zTest_emptyArm_givesNoEvidenceAndUnboundedInterval() {
         TestResult r = Proportions.zTest(ArmSummary.empty(), TREATMENT);
         assertThat(r.pValue()).isEqualTo(1.0);

@@ -118,6 +118,42 @@ class SampleSizeTest {
     }
 
     @Test
+    void powerOfProportions_matchesRPowerPropTest() {
+        // power.prop.test(n = 1000, p1 = .1, p2 = .13)$power  # 0.55682912556324682
+        // power.prop.test(n = 50, p1 = .5, p2 = .75, sig.level = .01)$power
+        //   # 0.50254355314928845
+        assertThat(SampleSize.powerOfProportions(0.1, Effect.absolute(0.03), 1000,
+                TestDesign.standard(), ProportionMethod.POOLED_NORMAL))
+                .isCloseTo(0.55682912556324682, withinPercentage(1e-7));
+        assertThat(SampleSize.powerOfProportions(0.5, Effect.relative(0.5), 50,
+                TestDesign.standard().withAlpha(0.01), ProportionMethod.POOLED_NORMAL))
+                .isCloseTo(0.50254355314928845, withinPercentage(1e-7));
+    }
+
+    @Test
+    void powerOfProportions_unequalAllocation_followsFleissFormula() {
+        // p1 <- .1; p2 <- .12; k <- .25; n <- 5000; za <- qnorm(.975)
+        // pb <- (p1 + k*p2)/(1 + k)
+        // pnorm((sqrt(n)*abs(p2-p1) - za*sqrt(pb*(1-pb)*(1+1/k)))
+        //       / sqrt(p1*(1-p1) + p2*(1-p2)/k))  # 0.5424846798673475
+        assertThat(SampleSize.powerOfProportions(0.1, Effect.absolute(0.02), 5000,
+                TestDesign.standard().withAllocationRatio(0.25), ProportionMethod.POOLED_NORMAL))
+                .isCloseTo(0.5424846798673475, withinPercentage(1e-7));
+    }
+
+    @Test
+    void powerOfProportions_invalidArguments_areRejectedNamingThem() {
+        assertThatThrownBy(() -> SampleSize.powerOfProportions(0.1, Effect.absolute(0.02), 0,
+                TestDesign.standard(), ProportionMethod.POOLED_NORMAL))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("controlN must be a finite number > 0, but was 0.0");
+        assertThatThrownBy(() -> SampleSize.powerOfProportions(0, Effect.absolute(0.02), 10,
+                TestDesign.standard(), ProportionMethod.POOLED_NORMAL))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("baselineRate must be in (0, 1), but was 0.0");
+    }
+
+    @Test
     void detectableEffectForProportions_matchesRPowerPropTest() {
         // power.prop.test(n = 1000, p1 = .1, power = .8, tol = 1e-14)$p2  # 0.14074515431182297
         double d = SampleSize.detectableEffectForProportions(0.1, 1000, TestDesign.standard(),
