@@ -64,6 +64,13 @@ class ExpressionParserTest {
     }
 
     @Test
+    void outcomeReference_readsTheBusinessOutcomeMetric() {
+        MapInput in = MapInput.of().set("candidate.outcome.converted", 0.12);
+        assertThat(truth("v2.outcome.converted >= 0.1", in)).isEqualTo(Tri.TRUE);
+        assertThat(truth("candidate.outcome.converted > 0.2", in)).isEqualTo(Tri.FALSE);
+    }
+
+    @Test
     void unknownOperand_isUnknown_unlessLogicDecidesWithoutIt() {
         MapInput in = MapInput.of().set("candidate.a", 1);
         assertThat(truth("candidate.missing <= 1", in)).isEqualTo(Tri.UNKNOWN);
@@ -87,6 +94,8 @@ class ExpressionParserTest {
         "candidate.p95.ms <= 1; 1; unknown metric syntax 'candidate.p95.ms'",
         "candidate <= 1; 1; unknown metric syntax 'candidate'",
         "v2. <= 1; 1; unknown metric syntax 'v2.'",
+        "v2.outcome. <= 1; 1; unknown metric syntax 'v2.outcome.'",
+        "v2.outcomes.converted <= 1; 1; unknown metric syntax 'v2.outcomes.converted'",
         "1 < 2 < 3; 7; comparisons cannot be chained",
         "candidate.p95_ms = 1; 18; use '=='",
         "candidate.p95_ms + 1; 1; must be a condition",

@@ -51,6 +51,42 @@ class SnapshotGateInputTest {
     }
 
     @Test
+    void businessOutcomes_reachStatisticalCriteriaAndExpressions() {
+        String json = """
+                {"name": "outcomes", "min_window": "PT10M", "min_samples": 100,
+                 "criteria": [
+                   {"name": "conversion_not_worse", "type": "non_inferiority",
+                    "metric": "outcome.converted", "margin": 0.05, "severity": "ALERT"},
+                   {"name": "conversion_no_harm", "type": "sequential",
+                    "metric": "outcome.converted", "severity": "CRITICAL"},
+                   {"name": "conversion_floor", "expr": "candidate.outcome.converted >= 0.05",
+                    "severity": "ALERT"}]}
+                """;
+        Policy p = Policy.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "t");
+        MutableClock clock = MutableClock.at("2026-11-22T00:00:00Z");
+        dev.releaserouter.api.Router router = TestRouters.fiftyPercentCanary(clock);
+        ArmMeasurements m = ArmMeasurements.builder(router).clock(clock)
+                .window(Duration.ofMinutes(10)).build();
+        for (int i = 0; i < 4_000; i++) {
+            dev.releaserouter.api.RouteRequest r =
+                    dev.releaserouter.api.RouteRequest.of("churn", "customer-" + i);
+            String version = router.decide(r).version();
+            m.recordCall(r, version, 1_000_000L, false, Double.NaN, Double.NaN, Double.NaN);
+            m.recordOutcome(r, "converted", i % 10 == 0 ? 1 : 0); // 10% in both arms
+        }
+        clock.advance(Duration.ofMinutes(10));
+        SnapshotGateInput in = SnapshotGateInput.of(m.snapshot("churn", Duration.ofMinutes(20)),
+                "v1", "v2");
+
+        GateVerdict v = PolicyEvaluator.evaluate(p, in);
+
+        assertThat(in.count("candidate", "outcome.converted")).isBetween(150L, 250L);
+        assertThat(v.criteria()).allSatisfy(c -> assertThat(c.status().name())
+                .as(c.toString()).isEqualTo("OK"));
+        assertThat(v.decision()).as(v.reasons().toString()).isEqualTo(GateDecision.PROCEED);
+    }
+
+    @Test
     void littleData_holds() {
         Policy p = Policy.load(policy());
         MutableClock clock = MutableClock.at("2026-11-22T00:00:00Z");

@@ -229,12 +229,15 @@ public final class ExpressionParser {
         String[] segments = name.split("\\.", -1);
         String arm = arms.get(segments[0]);
         if (arm != null) {
-            if (segments.length != 2 || !SEGMENT.matcher(segments[1]).matches()) {
+            // <arm>.<metric>, or <arm>.outcome.<name> for a business outcome (ArmStats' name)
+            boolean outcome = segments.length == 3 && segments[1].equals("outcome")
+                    && SEGMENT.matcher(segments[2]).matches();
+            if (!outcome && (segments.length != 2 || !SEGMENT.matcher(segments[1]).matches())) {
                 throw new ExpressionException(col, "unknown metric syntax '" + name
-                        + "': a metric reference is <arm>.<metric>, e.g. '" + segments[0]
-                        + ".p95_ms'");
+                        + "': a metric reference is <arm>.<metric> or <arm>.outcome.<name>,"
+                        + " e.g. '" + segments[0] + ".p95_ms'");
             }
-            return new Expr.Ref(arm, segments[1]);
+            return new Expr.Ref(arm, outcome ? "outcome." + segments[2] : segments[1]);
         }
         for (String s : segments) {
             if (!SEGMENT.matcher(s).matches()) {

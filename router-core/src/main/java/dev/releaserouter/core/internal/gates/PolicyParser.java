@@ -39,7 +39,9 @@ public final class PolicyParser {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Pattern METRIC = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A metric's name: an identifier, or {@code outcome.<identifier>} for a business outcome. */
+    private static final Pattern METRIC =
+            Pattern.compile("(outcome\\.)?[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> TOP = Set.of("name", "description", "aliases",
             "min_window", "min_samples", "params", "criteria");
     private static final Set<String> COMMON = Set.of("name", "description", "severity",
@@ -378,7 +380,8 @@ public final class PolicyParser {
         String m = required(node, pointer, "metric");
         if (!METRIC.matcher(m).matches()) {
             throw error(pointer + "/metric", node.get("metric"), "unknown metric syntax: a"
-                    + " metric name is an identifier such as \"conversion\" (no arm prefix)");
+                    + " metric name is an identifier such as \"conversion\" (no arm prefix),"
+                    + " or outcome.<name> for a business outcome");
         }
         return m;
     }
