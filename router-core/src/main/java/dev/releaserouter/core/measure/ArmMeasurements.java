@@ -50,6 +50,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ArmMeasurements {
 
+    /** What a window without data contributes (never written: nothing is merged into it). */
+    private static final ArmWindow.Merged EMPTY_WINDOW = new ArmWindow.Merged();
+
     private final Router router;
     private final Clock clock;
     private final long windowMillis;
@@ -255,8 +258,9 @@ public final class ArmMeasurements {
                     Instant start = Instant.ofEpochMilli(i * windowMillis);
                     Instant end = i == current ? to : start.plusMillis(windowMillis);
                     ArmWindow w = series.peek(i);
-                    ArmWindow.Merged one = new ArmWindow.Merged();
+                    ArmWindow.Merged one = EMPTY_WINDOW;
                     if (w != null) {
+                        one = w.single();
                         w.mergeInto(one);
                         w.mergeInto(total);
                     }
