@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Design (concurrency): thread-safe and lock-free on the record path. Series are found in
  * {@link ConcurrentHashMap}s (created once per model and version), windows are installed in a
  * ring by compare-and-set, and every figure is a {@link LongAdder}, {@link
- * java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code ConcurrentHistogram}. Nothing
+ * java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code AtomicHistogram}. Nothing
  * is logged on the record path. Snapshots merge windows while writers keep recording, so a
  * snapshot taken during a burst may miss calls recorded at that very moment; counts are exact
  * once writers are done.
