@@ -263,6 +263,27 @@ class ShadowEntryPointTest {
     }
 
     @Test
+    void configuredThreadFactory_makesTheShadowWorkers() {
+        AtomicInteger made = new AtomicInteger();
+        start(model(0, 10_000, Stage.APPROVED).build(), settings().threads(2).threadFactory(r -> {
+            Thread t = new Thread(r, "custom-shadow-" + made.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }));
+        Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        RoutedModel<Double, Double> m = bind(x -> {
+            names.add(Thread.currentThread().getName());
+            return x * 2;
+        });
+        for (int i = 0; i < 5; i++) {
+            m.route(req("k" + i), 0.25);
+        }
+        await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 5);
+        assertThat(names).isNotEmpty().allMatch(n -> n.startsWith("custom-shadow-"));
+        assertThat(made.get()).isBetween(1, 2);
+    }
+
+    @Test
     void failingCopier_isAnErrorOfTheCandidate_neverOfTheCaller() {
         start(model(0, 10_000, Stage.APPROVED).build(), settings());
         AtomicInteger v2Calls = new AtomicInteger();

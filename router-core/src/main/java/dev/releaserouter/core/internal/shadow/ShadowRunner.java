@@ -92,7 +92,8 @@ public final class ShadowRunner implements AutoCloseable {
         BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
                 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
-                TimeUnit.MILLISECONDS, queue, daemon("release-router-shadow-"),
+                TimeUnit.MILLISECONDS, queue, settings.threadFactory() != null
+                        ? settings.threadFactory() : daemon("release-router-shadow-"),
                 (r, executor) -> {
                     throw QueueFull.INSTANCE;
                 });
