@@ -284,6 +284,52 @@ class ShadowEntryPointTest {
     }
 
     @Test
+    void route_servesAnInvalidPrimaryOutput_andCountsItAgainstThatVersion() {
+        start(model(0, 10_000, Stage.APPROVED).build(), settings());
+        RoutedModel<Double, Double> m = router.bind(ModelBinding.<Double, Double>builder("churn")
+                .version("v1", x -> Double.POSITIVE_INFINITY)
+                .version("v2", x -> 0.5)
+                .validator(OutputValidators.scoreBetween(0, 1, Double::doubleValue))
+                .build());
+        assertThat(m.route(req("k"), 0.1).output()).isInfinite();
+        await(() -> stats().calls() == 1);
+        ShadowStatistics v1 = router.shadowStatistics().stream()
+                .filter(s -> s.candidateVersion().equals("v1")).findFirst().orElseThrow();
+        assertThat(v1.primaryInvalidOutputs()).isEqualTo(1);
+    }
+
+    @Test
+    void throwingComparator_leavesTheCallASuccessWithoutComparison() {
+        start(model(0, 10_000, Stage.APPROVED).build(), settings());
+        RoutedModel<Double, Double> m = router.bind(ModelBinding.<Double, Double>builder("churn")
+                .version("v1", x -> 0.5)
+                .version("v2", x -> 0.5)
+                .comparator((a, b) -> {
+                    throw new IllegalStateException("comparator bug");
+                })
+                .build());
+        for (int i = 0; i < 3; i++) {
+            assertThat(m.route(req("k" + i), 0.1).output()).isEqualTo(0.5);
+        }
+        await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 3);
+        assertThat(stats().comparisons()).isZero();
+    }
+
+    @Test
+    void throwingValidator_makesTheCandidateOutputInvalid_andNeverFailsTheCaller() {
+        start(model(0, 10_000, Stage.APPROVED).build(), settings());
+        RoutedModel<Double, Double> m = router.bind(ModelBinding.<Double, Double>builder("churn")
+                .version("v1", x -> 0.5)
+                .version("v2", x -> 0.5)
+                .validator(o -> {
+                    throw new IllegalStateException("validator bug");
+                })
+                .build());
+        assertThat(m.route(req("k"), 0.1).output()).isEqualTo(0.5);
+        await(() -> stats().outcomes().get(ShadowOutcome.INVALID_OUTPUT) == 1);
+    }
+
+    @Test
     void failingCopier_isAnErrorOfTheCandidate_neverOfTheCaller() {
         start(model(0, 10_000, Stage.APPROVED).build(), settings());
         AtomicInteger v2Calls = new AtomicInteger();
