@@ -211,6 +211,16 @@ class ReleaseRouterAutoConfigurationTest {
     }
 
     @Test
+    void shadowV2_withMissingComparator_isRefusedAtStartup() {
+        runner.withBean("scorer", MissingComparator.class)
+                .withBean("scorerV2", MissingComparator.class).run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause()
+                            .hasMessageContaining("comparator bean 'nope' does not exist");
+                });
+    }
+
+    @Test
     void rolloutController_isShownByTheEndpoint_pausedResumedAborted_andHealthReportsIt() {
         runner.withUserConfiguration(Rollout.class).run(ctx -> {
             assertThat(ctx).hasNotFailed();
@@ -313,6 +323,13 @@ class ReleaseRouterAutoConfigurationTest {
 
     static class MissingCandidate {
         @ShadowV2(model = "churn", candidate = "nope")
+        public double score(String id) {
+            return 0.5;
+        }
+    }
+
+    static class MissingComparator {
+        @ShadowV2(model = "churn", candidate = "scorerV2", comparator = "nope")
         public double score(String id) {
             return 0.5;
         }

@@ -2,14 +2,17 @@ package dev.releaserouter.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.annotation.ShadowV2;
+import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.shadow.ShadowComparators;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -26,7 +29,8 @@ import org.springframework.context.annotation.Bean;
 
 /** One application context: {@code @ShadowV2} end to end through the auto-configuration. */
 @SpringBootTest(classes = ShadowV2SpringBootTest.App.class,
-        properties = {"router.shadow.threads=2", "router.shadow.timeout=2s"})
+        properties = {"router.shadow.threads=2", "router.shadow.timeout=2s",
+                "router.flags.location=shadow-v2-flags.json"})
 class ShadowV2SpringBootTest {
 
     @Autowired
@@ -64,20 +68,51 @@ class ShadowV2SpringBootTest {
     }
 
     @Test
-    void candidateWithCanaryWeight_isNotServed_v1StillAnswers() {
+    void candidateWithCanaryWeight_isNotServed_v1StillAnswers_andTheCallIsShadowed() {
         ChangeContext ctx = ChangeContext.of("test", "canary weight");
         router.admin().setStage("churn", "v2", Stage.APPROVED, ctx);
         router.admin().setWeight("churn", "v2", 10_000, ctx);
         try {
             assertThat(router.decide(RouteRequest.of("churn", "canary-1")).version())
                     .isEqualTo("v2");
+            long before = shadowCalls();
             int v2Before = v2.calls.get();
             assertThat(v1.score(new Features("canary-1", 4))).isEqualTo(0.1);
-            assertThat(v2.calls.get()).isEqualTo(v2Before);
+            awaitTrue(() -> shadowCalls() >= before + 1);
+            assertThat(v2.calls.get()).isEqualTo(v2Before + 1);
         } finally {
             router.admin().setWeight("churn", "v2", 0, ctx);
             router.admin().setStage("churn", "v2", Stage.STAGING, ctx);
         }
+    }
+
+    @Test
+    void namedComparator_comparesScoresWithinItsTolerance() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(v1.scoreTolerant(new Features("t-" + i, 1))).isEqualTo(0.1);
+        }
+        awaitTrue(() -> statistics("churn-scored").comparisons() == 3);
+        ShadowStatistics s = statistics("churn-scored");
+        assertThat(s.matches()).as("|0.2 - 0.1| is within 0.15").isEqualTo(3);
+        assertThat(s.deltaMean()).isCloseTo(0.1, within(1e-9));
+    }
+
+    @Test
+    void completableFuture_recordsV1sLatency_untilItsStageCompletes() {
+        CompletableFuture<Double> pending = new CompletableFuture<>();
+        v1.answerNextTimedCallWith(pending); // through the proxy, to the target
+        long start = System.nanoTime();
+        CompletableFuture<Double> f = v1.scoreTimed(new Features("timed-1", 2));
+        assertThat(f).isSameAs(pending).isNotDone();
+        long minimum = Duration.ofMillis(20).toNanos();
+        while (System.nanoTime() - start < minimum) {
+            Thread.onSpinWait(); // let a measurable time pass before v1 answers
+        }
+        pending.complete(0.1);
+        awaitTrue(() -> statistics("churn-timed").calls() == 1);
+        assertThat(statistics("churn-timed").stableLatencyNanos()[0])
+                .as("v1's latency runs to the completion of its stage, not to its return")
+                .isGreaterThanOrEqualTo(minimum * 95 / 100); // HdrHistogram rounds down
     }
 
     @Test
@@ -90,8 +125,12 @@ class ShadowV2SpringBootTest {
     }
 
     private ShadowStatistics statistics() {
+        return statistics("churn");
+    }
+
+    private ShadowStatistics statistics(String model) {
         return router.shadowStatistics().stream()
-                .filter(s -> s.model().equals("churn") && s.candidateVersion().equals("v2"))
+                .filter(s -> s.model().equals(model) && s.candidateVersion().equals("v2"))
                 .findFirst().orElseThrow();
     }
 
@@ -132,6 +171,11 @@ class ShadowV2SpringBootTest {
         ChurnV2 churnV2() {
             return new ChurnV2();
         }
+
+        @Bean("tolerance")
+        ShadowComparator<Double> tolerance() {
+            return ShadowComparators.score(0.15, Double::doubleValue);
+        }
     }
 
     /** The stable model. */
@@ -155,6 +199,24 @@ class ShadowV2SpringBootTest {
         @ShadowV2(model = "churn", candidate = "churnV2", entityKey = "#p0.customerId()")
         public CompletableFuture<Double> scoreAsync(Features f) {
             return CompletableFuture.supplyAsync(() -> 0.1);
+        }
+
+        @ShadowV2(model = "churn-scored", candidate = "churnV2", method = "score",
+                comparator = "tolerance", entityKey = "#p0.customerId()")
+        public double scoreTolerant(Features f) {
+            return 0.1;
+        }
+
+        private volatile CompletableFuture<Double> pending = new CompletableFuture<>();
+
+        public void answerNextTimedCallWith(CompletableFuture<Double> f) {
+            pending = f;
+        }
+
+        @ShadowV2(model = "churn-timed", candidate = "churnV2", method = "scoreAsync",
+                entityKey = "#p0.customerId()")
+        public CompletableFuture<Double> scoreTimed(Features f) {
+            return pending;
         }
     }
 

@@ -71,6 +71,17 @@ public @interface ShadowV2 {
     String candidateVersion() default "v2";
 
     /**
+     * How the candidate's output is compared with the annotated method's: the name of a bean
+     * (or component) implementing {@code dev.releaserouter.api.shadow.ShadowComparator}, for
+     * example one made with {@code ShadowComparators.score(0.02, Double::doubleValue)}. The
+     * comparator is called on a shadow thread and must be thread-safe.
+     *
+     * @return the comparator's bean name, or {@code ""} (the default) for equality
+     *     ({@code Objects.equals})
+     */
+    String comparator() default "";
+
+    /**
      * An expression for the request's entity key (the sticky assignment and sampling key),
      * evaluated against the method's arguments.
      *

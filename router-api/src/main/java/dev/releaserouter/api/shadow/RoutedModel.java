@@ -1,6 +1,7 @@
 package dev.releaserouter.api.shadow;
 
 import dev.releaserouter.api.RouteRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model bound to a router: decides, calls the chosen version on the caller's thread, and
@@ -23,6 +24,39 @@ public interface RoutedModel<I, O> {
      * @throws IllegalArgumentException if the request names another model
      */
     RouteResult<O> route(RouteRequest request, I input);
+
+    /**
+     * Shadows the candidate behind a primary answer the caller already has: runs the same shadow
+     * eligibility checks as {@link #route} (configuration, kill switches, stage, forbidden data
+     * classes, deny lists, sampling), then queues the candidate call, which is compared with
+     * {@code primaryOutput} and whose latency is compared with {@code primaryNanos}. Use it when
+     * the stable version is called by other means (an interceptor, an asynchronous pipeline):
+     * the caller's answer is by definition the stable version's, so canary weight in the flag
+     * file does not affect which requests are shadowed, and no routing decision is made or
+     * counted.
+     *
+     * <p>Never blocks and never throws because of the candidate, the shadow runner or its
+     * configuration: every outcome is the returned disposition and is counted like one of
+     * {@code route}. The input is copied with the binding's copier, if any, before this method
+     * returns; without one, the caller must not mutate it afterwards. Thread-safe.
+     *
+     * <p>The default implementation shadows nothing and returns
+     * {@link ShadowDisposition#NOT_CONFIGURED} (for test doubles); the router's models override
+     * it.
+     *
+     * @param request the request; its model must be this binding's model
+     * @param input the input the stable version was given; treated as immutable
+     * @param primaryOutput the stable version's output, as the caller received it
+     * @param primaryNanos how long the stable version took, in nanoseconds
+     * @return {@link ShadowDisposition#SCHEDULED}, or why the candidate was not called
+     * @throws IllegalArgumentException if the request names another model or
+     *     {@code primaryNanos} is negative
+     * @throws NullPointerException if {@code request} is null
+     */
+    default ShadowDisposition shadow(RouteRequest request, I input, @Nullable O primaryOutput,
+            long primaryNanos) {
+        return ShadowDisposition.NOT_CONFIGURED;
+    }
 
     /** @return the binding */
     ModelBinding<I, O> binding();

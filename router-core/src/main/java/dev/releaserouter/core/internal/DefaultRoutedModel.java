@@ -69,10 +69,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
 
     @Override
     public RouteResult<O> route(RouteRequest request, I input) {
-        if (!model.equals(request.model())) {
-            throw new IllegalArgumentException("this handle routes model '" + model
-                    + "', but the request is for '" + request.model() + "'");
-        }
+        checkModel(request);
         RouteObserver observer = router.observer();
         if (observer == null) {
             return route(request, input, null);
@@ -90,6 +87,57 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             throw e;
         } finally {
             notify(observed, RouteObserver.Observed::close);
+        }
+    }
+
+    private void checkModel(RouteRequest request) {
+        if (!model.equals(request.model())) {
+            throw new IllegalArgumentException("this handle routes model '" + model
+                    + "', but the request is for '" + request.model() + "'");
+        }
+    }
+
+    /**
+     * Shadow only: the caller served the stable version itself, so there is no decision, the
+     * served version is the stable one and canary weight plays no part.
+     */
+    @Override
+    public ShadowDisposition shadow(RouteRequest request, I input, @Nullable O primaryOutput,
+            long primaryNanos) {
+        checkModel(request);
+        if (primaryNanos < 0) {
+            throw new IllegalArgumentException("primaryNanos must not be negative, but was "
+                    + primaryNanos);
+        }
+        try {
+            CompiledModel compiled = router.currentSnapshot().model(model);
+            String stable = stableOf(compiled);
+            checkPrimary(stable, primaryOutput);
+            return shadow(compiled, request, input, stable, primaryOutput, primaryNanos);
+        } catch (RuntimeException e) {
+            router.internalError(); // shadowing never fails the caller
+            return ShadowDisposition.NOT_CONFIGURED;
+        }
+    }
+
+    private String stableOf(@Nullable CompiledModel compiled) {
+        return compiled != null && versions.containsKey(compiled.stable)
+                ? compiled.stable : firstVersion;
+    }
+
+    /** Counts a primary output its validator rejects; a failing validator is counted too. */
+    private void checkPrimary(String version, @Nullable O output) {
+        if (validator == null) {
+            return;
+        }
+        boolean invalid;
+        try {
+            invalid = validator.problem(output) != null;
+        } catch (RuntimeException e) {
+            invalid = true; // the answer is served anyway; the validator must not fail it
+        }
+        if (invalid) {
+            runner().primaryInvalid(model, version);
         }
     }
 
@@ -120,8 +168,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             notify(observed, o -> o.decided(decision));
         }
         CompiledModel compiled = snapshot.model(model);
-        String stable = compiled != null && versions.containsKey(compiled.stable)
-                ? compiled.stable : firstVersion;
+        String stable = stableOf(compiled);
         String chosen = decision.version();
         if (chosen == null || !versions.containsKey(chosen)) {
             chosen = stable; // unknown model, or a configured version nobody registered
@@ -148,9 +195,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                 }
             } else {
                 output = call(chosen, input);
-                if (validator != null && validator.problem(output) != null) {
-                    runner().primaryInvalid(model, chosen);
-                }
+                checkPrimary(chosen, output);
             }
         } catch (RuntimeException e) {
             skip(compiled, ShadowDisposition.PRIMARY_FAILED);
@@ -178,8 +223,23 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             }
             return d;
         }
-        I copy = copier == null ? input : copier.copy(input);
-        return runner().submit(model, served, shadowVersion, candidate, copy, output,
+        I copy;
+        Predictor<I, O> call = candidate;
+        if (copier == null) {
+            copy = input;
+        } else {
+            try {
+                copy = copier.copy(input);
+            } catch (RuntimeException e) {
+                // The primary already answered: a copy failure is a failed shadow call, counted
+                // as an error of the candidate (exception class only), never the caller's.
+                copy = input;
+                call = x -> {
+                    throw e;
+                };
+            }
+        }
+        return runner().submit(model, served, shadowVersion, call, copy, output,
                 primaryNanos, request, comparator, validator);
     }
 

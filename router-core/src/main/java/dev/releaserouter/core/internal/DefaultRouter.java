@@ -166,6 +166,9 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
                 if (r == null) {
                     r = new ShadowRunner(shadowSettings, clock);
                     shadowRunner = r;
+                    if (closed) {
+                        r.close(); // first shadow call after close: CLOSED, and no threads
+                    }
                 }
             }
         }
@@ -489,9 +492,14 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
         }
         try {
             source.close();
-            ShadowRunner r = shadowRunner;
+            ShadowRunner r;
+            synchronized (writeLock) {
+                r = shadowRunner; // after closed is set, no runner can appear unclosed
+            }
             if (r != null) {
                 r.close(); // drains shadow calls, then flushes the pair store
+            } else if (shadowSettings.pairStore() != null) {
+                shadowSettings.pairStore().close(); // never used, but its writer may run
             }
             ExecutorService e = fallbackExecutor;
             if (e != null) {

@@ -4,6 +4,7 @@ import dev.releaserouter.api.shadow.PairStore;
 import dev.releaserouter.api.shadow.PairMasker;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,7 @@ public final class ShadowSettings {
     private final @Nullable PairMasker masker;
     private final LongSupplier ticker;
     private final ShadowListener listener;
+    private final @Nullable ThreadFactory threadFactory;
 
     private ShadowSettings(Builder b) {
         this.threads = b.threads;
@@ -44,6 +46,7 @@ public final class ShadowSettings {
         this.masker = b.masker;
         this.ticker = b.ticker;
         this.listener = b.listener;
+        this.threadFactory = b.threadFactory;
     }
 
     /** @return a builder with the defaults */
@@ -106,6 +109,14 @@ public final class ShadowSettings {
         return listener;
     }
 
+    /**
+     * @return the factory of the shadow worker threads, or null for the default (daemon platform
+     *     threads named {@code release-router-shadow-<n>})
+     */
+    public @Nullable ThreadFactory threadFactory() {
+        return threadFactory;
+    }
+
     /** Builds {@link ShadowSettings}. Not thread-safe. */
     public static final class Builder {
         private int threads = 4;
@@ -119,6 +130,7 @@ public final class ShadowSettings {
         private @Nullable PairMasker masker;
         private LongSupplier ticker = System::nanoTime;
         private ShadowListener listener = ShadowListener.NONE;
+        private @Nullable ThreadFactory threadFactory;
 
         private Builder() {}
 
@@ -222,6 +234,25 @@ public final class ShadowSettings {
          */
         public Builder listener(ShadowListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the shadow worker threads. The bulkhead, queue and timeout are
+         * unchanged: at most {@link #threads(int)} of them run at once. On Java 21 and later,
+         * virtual threads may be used:
+         * {@code threadFactory(Thread.ofVirtual().name("release-router-shadow-", 1).factory())}.
+         * The default (Java 17) makes daemon platform threads named
+         * {@code release-router-shadow-<n>}. The timeout timer always uses its own daemon
+         * platform thread.
+         *
+         * @param factory makes the worker threads; they should be daemon threads, so that a
+         *     candidate that ignores interruption cannot keep the JVM alive
+         * @return this builder
+         * @throws NullPointerException if factory is null
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.releaserouter.spring.internal;
 
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.annotation.ShadowV2;
+import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.spring.RouteRequestResolver;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -28,7 +29,7 @@ import org.springframework.util.ClassUtils;
  * checking each annotated method: a supported return type (a plain value or a
  * {@link CompletionStage}; {@code void}, other {@link Future}s and reactive types are refused),
  * an existing candidate bean with a method of the same parameter types and a compatible return
- * type, and valid SpEL. A problem fails startup with a {@link BeanInitializationException} naming
+ * type, an existing {@code ShadowComparator} bean if one is named, and valid SpEL. A problem fails startup with a {@link BeanInitializationException} naming
  * the method.
  *
  * <p>Used by the container on its startup thread; the interceptor it installs is thread-safe.
@@ -104,6 +105,17 @@ public final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdv
         BeanFactory bf = requireBeanFactory();
         if (!bf.containsBean(a.candidate())) {
             throw fail(where, "candidate bean '" + a.candidate() + "' does not exist");
+        }
+        if (!a.comparator().isEmpty()) {
+            if (!bf.containsBean(a.comparator())) {
+                throw fail(where, "comparator bean '" + a.comparator() + "' does not exist");
+            }
+            Class<?> comparatorType = bf.getType(a.comparator(), false);
+            if (comparatorType != null
+                    && !ShadowComparator.class.isAssignableFrom(comparatorType)) {
+                throw fail(where, "comparator bean '" + a.comparator() + "' ("
+                        + comparatorType.getName() + ") is not a ShadowComparator");
+            }
         }
         Class<?> candidateType = bf.getType(a.candidate(), false);
         if (candidateType == null) {

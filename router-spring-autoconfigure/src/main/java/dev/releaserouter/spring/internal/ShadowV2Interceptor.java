@@ -6,6 +6,7 @@ import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.Predictor;
 import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.spring.RouteRequestResolver;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -27,21 +28,21 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Runs a {@link ShadowV2} method through the router's shadow path.
+ * Runs a {@link ShadowV2} method as the primary and shadows its candidate through the router.
  *
- * <p>Each annotated method is bound once ({@link Router#bind}) as a model with two versions: the
- * stable one proceeds with the intercepted invocation, the candidate calls the candidate bean's
- * method. A plain method is then routed on the caller's thread, so core measures v1's latency,
- * calls v1, and hands the candidate to its shadow runner (sampling, eligibility, timeout,
- * comparison). A {@code CompletionStage} method proceeds at once and returns its stage untouched;
- * when the stage completes normally its value is routed as an already computed stable answer, so
- * only the candidate runs on the shadow executor (its stage is awaited there, within the shadow
- * timeout).
+ * <p>Each annotated method is bound once ({@link Router#bind}) as a model with two versions;
+ * only the candidate's is ever called by the router (the stable one is the annotated method,
+ * called here). The method proceeds on the caller's thread, timed; its result, or its
+ * exception, reaches the caller untouched. A normal result is then handed to
+ * {@link RoutedModel#shadow} with the method's latency, which applies the router's shadow
+ * rules (sampling, eligibility, kill switches, bulkhead, timeout) and compares the candidate's
+ * answer on a shadow thread with the comparator the annotation names (equality by default). A
+ * {@code CompletionStage} method returns its stage untouched; when it completes normally, its
+ * value is shadowed with the time from the call to the completion as the primary latency.
  *
- * <p>The caller always gets v1's result or v1's own exception: a failure of the router, of the
- * request resolver or of the candidate never reaches it. When the flag file gives the candidate
- * canary weight, the router picks it as primary for some entities; {@code @ShadowV2} still
- * answers with v1 for those calls, which are then not shadowed (warned once per method).
+ * <p>Canary weight in the flag file does not change anything here: the annotated method always
+ * answers, so every sampled and eligible call is shadowed. A v1 exception is not shadowed. A
+ * failure of the router, of the request resolver or of the candidate never reaches the caller.
  *
  * <p>Thread-safe: per-method state is created once and kept in concurrent maps.
  */
@@ -73,51 +74,30 @@ final class ShadowV2Interceptor implements MethodInterceptor {
             warnOnce(invocation.getMethod(), "cannot shadow {}: {}", invocation.getMethod(), e);
             return invocation.proceed();
         }
-        return h.async ? invokeAsync(h, invocation, request) : invokePlain(h, invocation, request);
-    }
-
-    private @Nullable Object invokePlain(Handle h, MethodInvocation invocation,
-            RouteRequest request) throws Throwable {
-        Call call = new Call(invocation, invocation.getArguments().clone(), null);
-        try {
-            return h.routed.route(request, call).output();
-        } catch (V1Failure f) {
-            throw f.getCause(); // v1's own exception, untouched
-        } catch (CandidateAsPrimary c) {
-            warnCanary(h);
-            return invocation.proceed();
-        } catch (RuntimeException e) {
-            if (call.stableCalled) {
-                throw e; // not expected: v1's exceptions are wrapped
-            }
-            warnOnce(h.method, "the router failed before {} ran; answering without shadow",
-                    h.method, e);
-            return invocation.proceed();
-        }
-    }
-
-    private @Nullable Object invokeAsync(Handle h, MethodInvocation invocation,
-            RouteRequest request) throws Throwable {
         Object[] args = invocation.getArguments().clone();
-        Object result = invocation.proceed();
-        if (result instanceof CompletionStage<?> stage) {
-            stage.whenComplete((value, error) -> {
-                if (error == null) {
-                    shadowCompleted(h, request, args, value);
-                }
-            });
+        long start = System.nanoTime();
+        Object result = invocation.proceed(); // v1's exception reaches the caller untouched
+        if (h.async) {
+            if (result instanceof CompletionStage<?> stage) {
+                stage.whenComplete((value, error) -> {
+                    if (error == null) {
+                        shadow(h, request, args, value, System.nanoTime() - start);
+                    }
+                });
+            }
+        } else {
+            shadow(h, request, args, result, System.nanoTime() - start);
         }
         return result;
     }
 
-    private void shadowCompleted(Handle h, RouteRequest request, Object[] args,
-            @Nullable Object value) {
+    /** Hands v1's answer to the router's shadow path; never throws, never blocks. */
+    private void shadow(Handle h, RouteRequest request, Object[] args, @Nullable Object output,
+            long nanos) {
         try {
-            h.routed.route(request, new Call(null, args, value));
-        } catch (CandidateAsPrimary c) {
-            warnCanary(h);
+            h.routed.shadow(request, args, output, Math.max(0, nanos));
         } catch (RuntimeException e) {
-            warnOnce(h.method, "cannot shadow a completed call of {}: {}", h.method, e);
+            warnOnce(h.method, "cannot shadow a call of {}: {}", h.method, e);
         }
     }
 
@@ -134,26 +114,22 @@ final class ShadowV2Interceptor implements MethodInterceptor {
         Candidate candidate = new Candidate(beanFactory, a.candidate(),
                 a.method().isEmpty() ? method.getName() : a.method(), method.getParameterTypes(),
                 async);
-        Predictor<Call, Object> stable = Call::stable;
-        Predictor<Call, Object> v2 = call -> {
-            if (!call.stableCalled) {
-                throw new CandidateAsPrimary();
-            }
-            return candidate.invoke(call.args);
+        Predictor<Object[], Object> stable = args -> {
+            throw new IllegalStateException("@ShadowV2: v1 is the annotated method itself");
         };
-        ModelBinding<Call, Object> binding = ModelBinding.<Call, Object>builder(a.model())
+        ModelBinding.Builder<Object[], Object> binding = ModelBinding.<Object[], Object>builder(
+                        a.model())
                 .version(a.stableVersion(), stable)
-                .version(a.candidateVersion(), v2)
-                .build();
+                .version(a.candidateVersion(), candidate::invoke);
+        if (!a.comparator().isEmpty()) {
+            @SuppressWarnings("unchecked")
+            ShadowComparator<Object> comparator = beanFactory.get().getBean(a.comparator(),
+                    ShadowComparator.class);
+            binding.comparator(comparator);
+        }
         LOG.debug("@ShadowV2 binds {} as {}/{} with candidate bean '{}' as {}", method,
                 a.model(), a.stableVersion(), a.candidate(), a.candidateVersion());
-        return new Handle(a, method, async, router.get().bind(binding));
-    }
-
-    private void warnCanary(Handle h) {
-        warnOnce(h.method, "the flag file sends some entities of model '{}' to {} as primary;"
-                + " @ShadowV2 {} answers them with v1 and does not shadow them",
-                h.annotation.model(), h.annotation.candidateVersion(), h.method);
+        return new Handle(a, method, async, router.get().bind(binding.build()));
     }
 
     private void warnOnce(Method method, String format, Object... args) {
@@ -169,44 +145,14 @@ final class ShadowV2Interceptor implements MethodInterceptor {
         final ShadowV2 annotation;
         final Method method;
         final boolean async;
-        final RoutedModel<Call, Object> routed;
+        final RoutedModel<Object[], Object> routed;
 
         Handle(ShadowV2 annotation, Method method, boolean async,
-                RoutedModel<Call, Object> routed) {
+                RoutedModel<Object[], Object> routed) {
             this.annotation = annotation;
             this.method = method;
             this.async = async;
             this.routed = routed;
-        }
-    }
-
-    /**
-     * One call: the input of both versions. Its stable side proceeds with the invocation (plain
-     * methods) or returns the already completed value (asynchronous ones). {@code stableCalled}
-     * is written on the caller's thread before core queues the shadow call, which publishes it.
-     */
-    private static final class Call {
-        private final @Nullable MethodInvocation invocation;
-        final Object[] args;
-        private final @Nullable Object completed;
-        boolean stableCalled;
-
-        Call(@Nullable MethodInvocation invocation, Object[] args, @Nullable Object completed) {
-            this.invocation = invocation;
-            this.args = args;
-            this.completed = completed;
-        }
-
-        @Nullable Object stable() {
-            stableCalled = true;
-            if (invocation == null) {
-                return completed;
-            }
-            try {
-                return invocation.proceed();
-            } catch (Throwable t) {
-                throw new V1Failure(t);
-            }
         }
     }
 
@@ -266,24 +212,6 @@ final class ShadowV2Interceptor implements MethodInterceptor {
                 return ex;
             }
             return new IllegalStateException(cause);
-        }
-    }
-
-    /** v1 threw: carried through core's route() and unwrapped for the caller. */
-    private static final class V1Failure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        V1Failure(Throwable cause) {
-            super(null, cause, false, false);
-        }
-    }
-
-    /** The router chose the candidate as primary; the interceptor answers with v1. */
-    private static final class CandidateAsPrimary extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CandidateAsPrimary() {
-            super(null, null, false, false);
         }
     }
 }

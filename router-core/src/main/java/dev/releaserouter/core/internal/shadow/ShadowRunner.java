@@ -92,7 +92,8 @@ public final class ShadowRunner implements AutoCloseable {
         BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
                 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
-                TimeUnit.MILLISECONDS, queue, daemon("release-router-shadow-"),
+                TimeUnit.MILLISECONDS, queue, settings.threadFactory() != null
+                        ? settings.threadFactory() : daemon("release-router-shadow-"),
                 (r, executor) -> {
                     throw QueueFull.INSTANCE;
                 });
@@ -330,13 +331,13 @@ public final class ShadowRunner implements AutoCloseable {
                 outcome = ShadowOutcome.ERROR;
                 error = failure.getClass().getName(); // the type only: messages may hold data
             } else {
-                String problem = validator == null ? null : validator.problem(output);
+                String problem = validate(output);
                 if (problem != null) {
                     outcome = ShadowOutcome.INVALID_OUTPUT;
                     error = problem;
                 } else {
                     outcome = ShadowOutcome.SUCCESS;
-                    comparison = comparator.compare(stableOutput, output);
+                    comparison = compare(output);
                 }
             }
             long candidateNanos = timedOut ? -1 : took;
@@ -356,6 +357,35 @@ public final class ShadowRunner implements AutoCloseable {
                 }
             }
             store(outcome, timedOut ? null : output, comparison, timedOut ? -1 : took, error);
+        }
+
+        /** A validator that throws rejects the output: it could not be shown to be valid. */
+        private @Nullable String validate(@Nullable O output) {
+            if (validator == null) {
+                return null;
+            }
+            try {
+                return validator.problem(output);
+            } catch (RuntimeException e) {
+                return "validator failed: " + e.getClass().getName();
+            }
+        }
+
+        /**
+         * A comparator that throws leaves the call a success without a comparison (the candidate
+         * answered); the failure is counted in {@link #internalErrors()}, logged once.
+         */
+        private @Nullable Comparison compare(@Nullable O output) {
+            try {
+                return comparator.compare(stableOutput, output);
+            } catch (RuntimeException e) {
+                if (internalErrors.getAndIncrement() == 0) {
+                    LOG.warn("Release Router: a shadow comparator failed for {}/{} ({}); further"
+                            + " failures are only counted", vs.model, vs.version,
+                            e.getClass().getName());
+                }
+                return null;
+            }
         }
 
         private void store(ShadowOutcome outcome, @Nullable O output,
