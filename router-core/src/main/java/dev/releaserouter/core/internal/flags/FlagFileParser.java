@@ -585,9 +585,13 @@ public final class FlagFileParser {
         }
         Set<String> values = new LinkedHashSet<>();
         for (int i = 0; i < node.size(); i++) {
-            String value = requireString(node.get(i), pointer + "/" + i, true);
-            if (!values.add(value)) {
-                throw error(pointer + "/" + i, node.get(i), "duplicate value in the list");
+            JsonNode item = node.get(i);
+            // The element's pointer is built only for an error: lists may have 100,000 entries.
+            if (!item.isString() || item.stringValue().isBlank()) {
+                requireString(item, pointer + "/" + i, true);
+            }
+            if (!values.add(item.stringValue())) {
+                throw error(pointer + "/" + i, item, "duplicate value in the list");
             }
         }
         return values;
