@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -81,6 +83,17 @@ class BudgetTest {
 
     /** Threads start together and decide concurrently; returns how many reached the candidate. */
     static long hammer(Router r, int threads, int perThread) throws Exception {
+        return hammer(r, threads, perThread, (t, i) -> RouteRequest.of("churn", t + "-" + i),
+                request -> 1);
+    }
+
+    /**
+     * Threads start together and decide {@code request(thread, i)} concurrently; returns the sum
+     * of {@code weight} over the requests that reached the candidate.
+     */
+    static long hammer(Router r, int threads, int perThread,
+            BiFunction<Integer, Integer, RouteRequest> request,
+            ToLongFunction<RouteRequest> weight) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
         AtomicLong granted = new AtomicLong();
@@ -90,8 +103,9 @@ class BudgetTest {
             fs.add(pool.submit(() -> {
                 start.await();
                 for (int i = 0; i < perThread; i++) {
-                    if (r.decide(RouteRequest.of("churn", id + "-" + i)).isCandidate()) {
-                        granted.incrementAndGet();
+                    RouteRequest q = request.apply(id, i);
+                    if (r.decide(q).isCandidate()) {
+                        granted.addAndGet(weight.applyAsLong(q));
                     }
                 }
                 return null;
@@ -140,6 +154,34 @@ class BudgetTest {
             }
             assertThat(candidate).isLessThanOrEqualTo(share * total + 1e-6);
         }
+    }
+
+    @Test
+    void valueShareBudget_neverExceedsTheShare_under16Threads() throws Exception {
+        ModelConfig m = churn(0).build().toBuilder()
+                .version(VersionConfig.builder("v2").weightBasisPoints(10_000)
+                        .budget(ExposureBudget.builder().maxValueShare(0.25).build()).build())
+                .build();
+        Router r = router(of(m));
+        int threads = 16;
+        int perThread = 2_000;
+        // Whole units, so the router's micro-unit sums are exact.
+        BiFunction<Integer, Integer, RouteRequest> request = (t, i) -> RouteRequest
+                .builder("churn", t + "-" + i).monetaryValue(1 + (t * 31 + i) % 10).build();
+        long total = 0;
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                total += (long) request.apply(t, i).monetaryValue();
+            }
+        }
+        long candidate = hammer(r, threads, perThread, request,
+                q -> (long) q.monetaryValue());
+        assertThat(candidate).as("value routed to v2 of %d", total)
+                .isPositive()
+                .isLessThanOrEqualTo(total / 4);
+        assertThat(r.decide(RouteRequest.builder("churn", "big").monetaryValue(total).build())
+                .reason()).as("a value over the share is refused").isEqualTo(
+                        Reason.BUDGET_EXHAUSTED);
     }
 
     @Test

@@ -56,6 +56,11 @@ class FlagFileParserTest {
         assertThat(e.value()).isEqualTo(value == null ? null : q(value));
         assertThat(e.getMessage())
                 .startsWith(SOURCE + ": at " + (pointer.isEmpty() ? "/" : pointer));
+        if (value != null) {
+            String shown = q(value);
+            assertThat(e.getMessage()).as("the message shows the bad value")
+                    .contains(", but was " + shown.substring(0, Math.min(shown.length(), 40)));
+        }
     }
 
     static byte[] resource(String name) throws IOException {
