@@ -157,6 +157,30 @@ class BudgetTest {
     }
 
     @Test
+    void valueShareBudget_holdsForValuesBeyondTheCounters_range() {
+        // 1e13 units is 1e19 micro-units: over Long.MAX_VALUE, as a lifetime total in a currency
+        // with small units can be. The counters must saturate, not wrap around and grant.
+        ModelConfig m = churn(0).build().toBuilder()
+                .version(VersionConfig.builder("v2").weightBasisPoints(10_000)
+                        .budget(ExposureBudget.builder().maxValueShare(0.5).build()).build())
+                .build();
+        Router r = router(of(m));
+        double total = 0;
+        double candidate = 0;
+        double[] values = {100, 100, 100, 100, 1e13, 100, 1e13, 5e12, 1e18, 100};
+        for (int i = 0; i < values.length; i++) {
+            RouteDecision d = r.decide(RouteRequest.builder("churn", "e" + i)
+                    .monetaryValue(values[i]).build());
+            total += values[i];
+            if (d.isCandidate()) {
+                candidate += values[i];
+            }
+            assertThat(candidate).as("after request %d", i).isLessThanOrEqualTo(0.5 * total);
+        }
+        assertThat(candidate).as("small values still reach the candidate").isPositive();
+    }
+
+    @Test
     void valueShareBudget_neverExceedsTheShare_under16Threads() throws Exception {
         ModelConfig m = churn(0).build().toBuilder()
                 .version(VersionConfig.builder("v2").weightBasisPoints(10_000)
