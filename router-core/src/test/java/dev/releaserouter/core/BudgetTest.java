@@ -160,11 +160,7 @@ class BudgetTest {
     void valueShareBudget_holdsForValuesBeyondTheCounters_range() {
         // 1e13 units is 1e19 micro-units: over Long.MAX_VALUE, as a lifetime total in a currency
         // with small units can be. The counters must saturate, not wrap around and grant.
-        ModelConfig m = churn(0).build().toBuilder()
-                .version(VersionConfig.builder("v2").weightBasisPoints(10_000)
-                        .budget(ExposureBudget.builder().maxValueShare(0.5).build()).build())
-                .build();
-        Router r = router(of(m));
+        Router r = router(of(budgeted(ExposureBudget.builder().maxValueShare(0.5).build())));
         double total = 0;
         double candidate = 0;
         double[] values = {100, 100, 100, 100, 1e13, 100, 1e13, 5e12, 1e18, 100};
@@ -182,11 +178,7 @@ class BudgetTest {
 
     @Test
     void valueShareBudget_neverExceedsTheShare_under16Threads() throws Exception {
-        ModelConfig m = churn(0).build().toBuilder()
-                .version(VersionConfig.builder("v2").weightBasisPoints(10_000)
-                        .budget(ExposureBudget.builder().maxValueShare(0.25).build()).build())
-                .build();
-        Router r = router(of(m));
+        Router r = router(of(budgeted(ExposureBudget.builder().maxValueShare(0.25).build())));
         int threads = 16;
         int perThread = 2_000;
         // Whole units, so the router's micro-unit sums are exact.
