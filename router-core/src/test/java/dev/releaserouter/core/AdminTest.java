@@ -254,6 +254,20 @@ class AdminTest {
     }
 
     @Test
+    void reload_thatChangesAnArtifactDigest_isAuditedWithBothDigests() {
+        source.push(of(churn(10_000).version(dev.releaserouter.api.config.VersionConfig
+                .builder("v2").weightBasisPoints(10_000).artifactDigest("sha256:aaaa").build())
+                .build()));
+        source.push(of(churn(10_000).version(dev.releaserouter.api.config.VersionConfig
+                .builder("v2").weightBasisPoints(10_000).artifactDigest("sha256:bbbb").build())
+                .build()));
+        assertThat(audit.last().before())
+                .isEqualTo("{\"/models/churn/versions/v2/artifact_digest\":\"sha256:aaaa\"}");
+        assertThat(audit.last().after())
+                .isEqualTo("{\"/models/churn/versions/v2/artifact_digest\":\"sha256:bbbb\"}");
+    }
+
+    @Test
     void reload_identicalContent_changesNothing() {
         source.push(of(churn(10_000).build()));
         assertThat(router.configRevision()).isEqualTo(1);
