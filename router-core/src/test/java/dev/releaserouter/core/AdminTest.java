@@ -289,6 +289,34 @@ class AdminTest {
     }
 
     @Test
+    void reloadThatCannotBeAudited_isRefused_counted_andTheStatusSaysSo() {
+        audit.failing = true;
+        source.push(of(churn(2_500).build()));
+        assertThat(router.configRevision()).isEqualTo(1);
+        assertThat(router.decide(REQ).version()).as("the last good config answers")
+                .isEqualTo("v2");
+        assertThat(router.status().reloadFailures()).isEqualTo(1);
+        assertThat(router.status().upToDate()).as("the file is not what is in force").isFalse();
+        assertThat(router.status().lastReloadError().getMessage()).contains("test:push")
+                .contains("disk full");
+
+        audit.failing = false;
+        source.push(of(churn(2_000).build()));
+        assertThat(router.status().upToDate()).isTrue();
+        assertThat(router.configRevision()).isEqualTo(2);
+    }
+
+    @Test
+    void badReload_thenTheContentInForceAgain_isUpToDate_withoutANewRevision() {
+        source.fail(new ConfigException("test:push", "", null, "the flag file is empty", null));
+        assertThat(router.status().upToDate()).isFalse();
+        source.push(of(churn(10_000).build())); // the bad write reverted
+        assertThat(router.status().upToDate()).isTrue();
+        assertThat(router.configRevision()).isEqualTo(1);
+        assertThat(audit.events).hasSize(1);
+    }
+
+    @Test
     void reloadConflictingWithOverrides_isRefused_andTheOldConfigStays() {
         router.admin().setWeight("churn", "v2", 6_000, OPS);
         RouterConfig conflicting = of(churn(0).build().toBuilder()

@@ -222,7 +222,11 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     @Override
     public void onChange(RouterConfig next) {
         synchronized (writeLock) {
-            if (closed || next.equals(base)) {
+            if (closed) {
+                return;
+            }
+            if (next.equals(base)) {
+                lastReloadError = null; // back to what is in force, e.g. a bad write reverted
                 return;
             }
             try {
@@ -247,7 +251,11 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
                         + "runtime overrides); keeping revision {}: {}",
                         snapshot.revision, located.getMessage());
             } catch (RuntimeException e) {
+                // E.g. the audit sink cannot write: the change is refused, and the status must
+                // not claim that the source's content is in force.
                 reloadFailures.incrementAndGet();
+                lastReloadError = new ConfigException(source.description(), "", null,
+                        "reload refused, keeping revision " + snapshot.revision + ": " + e, e);
                 LOG.error("Release Router: reload refused, keeping revision {}",
                         snapshot.revision, e);
             }
