@@ -247,6 +247,18 @@ class FlagFileParserTest {
         }
 
         @Test
+        void moreThan126Candidates_pointsAtTheVersions() {
+            StringBuilder versions = new StringBuilder("{'v1': {}");
+            for (int i = 1; i <= 127; i++) {
+                versions.append(", 'c").append(i).append("': {}");
+            }
+            ConfigException e = parseError(model(versions.append('}').toString(), ""));
+
+            assertLocated(e, "/models/churn/versions", "128 versions");
+            assertThat(e.problem()).contains("at most 126 candidates");
+        }
+
+        @Test
         void unknownStableVersion_namesTheKnownOnes() {
             ConfigException e = parseError("{'models': {'churn': {'stable': 'v3',"
                     + " 'versions': {'v1': {}, 'v2': {}}}}}");
