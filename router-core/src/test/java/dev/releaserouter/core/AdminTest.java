@@ -11,23 +11,32 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.ExposureBudget;
+import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.PushSource;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +114,85 @@ class AdminTest {
     }
 
     @Test
+    void everyKindOfChange_isAuditedWithWhoWhenWhatBeforeAfterWhyAndTicket() {
+        Map<String, Consumer<RouterAdmin>> changes = new LinkedHashMap<>();
+        changes.put("weight.set", a -> a.setWeight("churn", "v2", 2_500, OPS));
+        changes.put("kill.on", a -> a.kill(KillTarget.channel("churn", "batch"), OPS));
+        changes.put("kill.off", a -> a.unkill(KillTarget.channel("churn", "batch"), OPS));
+        changes.put("deny.add", a -> a.deny("churn", Dimension.TENANT, "vip", OPS));
+        changes.put("deny.remove", a -> a.undeny("churn", Dimension.TENANT, "vip", OPS));
+        changes.put("allow.set", a -> a.setAllowList("churn", Dimension.REGION, Set.of("BR"), OPS));
+        changes.put("budget.set", a -> a.setBudget("churn", "v2",
+                ExposureBudget.builder().maxRequests(10).build(), OPS));
+        changes.put("budget.reset", a -> a.resetBudget("churn", "v2", OPS));
+        changes.put("stage.set", a -> a.setStage("churn", "v2", Stage.STAGING, OPS));
+        changes.put("overrides.clear", a -> a.clearOverrides("churn", OPS));
+        changes.forEach((action, call) -> {
+            int before = audit.events.size();
+            clock.advance(Duration.ofMinutes(1));
+            call.accept(router.admin());
+            assertThat(audit.events).as(action).hasSize(before + 1);
+            AuditEvent e = audit.last();
+            assertThat(e.action()).isEqualTo(action);
+            assertThat(e.actor()).as(action).isEqualTo("maria.s");
+            assertThat(e.time()).as(action).isEqualTo(clock.instant());
+            assertThat(e.target()).as(action).contains("churn");
+            assertThat(e.reason()).as(action).isEqualTo("canary p95 over SLO");
+            assertThat(e.ticket()).as(action).isEqualTo("INC-7");
+            assertThat(e.before() != null || e.after() != null).as(action + " before/after")
+                    .isTrue();
+            assertThat(e.revision()).as(action).isEqualTo(router.configRevision());
+        });
+    }
+
+    @Test
+    void killAudit_recordsWhatIsInForce_notWhatWasAsked() {
+        router.admin().kill(KillTarget.model("churn"), OPS);
+        router.admin().kill(KillTarget.model("churn"), OPS);
+        assertThat(audit.last().before()).as("it was already killed").isEqualTo("true");
+        assertThat(audit.last().after()).isEqualTo("true");
+        router.admin().unkill(KillTarget.model("churn"), OPS);
+
+        source.push(of(churn(10_000).kills(KillSwitches.of(false, Set.of(), Set.of("acme"),
+                Set.of())).build()));
+        router.admin().unkill(KillTarget.tenant("churn", "acme"), OPS);
+        assertThat(audit.last().before()).isEqualTo("true");
+        assertThat(audit.last().after()).as("an override does not lift the file's kill")
+                .isEqualTo("true");
+        assertThat(router.decide(REQ.toBuilder().tenant("acme").build()).reason())
+                .isEqualTo(Reason.KILL_SWITCH);
+    }
+
+    @Test
+    void clearOverrides_isAuditedWithTheDiffItMakes() {
+        router.admin().setWeight("churn", "v2", 2_500, OPS);
+        router.admin().clearOverrides("churn", OPS);
+        assertThat(audit.last().action()).isEqualTo("overrides.clear");
+        assertThat(audit.last().before())
+                .isEqualTo("{\"/models/churn/versions/v2/weight\":\"25\"}");
+        assertThat(audit.last().after())
+                .isEqualTo("{\"/models/churn/versions/v2/weight\":\"100\"}");
+    }
+
+    @Test
+    void auditEntry_isWrittenBeforeTheChangeTakesEffect() {
+        AtomicReference<Router> self = new AtomicReference<>();
+        List<Reason> seenWhileRecording = new ArrayList<>();
+        AuditSink sink = e -> {
+            Router r = self.get();
+            if (r != null) {
+                seenWhileRecording.add(r.decide(REQ).reason());
+            }
+        };
+        Router r = ReleaseRouter.builder().flagSource(new PushSource(of(churn(10_000).build())))
+                .auditSink(sink).clock(clock).hashSecretHex(Configs.SECRET).build();
+        self.set(r);
+        r.admin().kill(KillTarget.model("churn"), OPS);
+        assertThat(seenWhileRecording).containsExactly(Reason.CANARY_BUCKET);
+        assertThat(r.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
+    }
+
+    @Test
     void auditFailure_refusesTheChange() {
         audit.failing = true;
         assertThatThrownBy(() -> router.admin().kill(KillTarget.model("churn"), OPS))
@@ -166,6 +254,20 @@ class AdminTest {
     }
 
     @Test
+    void reload_thatChangesAnArtifactDigest_isAuditedWithBothDigests() {
+        source.push(of(churn(10_000).version(dev.releaserouter.api.config.VersionConfig
+                .builder("v2").weightBasisPoints(10_000).artifactDigest("sha256:aaaa").build())
+                .build()));
+        source.push(of(churn(10_000).version(dev.releaserouter.api.config.VersionConfig
+                .builder("v2").weightBasisPoints(10_000).artifactDigest("sha256:bbbb").build())
+                .build()));
+        assertThat(audit.last().before())
+                .isEqualTo("{\"/models/churn/versions/v2/artifact_digest\":\"sha256:aaaa\"}");
+        assertThat(audit.last().after())
+                .isEqualTo("{\"/models/churn/versions/v2/artifact_digest\":\"sha256:bbbb\"}");
+    }
+
+    @Test
     void reload_identicalContent_changesNothing() {
         source.push(of(churn(10_000).build()));
         assertThat(router.configRevision()).isEqualTo(1);
@@ -184,6 +286,34 @@ class AdminTest {
         source.push(of(churn(2_000).build()));
         assertThat(router.status().upToDate()).isTrue();
         assertThat(router.status().reloads()).isEqualTo(1);
+    }
+
+    @Test
+    void reloadThatCannotBeAudited_isRefused_counted_andTheStatusSaysSo() {
+        audit.failing = true;
+        source.push(of(churn(2_500).build()));
+        assertThat(router.configRevision()).isEqualTo(1);
+        assertThat(router.decide(REQ).version()).as("the last good config answers")
+                .isEqualTo("v2");
+        assertThat(router.status().reloadFailures()).isEqualTo(1);
+        assertThat(router.status().upToDate()).as("the file is not what is in force").isFalse();
+        assertThat(router.status().lastReloadError().getMessage()).contains("test:push")
+                .contains("disk full");
+
+        audit.failing = false;
+        source.push(of(churn(2_000).build()));
+        assertThat(router.status().upToDate()).isTrue();
+        assertThat(router.configRevision()).isEqualTo(2);
+    }
+
+    @Test
+    void badReload_thenTheContentInForceAgain_isUpToDate_withoutANewRevision() {
+        source.fail(new ConfigException("test:push", "", null, "the flag file is empty", null));
+        assertThat(router.status().upToDate()).isFalse();
+        source.push(of(churn(10_000).build())); // the bad write reverted
+        assertThat(router.status().upToDate()).isTrue();
+        assertThat(router.configRevision()).isEqualTo(1);
+        assertThat(audit.events).hasSize(1);
     }
 
     @Test

@@ -8,17 +8,21 @@ import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.VersionConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -138,6 +142,58 @@ class AssignmentProperties {
         RouteDecision d = router(of(m)).decide(req(key).toBuilder().tenant(tenant).build());
         assertThat(d.version()).isEqualTo("stable");
         assertThat(d.reason()).isEqualTo(Reason.KILL_SWITCH);
+    }
+
+    /** Every rule at once: budgets of each kind, an unapproved candidate, lists, kills. */
+    static final ModelConfig EVERYTHING = model("s", 3_000, 3_000, 3_000).toBuilder()
+            .version(VersionConfig.builder("c1").weightBasisPoints(3_000)
+                    .budget(ExposureBudget.builder().maxRequests(20)
+                            .window(Duration.ofMinutes(1)).maxValueShare(0.3).build())
+                    .build())
+            .version(VersionConfig.builder("c2").weightBasisPoints(3_000)
+                    .budget(ExposureBudget.builder().maxRequests(10).build()).build())
+            .version(VersionConfig.builder("c3").weightBasisPoints(3_000).stage(Stage.STAGING)
+                    .build())
+            .deny(Segments.of(Map.of(Dimension.TENANT, Set.of("vip"))))
+            .allow(Segments.of(Map.of(Dimension.REGION, Set.of("BR", "US"))))
+            .kills(KillSwitches.of(false, Set.of(), Set.of(), Set.of("batch")))
+            .build();
+
+    @Property(tries = 200)
+    void decide_neverFails_andEveryAnswerIsConsistent(
+            @ForAll("requests") List<RouteRequest> requests) {
+        Router r = router(of(EVERYTHING));
+        for (RouteRequest q : requests) {
+            RouteDecision d = r.decide(q);
+            assertThat(d.reason()).isNotEqualTo(Reason.INTERNAL_ERROR);
+            assertThat(d.version()).isNotNull();
+            assertThat(d.isCandidate()).isEqualTo(d.reason().routesToCandidate());
+            assertThat(d.version()).isEqualTo(d.isCandidate() ? d.version() : "stable");
+            assertThat(d.version()).isNotEqualTo("c3");
+            assertThat(d.bucket()).isBetween(RouteDecision.NO_BUCKET, 9_999);
+            if ("vip".equals(q.tenant()) || "batch".equals(q.channel())
+                    || !Set.of("BR", "US").contains(String.valueOf(q.region()))) {
+                assertThat(d.isCandidate()).as(q.toString()).isFalse();
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<RouteRequest>> requests() {
+        Arbitrary<String> segment = Arbitraries.oneOf(
+                Arbitraries.of("vip", "acme", "BR", "US", "web", "batch"),
+                Arbitraries.strings().ofMaxLength(8)).injectNull(0.2);
+        Arbitrary<Double> value = Arbitraries.oneOf(Arbitraries.doubles().between(0, 1e6),
+                Arbitraries.doubles().between(0, 1e300)).injectNull(0.3);
+        return Combinators.combine(Arbitraries.strings().ofMaxLength(20), segment, segment,
+                segment, value).as((key, tenant, region, channel, v) -> {
+                    RouteRequest.Builder b = RouteRequest.builder("m", key).tenant(tenant)
+                            .region(region).channel(channel);
+                    if (v != null) {
+                        b.monetaryValue(v);
+                    }
+                    return b.build();
+                }).list().ofMaxSize(60);
     }
 
     @Provide

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.hash.Hashing;
 import dev.releaserouter.core.internal.SipHash24;
+import dev.releaserouter.core.testing.Docs;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -40,6 +44,19 @@ class BucketingTest {
             assertThat(Bucketing.bucket(secret, (String) v[1], (String) v[2]))
                     .as("bucket of %s / %s / %s", v[0], v[1], v[2])
                     .isEqualTo(v[3]);
+        }
+    }
+
+    @Test
+    void goldenVectors_areTheOnesDocumented() throws IOException {
+        String doc = Files.readString(Docs.dir().resolve("assignment.md"));
+        for (Object[] v : GOLDEN) {
+            String salt = ((String) v[1]).isEmpty() ? "*(empty)*" : (String) v[1];
+            String key = ((String) v[2]).isEmpty() ? "*(empty)*" : (String) v[2];
+            assertThat(doc).as("docs/assignment.md lists %s / %s / %s", v[0], salt, key)
+                    .containsPattern("(?m)^\\| "
+                            + Pattern.quote(v[0] + " | " + salt + " | " + key)
+                            + " \\| [0-9a-f]{16} \\| " + v[3] + " \\|$");
         }
     }
 

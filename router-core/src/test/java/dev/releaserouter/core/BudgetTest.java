@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -81,6 +83,17 @@ class BudgetTest {
 
     /** Threads start together and decide concurrently; returns how many reached the candidate. */
     static long hammer(Router r, int threads, int perThread) throws Exception {
+        return hammer(r, threads, perThread, (t, i) -> RouteRequest.of("churn", t + "-" + i),
+                request -> 1);
+    }
+
+    /**
+     * Threads start together and decide {@code request(thread, i)} concurrently; returns the sum
+     * of {@code weight} over the requests that reached the candidate.
+     */
+    static long hammer(Router r, int threads, int perThread,
+            BiFunction<Integer, Integer, RouteRequest> request,
+            ToLongFunction<RouteRequest> weight) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
         AtomicLong granted = new AtomicLong();
@@ -90,8 +103,9 @@ class BudgetTest {
             fs.add(pool.submit(() -> {
                 start.await();
                 for (int i = 0; i < perThread; i++) {
-                    if (r.decide(RouteRequest.of("churn", id + "-" + i)).isCandidate()) {
-                        granted.incrementAndGet();
+                    RouteRequest q = request.apply(id, i);
+                    if (r.decide(q).isCandidate()) {
+                        granted.addAndGet(weight.applyAsLong(q));
                     }
                 }
                 return null;
@@ -140,6 +154,50 @@ class BudgetTest {
             }
             assertThat(candidate).isLessThanOrEqualTo(share * total + 1e-6);
         }
+    }
+
+    @Test
+    void valueShareBudget_holdsForValuesBeyondTheCounters_range() {
+        // 1e13 units is 1e19 micro-units: over Long.MAX_VALUE, as a lifetime total in a currency
+        // with small units can be. The counters must saturate, not wrap around and grant.
+        Router r = router(of(budgeted(ExposureBudget.builder().maxValueShare(0.5).build())));
+        double total = 0;
+        double candidate = 0;
+        double[] values = {100, 100, 100, 100, 1e13, 100, 1e13, 5e12, 1e18, 100};
+        for (int i = 0; i < values.length; i++) {
+            RouteDecision d = r.decide(RouteRequest.builder("churn", "e" + i)
+                    .monetaryValue(values[i]).build());
+            total += values[i];
+            if (d.isCandidate()) {
+                candidate += values[i];
+            }
+            assertThat(candidate).as("after request %d", i).isLessThanOrEqualTo(0.5 * total);
+        }
+        assertThat(candidate).as("small values still reach the candidate").isPositive();
+    }
+
+    @Test
+    void valueShareBudget_neverExceedsTheShare_under16Threads() throws Exception {
+        Router r = router(of(budgeted(ExposureBudget.builder().maxValueShare(0.25).build())));
+        int threads = 16;
+        int perThread = 2_000;
+        // Whole units, so the router's micro-unit sums are exact.
+        BiFunction<Integer, Integer, RouteRequest> request = (t, i) -> RouteRequest
+                .builder("churn", t + "-" + i).monetaryValue(1 + (t * 31 + i) % 10).build();
+        long total = 0;
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                total += (long) request.apply(t, i).monetaryValue();
+            }
+        }
+        long candidate = hammer(r, threads, perThread, request,
+                q -> (long) q.monetaryValue());
+        assertThat(candidate).as("value routed to v2 of %d", total)
+                .isPositive()
+                .isLessThanOrEqualTo(total / 4);
+        assertThat(r.decide(RouteRequest.builder("churn", "big").monetaryValue(total).build())
+                .reason()).as("a value over the share is refused").isEqualTo(
+                        Reason.BUDGET_EXHAUSTED);
     }
 
     @Test

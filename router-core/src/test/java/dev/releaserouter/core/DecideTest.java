@@ -133,6 +133,97 @@ class DecideTest {
                 .reason()).isEqualTo(Reason.CANARY_BUCKET);
     }
 
+    /** A request that every rule applies to, with the rules peeled off one at a time. */
+    static ModelConfig layered(boolean kill, Stage stage, boolean deny, boolean allow,
+            boolean budget) {
+        VersionConfig.Builder v2 = VersionConfig.builder("v2").weightBasisPoints(10_000)
+                .stage(stage);
+        if (budget) {
+            v2.budget(ExposureBudget.builder().maxRequests(0).build());
+        }
+        ModelConfig.Builder b = churn(0).build().toBuilder().version(v2.build());
+        if (kill) {
+            b.kills(KillSwitches.of(true, Set.of(), Set.of(), Set.of()));
+        }
+        if (deny) {
+            b.deny(Segments.of(Map.of(Dimension.TENANT, Set.of("vip"))));
+        }
+        if (allow) {
+            b.allow(Segments.of(Map.of(Dimension.REGION, Set.of("BR"))));
+        }
+        return b.build();
+    }
+
+    @Test
+    void evaluationOrder_eachRuleBeatsEveryRuleAfterIt() {
+        RouteRequest vipInUs = req("customer-42").toBuilder().tenant("vip").region("US").build();
+        Map<ModelConfig, Reason> expected = new java.util.LinkedHashMap<>();
+        expected.put(layered(true, Stage.STAGING, true, true, true), Reason.KILL_SWITCH);
+        expected.put(layered(false, Stage.STAGING, true, true, true),
+                Reason.VERSION_NOT_APPROVED);
+        expected.put(layered(false, Stage.REVOKED, true, true, true),
+                Reason.VERSION_NOT_APPROVED);
+        expected.put(layered(false, Stage.APPROVED, true, true, true), Reason.DENIED_SEGMENT);
+        expected.put(layered(false, Stage.APPROVED, false, true, true),
+                Reason.NOT_IN_ALLOWED_SEGMENT);
+        expected.put(layered(false, Stage.APPROVED, false, false, true),
+                Reason.BUDGET_EXHAUSTED);
+        expected.put(layered(false, Stage.APPROVED, false, false, false),
+                Reason.CANARY_BUCKET);
+        expected.forEach((m, reason) -> {
+            RouteDecision d = router(of(m)).decide(vipInUs);
+            assertThat(d.reason()).as(m.toString()).isEqualTo(reason);
+            assertThat(d.version()).isEqualTo(reason == Reason.CANARY_BUCKET ? "v2" : "v1");
+        });
+    }
+
+    @Test
+    void evaluationOrder_requestsStoppedBeforeTheBudget_consumeNoneOfIt() {
+        ModelConfig m = churn(0).build().toBuilder()
+                .version(VersionConfig.builder("v2").weightBasisPoints(10_000)
+                        .budget(ExposureBudget.builder().maxRequests(1).build()).build())
+                .deny(Segments.of(Map.of(Dimension.TENANT, Set.of("vip"))))
+                .allow(Segments.of(Map.of(Dimension.REGION, Set.of("BR"))))
+                .build();
+        Router r = router(of(m));
+        for (int i = 0; i < 50; i++) {
+            assertThat(r.decide(req("us-" + i).toBuilder().region("US").build()).reason())
+                    .isEqualTo(Reason.NOT_IN_ALLOWED_SEGMENT);
+            assertThat(r.decide(req("vip-" + i).toBuilder().tenant("vip").region("BR").build())
+                    .reason()).isEqualTo(Reason.DENIED_SEGMENT);
+        }
+        assertThat(r.decide(req("a").toBuilder().region("BR").build()).reason())
+                .as("the one request of the budget is still there")
+                .isEqualTo(Reason.CANARY_BUCKET);
+        RouteDecision exhausted = r.decide(req("b").toBuilder().region("BR").build());
+        assertThat(exhausted.reason()).isEqualTo(Reason.BUDGET_EXHAUSTED);
+        assertThat(exhausted.bucket()).isNotEqualTo(RouteDecision.NO_BUCKET);
+        assertThat(r.decide(req("c").toBuilder().region("US").build()).reason())
+                .as("an exhausted budget does not hide an earlier rule")
+                .isEqualTo(Reason.NOT_IN_ALLOWED_SEGMENT);
+    }
+
+    @Test
+    void segmentLists_of100kTenants_decideEveryMember() {
+        Set<String> tenants = java.util.stream.IntStream.range(0, 100_000)
+                .mapToObj(i -> "tenant-" + i).collect(java.util.stream.Collectors.toSet());
+        ModelConfig m = churn(10_000)
+                .deny(Segments.of(Map.of(Dimension.TENANT, tenants)))
+                .kills(KillSwitches.of(false, Set.of(), Set.of("killed-tenant"), Set.of()))
+                .build();
+        Router r = router(of(m));
+        for (int i = 0; i < 100_000; i += 997) {
+            assertThat(r.decide(req("k").toBuilder().tenant("tenant-" + i).build()).reason())
+                    .isEqualTo(Reason.DENIED_SEGMENT);
+        }
+        assertThat(r.decide(req("k").toBuilder().tenant("tenant-99999").build()).reason())
+                .isEqualTo(Reason.DENIED_SEGMENT);
+        assertThat(r.decide(req("k").toBuilder().tenant("tenant-100000").build()).reason())
+                .isEqualTo(Reason.CANARY_BUCKET);
+        assertThat(r.decide(req("k").toBuilder().tenant("killed-tenant").build()).reason())
+                .isEqualTo(Reason.KILL_SWITCH);
+    }
+
     @Test
     void denyLists_coverEveryDimension() {
         for (Dimension dim : Dimension.values()) {

@@ -169,6 +169,9 @@ public final class ModelConfig {
                 + ", kills=" + kills + (shadow != null ? ", shadow=" + shadow : "") + "}";
     }
 
+    /** The router compiles a model's versions into byte-sized slots: stable plus these. */
+    private static final int MAX_CANDIDATES = 126;
+
     /** Builds a {@link ModelConfig}. Not thread-safe. */
     public static final class Builder {
         private final String name;
@@ -264,7 +267,8 @@ public final class ModelConfig {
          * @throws ConfigException naming the field (a JSON pointer relative to the model) when the
          *     stable version is missing, unknown or not Approved, when candidate weights add up to
          *     more than 100%, when a weight exceeds its reserve, when a kill switch names an
-         *     unknown version or the stable one, or when the stable version has a budget
+         *     unknown version or the stable one, when the stable version has a budget, or when
+         *     there are more than 126 candidates
          */
         public ModelConfig build() {
             if (versions.isEmpty()) {
@@ -286,6 +290,11 @@ public final class ModelConfig {
             if (stable.budget() != null) {
                 throw new ConfigException(sp + "/budget", stable.budget(),
                         "the stable version cannot have an exposure budget");
+            }
+            if (versions.size() - 1 > MAX_CANDIDATES) {
+                throw new ConfigException("/versions", versions.size() + " versions",
+                        "a model has at most " + MAX_CANDIDATES + " candidates besides its stable"
+                                + " version");
             }
             int sum = 0;
             int declaredReserves = 0;

@@ -122,4 +122,15 @@ class ModelConfigTest {
         assertThat(e.getMessage()).isEqualTo("file:/etc/flags.json: at "
                 + "/models/churn/versions/v2/weight: weight must be <= 100, but was 120");
     }
+
+    @Test
+    void moreThan126Candidates_isAConfigError() {
+        ModelConfig.Builder b = base();
+        for (int i = 1; i <= 126; i++) {
+            b.version(VersionConfig.builder("c" + i).build());
+        }
+        assertThat(b.build().candidates()).hasSize(126);
+        b.version(VersionConfig.builder("c127").build());
+        assertConfigError(b::build, "/versions", "128 versions", "at most 126 candidates");
+    }
 }

@@ -14,6 +14,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
@@ -39,6 +40,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -223,7 +225,11 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     @Override
     public void onChange(RouterConfig next) {
         synchronized (writeLock) {
-            if (closed || next.equals(base)) {
+            if (closed) {
+                return;
+            }
+            if (next.equals(base)) {
+                lastReloadError = null; // back to what is in force, e.g. a bad write reverted
                 return;
             }
             try {
@@ -248,7 +254,11 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
                         + "runtime overrides); keeping revision {}: {}",
                         snapshot.revision, located.getMessage());
             } catch (RuntimeException e) {
+                // E.g. the audit sink cannot write: the change is refused, and the status must
+                // not claim that the source's content is in force.
                 reloadFailures.incrementAndGet();
+                lastReloadError = new ConfigException(source.description(), "", null,
+                        "reload refused, keeping revision " + snapshot.revision + ": " + e, e);
                 LOG.error("Release Router: reload refused, keeping revision {}",
                         snapshot.revision, e);
             }
@@ -308,7 +318,35 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
                         : o -> o.withModel(model,
                                 m -> m.withKills(m.kills().with(field, value, on)));
         }
-        change(change, action, t.toString(), String.valueOf(!on), String.valueOf(on), op);
+        // Before and after are what is in force, not what was asked: killing a killed target
+        // shows true -> true, and an unkill that a file's kill outlives shows true -> true.
+        change(change, action, t.toString(), (now, next) -> new BeforeAfter(
+                String.valueOf(isKilled(now, t)), String.valueOf(isKilled(next, t))), op);
+    }
+
+    /** Whether the kill switch a target names is on in a configuration. */
+    private static boolean isKilled(RouterConfig config, KillTarget t) {
+        KillSwitches kills;
+        if (t.model() == null) {
+            kills = config.globalKills();
+        } else {
+            ModelConfig m = config.model(t.model());
+            if (m == null) {
+                return false;
+            }
+            kills = m.kills();
+        }
+        switch (t.kind()) {
+            case ALL:
+            case MODEL:
+                return kills.all();
+            case VERSION:
+                return kills.versions().contains(t.value());
+            case TENANT:
+                return kills.tenants().contains(t.value());
+            default:
+                return kills.channels().contains(t.value());
+        }
     }
 
     @Override
@@ -393,7 +431,10 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     @Override
     public void clearOverrides(String model, ChangeContext change) {
         requireModel(model);
-        change(change, "overrides.clear", model, null, null, o -> o.withoutModel(model));
+        change(change, "overrides.clear", model, (now, next) -> {
+            ConfigDiff diff = ConfigDiff.between(now, next);
+            return new BeforeAfter(diff.beforeJson(), diff.afterJson());
+        }, o -> o.withoutModel(model));
     }
 
     @Override
@@ -413,9 +454,22 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
         }
     }
 
+    /** The audited before and after of a change. */
+    private record BeforeAfter(@Nullable String before, @Nullable String after) {}
+
     /** The one way overrides change: validate, audit, then publish. */
     private void change(ChangeContext change, String action, String target,
             @Nullable String before, @Nullable String after, UnaryOperator<Overrides> op) {
+        change(change, action, target, (now, next) -> new BeforeAfter(before, after), op);
+    }
+
+    /**
+     * Validate, audit, then publish; {@code beforeAfter} gets the effective configurations in
+     * force and to be published.
+     */
+    private void change(ChangeContext change, String action, String target,
+            BiFunction<RouterConfig, RouterConfig, BeforeAfter> beforeAfter,
+            UnaryOperator<Overrides> op) {
         Objects.requireNonNull(change, "change");
         synchronized (writeLock) {
             ensureOpen();
@@ -423,7 +477,8 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             RouterConfig effective = next.apply(base);
             long rev = snapshot.revision + 1;
             Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
-            audit.record(event(change, action, target, before, after, rev));
+            BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
+            audit.record(event(change, action, target, ba.before(), ba.after(), rev));
             overrides = next;
             snapshot = s;
         }

@@ -9,6 +9,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.internal.flags.FlagFileParser;
 import dev.releaserouter.core.internal.flags.FlagFileWriter;
+import dev.releaserouter.core.testing.Docs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +45,7 @@ class FlagFileDocsTest {
 
     /** The repository's docs folder, found upwards from the module the tests run in. */
     static Path docsDir() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.exists(dir.resolve("docs/flag-file.schema.json"))) {
-            dir = dir.getParent();
-            assertThat(dir).as("docs/flag-file.schema.json above the working directory")
-                    .isNotNull();
-        }
-        return dir.resolve("docs");
+        return Docs.dir();
     }
 
     static List<String> properties(JsonNode object) {

@@ -56,6 +56,11 @@ class FlagFileParserTest {
         assertThat(e.value()).isEqualTo(value == null ? null : q(value));
         assertThat(e.getMessage())
                 .startsWith(SOURCE + ": at " + (pointer.isEmpty() ? "/" : pointer));
+        if (value != null) {
+            String shown = q(value);
+            assertThat(e.getMessage()).as("the message shows the bad value")
+                    .contains(", but was " + shown.substring(0, Math.min(shown.length(), 40)));
+        }
     }
 
     static byte[] resource(String name) throws IOException {
@@ -239,6 +244,18 @@ class FlagFileParserTest {
                     model("{'v1': {}, 'v2': {'weight': 60}, 'v3': {'weight': 50}}", ""));
 
             assertLocated(e, "/models/churn/versions", "110%");
+        }
+
+        @Test
+        void moreThan126Candidates_pointsAtTheVersions() {
+            StringBuilder versions = new StringBuilder("{'v1': {}");
+            for (int i = 1; i <= 127; i++) {
+                versions.append(", 'c").append(i).append("': {}");
+            }
+            ConfigException e = parseError(model(versions.append('}').toString(), ""));
+
+            assertLocated(e, "/models/churn/versions", "128 versions");
+            assertThat(e.problem()).contains("at most 126 candidates");
         }
 
         @Test

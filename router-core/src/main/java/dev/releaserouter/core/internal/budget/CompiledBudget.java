@@ -51,8 +51,19 @@ public final class CompiledBudget {
      */
     public static void addToModelTotal(AtomicLong total, RouteRequest request) {
         if (request.hasMonetaryValue()) {
-            total.addAndGet(toMicros(request.monetaryValue()));
+            total.accumulateAndGet(toMicros(request.monetaryValue()), CompiledBudget::plus);
         }
+    }
+
+    /**
+     * Adds two non-negative micro-unit amounts, saturating at {@link Long#MAX_VALUE}: a lifetime
+     * total can pass 2^63 micro-units (9.2e12 units), and a wrapped, negative sum would let the
+     * share check grant. A saturated model total understates the truth and a saturated grant
+     * overstates it, so both only make the check stricter.
+     */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /**
@@ -111,10 +122,11 @@ public final class CompiledBudget {
             // The model total only grows, so reading it after our own value was added to it
             // can only make this check stricter than the truth, never looser.
             double allowed = maxShare * (double) modelValue.get();
-            if ((double) (used + v) > allowed) {
+            long next = plus(used, v);
+            if ((double) next > allowed) {
                 return false;
             }
-            if (granted.compareAndSet(used, used + v)) {
+            if (granted.compareAndSet(used, next)) {
                 return true;
             }
         }
