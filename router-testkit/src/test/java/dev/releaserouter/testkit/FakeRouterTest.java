@@ -99,6 +99,18 @@ class FakeRouterTest {
     }
 
     @Test
+    void wrapping_shadowGoesToTheRealRouter_andIsRecorded() {
+        try (FakeRouter router = FakeRouter.wrapping(TestFlagFiles.readClasspath("flags.json"))) {
+            RouteRequest r = RouteRequest.of("churn", "c-2");
+
+            // the classpath flag file has no shadow section: the real router says so
+            assertThat(bind(router).shadow(r, "x", "v1:x", 1_000))
+                    .isEqualTo(ShadowDisposition.NOT_CONFIGURED);
+            assertThat(router.requests()).containsExactly(r);
+        }
+    }
+
+    @Test
     void manualClock_movesOnlyWhenTold_andSharesItsInstantAcrossZones() {
         ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
         ManualClock saoPaulo = clock.withZone(ZoneId.of("America/Sao_Paulo"));

@@ -4,11 +4,13 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowDisposition;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Records each request, then routes it through the real routed model. Thread-safe if the
- * recorder is.
+ * Records each request, then routes or shadows it through the real routed model. Thread-safe
+ * if the recorder is.
  *
  * @param <I> input type
  * @param <O> output type
@@ -31,6 +33,13 @@ public final class RecordingRoutedModel<I, O> implements RoutedModel<I, O> {
     public RouteResult<O> route(RouteRequest request, I input) {
         recorder.accept(request);
         return real.route(request, input);
+    }
+
+    @Override
+    public ShadowDisposition shadow(RouteRequest request, I input, @Nullable O primaryOutput,
+            long primaryNanos) {
+        recorder.accept(request);
+        return real.shadow(request, input, primaryOutput, primaryNanos);
     }
 
     @Override
