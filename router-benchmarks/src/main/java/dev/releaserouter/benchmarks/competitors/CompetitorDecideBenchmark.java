@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -64,7 +65,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * denied and whose regions are allowed, so every call evaluates every rule and hashes the key.
  * {@code @Setup} builds only the SDK of the running method and fails unless that SDK gives
  * {@code v2} to 2-9% of the requests, and {@code v1} to a denied tenant and to region US for
- * every key it put on {@code v2}.
+ * every key it put on {@code v2}; {@code @TearDown} checks it again after the measurement.
  *
  * <p>Run (about 4 minutes): {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package &&
  * java -jar router-benchmarks/target/benchmarks.jar CompetitorDecideBenchmark -prof gc}
@@ -85,6 +86,7 @@ public class CompetitorDecideBenchmark {
     public int denyListSize;
 
     private int next;
+    private Supplier<String> verifier;
     private final Set<Path> tempFiles = new HashSet<>();
 
     private Router router;
@@ -110,28 +112,28 @@ public class CompetitorDecideBenchmark {
         String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
         List<String> denied = ChurnRules.deniedTenants(denyListSize);
         long start = System.nanoTime();
-        String proof;
         switch (method) {
             case "releaseRouter":
-                proof = setUpReleaseRouter(denied);
+                verifier = setUpReleaseRouter(denied);
                 break;
             case "launchDarkly":
-                proof = setUpLaunchDarkly(denied);
+                verifier = setUpLaunchDarkly(denied);
                 break;
             case "unleash":
-                proof = setUpUnleash(denied);
+                verifier = setUpUnleash(denied);
                 break;
             case "openFeatureInMemory":
-                proof = setUpOpenFeature(denied);
+                verifier = setUpOpenFeature(denied);
                 break;
             default:
                 throw new IllegalStateException("no setup for " + method);
         }
+        String proof = verifier.get();
         System.out.printf("%n[setup] %s, deny list %d: %s; setup %d ms%n", method, denyListSize,
                 proof, (System.nanoTime() - start) / 1_000_000);
     }
 
-    private String setUpReleaseRouter(List<String> denied) {
+    private Supplier<String> setUpReleaseRouter(List<String> denied) {
         ModelConfig churn = ModelConfig.builder(ChurnRules.KEY)
                 .stableVersion("v1")
                 .version(VersionConfig.builder("v1").build())
@@ -149,7 +151,7 @@ public class CompetitorDecideBenchmark {
             routeRequests[i] = request(ChurnRules.entityKey(i), ChurnRules.tenant(i),
                     ChurnRules.region(i));
         }
-        return ChurnRules.verify("Release Router", i -> router.decide(routeRequests[i]).version(),
+        return () -> ChurnRules.verify("Release Router", i -> router.decide(routeRequests[i]).version(),
                 (k, t, r) -> router.decide(request(k, t, r)).version());
     }
 
@@ -163,7 +165,7 @@ public class CompetitorDecideBenchmark {
      * {@code tenant in [deny list]} to v1 and {@code region not in [BR, LATAM]} to v1, fallthrough
      * rollout 95,000/5,000 bucketed by the context key.
      */
-    private String setUpLaunchDarkly(List<String> denied) throws IOException {
+    private Supplier<String> setUpLaunchDarkly(List<String> denied) throws IOException {
         String flag = "{\"flags\":{\"" + ChurnRules.KEY + "\":{\"key\":\"" + ChurnRules.KEY + "\","
                 + "\"version\":1,\"on\":true,\"salt\":\"churn\",\"variations\":[\"v1\",\"v2\"],"
                 + "\"offVariation\":0,\"targets\":[],\"prerequisites\":[],\"rules\":["
@@ -195,7 +197,7 @@ public class CompetitorDecideBenchmark {
             ldContexts[i] = ldContext(ChurnRules.entityKey(i), ChurnRules.tenant(i),
                     ChurnRules.region(i));
         }
-        return ChurnRules.verify("LaunchDarkly",
+        return () -> ChurnRules.verify("LaunchDarkly",
                 i -> launchDarkly.stringVariation(ChurnRules.KEY, ldContexts[i], "v1"),
                 (k, t, r) -> launchDarkly.stringVariation(ChurnRules.KEY, ldContext(k, t, r),
                         "v1"));
@@ -210,7 +212,7 @@ public class CompetitorDecideBenchmark {
      * provider; strategy {@code flexibleRollout} 5% with stickiness {@code userId}, constraints
      * {@code tenant NOT_IN [deny list]} and {@code region IN [BR, LATAM]}; enabled means v2.
      */
-    private String setUpUnleash(List<String> denied) throws IOException {
+    private Supplier<String> setUpUnleash(List<String> denied) throws IOException {
         String toggles = "{\"version\":2,\"features\":[{\"name\":\"" + ChurnRules.KEY + "\","
                 + "\"type\":\"release\",\"enabled\":true,\"stale\":false,\"project\":\"default\","
                 + "\"impressionData\":false,\"variants\":[],\"strategies\":[{"
@@ -239,7 +241,7 @@ public class CompetitorDecideBenchmark {
             unleashContexts[i] = unleashContext(ChurnRules.entityKey(i), ChurnRules.tenant(i),
                     ChurnRules.region(i));
         }
-        return ChurnRules.verify("Unleash",
+        return () -> ChurnRules.verify("Unleash",
                 i -> unleash.isEnabled(ChurnRules.KEY, unleashContexts[i]) ? "v2" : "v1",
                 (k, t, r) -> unleash.isEnabled(ChurnRules.KEY, unleashContext(k, t, r))
                         ? "v2" : "v1");
@@ -256,7 +258,7 @@ public class CompetitorDecideBenchmark {
      * the targeting key modulo 10,000 under 500). What this measures is OpenFeature's evaluation
      * path around a rule that costs next to nothing.
      */
-    private String setUpOpenFeature(List<String> denied) {
+    private Supplier<String> setUpOpenFeature(List<String> denied) {
         Set<String> deny = Set.copyOf(denied);
         Flag<String> flag = Flag.<String>builder()
                 .variant("v1", "v1")
@@ -283,7 +285,7 @@ public class CompetitorDecideBenchmark {
             ofContexts[i] = ofContext(ChurnRules.entityKey(i), ChurnRules.tenant(i),
                     ChurnRules.region(i));
         }
-        return ChurnRules.verify("OpenFeature in-memory",
+        return () -> ChurnRules.verify("OpenFeature in-memory",
                 i -> openFeature.getStringValue(ChurnRules.KEY, "v1", ofContexts[i]),
                 (k, t, r) -> openFeature.getStringValue(ChurnRules.KEY, "v1", ofContext(k, t, r)));
     }
@@ -310,12 +312,14 @@ public class CompetitorDecideBenchmark {
     }
 
     /**
-     * Closes whatever SDK was built and deletes its files.
+     * Checks the decision again after the measurement (the SDK's background threads must not have
+     * changed it), then closes whatever SDK was built and deletes its files.
      *
      * @throws IOException if a client fails to close
      */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        System.out.printf("%n[teardown] after measuring: %s%n", verifier.get());
         if (router != null) {
             router.close();
         }
