@@ -67,7 +67,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code v2} to 2-9% of the requests, and {@code v1} to a denied tenant and to region US for
  * every key it put on {@code v2}; {@code @TearDown} checks it again after the measurement.
  *
- * <p>Run (about 4 minutes): {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package &&
+ * <p>Run (about 2 minutes): {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package &&
  * java -jar router-benchmarks/target/benchmarks.jar CompetitorDecideBenchmark -prof gc}
  */
 @State(Scope.Thread)

@@ -61,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code hangs}, {@code @Setup} first shows that (two calls from a helper thread, 2 s limit) and
  * {@code scientistRunAsync} then fails fast with an exception instead of wedging the run.
  *
- * <p>Run (about 2.5 minutes): {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package &&
+ * <p>Run (about 1.5 minutes): {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package &&
  * java -jar router-benchmarks/target/benchmarks.jar ShadowVsScientistBenchmark}
  */
 @State(Scope.Benchmark)
