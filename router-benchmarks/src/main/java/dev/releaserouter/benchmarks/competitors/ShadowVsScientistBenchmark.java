@@ -13,6 +13,8 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.Predictor;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.benchmarks.DecideBenchmark;
+import dev.releaserouter.benchmarks.ShadowBenchmark;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import io.dropwizard.metrics5.MetricRegistry;
@@ -78,7 +80,7 @@ public class ShadowVsScientistBenchmark {
 
     private final CountDownLatch never = new CountDownLatch(1);
     private final double[] features = {0.3, 12, 1, 0.25};
-    private final Supplier<Double> control = () -> score(features);
+    private final Supplier<Double> control = () -> ShadowBenchmark.score(features);
     private Supplier<Double> candidateSupplier;
     private Router router;
     private RoutedModel<double[], Double> routed;
@@ -113,10 +115,10 @@ public class ShadowVsScientistBenchmark {
                 .build();
         router = ReleaseRouter.builder().config(RouterConfig.builder().model(churn).build())
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
-                .auditSink(new CompetitorDecideBenchmark.DiscardingSink())
+                .auditSink(new DecideBenchmark.DiscardingSink())
                 .build();
         routed = router.bind(ModelBinding.<double[], Double>builder("churn")
-                .version("v1", ShadowVsScientistBenchmark::score)
+                .version("v1", ShadowBenchmark::score)
                 .version("v2", v2)
                 .comparator(ShadowComparators.score(0.02, Double::doubleValue))
                 .build());
@@ -179,14 +181,8 @@ public class ShadowVsScientistBenchmark {
                     return 0.5;
                 };
             default:
-                return ShadowVsScientistBenchmark::score;
+                return ShadowBenchmark::score;
         }
-    }
-
-    /** A stand-in model: a logistic score of four features (as in ShadowBenchmark). */
-    static double score(double[] x) {
-        double z = -1.2 + 0.8 * x[0] - 0.03 * x[1] + 0.4 * x[2] + 1.1 * x[3];
-        return 1 / (1 + Math.exp(-z));
     }
 
     /** Releases hung candidates, stops scientist4j's threads and closes the router. */
@@ -207,7 +203,7 @@ public class ShadowVsScientistBenchmark {
      */
     @Benchmark
     public double v1Alone() {
-        return score(features);
+        return ShadowBenchmark.score(features);
     }
 
     /**
