@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 5, time = 4)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
 public class PropagationBenchmark {
 
