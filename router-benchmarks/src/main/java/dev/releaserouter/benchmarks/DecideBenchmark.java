@@ -38,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * regions on the allow list), so every call hashes a different key: the common decision.
  *
  * <p>Run: {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
- * router-benchmarks/target/benchmarks.jar DecideBenchmark -prof gc} (add {@code -t 2} for two
- * threads).
+ * router-benchmarks/target/benchmarks.jar 'benchmarks\.DecideBenchmark\.' -prof gc} (add
+ * {@code -t 2} for two threads; the pattern leaves out {@code CompetitorDecideBenchmark}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
