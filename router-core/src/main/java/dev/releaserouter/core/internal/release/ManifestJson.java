@@ -1,6 +1,10 @@
 package dev.releaserouter.core.internal.release;
 
+import static dev.releaserouter.core.internal.JsonFields.escape;
+import static dev.releaserouter.core.internal.JsonFields.location;
+
 import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.core.internal.JsonFields;
 import dev.releaserouter.core.release.ChangeType;
 import dev.releaserouter.core.release.ReleaseManifest;
 import java.util.ArrayList;
@@ -212,34 +216,15 @@ public final class ManifestJson {
         return node == null ? null : string(node, pointer + "/" + field);
     }
 
+    private ConfigException error(String pointer, @Nullable JsonNode node, String problem) {
+        return JsonFields.error(source, pointer, node, problem);
+    }
+
     private String string(JsonNode node, String pointer) {
-        if (!node.isString()) {
-            throw error(pointer, node, "must be a string");
-        }
-        return node.asString();
+        return JsonFields.string(source, node, pointer);
     }
 
     private void unknownFields(JsonNode node, String pointer, Set<String> allowed) {
-        for (String key : node.propertyNames()) {
-            if (!allowed.contains(key)) {
-                throw new ConfigException(source, pointer + "/" + escape(key), key,
-                        "unknown field; the fields here are "
-                                + allowed.stream().sorted().toList(), null);
-            }
-        }
-    }
-
-    private ConfigException error(String pointer, JsonNode node, String problem) {
-        return new ConfigException(source, pointer, node.toString(), problem, null);
-    }
-
-    private static String location(JacksonException e) {
-        var loc = e.getLocation();
-        return loc == null ? "unknown position"
-                : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-    }
-
-    private static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
+        JsonFields.unknownFields(source, node, pointer, allowed);
     }
 }
