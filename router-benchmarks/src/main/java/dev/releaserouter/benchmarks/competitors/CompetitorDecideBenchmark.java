@@ -133,6 +133,24 @@ public class CompetitorDecideBenchmark {
     }
 
     private Supplier<String> setUpReleaseRouter(List<String> denied) {
+        router = buildReleaseRouter(denied);
+        routeRequests = new RouteRequest[ChurnRules.REQUESTS];
+        for (int i = 0; i < ChurnRules.REQUESTS; i++) {
+            routeRequests[i] = request(ChurnRules.entityKey(i), ChurnRules.tenant(i),
+                    ChurnRules.region(i));
+        }
+        return () -> ChurnRules.verify("Release Router",
+                i -> router.decide(routeRequests[i]).version(),
+                (k, t, r) -> router.decide(request(k, t, r)).version());
+    }
+
+    /**
+     * The Release Router of this comparison (also used by {@code GrowthBookDecideBenchmark}).
+     *
+     * @param denied the tenant deny list
+     * @return a router with model {@code churn} configured by {@link ChurnRules}
+     */
+    static Router buildReleaseRouter(List<String> denied) {
         ModelConfig churn = ModelConfig.builder(ChurnRules.KEY)
                 .stableVersion("v1")
                 .version(VersionConfig.builder("v1").build())
@@ -140,21 +158,22 @@ public class CompetitorDecideBenchmark {
                 .deny(Segments.of(Map.of(Dimension.TENANT, Set.copyOf(denied))))
                 .allow(Segments.of(Map.of(Dimension.REGION, Set.of("BR", "LATAM"))))
                 .build();
-        router = ReleaseRouter.builder()
+        return ReleaseRouter.builder()
                 .config(RouterConfig.builder().model(churn).build())
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
                 .auditSink(new DecideBenchmark.DiscardingSink())
                 .build();
-        routeRequests = new RouteRequest[ChurnRules.REQUESTS];
-        for (int i = 0; i < ChurnRules.REQUESTS; i++) {
-            routeRequests[i] = request(ChurnRules.entityKey(i), ChurnRules.tenant(i),
-                    ChurnRules.region(i));
-        }
-        return () -> ChurnRules.verify("Release Router", i -> router.decide(routeRequests[i]).version(),
-                (k, t, r) -> router.decide(request(k, t, r)).version());
     }
 
-    private static RouteRequest request(String key, String tenant, String region) {
+    /**
+     * A request for model {@code churn}, channel {@code app}.
+     *
+     * @param key the entity key
+     * @param tenant the tenant
+     * @param region the region
+     * @return the request
+     */
+    static RouteRequest request(String key, String tenant, String region) {
         return RouteRequest.builder(ChurnRules.KEY, key).tenant(tenant).region(region)
                 .channel("app").build();
     }
