@@ -98,7 +98,20 @@ public class ShadowBenchmark {
     }
 
     private Predictor<double[], Double> v2() {
-        switch (candidate) {
+        return candidate(candidate, never);
+    }
+
+    /**
+     * A stand-in candidate that behaves as named.
+     *
+     * @param behaviour {@code fast} (or anything else: the same score as v1), {@code throws},
+     *     {@code sleeps5s} or {@code hangs} (until {@code release} opens or it is interrupted)
+     * @param release what a hanging candidate waits for
+     * @return the candidate
+     */
+    public static Predictor<double[], Double> candidate(String behaviour,
+            CountDownLatch release) {
+        switch (behaviour) {
             case "throws":
                 return x -> {
                     throw new IllegalStateException("candidate failure");
@@ -110,7 +123,7 @@ public class ShadowBenchmark {
                 };
             case "hangs":
                 return x -> {
-                    never.await();
+                    release.await();
                     return 0.5;
                 };
             default:

@@ -170,19 +170,7 @@ public class ShadowVsScientistBenchmark {
     }
 
     private Predictor<double[], Double> predictor() {
-        switch (candidate) {
-            case "throws":
-                return x -> {
-                    throw new IllegalStateException("candidate failure");
-                };
-            case "hangs":
-                return x -> {
-                    never.await();
-                    return 0.5;
-                };
-            default:
-                return ShadowBenchmark::score;
-        }
+        return ShadowBenchmark.candidate(candidate, never);
     }
 
     /** Releases hung candidates, stops scientist4j's threads and closes the router. */
