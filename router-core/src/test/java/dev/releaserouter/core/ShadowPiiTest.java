@@ -67,7 +67,7 @@ class ShadowPiiTest {
                     .config(RouterConfig.builder().model(churn).build())
                     .auditSink(new Slf4jAuditSink())
                     .hashSecretHex(Configs.SECRET)
-                    .shadow(ShadowSettings.builder().timeout(Duration.ofMillis(200))
+                    .shadow(ShadowSettings.builder().timeout(Duration.ofSeconds(10))
                             .pairStore(store, masker).build())
                     .build();
             RoutedModel<Application, Map<String, Object>> m = router.bind(

@@ -2,6 +2,7 @@ package dev.releaserouter.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
@@ -80,8 +81,12 @@ class ShadowRouteTest {
         return router;
     }
 
+    /**
+     * Shadow settings for tests whose candidates answer at once: the timeout is generous so that
+     * a busy machine never turns a success into a timeout; tests of timeouts set their own.
+     */
     static ShadowSettings.Builder fast() {
-        return ShadowSettings.builder().timeout(Duration.ofMillis(200));
+        return ShadowSettings.builder().timeout(Duration.ofSeconds(10));
     }
 
     ShadowStatistics stats() {
@@ -159,7 +164,8 @@ class ShadowRouteTest {
 
     @Test
     void hangingCandidate_isInterruptedAtTheTimeout_andTheWorkerIsReused() {
-        start(model(0, 10_000, Stage.APPROVED).build(), fast().threads(1).build());
+        start(model(0, 10_000, Stage.APPROVED).build(),
+                fast().threads(1).timeout(Duration.ofMillis(200)).build());
         AtomicLong calls = new AtomicLong();
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "fast")
@@ -170,10 +176,9 @@ class ShadowRouteTest {
                     return "fast";
                 })
                 .build());
-        long t0 = System.nanoTime();
+        // That the caller never waits for the shadow call is shown without a clock by
+        // flood_dropsAndCountsBeyondThreadsAndQueue_withoutBlockingTheCaller.
         assertThat(m.route(req("a"), "in").output()).isEqualTo("fast");
-        assertThat(System.nanoTime() - t0).as("the caller never waits for the shadow call")
-                .isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
         m.route(req("b"), "in");
         await(() -> stats().outcomes().get(ShadowOutcome.TIMEOUT) == 1
                 && stats().outcomes().get(ShadowOutcome.SUCCESS) == 1);
@@ -228,16 +233,19 @@ class ShadowRouteTest {
                 .build());
         m.route(req("first"), "in");
         await(() -> started.getCount() == 0); // the only worker is busy
-        long t0 = System.nanoTime();
-        int dropped = 0;
-        for (int i = 0; i < 20; i++) {
-            RouteResult<String> r = m.route(req("k" + i), "in");
-            assertThat(r.output()).isEqualTo("served");
-            if (r.shadow() == ShadowDisposition.DROPPED) {
-                dropped++;
+        // The only worker stays blocked until release.countDown() below, so 20 answers prove
+        // the caller never waits for it (a blocking caller would hang: bounded at 30 s).
+        int dropped = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            int n = 0;
+            for (int i = 0; i < 20; i++) {
+                RouteResult<String> r = m.route(req("k" + i), "in");
+                assertThat(r.output()).isEqualTo("served");
+                if (r.shadow() == ShadowDisposition.DROPPED) {
+                    n++;
+                }
             }
-        }
-        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(1));
+            return n;
+        });
         assertThat(dropped).isEqualTo(18); // two fit in the queue
         assertThat(stats().dispositions().get(ShadowDisposition.DROPPED)).isEqualTo(18);
         assertThat(stats().dispositions().get(ShadowDisposition.SCHEDULED)).isEqualTo(3);
@@ -351,12 +359,13 @@ class ShadowRouteTest {
                         throw new IllegalStateException();
                     }
                     if (mode.get() == 1) {
-                        Thread.sleep(5_000); // interrupted by the primary-path timeout
+                        new CountDownLatch(1).await(); // hangs until the timeout interrupts it
                     }
                     return mode.get() == 2 ? Double.NaN : 0.2;
                 })
                 .validator(OutputValidators.scoreBetween(0, 1, Double::doubleValue))
-                .fallbackToStable(Duration.ofMillis(50))
+                // Long enough that an immediate answer never times out on a busy machine.
+                .fallbackToStable(Duration.ofSeconds(2))
                 .build());
         RouteResult<Double> err = m.route(req("k"), 1.0);
         assertThat(err.output()).isEqualTo(0.1);
@@ -364,9 +373,7 @@ class ShadowRouteTest {
         assertThat(err.fallbackCause()).isEqualTo(FallbackCause.ERROR);
         assertThat(err.decision().isCandidate()).as("the decision is kept as made").isTrue();
         mode.set(1);
-        long t0 = System.nanoTime();
         assertThat(m.route(req("k"), 1.0).fallbackCause()).isEqualTo(FallbackCause.TIMEOUT);
-        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(2));
         mode.set(2);
         assertThat(m.route(req("k"), 1.0).fallbackCause())
                 .isEqualTo(FallbackCause.INVALID_OUTPUT);
