@@ -3,6 +3,7 @@ package dev.releaserouter.core.gates;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.internal.gates.Criterion;
 import dev.releaserouter.core.internal.gates.ParsedPolicy;
+import dev.releaserouter.core.internal.gates.PolicyMetrics;
 import dev.releaserouter.core.internal.gates.PolicyParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -208,6 +209,27 @@ public final class Policy {
      */
     public List<String> criterionNames() {
         return parsed.criteria().stream().map(Criterion::name).toList();
+    }
+
+    /**
+     * Checks that the measurements described by {@code catalog} provide every metric the
+     * policy reads, in the way each criterion reads it (a value, a histogram, counts or a
+     * variance). Call it when loading a policy for a known measurement source, e.g.
+     * {@code Policy.load(file).requireMetrics(SnapshotGateInput.METRICS)};
+     * {@code RolloutPlan.Builder#build()} calls it with the router's own measurements. A
+     * policy evaluated on an input that does not know a metric would otherwise fail (or stay
+     * NOT_ENOUGH_DATA) on every evaluation.
+     *
+     * @param catalog what the measurements provide
+     * @return this policy
+     * @throws ConfigException naming the policy's source, the JSON pointer of the first
+     *     criterion that reads an unknown metric, its expression or metric as written, and
+     *     the metrics the catalog knows
+     * @throws NullPointerException if catalog is null
+     */
+    public Policy requireMetrics(MetricCatalog catalog) {
+        PolicyMetrics.check(parsed, Objects.requireNonNull(catalog, "catalog"));
+        return this;
     }
 
     ParsedPolicy parsed() {

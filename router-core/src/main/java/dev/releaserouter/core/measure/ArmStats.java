@@ -2,6 +2,7 @@ package dev.releaserouter.core.measure;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -15,12 +16,26 @@ import org.jspecify.annotations.Nullable;
  * exists so that gates can be tested on hand-made numbers. A metric without data is
  * {@code NaN} (never 0), so "not enough data" can be told apart from "zero".
  *
- * <p>Gate metric names ({@link #value(String)}): {@code requests}, {@code errors},
- * {@code error_rate}, {@code p50_ms}, {@code p95_ms}, {@code p99_ms}, {@code avg_score},
- * {@code cost_per_1k_calls}, {@code cost_per_1k_tokens}, {@code mae}, {@code labels} and
- * {@code outcome.<name>} (the mean of that business outcome).
+ * <p>Gate metric names ({@link #value(String)}, listed in {@link #METRICS}): {@code requests},
+ * {@code errors}, {@code error_rate}, {@code p50_ms}, {@code p95_ms}, {@code p99_ms},
+ * {@code avg_score}, {@code cost_per_call}, {@code cost_per_1k_calls},
+ * {@code cost_per_1k_tokens}, {@code mae}, {@code labels}, the seed 001 names
+ * {@code latency_p50_ms}, {@code latency_p95_ms}, {@code latency_p99_ms} (the same quantiles)
+ * and {@code error_rate_5xx} (the error rate: an error is an exception, a 5xx-like outcome or an
+ * invalid output), and {@code outcome.<name>} (the mean of that business outcome).
  */
 public final class ArmStats {
+
+    /**
+     * Every metric name {@link #value(String)} knows, in documentation order, the seed 001
+     * aliases included; besides these, {@code outcome.<name>} for any business outcome.
+     */
+    public static final List<String> METRICS = List.of("requests", "errors", "error_rate",
+            "error_rate_5xx", "p50_ms", "p95_ms", "p99_ms", "latency_p50_ms", "latency_p95_ms",
+            "latency_p99_ms", "avg_score", "cost_per_call", "cost_per_1k_calls",
+            "cost_per_1k_tokens", "mae", "labels");
+
+    private static final String KNOWN = String.join(", ", METRICS) + ", outcome.<name>";
 
     /** Number of bins of {@link #scoreHistogram()}. */
     public static final int SCORE_BINS = 20;
@@ -214,6 +229,7 @@ public final class ArmStats {
         switch (metric) {
             case "avg_score":
                 return scores;
+            case "cost_per_call":
             case "cost_per_1k_calls":
                 return costCalls;
             case "cost_per_1k_tokens":
@@ -263,8 +279,21 @@ public final class ArmStats {
     }
 
     /**
-     * A metric by its gate name: {@code requests}, {@code errors}, {@code error_rate},
-     * {@code p50_ms}, {@code p95_ms}, {@code p99_ms}, {@code avg_score},
+     * Whether {@link #value(String)} knows a metric name: one of {@link #METRICS}, or
+     * {@code outcome.<name>}.
+     *
+     * @param metric a metric name
+     * @return whether it is known
+     * @throws NullPointerException if metric is null
+     */
+    public static boolean isMetric(String metric) {
+        return METRICS.contains(metric) || outcomeName(metric) != null;
+    }
+
+    /**
+     * A metric by its gate name: {@code requests}, {@code errors}, {@code error_rate}
+     * (alias {@code error_rate_5xx}), {@code p50_ms}, {@code p95_ms}, {@code p99_ms} (aliases
+     * {@code latency_p50_ms}...), {@code avg_score}, {@code cost_per_call},
      * {@code cost_per_1k_calls}, {@code cost_per_1k_tokens}, {@code mae}, {@code labels}, or
      * {@code outcome.<name>} (mean; NaN if that outcome was never reported).
      *
@@ -280,15 +309,21 @@ public final class ArmStats {
             case "errors":
                 return errors;
             case "error_rate":
+            case "error_rate_5xx":
                 return errorRate();
             case "p50_ms":
+            case "latency_p50_ms":
                 return p50Ms;
             case "p95_ms":
+            case "latency_p95_ms":
                 return p95Ms;
             case "p99_ms":
+            case "latency_p99_ms":
                 return p99Ms;
             case "avg_score":
                 return avgScore;
+            case "cost_per_call":
+                return costPer1kCalls / 1000;
             case "cost_per_1k_calls":
                 return costPer1kCalls;
             case "cost_per_1k_tokens":
@@ -303,8 +338,7 @@ public final class ArmStats {
                     return outcomeMeans.getOrDefault(outcome, Double.NaN);
                 }
                 throw new IllegalArgumentException("unknown metric '" + metric + "'; known: "
-                        + "requests, errors, error_rate, p50_ms, p95_ms, p99_ms, avg_score, "
-                        + "cost_per_1k_calls, cost_per_1k_tokens, mae, labels, outcome.<name>");
+                        + KNOWN);
         }
     }
 

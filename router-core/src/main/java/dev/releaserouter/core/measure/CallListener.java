@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code dev.releaserouter.core.metrics.ArmMetrics}).
  *
  * <p>Implementations must be thread-safe and fast: they run on the thread that records the call.
- * An exception thrown by a listener is caught and counted
- * ({@link ArmMeasurements#listenerFailures()}), never propagated.
+ * Anything a listener throws is caught and counted ({@link ArmMeasurements#listenerFailures()})
+ * and never propagated, except a fatal VM error ({@code OutOfMemoryError}, {@code InternalError},
+ * {@code UnknownError}), which is counted and rethrown.
  */
 @FunctionalInterface
 public interface CallListener {

@@ -1,6 +1,7 @@
 package dev.releaserouter.core.measure;
 
 import dev.releaserouter.core.gates.GateInput;
+import dev.releaserouter.core.gates.MetricCatalog;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,21 @@ import org.jspecify.annotations.Nullable;
  * e.g. {@code v2}) read the matching {@link ArmStats}. Immutable and thread-safe.
  */
 public final class SnapshotGateInput implements GateInput {
+
+    /**
+     * What this input provides: every {@link ArmStats#METRICS} name and {@code outcome.<name>}
+     * as a value; the score histogram as {@code score} or {@code avg_score}; event counts of
+     * {@code errors} and of {@code outcome.<name>} (0/1 outcomes); variances of
+     * {@code avg_score}, {@code mae} and {@code outcome.<name>}. See
+     * {@link dev.releaserouter.core.gates.Policy#requireMetrics(MetricCatalog)}.
+     */
+    public static final MetricCatalog METRICS = MetricCatalog.builder()
+            .values(ArmStats.METRICS)
+            .histograms("score", "avg_score")
+            .counts("errors")
+            .variances("avg_score", "mae")
+            .outcomes(true)
+            .build();
 
     private final MeasurementSnapshot snapshot;
     private final MeasurementSnapshot stableSnapshot;

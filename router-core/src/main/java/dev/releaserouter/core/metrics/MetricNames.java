@@ -42,6 +42,11 @@ public final class MetricNames {
     public static final String ROLLOUT_CHECKPOINTS = "router.rollout.checkpoints";
     /** Counter, tags model, version, reason (criterion), severity: failed criteria. */
     public static final String ROLLOUT_DEGRADATIONS = "router.rollout.degradations";
+    /** Function counter, tags model, version: rollout ticks that failed (HOLD or fail-safe). */
+    public static final String ROLLOUT_TICK_FAILURES = "router.rollout.tick.failures";
+    /** Gauge, tags model, version: rollout ticks failed in a row, 0 after a good tick. */
+    public static final String ROLLOUT_TICK_FAILURES_CONSECUTIVE =
+            "router.rollout.tick.failures.consecutive";
 
     /** Timer (through the default Micrometer meter handler), tags model, version, reason. */
     public static final String ROUTE = DefaultRouteObservationConvention.NAME;

@@ -9,6 +9,7 @@ import dev.releaserouter.core.rollout.RolloutDecision;
 import dev.releaserouter.core.rollout.RolloutState;
 import dev.releaserouter.core.rollout.RolloutStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -31,7 +32,11 @@ import org.jspecify.annotations.Nullable;
  *       {@code status="success"} is {@code proceed});
  *   <li>{@value MetricNames#ROLLOUT_DEGRADATIONS}, tags {@code reason} (the criterion's name
  *       from the policy file, so as few values as the policy has criteria) and {@code severity}
- *       = {@code alert} | {@code critical}: criteria that failed in those evaluations.
+ *       = {@code alert} | {@code critical}: criteria that failed in those evaluations;
+ *   <li>{@value MetricNames#ROLLOUT_TICK_FAILURES}: ticks that failed (each a HOLD whose reason
+ *       is the error, or the fail-safe), counted since the controller started;
+ *   <li>{@value MetricNames#ROLLOUT_TICK_FAILURES_CONSECUTIVE}: ticks failed in a row (the
+ *       fail-safe trips at the plan's {@code maxFailedTicks}), 0 after a good tick.
  * </ul>
  *
  * <pre>{@code new RolloutMetrics(controller).bindTo(meterRegistry);}</pre>
@@ -73,6 +78,17 @@ public final class RolloutMetrics implements MeterBinder {
                     .description("1 for the rollout's current status")
                     .register(registry);
         }
+        FunctionCounter.builder(MetricNames.ROLLOUT_TICK_FAILURES, controller,
+                        RolloutController::tickFailures)
+                .tags(tags)
+                .description("Rollout ticks that failed: a HOLD with the error, or the fail-safe")
+                .register(registry);
+        Gauge.builder(MetricNames.ROLLOUT_TICK_FAILURES_CONSECUTIVE, controller,
+                        RolloutController::consecutiveTickFailures)
+                .tags(tags)
+                .description("Rollout ticks failed in a row; the fail-safe trips at the plan's "
+                        + "maxFailedTicks")
+                .register(registry);
         Counter proceed = checkpoints(registry, tags, "proceed");
         Counter hold = checkpoints(registry, tags, "hold");
         Counter rollback = checkpoints(registry, tags, "rollback");
@@ -89,6 +105,9 @@ public final class RolloutMetrics implements MeterBinder {
     private static @Nullable Counter counterFor(RolloutDecision d, Counter proceed, Counter hold,
             Counter rollback) {
         RolloutAction a = d.action();
+        if (d.verdictJson() == null) {
+            return null; // a failed tick or the fail-safe: not a gate evaluation
+        }
         return a == RolloutAction.PROCEED ? proceed : a == RolloutAction.HOLD ? hold
                 : a == RolloutAction.ROLLBACK ? rollback : null;
     }

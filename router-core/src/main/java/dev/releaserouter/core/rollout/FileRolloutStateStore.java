@@ -1,9 +1,13 @@
 package dev.releaserouter.core.rollout;
 
+import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.internal.rollout.RolloutJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,9 @@ public final class FileRolloutStateStore implements RolloutStateStore {
 
     /** The decision log's file name. */
     public static final String DECISIONS_FILE = "rollout_decision.jsonl";
+
+    /** The largest state file {@link #load} reads: a state is a few hundred bytes. */
+    public static final int MAX_STATE_BYTES = 1 << 20;
 
     private final Path directory;
 
@@ -68,7 +75,10 @@ public final class FileRolloutStateStore implements RolloutStateStore {
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalArgumentException if the file is not a valid state
+     * @throws ConfigException (an IllegalArgumentException) naming the file, the JSON pointer
+     *     and the bad value if the file is not a valid state: larger than
+     *     {@value #MAX_STATE_BYTES} bytes, not UTF-8, not well-formed JSON, or a field missing
+     *     or of the wrong type
      */
     @Override
     public synchronized Optional<RolloutState> load(String model) {
@@ -77,7 +87,23 @@ public final class FileRolloutStateStore implements RolloutStateStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(RolloutJson.parseState(Files.readString(file), file.toString()));
+            long size = Files.size(file);
+            if (size > MAX_STATE_BYTES) {
+                throw new ConfigException(file.toString(), "", null, "a rollout state file is"
+                        + " at most " + MAX_STATE_BYTES + " bytes, but this one has " + size,
+                        null);
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            } catch (CharacterCodingException e) {
+                throw new ConfigException(file.toString(), "", null, "not UTF-8 text ("
+                        + e + ")", null);
+            }
+            return Optional.of(RolloutJson.parseState(text, file.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read rollout state " + file, e);
         }

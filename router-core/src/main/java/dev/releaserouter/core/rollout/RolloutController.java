@@ -26,7 +26,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +41,15 @@ import org.slf4j.LoggerFactory;
  * (ROLLBACK, or any CRITICAL criterion: the candidate is killed and set to 0% at once). CRITICAL
  * criteria are also checked on every tick between checkpoints.
  *
- * <p>The controller has no threads: the application (or a scheduler) calls {@link #tick()}, as
- * often as it wants the rollback latency to be (a tick every second rolls back within a second).
- * Time comes from the injected clock.
+ * <p>The controller has no threads of its own: {@link #schedule} runs {@link #tick()} on the
+ * application's executor (or the application calls it), as often as it wants the rollback latency
+ * to be (a tick every second rolls back within a second). Time comes from the injected clock.
+ *
+ * <p>A tick never throws. Anything thrown while it evaluates or applies a checkpoint (an
+ * {@code Error} included) is a HOLD decision whose reason is the error, counted in
+ * {@link #tickFailures()}; after {@link RolloutPlan#maxFailedTicks()} failed ticks in a row the
+ * controller fails safe: it kills the candidate and sets it to 0% (audited, as a rollback) and
+ * the rollout is ROLLED_BACK.
  *
  * <p>Design: thread-safe. Every state-changing method ({@code tick}, the manual operations)
  * holds the controller's monitor for its whole run, so the state machine, the gate history, the
@@ -67,7 +76,14 @@ public final class RolloutController {
     private final List<RolloutDecision> decisions = new ArrayList<>();
     private final List<RolloutListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong listenerFailures = new AtomicLong();
+    private final AtomicLong tickFailures = new AtomicLong();
+    private final AtomicReference<@Nullable RolloutSchedule> schedule = new AtomicReference<>();
     private final boolean restored;
+    // Failed ticks in a row and the last one's error: written under this, read lock-free.
+    private volatile int consecutiveFailures;
+    private volatile @Nullable String lastTickError;
+    // The last instant the clock gave, for decisions recorded while the clock itself fails.
+    private volatile Instant lastInstant;
     private volatile RolloutState state;
     private GateHistory history = GateHistory.empty();
     // The stable arm's measurements at the last checkpoint below 100%; guarded by this.
@@ -84,6 +100,7 @@ public final class RolloutController {
         this.actor = actor;
         this.state = state;
         this.restored = restored;
+        this.lastInstant = state.checkpointStart();
     }
 
     /**
@@ -148,15 +165,161 @@ public final class RolloutController {
      * checkpoints: roll back if a criterion is CRITICAL, else nothing. Does nothing unless
      * RUNNING.
      *
+     * <p>Never throws: if anything fails (the measurements, the policy, the store, the router,
+     * the clock; any {@code Throwable}, {@code OutOfMemoryError} included) the tick records a
+     * HOLD decision with the error as its reason, counts it ({@link #tickFailures()},
+     * {@link #lastTickError()}) and returns the status. After {@link RolloutPlan#maxFailedTicks()}
+     * failed ticks in a row it fails safe: the candidate is killed and set to 0% and the
+     * rollout is ROLLED_BACK. A router change made before a failure (e.g. the next stage's
+     * weight, then the store failed) stays made. So {@code scheduleAtFixedRate(rollout::tick,
+     * ...)} is never cancelled by a failing tick; {@link #schedule} does it for you.
+     *
      * @return the status after the tick
-     * @throws java.io.UncheckedIOException if the store fails (the router change is already done)
      */
     public synchronized RolloutStatus tick() {
+        try {
+            RolloutStatus status = evaluate();
+            consecutiveFailures = 0;
+            return status;
+        } catch (Throwable t) {
+            // A background safety path: contain everything, even a fatal VM error (team policy).
+            return tickFailed(t);
+        }
+    }
+
+    /**
+     * Runs {@link #tick()} every {@code period} on the executor (with a fixed delay between
+     * ticks) until the rollout reaches a final status or the returned schedule is cancelled.
+     * Nothing a tick does can cancel the task: a tick never throws, and the task catches
+     * whatever might escape anyway.
+     *
+     * @param executor where ticks run; the application owns it (and shuts it down)
+     * @param period the time between ticks: the rollback latency; positive
+     * @return the schedule, to cancel
+     * @throws IllegalArgumentException if period is not positive
+     * @throws IllegalStateException if this controller is already scheduled (cancel that first)
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
+     * @throws NullPointerException if an argument is null
+     */
+    public RolloutSchedule schedule(ScheduledExecutorService executor, Duration period) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(period, "period");
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("period must be positive, but was " + period);
+        }
+        long nanos;
+        try {
+            nanos = period.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        RolloutSchedule next = new RolloutSchedule(this);
+        RolloutSchedule current = schedule.get();
+        if ((current != null && !current.isCancelled())
+                || !schedule.compareAndSet(current, next)) {
+            throw new IllegalStateException("the rollout of " + plan.candidateVersion()
+                    + " is already scheduled; cancel() that schedule first");
+        }
+        try {
+            next.started(executor.scheduleWithFixedDelay(next::run, nanos, nanos,
+                    TimeUnit.NANOSECONDS));
+        } catch (RuntimeException e) {
+            next.cancel();
+            throw e;
+        }
+        return next;
+    }
+
+    /** A throwable that escaped a scheduled tick (never expected): counted like a failed tick. */
+    synchronized void scheduledTickFailed(Throwable t) {
+        tickFailed(t);
+    }
+
+    private RolloutStatus tickFailed(Throwable t) {
+        try {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            int n = consecutiveFailures + 1;
+            consecutiveFailures = n;
+            tickFailures.incrementAndGet();
+            String error = cut(String.valueOf(t));
+            lastTickError = error;
+            RolloutState s = state;
+            int max = plan.maxFailedTicks();
+            if (n == 1) {
+                LOG.warn("Release Router: rollout tick of {} {} failed (1 of {} before the "
+                        + "fail-safe); it holds", plan.model(), plan.candidateVersion(), max, t);
+            } else {
+                LOG.warn("Release Router: rollout tick of {} {} failed ({} of {} before the "
+                        + "fail-safe): {}", plan.model(), plan.candidateVersion(), n, max, error);
+            }
+            if (s.status() != RolloutStatus.RUNNING) {
+                return s.status(); // it failed after the rollout became final or paused
+            }
+            if (n >= max) {
+                failSafe(s, n, error);
+            } else {
+                recordQuietly(actor, RolloutAction.HOLD, List.of("tick failed (" + n + " of "
+                        + max + " before fail-safe): " + error), null);
+            }
+            return state.status();
+        } catch (Throwable again) {
+            // Even reporting failed (e.g. out of memory): the count stands, the next tick retries.
+            return state.status();
+        }
+    }
+
+    /** Kills the candidate and sets it to 0% after too many failed ticks, whatever else fails. */
+    private void failSafe(RolloutState s, int failures, String error) {
+        String why = failures + " consecutive ticks failed (the plan allows "
+                + plan.maxFailedTicks() + "); last error: " + error;
+        boolean out = plan.dryRun();
+        if (!plan.dryRun()) {
+            ChangeContext ctx = ChangeContext.of(actor, cut("rollout fail-safe rollback of "
+                    + plan.candidateVersion() + " at stage " + (s.stageIndex() + 1) + " ("
+                    + percent(plan.stages().get(s.stageIndex())) + "): " + why));
+            try {
+                router.admin().kill(KillTarget.version(plan.model(), plan.candidateVersion()),
+                        ctx);
+                out = true;
+            } catch (Throwable t) {
+                LOG.error("Release Router: fail-safe could not kill {} {}", plan.model(),
+                        plan.candidateVersion(), t);
+            }
+            try {
+                router.admin().setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+                out = true;
+            } catch (Throwable t) {
+                LOG.error("Release Router: fail-safe could not set {} {} to 0%", plan.model(),
+                        plan.candidateVersion(), t);
+            }
+        }
+        if (!out) {
+            recordQuietly(actor, RolloutAction.HOLD, List.of("fail-safe failed: "
+                    + plan.candidateVersion() + " could be neither killed nor set to 0%; the "
+                    + "next tick tries again; " + why), null);
+            return;
+        }
+        state = s.with(s.stageIndex(), safeNow(), RolloutStatus.ROLLED_BACK);
+        try {
+            store.save(state);
+        } catch (Throwable t) {
+            LOG.error("Release Router: fail-safe could not save the rollout state of {}",
+                    plan.model(), t);
+        }
+        recordQuietly(actor, RolloutAction.ROLLBACK, List.of("fail-safe: " + why), null);
+        LOG.error("Release Router: rollout of {} {} failed safe: {} killed and set to 0% after {}",
+                plan.model(), plan.candidateVersion(), plan.candidateVersion(), why);
+    }
+
+    private RolloutStatus evaluate() {
         RolloutState s = state;
         if (s.status() != RolloutStatus.RUNNING) {
             return s.status();
         }
         Instant now = clock.instant();
+        lastInstant = now;
         MeasurementSnapshot current = measurements.snapshot(plan.model(),
                 plan.checkpointDuration());
         // At 100% the stable arm gets no traffic: it is judged on the last checkpoint's data.
@@ -352,6 +515,27 @@ public final class RolloutController {
         return listenerFailures.get();
     }
 
+    /**
+     * @return how many ticks failed (each a HOLD decision, or the fail-safe), since this
+     *     controller started; lock-free
+     */
+    public long tickFailures() {
+        return tickFailures.get();
+    }
+
+    /** @return failed ticks in a row, 0 after a tick that did not fail; lock-free */
+    public int consecutiveTickFailures() {
+        return consecutiveFailures;
+    }
+
+    /**
+     * @return the error of the last failed tick ({@code Throwable.toString()}, cut to 500
+     *     characters), or empty if no tick failed; it stays after later successful ticks
+     */
+    public Optional<String> lastTickError() {
+        return Optional.ofNullable(lastTickError);
+    }
+
     /** @return this controller's decisions so far, oldest first (not those before a restart) */
     public synchronized List<RolloutDecision> decisions() {
         return List.copyOf(decisions);
@@ -407,22 +591,58 @@ public final class RolloutController {
 
     private void record(String who, RolloutAction action, List<String> reasons,
             @Nullable GateVerdict verdict) {
+        record(who, action, reasons, verdict, false);
+    }
+
+    /** Records a decision on a failure path: a store that fails is logged, not thrown. */
+    private void recordQuietly(String who, RolloutAction action, List<String> reasons,
+            @Nullable GateVerdict verdict) {
+        try {
+            record(who, action, reasons, verdict, true);
+        } catch (Throwable t) {
+            LOG.error("Release Router: could not record a rollout decision of {} {}",
+                    plan.model(), plan.candidateVersion(), t);
+        }
+    }
+
+    private void record(String who, RolloutAction action, List<String> reasons,
+            @Nullable GateVerdict verdict, boolean quiet) {
         RolloutState s = state;
-        RolloutDecision d = new RolloutDecision(clock.instant(), who, plan.model(),
+        RolloutDecision d = new RolloutDecision(safeNow(), who, plan.model(),
                 plan.candidateVersion(), s.stageIndex(), plan.stages().get(s.stageIndex()),
                 action, s.status(), reasons, verdict == null ? null : verdict.toJson(),
                 plan.policy().digest(), plan.dryRun());
         decisions.add(d);
-        store.append(d);
+        try {
+            store.append(d);
+        } catch (Throwable e) {
+            if (!quiet) {
+                throw e; // unchecked only (precise rethrow): the tick's handler counts it
+            }
+            LOG.error("Release Router: could not append a rollout decision of {} {}: {}",
+                    plan.model(), plan.candidateVersion(), e.toString());
+        }
         for (RolloutListener l : listeners) {
             try {
                 l.onDecision(d, verdict);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // User code: contained and counted, whatever it throws (team error policy).
                 if (listenerFailures.getAndIncrement() == 0) {
                     LOG.warn("Release Router: a rollout listener failed ({}); further failures "
                             + "are only counted", e.toString());
                 }
             }
+        }
+    }
+
+    /** The clock's instant, or the last one it gave if it fails (decisions must be recorded). */
+    private Instant safeNow() {
+        try {
+            Instant now = clock.instant();
+            lastInstant = now;
+            return now;
+        } catch (Throwable t) {
+            return lastInstant;
         }
     }
 

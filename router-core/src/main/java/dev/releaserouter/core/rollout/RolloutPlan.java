@@ -3,6 +3,7 @@ package dev.releaserouter.core.rollout;
 import dev.releaserouter.core.gates.Policy;
 import dev.releaserouter.core.governance.ChangeCalendar;
 import dev.releaserouter.core.governance.Waiver;
+import dev.releaserouter.core.measure.SnapshotGateInput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RolloutPlan {
 
+    /** Failed ticks in a row after which the controller fails safe, unless the plan says. */
+    public static final int DEFAULT_MAX_FAILED_TICKS = 3;
+
     private final String model;
     private final String stableVersion;
     private final String candidateVersion;
@@ -28,6 +32,7 @@ public final class RolloutPlan {
     private final boolean dryRun;
     private final ChangeCalendar calendar;
     private final List<Waiver> waivers;
+    private final int maxFailedTicks;
 
     private RolloutPlan(Builder b, Policy policy) {
         this.model = b.model;
@@ -40,6 +45,15 @@ public final class RolloutPlan {
         this.dryRun = b.dryRun;
         this.calendar = b.calendar;
         this.waivers = List.copyOf(b.waivers);
+        this.maxFailedTicks = b.maxFailedTicks;
+    }
+
+    /**
+     * @return how many ticks in a row may fail before the controller fails safe (the candidate
+     *     killed and set to 0%)
+     */
+    public int maxFailedTicks() {
+        return maxFailedTicks;
     }
 
     /** @return the freeze windows in which the rollout does not advance */
@@ -55,7 +69,8 @@ public final class RolloutPlan {
     /**
      * A new builder.
      *
-     * @return a builder with a 30-minute checkpoint, 10 minimum samples and dry run off
+     * @return a builder with a 30-minute checkpoint, 10 minimum samples, dry run off and a
+     *     fail-safe after 3 failed ticks in a row
      */
     public static Builder builder() {
         return new Builder();
@@ -106,7 +121,7 @@ public final class RolloutPlan {
         return "RolloutPlan{model=" + model + ", stable=" + stableVersion + ", candidate="
                 + candidateVersion + ", stages=" + stages + ", checkpoint=" + checkpointDuration
                 + ", minSamples=" + minSamples + ", policy=" + policy.name() + ", dryRun="
-                + dryRun + "}";
+                + dryRun + ", maxFailedTicks=" + maxFailedTicks + "}";
     }
 
     /** Builds a {@link RolloutPlan}. Not thread-safe. */
@@ -121,8 +136,25 @@ public final class RolloutPlan {
         private boolean dryRun;
         private ChangeCalendar calendar = ChangeCalendar.NONE;
         private List<Waiver> waivers = List.of();
+        private int maxFailedTicks = DEFAULT_MAX_FAILED_TICKS;
 
         private Builder() {}
+
+        /**
+         * @param n how many ticks in a row may fail (anything thrown while evaluating or
+         *     applying a checkpoint) before the controller fails safe: it kills the candidate
+         *     and sets it to 0%, as a rollback; 1 to 1000, default 3
+         * @return this builder
+         * @throws IllegalArgumentException if n is outside 1..1000
+         */
+        public Builder maxFailedTicks(int n) {
+            if (n < 1 || n > 1000) {
+                throw new IllegalArgumentException("maxFailedTicks must be between 1 and 1000,"
+                        + " but was " + n);
+            }
+            this.maxFailedTicks = n;
+            return this;
+        }
 
         /**
          * @param calendar freeze windows: inside one a PROCEED holds instead of advancing
@@ -234,6 +266,10 @@ public final class RolloutPlan {
          *
          * @return the plan
          * @throws IllegalArgumentException naming the field and value when one is invalid
+         * @throws dev.releaserouter.api.config.ConfigException (an IllegalArgumentException)
+         *     if the policy reads a metric the router's measurements cannot provide, naming the
+         *     policy file, the criterion's JSON pointer and the known metrics (see
+         *     {@link Policy#requireMetrics})
          */
         public RolloutPlan build() {
             nonBlank(model, "model");
@@ -270,6 +306,9 @@ public final class RolloutPlan {
             if (policy == null) {
                 throw new IllegalArgumentException("policy must be set, but was null");
             }
+            // The controller judges with SnapshotGateInput: a metric it does not know would
+            // fail every tick, so it fails here instead.
+            policy.requireMetrics(SnapshotGateInput.METRICS);
             for (Waiver w : waivers) {
                 if (!policy.criterionNames().contains(w.criterion())) {
                     throw new IllegalArgumentException("waivers: criterion '" + w.criterion()

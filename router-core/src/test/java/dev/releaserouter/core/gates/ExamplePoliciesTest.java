@@ -91,12 +91,14 @@ class ExamplePoliciesTest {
     void seed001_canaryGates() {
         Policy p = load("seed-001-7.3-canary.json");
         MapInput pass = MapInput.of().set("candidate.latency_p95_ms", 120)
-                .set("candidate.error_rate", 0.005).set("candidate.delta_decision_pp", 0.4)
-                .set("candidate.llm_policy_violations", 0);
+                .set("candidate.error_rate", 0.005).set("stable.outcome.approved", 0.500)
+                .set("candidate.outcome.approved", 0.504)
+                .set("candidate.outcome.llm_policy_violations", 0);
         assertThat(PolicyEvaluator.evaluate(p, pass).decision()).isEqualTo(GateDecision.PROCEED);
-        assertThat(PolicyEvaluator.evaluate(p, pass.set("candidate.delta_decision_pp", 1.2))
-                .decision()).isEqualTo(GateDecision.HOLD);
-        assertThat(PolicyEvaluator.evaluate(p, pass.set("candidate.llm_policy_violations", 1))
+        assertThat(PolicyEvaluator.evaluate(p, pass.set("candidate.outcome.approved", 0.512))
+                .decision()).as("a 1.2 pp decision delta").isEqualTo(GateDecision.HOLD);
+        assertThat(PolicyEvaluator.evaluate(p, pass.set("candidate.outcome.approved", 0.504)
+                .set("candidate.outcome.llm_policy_violations", 1))
                 .decision()).isEqualTo(GateDecision.ROLLBACK);
     }
 
@@ -105,7 +107,7 @@ class ExamplePoliciesTest {
         Policy p = load("seed-001-5-rollback-triggers.json");
         MapInput slow = MapInput.of().set("candidate.p95_ms", 150)
                 .set("candidate.error_rate_5xx", 0.001)
-                .set("candidate.llm_critical_violations", 0)
+                .set("candidate.outcome.llm_critical_violations", 0)
                 .set("candidate.cost_per_call", 0.001)
                 .histogram(GateInput.STABLE, "score", 25, 25, 25, 25)
                 .histogram(GateInput.CANDIDATE, "score", 24, 26, 25, 25);
@@ -114,7 +116,7 @@ class ExamplePoliciesTest {
                 .containsExactly(GateDecision.HOLD, GateDecision.HOLD, GateDecision.ROLLBACK);
         MapInput drifted = MapInput.of().set("candidate.p95_ms", 100)
                 .set("candidate.error_rate_5xx", 0.001)
-                .set("candidate.llm_critical_violations", 0)
+                .set("candidate.outcome.llm_critical_violations", 0)
                 .set("candidate.cost_per_call", 0.001)
                 .histogram(GateInput.STABLE, "score", 25, 25, 25, 25)
                 .histogram(GateInput.CANDIDATE, "score", 70, 10, 10, 10);
@@ -148,8 +150,8 @@ class ExamplePoliciesTest {
     void statisticalExample() {
         Policy p = load("statistical.json");
         MapInput in = MapInput.of().window(Duration.ofHours(1))
-                .conversions(GateInput.STABLE, "conversion", 20_000, 2_000)
-                .conversions(GateInput.CANDIDATE, "conversion", 20_000, 2_010)
+                .conversions(GateInput.STABLE, "outcome.conversion", 20_000, 2_000)
+                .conversions(GateInput.CANDIDATE, "outcome.conversion", 20_000, 2_010)
                 .histogram(GateInput.STABLE, "score", 100, 200, 300, 400)
                 .histogram(GateInput.CANDIDATE, "score", 110, 190, 300, 400);
         GateVerdict v = PolicyEvaluator.evaluate(p, in);

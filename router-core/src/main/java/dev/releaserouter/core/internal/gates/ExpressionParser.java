@@ -14,10 +14,21 @@ import org.jspecify.annotations.Nullable;
  * Operators of equal precedence associate to the left. Types are checked while parsing: a
  * comparison takes numbers, {@code and/or/not} take comparisons.
  *
+ * <p>Bounded: an expression is at most {@value #MAX_LENGTH} characters and nests at most
+ * {@value #MAX_DEPTH} levels (parentheses, function calls, unary minus, {@code not}, and the
+ * depth of the tree a chain such as {@code 1 + 1 + ...} builds), so parsing and evaluating never
+ * overflow the stack; longer or deeper expressions are an {@link ExpressionException} with the
+ * column.
+ *
  * <p>Stateless between calls; each {@link #parseCondition} uses a fresh instance, so it is
  * thread-safe.
  */
 public final class ExpressionParser {
+
+    /** The longest expression accepted, in characters. */
+    public static final int MAX_LENGTH = 10_000;
+    /** The deepest nesting accepted: of the parser's recursion and of the parsed tree. */
+    public static final int MAX_DEPTH = 64;
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -25,6 +36,9 @@ public final class ExpressionParser {
     private final Map<String, String> arms;
     private final Map<String, Double> params;
     private int pos;
+    // Nesting of the recursive descent, and depth of the tree last built.
+    private int nesting;
+    private int depth;
 
     private ExpressionParser(String text, Map<String, String> arms, Map<String, Double> params) {
         this.text = text;
@@ -45,6 +59,10 @@ public final class ExpressionParser {
      */
     public static Expr parseCondition(String text, Map<String, String> arms,
             Map<String, Double> params) {
+        if (text.length() > MAX_LENGTH) {
+            throw new ExpressionException(MAX_LENGTH + 1, "the expression is longer than "
+                    + MAX_LENGTH + " characters (" + text.length() + ")");
+        }
         ExpressionParser p = new ExpressionParser(text, arms, params);
         p.skipSpace();
         if (p.pos >= text.length()) {
@@ -70,11 +88,14 @@ public final class ExpressionParser {
         skipSpace();
         int start = pos + 1;
         Expr left = and();
+        int leftDepth = depth;
         while (keyword("or")) {
             skipSpace();
             int col = pos + 1;
             Expr right = and();
-            left = new Expr.Logic(false, bool(left, start, "or"), bool(right, col, "or"));
+            left = node(new Expr.Logic(false, bool(left, start, "or"), bool(right, col, "or")),
+                    leftDepth, depth, col);
+            leftDepth = depth;
         }
         return left;
     }
@@ -83,11 +104,14 @@ public final class ExpressionParser {
         skipSpace();
         int start = pos + 1;
         Expr left = not();
+        int leftDepth = depth;
         while (keyword("and")) {
             skipSpace();
             int col = pos + 1;
             Expr right = not();
-            left = new Expr.Logic(true, bool(left, start, "and"), bool(right, col, "and"));
+            left = node(new Expr.Logic(true, bool(left, start, "and"), bool(right, col, "and")),
+                    leftDepth, depth, col);
+            leftDepth = depth;
         }
         return left;
     }
@@ -96,13 +120,17 @@ public final class ExpressionParser {
         skipSpace();
         int col = pos + 1;
         if (keyword("not")) {
-            return new Expr.Not(bool(not(), col, "not"));
+            enter(col);
+            Expr operand = not();
+            nesting--;
+            return node(new Expr.Not(bool(operand, col, "not")), depth, 0, col);
         }
         return comparison();
     }
 
     private Expr comparison() {
         Expr left = sum();
+        int leftDepth = depth;
         skipSpace();
         int col = pos + 1;
         String op = comparator();
@@ -110,7 +138,8 @@ public final class ExpressionParser {
             return left;
         }
         Expr right = sum();
-        Expr cmp = new Expr.Compare(op, num(left, col, op), num(right, col, op));
+        Expr cmp = node(new Expr.Compare(op, num(left, col, op), num(right, col, op)),
+                leftDepth, depth, col);
         skipSpace();
         if (comparatorAhead()) {
             throw new ExpressionException(pos + 1, "comparisons cannot be chained; use 'and'");
@@ -120,13 +149,16 @@ public final class ExpressionParser {
 
     private Expr sum() {
         Expr left = product();
+        int leftDepth = depth;
         while (true) {
             skipSpace();
             if (pos < text.length() && (peek() == '+' || peek() == '-')) {
                 char op = peek();
                 int col = ++pos;
-                left = new Expr.Arith(op, num(left, col, String.valueOf(op)),
-                        num(product(), col, String.valueOf(op)));
+                Expr right = product();
+                left = node(new Expr.Arith(op, num(left, col, String.valueOf(op)),
+                        num(right, col, String.valueOf(op))), leftDepth, depth, col);
+                leftDepth = depth;
             } else {
                 return left;
             }
@@ -135,13 +167,16 @@ public final class ExpressionParser {
 
     private Expr product() {
         Expr left = unary();
+        int leftDepth = depth;
         while (true) {
             skipSpace();
             if (pos < text.length() && (peek() == '*' || peek() == '/')) {
                 char op = peek();
                 int col = ++pos;
-                left = new Expr.Arith(op, num(left, col, String.valueOf(op)),
-                        num(unary(), col, String.valueOf(op)));
+                Expr right = unary();
+                left = node(new Expr.Arith(op, num(left, col, String.valueOf(op)),
+                        num(right, col, String.valueOf(op))), leftDepth, depth, col);
+                leftDepth = depth;
             } else {
                 return left;
             }
@@ -152,7 +187,10 @@ public final class ExpressionParser {
         skipSpace();
         if (pos < text.length() && peek() == '-') {
             int col = ++pos;
-            return new Expr.Neg(num(unary(), col, "-"));
+            enter(col);
+            Expr operand = unary();
+            nesting--;
+            return node(new Expr.Neg(num(operand, col, "-")), depth, 0, col);
         }
         return primary();
     }
@@ -167,7 +205,9 @@ public final class ExpressionParser {
         int col = pos + 1;
         if (c == '(') {
             pos++;
+            enter(col);
             Expr inner = or();
+            nesting--;
             skipSpace();
             if (pos >= text.length() || peek() != ')') {
                 throw new ExpressionException(col, "unbalanced parentheses: '(' at column "
@@ -204,6 +244,7 @@ public final class ExpressionParser {
             }
         }
         String literal = text.substring(start, pos);
+        depth = 1;
         try {
             return new Expr.Num(Double.parseDouble(literal));
         } catch (NumberFormatException e) {
@@ -237,6 +278,7 @@ public final class ExpressionParser {
                         + "': a metric reference is <arm>.<metric> or <arm>.outcome.<name>,"
                         + " e.g. '" + segments[0] + ".p95_ms'");
             }
+            depth = 1;
             return new Expr.Ref(arm, outcome ? "outcome." + segments[2] : segments[1]);
         }
         for (String s : segments) {
@@ -250,6 +292,7 @@ public final class ExpressionParser {
                     + arms.keySet().stream().sorted().toList() + " nor a name in params "
                     + params.keySet().stream().sorted().toList());
         }
+        depth = 1;
         return new Expr.Param(name, value);
     }
 
@@ -273,6 +316,8 @@ public final class ExpressionParser {
         int open = pos + 1;
         pos++; // '('
         List<Expr> args = new ArrayList<>();
+        int deepest = 0;
+        enter(col);
         skipSpace();
         if (pos < text.length() && peek() == ')') {
             pos++;
@@ -280,6 +325,7 @@ public final class ExpressionParser {
             while (true) {
                 int argCol = pos + 1;
                 args.add(num(sum(), argCol, name + "()"));
+                deepest = Math.max(deepest, depth);
                 skipSpace();
                 if (pos < text.length() && peek() == ',') {
                     pos++;
@@ -293,11 +339,31 @@ public final class ExpressionParser {
                         + open + " is never closed");
             }
         }
+        nesting--;
         if (args.size() < min || args.size() > max) {
             throw new ExpressionException(col, name + "() takes " + (min == max ? "exactly " + min
                     : "at least " + min) + " argument(s), but was given " + args.size());
         }
-        return new Expr.Call(name, args);
+        return node(new Expr.Call(name, args), deepest, 0, col);
+    }
+
+    /** One more level of recursion, refused past {@link #MAX_DEPTH}. */
+    private void enter(int col) {
+        if (++nesting > MAX_DEPTH) {
+            throw new ExpressionException(col, "the expression nests deeper than " + MAX_DEPTH
+                    + " levels");
+        }
+    }
+
+    /** A node over children of the given depths, refused past {@link #MAX_DEPTH}. */
+    private Expr node(Expr e, int leftDepth, int rightDepth, int col) {
+        int d = 1 + Math.max(leftDepth, rightDepth);
+        if (d > MAX_DEPTH) {
+            throw new ExpressionException(col, "the expression nests deeper than " + MAX_DEPTH
+                    + " levels (a chain of operators counts one level per operator)");
+        }
+        depth = d;
+        return e;
     }
 
     private Expr num(Expr e, int col, String op) {
