@@ -3,6 +3,7 @@ package dev.releaserouter.core.internal.flags;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.core.internal.Throwables;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -42,6 +43,17 @@ import org.slf4j.LoggerFactory;
  * that is invalid, unreadable or gone. As the same content is never reported twice in a row,
  * every distinct bad state is logged and reported once, not at every poll.
  *
+ * <p><b>Failures.</b> The watcher is a safety mechanism (it applies kill switches), so it never
+ * stops on its own: anything thrown while reading, parsing or reporting a file, or by the watch
+ * service, {@code OutOfMemoryError} and {@code StackOverflowError} included, is caught, counted
+ * ({@link #failures()}), logged and reported to the listener's {@code onError} as a
+ * {@link ConfigException} whose cause is the throwable (so the router's status is not up to
+ * date); the loop then goes on. A read or parse that failed that way (not a bad file, which is
+ * final until the file changes) is retried every {@value #RETRY_SECONDS} seconds even if the file
+ * does not change. Only {@link #close()} or an interrupt from outside stops the thread; the
+ * latter is logged, and {@link #watcherAlive()} then returns false so that the router reports
+ * itself unhealthy.
+ *
  * <p><b>Threads and visibility.</b> The state of the file (last content hash, attributes) is
  * guarded by {@code lock}; {@link #load()}, {@link #checkNow()} and the watcher's checks all hold
  * it, so they never interleave and the listener is never called concurrently (the listener is
@@ -64,6 +76,9 @@ public final class WatchedFileFlagSource implements FlagSource {
     /** ...or once this long has passed since the first event, whichever comes first. */
     private static final long MAX_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_JOIN_MILLIS = 1_000;
+    /** An unexpected failure (not a bad file) is retried this often without a change. */
+    static final int RETRY_SECONDS = 5;
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(RETRY_SECONDS);
     private static final String MISSING = "missing";
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedFileFlagSource.class);
@@ -77,7 +92,13 @@ public final class WatchedFileFlagSource implements FlagSource {
         /** New content that is invalid or unreadable: {@code onError} was called once. */
         REJECTED,
         /** The file is gone: {@code onError} was called once. */
-        MISSING
+        MISSING,
+        /**
+         * Reading or parsing failed unexpectedly (an {@code Error}, a bug), not because the
+         * content is invalid: {@code onError} was called once per distinct failure, and the check
+         * is retried.
+         */
+        FAILED
     }
 
     private final Path path;
@@ -85,15 +106,20 @@ public final class WatchedFileFlagSource implements FlagSource {
     private final Duration pollInterval;
     private final @Nullable FlagSource fallback;
     private final boolean startThread;
+    private final Parser parser;
 
     private final Object lock = new Object();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicLong warnings = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
 
     // Guarded by lock.
     private @Nullable String lastContent;
     private @Nullable Attributes lastAttributes;
-    private @Nullable Thread thread;
+    /** System.nanoTime() at which a failed check is retried; 0 if none is due. */
+    private long retryAt;
+
+    private volatile @Nullable Thread thread;
 
     private volatile @Nullable Listener listener;
     private volatile boolean closed;
@@ -112,6 +138,19 @@ public final class WatchedFileFlagSource implements FlagSource {
      */
     public WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
             boolean startThread) {
+        this(path, pollInterval, fallback, startThread, FlagFileParser::parse);
+    }
+
+    /** Turns a file's bytes into a configuration; a seam for tests that inject failures. */
+    @FunctionalInterface
+    interface Parser {
+        RouterConfig parse(byte[] utf8, String source);
+    }
+
+    /** As the public constructor, with the parser replaced (tests inject failures here). */
+    WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
+            boolean startThread, Parser parser) {
+        this.parser = Objects.requireNonNull(parser, "parser");
         this.path = path.toAbsolutePath();
         this.description = "file:" + this.path;
         if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -159,7 +198,18 @@ public final class WatchedFileFlagSource implements FlagSource {
                 throw new ConfigException(description, "", null,
                         "cannot read the flag file: " + e, e);
             }
-            RouterConfig config = FlagFileParser.parse(bytes, description);
+            RouterConfig config;
+            try {
+                config = parser.parse(bytes, description);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (Throwable t) {
+                // Fails the start, as a bad file does; only a fatal JVM error stays what it is.
+                Throwables.rethrowIfFatal(t);
+                failures.incrementAndGet();
+                throw new ConfigException(description, "", null,
+                        "the flag file cannot be parsed: " + t, t);
+            }
             lastContent = sha256(bytes);
             lastAttributes = attributes;
             return config;
@@ -206,6 +256,28 @@ public final class WatchedFileFlagSource implements FlagSource {
     }
 
     /**
+     * @return how many unexpected failures (not bad files) this source contained: throwables
+     *     while reading, parsing or reporting a file, or in the watcher loop; each was logged as
+     *     an error and reported to the listener
+     */
+    public long failures() {
+        return failures.get();
+    }
+
+    /**
+     * Whether the watcher follows the file: false only if {@link #watch(Listener)} started the
+     * watcher thread and it has stopped although the source is not closed (it was interrupted
+     * from outside). Cheap and non-blocking.
+     *
+     * @return whether changes to the file are still seen
+     */
+    @Override
+    public boolean watcherAlive() {
+        Thread t = thread;
+        return closed || t == null || t.isAlive();
+    }
+
+    /**
      * @return how many warnings this source logged: one per distinct bad content, unreadable
      *     file or disappearance
      */
@@ -249,6 +321,11 @@ public final class WatchedFileFlagSource implements FlagSource {
         }
     }
 
+    /** @return the watcher thread, or null if none was started; for tests */
+    @Nullable Thread watcherThread() {
+        return thread;
+    }
+
     @Override
     public String toString() {
         return "WatchedFileFlagSource{" + description + ", poll=" + pollInterval + "}";
@@ -257,33 +334,86 @@ public final class WatchedFileFlagSource implements FlagSource {
     // ---------------------------------------------------------------- watcher thread
 
     private void run() {
-        WatchService ws = newWatchService();
-        watchService = ws;
+        WatchService ws = null;
         WatchKey key = null;
+        boolean pause = false;
         try {
+            ws = newWatchService();
+            watchService = ws;
             while (!closed) {
-                if (ws != null && (key == null || !key.isValid())) {
-                    key = register(ws);
-                }
-                boolean event = ws != null ? awaitEvents(ws) : sleep();
-                if (closed) {
+                try {
+                    if (pause) {
+                        pause = false;
+                        sleep(); // after a failure: never a busy loop, even if it repeats
+                        continue;
+                    }
+                    if (ws != null && (key == null || !key.isValid())) {
+                        key = register(ws);
+                    }
+                    boolean event = ws != null ? awaitEvents(ws) : sleep();
+                    if (closed) {
+                        return;
+                    }
+                    synchronized (lock) {
+                        check(event);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
-                }
-                synchronized (lock) {
-                    check(event);
+                } catch (ClosedWatchServiceException e) {
+                    if (closed) {
+                        return;
+                    }
+                    // Not closed by us: poll from now on rather than stop.
+                    contained(e, "the watch service closed");
+                    ws = null;
+                    key = null;
+                    watchService = null;
+                } catch (Throwable t) {
+                    contained(t, "the watcher loop failed");
+                    pause = true;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            // close() was called.
-        } catch (RuntimeException e) {
-            LOG.error("The watcher of {} stopped; flag file changes are no longer seen",
-                    description, e);
+        } catch (Throwable t) {
+            contained(t, "the watcher failed to start");
         } finally {
             if (ws != null) {
                 closeQuietly(ws);
             }
+            if (!closed) {
+                stopped();
+            }
+        }
+    }
+
+    /**
+     * Counts, logs and reports a throwable the watcher loop caught; never throws (it runs in the
+     * loop's catch blocks, maybe short of memory).
+     */
+    private void contained(Throwable t, String what) {
+        failures.incrementAndGet();
+        try {
+            LOG.error("The watcher of {}: {}; it carries on", description, what, t);
+            ConfigException e = new ConfigException(description, "", null,
+                    "the flag file watcher failed (" + what + ": " + t
+                            + "); keeping the last good configuration", t);
+            tell(l -> l.onError(e));
+        } catch (Throwable ignored) {
+            // Counted; nothing else is safe to do here.
+        }
+    }
+
+    /** The thread is ending although the source is open: say so, once. */
+    private void stopped() {
+        try {
+            LOG.error("The watcher of {} stopped (interrupted); flag file changes, kill switches"
+                    + " included, are no longer applied", description);
+            ConfigException e = new ConfigException(description, "", null,
+                    "the flag file watcher stopped (interrupted); changes to the file are no"
+                            + " longer applied", null);
+            tell(l -> l.onError(e));
+        } catch (Throwable ignored) {
+            // watcherAlive() reports it anyway.
         }
     }
 
@@ -346,39 +476,89 @@ public final class WatchedFileFlagSource implements FlagSource {
         if (attributes == null) {
             return missing();
         }
-        if (!force && attributes.equals(lastAttributes)) {
+        boolean retry = retryAt != 0 && System.nanoTime() - retryAt >= 0;
+        if (!force && !retry && attributes.equals(lastAttributes)) {
             return Outcome.UNCHANGED;
         }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            return missing();
-        } catch (IOException e) {
-            lastAttributes = attributes;
-            String state = "unreadable: " + e;
-            if (state.equals(lastContent)) {
-                return Outcome.UNCHANGED;
-            }
-            lastContent = state;
-            return reject(new ConfigException(description, "", null,
-                    "cannot read the flag file: " + e, e), Outcome.REJECTED);
+        } catch (Throwable t) {
+            return readFailed(t, attributes);
         }
-        lastAttributes = attributes;
-        String hash = sha256(bytes);
+        String hash;
+        try {
+            hash = sha256(bytes);
+        } catch (Throwable t) {
+            return failed(t, "unhashed", attributes);
+        }
         if (hash.equals(lastContent)) {
+            lastAttributes = attributes;
             return Outcome.UNCHANGED;
         }
-        lastContent = hash;
         RouterConfig config;
         try {
-            config = FlagFileParser.parse(bytes, description);
+            config = parser.parse(bytes, description);
         } catch (ConfigException e) {
+            settled(hash, attributes);
             return reject(e, Outcome.REJECTED);
+        } catch (Throwable t) {
+            return failed(t, hash, attributes);
         }
+        settled(hash, attributes);
         LOG.info("Reloaded {}", description);
         tell(l -> l.onChange(config));
         return Outcome.CHANGED;
+    }
+
+    /** The content was judged (applied or rejected as invalid): no retry until it changes. */
+    private void settled(String hash, Attributes attributes) {
+        lastContent = hash;
+        lastAttributes = attributes;
+        retryAt = 0;
+    }
+
+    /**
+     * Reading or parsing failed unexpectedly: reported once per distinct failure of the same
+     * content, and retried after {@value #RETRY_SECONDS} seconds.
+     */
+    private Outcome failed(Throwable t, String content, Attributes attributes) {
+        failures.incrementAndGet();
+        lastAttributes = attributes;
+        long at = System.nanoTime() + RETRY_NANOS;
+        retryAt = at == 0 ? 1 : at;
+        String state = "failed " + content + ": " + t;
+        if (state.equals(lastContent)) {
+            LOG.debug("{}: the same failure again, retrying in {} s", description,
+                    RETRY_SECONDS, t);
+            return Outcome.FAILED;
+        }
+        lastContent = state;
+        LOG.error("Keeping the last good configuration: reading or parsing {} failed"
+                + " unexpectedly; retrying every {} s", description, RETRY_SECONDS, t);
+        ConfigException e = new ConfigException(description, "", null,
+                "reading or parsing the flag file failed unexpectedly (" + t
+                        + "); keeping the last good configuration and retrying", t);
+        tell(l -> l.onError(e));
+        return Outcome.FAILED;
+    }
+
+    private Outcome readFailed(Throwable thrown, Attributes attributes) {
+        if (thrown instanceof NoSuchFileException) {
+            return missing();
+        }
+        if (!(thrown instanceof IOException)) {
+            return failed(thrown, "unread", attributes);
+        }
+        IOException e = (IOException) thrown;
+        lastAttributes = attributes;
+        String state = "unreadable: " + e;
+        if (state.equals(lastContent)) {
+            return Outcome.UNCHANGED;
+        }
+        lastContent = state;
+        return reject(new ConfigException(description, "", null,
+                "cannot read the flag file: " + e, e), Outcome.REJECTED);
     }
 
     private Outcome missing() {
@@ -398,7 +578,10 @@ public final class WatchedFileFlagSource implements FlagSource {
         return outcome;
     }
 
-    /** Calls the listener, if one is watching; a listener that throws is logged, not fatal. */
+    /**
+     * Calls the listener, if one is watching; whatever the listener throws (an {@code Error}
+     * too) is counted and logged, never fatal to the watcher.
+     */
     private void tell(Consumer<Listener> call) {
         Listener l = listener;
         if (l == null) {
@@ -406,8 +589,13 @@ public final class WatchedFileFlagSource implements FlagSource {
         }
         try {
             call.accept(l);
-        } catch (RuntimeException e) {
-            LOG.error("The listener of {} failed", description, e);
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            try {
+                LOG.error("The listener of {} failed; the watcher carries on", description, t);
+            } catch (Throwable ignored) {
+                // Counted.
+            }
         }
     }
 
