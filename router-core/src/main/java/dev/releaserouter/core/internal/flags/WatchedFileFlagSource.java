@@ -5,6 +5,7 @@ import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.internal.Throwables;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * time, size, file key), changed. A check reads the bytes and does nothing more if their SHA-256
  * equals the content it saw last; otherwise it parses them and calls the listener once:
  * {@code onChange} with a valid configuration, or {@code onError}, logging a warning, for content
- * that is invalid, unreadable or gone. As the same content is never reported twice in a row,
+ * that is invalid, unreadable or gone, or a file larger than the size limit (checked on the
+ * attributes before reading, and by reading at most the limit plus one byte). As the same content is never reported twice in a row,
  * every distinct bad state is logged and reported once, not at every poll.
  *
  * <p><b>Failures.</b> The watcher is a safety mechanism (it applies kill switches), so it never
@@ -67,6 +69,9 @@ public final class WatchedFileFlagSource implements FlagSource {
 
     /** Name of the watcher thread. */
     public static final String THREAD_NAME = "release-router-flag-watcher";
+
+    /** The default size limit of a flag file: 16 MiB. */
+    public static final long DEFAULT_MAX_SIZE = 16L * 1024 * 1024;
 
     /** How often the file's attributes are compared when no directory event arrives. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
@@ -107,6 +112,7 @@ public final class WatchedFileFlagSource implements FlagSource {
     private final @Nullable FlagSource fallback;
     private final boolean startThread;
     private final Parser parser;
+    private final long maxSize;
 
     private final Object lock = new Object();
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -138,7 +144,22 @@ public final class WatchedFileFlagSource implements FlagSource {
      */
     public WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
             boolean startThread) {
-        this(path, pollInterval, fallback, startThread, FlagFileParser::parse);
+        this(path, pollInterval, fallback, startThread, DEFAULT_MAX_SIZE);
+    }
+
+    /**
+     * Creates a source with a size limit; see the other constructor.
+     *
+     * @param path the flag file
+     * @param pollInterval how often to compare the file's attributes when no event arrives
+     * @param fallback read by {@link #load()} when the file does not exist, or null to fail
+     * @param startThread whether {@link #watch(Listener)} starts the watcher thread
+     * @param maxSize the largest file, in bytes, that is read; checked before reading
+     * @throws IllegalArgumentException if the poll interval or the size limit is not positive
+     */
+    public WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
+            boolean startThread, long maxSize) {
+        this(path, pollInterval, fallback, startThread, maxSize, FlagFileParser::parse);
     }
 
     /** Turns a file's bytes into a configuration; a seam for tests that inject failures. */
@@ -150,6 +171,15 @@ public final class WatchedFileFlagSource implements FlagSource {
     /** As the public constructor, with the parser replaced (tests inject failures here). */
     WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
             boolean startThread, Parser parser) {
+        this(path, pollInterval, fallback, startThread, DEFAULT_MAX_SIZE, parser);
+    }
+
+    private WatchedFileFlagSource(Path path, Duration pollInterval,
+            @Nullable FlagSource fallback, boolean startThread, long maxSize, Parser parser) {
+        if (maxSize <= 0) {
+            throw new IllegalArgumentException("maxSize must be positive, but was " + maxSize);
+        }
+        this.maxSize = maxSize;
         this.parser = Objects.requireNonNull(parser, "parser");
         this.path = path.toAbsolutePath();
         this.description = "file:" + this.path;
@@ -182,7 +212,11 @@ public final class WatchedFileFlagSource implements FlagSource {
             Attributes attributes = attributes();
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(path);
+                if (attributes != null && attributes.size() > maxSize) {
+                    throw FlagFileSize.tooLarge(description, attributes.size(), maxSize,
+                            FlagFileSize.FILE_HOW_TO_RAISE);
+                }
+                bytes = read();
             } catch (NoSuchFileException e) {
                 FlagSource fb = fallback;
                 if (fb == null) {
@@ -480,9 +514,15 @@ public final class WatchedFileFlagSource implements FlagSource {
         if (!force && !retry && attributes.equals(lastAttributes)) {
             return Outcome.UNCHANGED;
         }
+        if (attributes.size() > maxSize) {
+            return tooLarge(FlagFileSize.tooLarge(description, attributes.size(), maxSize,
+                    FlagFileSize.FILE_HOW_TO_RAISE), attributes);
+        }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = read();
+        } catch (ConfigException e) {
+            return tooLarge(e, attributes); // it grew over the limit after the check
         } catch (Throwable t) {
             return readFailed(t, attributes);
         }
@@ -541,6 +581,25 @@ public final class WatchedFileFlagSource implements FlagSource {
                         + "); keeping the last good configuration and retrying", t);
         tell(l -> l.onError(e));
         return Outcome.FAILED;
+    }
+
+    /** Reads the file, never more than the limit plus one byte. */
+    private byte[] read() throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return FlagFileSize.read(in, maxSize, description, FlagFileSize.FILE_HOW_TO_RAISE);
+        }
+    }
+
+    /** A file over the limit: reported once per distinct size and time, like bad content. */
+    private Outcome tooLarge(ConfigException error, Attributes attributes) {
+        lastAttributes = attributes;
+        String state = "too large: " + attributes;
+        if (state.equals(lastContent)) {
+            return Outcome.UNCHANGED;
+        }
+        lastContent = state;
+        retryAt = 0;
+        return reject(error, Outcome.REJECTED);
     }
 
     private Outcome readFailed(Throwable thrown, Attributes attributes) {
