@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
 public final class FlagSources {
 
     /**
-     * The default size limit of a flag file, 16 MiB: a deny list of about 750,000 tenants, applied
-     * in about a third of a second (docs/benchmarks.md). A larger file is refused before it is
-     * read, with an error that says how to raise the limit.
+     * The default size limit of a flag file, 16 MiB: a deny list of about 800,000 tenants, which
+     * took 1.3 s to read and apply on a loaded 2-core machine (docs/benchmarks.md). A larger file
+     * is refused before it is read, with an error that says how to raise the limit.
      */
     public static final long DEFAULT_MAX_SIZE = WatchedFileFlagSource.DEFAULT_MAX_SIZE;
 
@@ -181,8 +181,9 @@ public final class FlagSources {
          * The largest flag file, in bytes, the source reads; default {@link #DEFAULT_MAX_SIZE}
          * (16 MiB). The size is checked before the file is read into memory; a larger file is
          * refused with a {@link ConfigException} naming the file, its size and the limit. Keep
-         * the limit near what the file needs: applying a file takes about 20 ms per MiB
-         * (docs/benchmarks.md), and the reload guarantee is one second.
+         * the limit near what the file needs: applying a file takes time in proportion to its
+         * size (47 ms for 2.4 MB, 1.3 s for 16.7 MB in docs/benchmarks.md), and hot reload
+         * promises one second.
          *
          * @param bytes a positive number of bytes
          * @return this builder

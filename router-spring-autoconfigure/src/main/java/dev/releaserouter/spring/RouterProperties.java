@@ -128,7 +128,8 @@ public class RouterProperties {
 
         /**
          * The largest flag file (watched file and classpath resource) that is read; a larger one
-         * is refused before it is read. Applying a file takes about 20 ms per MiB.
+         * is refused before it is read. Applying a file takes time in proportion to its size
+         * (docs/benchmarks.md).
          */
         private DataSize maxSize = DataSize.ofMegabytes(16);
 
