@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * equals the content it saw last; otherwise it parses them and calls the listener once:
  * {@code onChange} with a valid configuration, or {@code onError}, logging a warning, for content
  * that is invalid, unreadable or gone, or a file larger than the size limit (checked on the
- * attributes before reading, and by reading at most the limit plus one byte). As the same content is never reported twice in a row,
- * every distinct bad state is logged and reported once, not at every poll.
+ * attributes before reading, and by reading at most the limit plus one byte). As the same content
+ * is never reported twice in a row, every distinct bad state is logged and reported once, not at
+ * every poll.
  *
  * <p><b>Failures.</b> The watcher is a safety mechanism (it applies kill switches), so it never
  * stops on its own: anything thrown while reading, parsing or reporting a file, or by the watch
