@@ -5,8 +5,17 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A point-in-time view of a router's health: configuration revision, reload outcomes and internal
- * errors. Immutable; obtain a fresh one from {@link Router#status()}.
+ * A point-in-time view of a router's health: configuration revision, reload outcomes, whether the
+ * flag source's watcher still runs, and internal errors. Immutable and thread-safe; obtain a fresh
+ * one from {@link Router#status()}.
+ *
+ * <p>{@link #upToDate()} is the one answer to "does the router run what its flag source says?":
+ * it is false while the last reload was refused ({@link #lastReloadError()} says why: an invalid
+ * file with its pointer and value, a conflict with runtime overrides, an audit failure, or an
+ * unexpected error such as an {@code OutOfMemoryError} while reading the file, wrapped in a
+ * {@link ConfigException} whose cause is the original throwable), and while the watcher that
+ * delivers changes is not running ({@link #watcherAlive()} is false): then kill switches written
+ * to the file are not applied, so health checks must report the router as unhealthy.
  */
 public final class RouterStatus {
 
@@ -16,8 +25,12 @@ public final class RouterStatus {
     private final long reloadFailures;
     private final @Nullable ConfigException lastReloadError;
     private final long internalErrors;
+    private final boolean watcherAlive;
 
     /**
+     * A status whose flag source watcher (if any) is running; same as the full constructor with
+     * {@code watcherAlive} true.
+     *
      * @param configRevision revision of the current snapshot
      * @param source description of the flag source
      * @param reloads reloads applied since start
@@ -26,9 +39,32 @@ public final class RouterStatus {
      * @param lastReloadError the error of the last refused reload if no reload succeeded since,
      *     else null
      * @param internalErrors decisions that failed inside the router and answered stable
+     * @throws NullPointerException if source is null
      */
     public RouterStatus(long configRevision, String source, long reloads, long reloadFailures,
             @Nullable ConfigException lastReloadError, long internalErrors) {
+        this(configRevision, source, reloads, reloadFailures, lastReloadError, internalErrors,
+                true);
+    }
+
+    /**
+     * @param configRevision revision of the current snapshot
+     * @param source description of the flag source
+     * @param reloads reloads applied since start
+     * @param reloadFailures reloads refused since start (invalid file, conflict with overrides,
+     *     audit failure, unexpected error while reading or applying the file)
+     * @param lastReloadError the error of the last refused reload if no reload succeeded since,
+     *     else null
+     * @param internalErrors decisions that failed inside the router and answered stable
+     * @param watcherAlive false if the flag source's watcher has stopped while the router is
+     *     open, so that changes to the source are no longer seen; true for a source that needs no
+     *     watcher
+     * @throws NullPointerException if source is null
+     */
+    public RouterStatus(long configRevision, String source, long reloads, long reloadFailures,
+            @Nullable ConfigException lastReloadError, long internalErrors,
+            boolean watcherAlive) {
+        this.watcherAlive = watcherAlive;
         this.configRevision = configRevision;
         this.source = Objects.requireNonNull(source, "source");
         this.reloads = reloads;
@@ -70,16 +106,28 @@ public final class RouterStatus {
         return internalErrors;
     }
 
-    /** @return whether the flag source's latest content is in force */
+    /**
+     * @return whether the flag source's watcher is running (always true for a source without
+     *     one, such as a classpath or in-memory configuration); false means that changes to the
+     *     flag file, kill switches included, are no longer applied
+     */
+    public boolean watcherAlive() {
+        return watcherAlive;
+    }
+
+    /**
+     * @return whether the flag source's latest content is in force and will keep being followed:
+     *     no reload refused since the last good one, and the watcher running
+     */
     public boolean upToDate() {
-        return lastReloadError == null;
+        return lastReloadError == null && watcherAlive;
     }
 
     @Override
     public String toString() {
         return "RouterStatus{revision=" + configRevision + ", source=" + source + ", reloads="
                 + reloads + ", reloadFailures=" + reloadFailures + ", internalErrors="
-                + internalErrors + (lastReloadError != null
+                + internalErrors + ", watcherAlive=" + watcherAlive + (lastReloadError != null
                         ? ", lastReloadError=" + lastReloadError.getMessage() : "") + "}";
     }
 }

@@ -36,8 +36,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       a new snapshot, audits the field-level difference and swaps it in; consecutive calls
  *       alternate between two configurations that differ in the candidate's weight only, the
  *       usual change during a rollout;
- *   <li>{@code parseAndSwap}: both, i.e. a file reload from its bytes to the new snapshot.
+ *   <li>{@code parseAndSwap}: both, i.e. a file reload from its bytes to the new snapshot;
+ *   <li>{@code parseAndSwapNewList}: the same, between two files whose deny lists have no
+ *       tenant in common, the worst case for the audited difference (every tenant removed and
+ *       every other one added).
  * </ul>
+ *
+ * <p>{@code deniedTenants = 800000} is the largest such file under the default size limit of
+ * 16 MiB (16.7 MB of JSON): its time is what the size limit promises. Run once, briefly:
+ * {@code java -jar router-benchmarks/target/benchmarks.jar ConfigBenchmark -p
+ * deniedTenants=800000 -wi 1 -i 3 -f 1}.
  *
  * <p>Run with the allocation profiler, which gives the bytes allocated per load or swap:
  * {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
@@ -53,12 +61,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConfigBenchmark {
 
     /** Size of the model's tenant deny list. */
-    @Param({"10", "100000"})
+    @Param({"10", "100000", "800000"})
     public int deniedTenants;
 
     private Path dir;
     private FlagSource file;
     private FlagSource[] files;
+    private FlagSource[] renamedFiles;
     private RouterConfig[] configs;
     private PushedSource pushed;
     private Router router;
@@ -76,6 +85,12 @@ public class ConfigBenchmark {
         Files.writeString(other, FlagFiles.canary(deniedTenants, 6, false));
         files = new FlagSource[] {FlagSources.file(other), file};
         RouterConfig six = files[0].load();
+        Path renamed = dir.resolve("flags-renamed.json");
+        Files.writeString(renamed, FlagFiles.canary("new-tenant-", deniedTenants, 5, false));
+        renamedFiles = new FlagSource[] {FlagSources.file(renamed), file};
+        if (Files.size(flags) > FlagSources.DEFAULT_MAX_SIZE) {
+            throw new IllegalStateException("over the default size limit: " + Files.size(flags));
+        }
         configs = new RouterConfig[] {six, five};
         pushed = new PushedSource(five);
         router = ReleaseRouter.builder().flagSource(pushed)
@@ -126,6 +141,17 @@ public class ConfigBenchmark {
     public Router parseAndSwap() {
         // Alternate between the two files so that every call is a real change.
         pushed.push(files[next++ & 1].load());
+        return router;
+    }
+
+    /**
+     * Reads a file whose deny list shares no tenant with the one in force and swaps it in.
+     *
+     * @return the router, whose snapshot changed
+     */
+    @Benchmark
+    public Router parseAndSwapNewList() {
+        pushed.push(renamedFiles[next++ & 1].load());
         return router;
     }
 

@@ -21,6 +21,21 @@ final class FlagFiles {
      * @return the file's UTF-8 text
      */
     static String canary(int deniedTenants, double weightPercent, boolean killed) {
+        return canary("vip-tenant-", deniedTenants, weightPercent, killed);
+    }
+
+    /**
+     * As {@link #canary(int, double, boolean)}, with the denied tenants named
+     * {@code <prefix><i>}.
+     *
+     * @param prefix the tenant name prefix
+     * @param deniedTenants size of the tenant deny list
+     * @param weightPercent the candidate's weight
+     * @param killed whether the model's kill switch is on
+     * @return the file's UTF-8 text
+     */
+    static String canary(String prefix, int deniedTenants, double weightPercent,
+            boolean killed) {
         StringBuilder b = new StringBuilder(64 + deniedTenants * 24);
         b.append("{\n  \"schema_version\": 1,\n  \"models\": {\n    \"churn\": {\n")
                 .append("      \"stable\": \"v1\",\n      \"versions\": {\n")
@@ -29,7 +44,7 @@ final class FlagFiles {
                 .append(weightPercent).append(" }\n      },\n")
                 .append("      \"deny\": { \"tenants\": [");
         for (int i = 0; i < deniedTenants; i++) {
-            b.append(i == 0 ? "" : ", ").append("\"vip-tenant-").append(i).append('"');
+            b.append(i == 0 ? "" : ", ").append('"').append(prefix).append(i).append('"');
         }
         b.append("] },\n      \"allow\": { \"regions\": [\"BR\", \"LATAM\"] },\n")
                 .append("      \"kill\": ").append(killed).append("\n    }\n  }\n}\n");

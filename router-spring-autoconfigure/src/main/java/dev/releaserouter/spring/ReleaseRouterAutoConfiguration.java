@@ -71,7 +71,7 @@ public class ReleaseRouterAutoConfiguration {
      *
      * @param properties the properties
      * @return the source
-     * @throws RouterPropertyException if the location or poll interval is invalid
+     * @throws RouterPropertyException if the location, poll interval or size limit is invalid
      */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
@@ -84,7 +84,15 @@ public class ReleaseRouterAutoConfiguration {
         }
         String resource = location.startsWith("classpath:")
                 ? location.substring("classpath:".length()) : location;
-        FlagSource classpath = FlagSources.classpath(resource);
+        long maxSize = flags.getMaxSize() == null ? -1 : flags.getMaxSize().toBytes();
+        if (maxSize <= 0) {
+            throw new RouterPropertyException("router.flags.max-size",
+                    String.valueOf(flags.getMaxSize()), "must be a positive size, e.g. 16MB",
+                    null);
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        FlagSource classpath = FlagSources.classpath(resource,
+                loader != null ? loader : FlagSources.class.getClassLoader(), maxSize);
         Path path = flags.getPath();
         if (path == null) {
             return classpath;
@@ -92,6 +100,7 @@ public class ReleaseRouterAutoConfiguration {
         try {
             return FlagSources.fileBuilder(path)
                     .pollInterval(flags.getPollInterval())
+                    .maxSize(maxSize)
                     .fallback(classpath)
                     .build();
         } catch (IllegalArgumentException e) {

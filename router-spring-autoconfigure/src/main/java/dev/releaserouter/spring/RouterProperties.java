@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code router.*} properties of the auto-configured router. Values are checked when the
@@ -126,6 +127,13 @@ public class RouterProperties {
         private Duration pollInterval = Duration.ofMillis(250);
 
         /**
+         * The largest flag file (watched file and classpath resource) that is read; a larger one
+         * is refused before it is read. Applying a file takes time in proportion to its size
+         * (docs/benchmarks.md).
+         */
+        private DataSize maxSize = DataSize.ofMegabytes(16);
+
+        /**
          * The classpath resource.
          *
          * @return the resource name; never null
@@ -177,6 +185,24 @@ public class RouterProperties {
          */
         public void setPollInterval(Duration pollInterval) {
             this.pollInterval = pollInterval;
+        }
+
+        /**
+         * The size limit of the flag file.
+         *
+         * @return the limit; never null
+         */
+        public DataSize getMaxSize() {
+            return maxSize;
+        }
+
+        /**
+         * Sets the size limit of the flag file, e.g. {@code 32MB}.
+         *
+         * @param maxSize a positive size
+         */
+        public void setMaxSize(DataSize maxSize) {
+            this.maxSize = maxSize;
         }
     }
 

@@ -24,7 +24,8 @@ public class ConfigException extends IllegalArgumentException {
      * @param source where the configuration came from (a file, a classpath resource), or null
      * @param pointer JSON pointer (RFC 6901) of the offending field; {@code ""} for the whole
      *     document
-     * @param value the offending value as text, or null if there is none (a missing field)
+     * @param value the offending value as text, or null if there is none (a missing field);
+     *     kept shortened to its first 200 characters and {@code ...}
      * @param problem what is wrong, e.g. "weight must be between 0 and 100"
      * @param cause underlying cause, or null
      */
@@ -37,7 +38,7 @@ public class ConfigException extends IllegalArgumentException {
         super(format(source, pointer, value, problem), cause);
         this.source = source;
         this.pointer = Objects.requireNonNull(pointer, "pointer");
-        this.value = value;
+        this.value = shorten(value);
         this.problem = Objects.requireNonNull(problem, "problem");
     }
 
@@ -90,6 +91,12 @@ public class ConfigException extends IllegalArgumentException {
         return problem;
     }
 
+    /** A value of any length shown or kept as its first 200 characters, then {@code ...}. */
+    private static @Nullable String shorten(@Nullable String value) {
+        return value == null || value.length() <= MAX_VALUE_CHARS ? value
+                : value.substring(0, MAX_VALUE_CHARS) + "...";
+    }
+
     private static String format(
             @Nullable String source, String pointer, @Nullable String value, String problem) {
         StringBuilder sb = new StringBuilder();
@@ -98,10 +105,7 @@ public class ConfigException extends IllegalArgumentException {
         }
         sb.append("at ").append(pointer.isEmpty() ? "/" : pointer).append(": ").append(problem);
         if (value != null) {
-            String v = value.length() > MAX_VALUE_CHARS
-                    ? value.substring(0, MAX_VALUE_CHARS) + "..."
-                    : value;
-            sb.append(", but was ").append(v);
+            sb.append(", but was ").append(shorten(value));
         }
         return sb.toString();
     }

@@ -34,6 +34,21 @@ public interface FlagSource extends AutoCloseable {
      */
     default void watch(Listener listener) {}
 
+    /**
+     * Whether the changes of this source are still being followed. The router reports it in
+     * {@link dev.releaserouter.api.RouterStatus#watcherAlive()}; a false value makes the router
+     * not up to date and its health check DOWN, because kill switches written to the source
+     * would no longer be applied. The default is true, for sources that need no watcher.
+     *
+     * <p>Must be cheap, thread-safe and must not throw.
+     *
+     * @return false only if {@link #watch(Listener)} started a watcher that has stopped although
+     *     the source was not closed
+     */
+    default boolean watcherAlive() {
+        return true;
+    }
+
     /** Stops watching and releases resources. Idempotent. */
     @Override
     default void close() {}

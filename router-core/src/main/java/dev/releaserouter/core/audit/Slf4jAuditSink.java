@@ -15,7 +15,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  * {@code reason}, {@code ticket}, {@code revision}; absent before, after and ticket are left out)
  * and the message {@code "<action> <target> by <actor> (revision <n>): <reason>"}. Control
  * characters in values are escaped ({@code \n}, {@code \\u0007}...) so that an event cannot forge
- * or split log lines.
+ * or split log lines. {@code before} and {@code after} longer than {@value #MAX_LOGGED_CHARS}
+ * characters (a flag file whose 700,000-entry deny list changed) are cut there and end with
+ * {@code ... [K more characters, N in all]}, so that one change is one line of at most about
+ * 8 KB; a durable sink keeps the whole change.
  *
  * <p>A mirror for people reading logs, <em>not</em> a durable record: logging is often
  * asynchronous, and a logging failure is swallowed rather than refusing the change. Pair it with
@@ -25,6 +28,9 @@ public final class Slf4jAuditSink implements AuditSink {
 
     /** The name of the logger {@link #Slf4jAuditSink()} logs to. */
     public static final String LOGGER_NAME = "dev.releaserouter.audit";
+
+    /** Longest {@code before} or {@code after} logged; the rest is counted, not logged. */
+    public static final int MAX_LOGGED_CHARS = 4_000;
 
     private final Logger logger;
 
@@ -79,8 +85,18 @@ public final class Slf4jAuditSink implements AuditSink {
     private static void addIfPresent(LoggingEventBuilder line, String key,
             @Nullable String value) {
         if (value != null) {
-            line.addKeyValue(key, oneLine(value));
+            line.addKeyValue(key, oneLine(capped(value)));
         }
+    }
+
+    /** Cuts a long value, saying how much was left out (the count is what a reader needs). */
+    static String capped(String value) {
+        if (value.length() <= MAX_LOGGED_CHARS) {
+            return value;
+        }
+        return value.substring(0, MAX_LOGGED_CHARS) + String.format(java.util.Locale.ROOT,
+                "... [%,d more characters, %,d in all]", value.length() - MAX_LOGGED_CHARS,
+                value.length());
     }
 
     /** Escapes control and line-separator characters so that a value stays on one line. */

@@ -217,7 +217,17 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
     @Override
     public RouterStatus status() {
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
-                reloadFailures.get(), lastReloadError, internalErrors.get());
+                reloadFailures.get(), lastReloadError, internalErrors.get(), watcherAlive());
+    }
+
+    /** Whether the source still follows its changes; a source that cannot say is not alive. */
+    private boolean watcherAlive() {
+        try {
+            return closed || source.watcherAlive();
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- flag source
@@ -253,14 +263,20 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
                 LOG.warn("Release Router: reload refused (the new configuration conflicts with "
                         + "runtime overrides); keeping revision {}: {}",
                         snapshot.revision, located.getMessage());
-            } catch (RuntimeException e) {
-                // E.g. the audit sink cannot write: the change is refused, and the status must
-                // not claim that the source's content is in force.
+            } catch (Throwable e) {
+                // E.g. the audit sink cannot write, or an Error from compiling or auditing: the
+                // change is refused, and the status must not claim that the source's content is
+                // in force. Never rethrown, even a fatal error: this runs on the flag source's
+                // thread, which must go on to apply the next change (a kill switch).
                 reloadFailures.incrementAndGet();
-                lastReloadError = new ConfigException(source.description(), "", null,
-                        "reload refused, keeping revision " + snapshot.revision + ": " + e, e);
-                LOG.error("Release Router: reload refused, keeping revision {}",
-                        snapshot.revision, e);
+                try {
+                    lastReloadError = new ConfigException(source.description(), "", null,
+                            "reload refused, keeping revision " + snapshot.revision + ": " + e, e);
+                    LOG.error("Release Router: reload refused, keeping revision {}",
+                            snapshot.revision, e);
+                } catch (Throwable ignored) {
+                    // Counted above; reporting failed too (out of memory?).
+                }
             }
         }
     }

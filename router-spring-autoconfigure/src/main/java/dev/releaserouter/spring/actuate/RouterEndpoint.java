@@ -82,6 +82,7 @@ public class RouterEndpoint {
         status.put("configRevision", s.configRevision());
         status.put("source", s.source());
         status.put("upToDate", s.upToDate());
+        status.put("watcherAlive", s.watcherAlive());
         status.put("reloads", s.reloads());
         status.put("reloadFailures", s.reloadFailures());
         if (s.lastReloadError() != null) {

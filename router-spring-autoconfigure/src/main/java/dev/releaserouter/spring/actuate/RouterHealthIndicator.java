@@ -2,6 +2,7 @@ package dev.releaserouter.spring.actuate;
 
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.RouterStatus;
+import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.rollout.RolloutController;
 import dev.releaserouter.core.rollout.RolloutStatus;
 import java.util.LinkedHashMap;
@@ -18,9 +19,13 @@ import org.springframework.boot.health.contributor.Status;
  * The {@code router} health indicator:
  *
  * <ul>
- *   <li>{@code DOWN} when the flag file was rejected ({@code router.status().upToDate()} is
+ *   <li>{@code DOWN} when the flag file's watcher stopped ({@code router.status().watcherAlive()}
+ *       is false): changes to the file, kill switches included, are no longer applied; the
+ *       detail {@code flagWatcherStopped} says so and names the source;
+ *   <li>{@code DOWN} when the last reload was refused ({@code router.status().upToDate()} is
  *       false): the router still serves its last good configuration, but the file on disk is not
- *       what runs; the details name the file, JSON pointer and value;
+ *       what runs; the detail {@code flagFileRejected} names the file, JSON pointer and value, or
+ *       the unexpected error (such as an {@code OutOfMemoryError}) that stopped the reload;
  *   <li>{@code OUT_OF_SERVICE} when a {@link RolloutController} rolled its candidate back or was
  *       aborted: the model serves only stable until someone looks;
  *   <li>{@code UP} otherwise, with the configuration revision and each rollout's status.
@@ -61,14 +66,24 @@ public class RouterHealthIndicator implements HealthIndicator {
             rollouts.put(c.plan().model(), st.name().toLowerCase(Locale.ROOT));
         }
         Health.Builder b;
+        ConfigException rejected = s.lastReloadError();
         if (!s.upToDate()) {
-            b = Health.down().withDetail("flagFileRejected", s.lastReloadError().getMessage());
+            b = Health.down();
+            if (!s.watcherAlive()) {
+                b.withDetail("flagWatcherStopped", "the watcher of " + s.source()
+                        + " stopped: changes to it, kill switches included, are no longer"
+                        + " applied; restart the application");
+            }
+            if (rejected != null) {
+                b.withDetail("flagFileRejected", String.valueOf(rejected.getMessage()));
+            }
         } else if (rolledBack) {
             b = Health.status(Status.OUT_OF_SERVICE);
         } else {
             b = Health.up();
         }
-        b.withDetail("configRevision", s.configRevision()).withDetail("source", s.source());
+        b.withDetail("configRevision", s.configRevision()).withDetail("source", s.source())
+                .withDetail("watcherAlive", s.watcherAlive());
         if (!rollouts.isEmpty()) {
             b.withDetail("rollouts", rollouts);
         }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A flag file on the classpath: read and parsed once, on the first successful {@link #load()}, and
- * never watched (a classpath resource does not change while the application runs).
+ * never watched (a classpath resource does not change while the application runs). A resource
+ * larger than the size limit is refused after reading at most the limit plus one byte.
  *
  * <p>Thread-safe: {@link #load()} is synchronized and caches the configuration.
  */
@@ -19,14 +20,20 @@ public final class ClasspathFlagSource implements FlagSource {
     private final String resource;
     private final ClassLoader loader;
     private final String description;
+    private final long maxSize;
     private @Nullable RouterConfig config; // guarded by this
 
     /**
      * @param resource the resource name, e.g. {@code flags.json}; a leading {@code /} is ignored
      * @param loader the class loader that finds it
-     * @throws IllegalArgumentException if the resource name is blank
+     * @param maxSize the largest resource, in bytes, that is read
+     * @throws IllegalArgumentException if the resource name is blank or maxSize not positive
      */
-    public ClasspathFlagSource(String resource, ClassLoader loader) {
+    public ClasspathFlagSource(String resource, ClassLoader loader, long maxSize) {
+        if (maxSize <= 0) {
+            throw new IllegalArgumentException("maxSize must be positive, but was " + maxSize);
+        }
+        this.maxSize = maxSize;
         Objects.requireNonNull(resource, "resource");
         String name = resource.startsWith("/") ? resource.substring(1) : resource;
         if (name.isBlank()) {
@@ -65,7 +72,8 @@ public final class ClasspathFlagSource implements FlagSource {
                 throw new ConfigException(description, "", null,
                         "the classpath resource " + resource + " does not exist", null);
             }
-            return in.readAllBytes();
+            return FlagFileSize.read(in, maxSize, description,
+                    FlagFileSize.CLASSPATH_HOW_TO_RAISE);
         } catch (IOException e) {
             throw new ConfigException(description, "", null,
                     "cannot read the classpath resource " + resource + ": " + e, e);

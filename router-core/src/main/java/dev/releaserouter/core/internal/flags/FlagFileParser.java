@@ -3,6 +3,7 @@ package dev.releaserouter.core.internal.flags;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.internal.Durations;
+import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.KillSwitches;
@@ -12,6 +13,7 @@ import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,12 +28,15 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -93,8 +98,40 @@ public final class FlagFileParser {
     public static final List<String> SHORT_FORM_FIELDS = List.of(
             "canary_weight", "kill", "blocked_segments", "stable_version", "canary_version");
 
+    /**
+     * Longest number literal, in characters (digits, sign, point and exponent). A valid weight
+     * needs at most a handful; the bound keeps {@code BigDecimal} parsing and checks cheap.
+     */
+    public static final int MAX_NUMBER_LENGTH = 100;
+
+    /**
+     * Most digits a number may have, and largest magnitude of its decimal exponent, once parsed:
+     * checked before any arithmetic, as {@code 1e-999999999} has one digit but would expand to a
+     * billion.
+     */
+    public static final int MAX_NUMBER_DIGITS = 40;
+
+    /** Deepest nesting of objects and arrays; the format itself needs 6 levels. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /** Longest string (a name, version, tenant...), in characters. */
+    public static final int MAX_STRING_LENGTH = 1_000_000;
+
+    /** Longest field name, in characters. */
+    public static final int MAX_NAME_LENGTH = 10_000;
+
+    /** Longest text of a bad value kept in an error. */
+    private static final int MAX_VALUE_CHARS = 200;
+
     /** Shared with {@link FlagFileWriter}; immutable once built. */
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .maxNameLength(MAX_NAME_LENGTH)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Weights are exact decimals: 5.001 must be rejected, not rounded by a double.
             .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -121,19 +158,36 @@ public final class FlagFileParser {
      * @param utf8 the file's bytes, UTF-8 (a byte order mark is allowed)
      * @param source names the file in errors, e.g. {@code file:/etc/router/flags.json}
      * @return the validated configuration
+     * <p>Bounded in time and memory by the size of the input: numbers, strings, names and nesting
+     * are limited ({@link #MAX_NUMBER_LENGTH}, {@link #MAX_NUMBER_DIGITS},
+     * {@link #MAX_STRING_LENGTH}, {@link #MAX_NAME_LENGTH}, {@link #MAX_NESTING_DEPTH}) and
+     * checked before any arithmetic. Apart from the fatal JVM errors of
+     * {@link Throwables#isFatal}, nothing but a {@link ConfigException} leaves this method: an
+     * unexpected failure inside the parser is reported as one, with the cause attached.
+     *
      * @throws ConfigException if the file is empty, is not well-formed JSON (also a truncated
      *     write), has a duplicate key, an unknown field, a value of the wrong type or out of
      *     range, or describes an invalid model; the exception names {@code source}, the JSON
-     *     pointer and the offending JSON text
+     *     pointer and the offending JSON text (shortened)
      */
     public static RouterConfig parse(byte[] utf8, String source) {
         Objects.requireNonNull(utf8, "utf8");
         Objects.requireNonNull(source, "source");
-        String text = new String(utf8, StandardCharsets.UTF_8);
-        if (text.replace("\uFEFF", "").isBlank()) {
-            throw new ConfigException(source, "", null, "the flag file is empty", null);
+        try {
+            String text = new String(utf8, StandardCharsets.UTF_8);
+            if (text.replace("\uFEFF", "").isBlank()) {
+                throw new ConfigException(source, "", null, "the flag file is empty", null);
+            }
+            return new FlagFileParser(source, readTree(utf8, text, source)).config();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Throwable t) {
+            // A bug or a limit this parser does not know about must not escape as something a
+            // caller does not expect: a flag file is input, and bad input is a ConfigException.
+            Throwables.rethrowIfFatal(t);
+            throw new ConfigException(source, "", null, "the flag file cannot be parsed: " + t,
+                    t);
         }
-        return new FlagFileParser(source, readTree(utf8, text, source)).config();
     }
 
     /**
@@ -170,22 +224,33 @@ public final class FlagFileParser {
             }
             return tree;
         } catch (JacksonException e) {
-            throw malformed(source, e, p.streamReadContext(), utf8, text);
+            throw malformed(source, e, p.streamReadContext(), p.currentLocation(), utf8, text);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Jackson lets these through for a number BigDecimal cannot hold, e.g. 1e2147483648.
+            TokenStreamContext ctx = p.streamReadContext();
+            throw syntaxError(source, ctx.pathAsPointer().toString(), p.currentTokenLocation(),
+                    text, "number out of range", null, e);
         } finally {
             p.close();
         }
     }
 
     private static ConfigException malformed(String source, JacksonException e,
-            TokenStreamContext ctx, byte[] utf8, String text) {
+            TokenStreamContext ctx, TokenStreamLocation current, byte[] utf8, String text) {
         String message = START_MARKER.matcher(String.valueOf(e.getOriginalMessage()))
                 .replaceAll("");
         String pointer = ctx.pathAsPointer().toString();
-        TokenStreamLocation loc = e.getLocation();
+        // A broken stream read constraint (a number too long...) carries no location.
+        TokenStreamLocation loc = e.getLocation() != null ? e.getLocation() : current;
         String name = ctx.currentName();
         if (message.startsWith("Duplicate ") && name != null) {
             return new ConfigException(source, pointer, quote(name), "duplicate key \"" + name
                     + "\"" + at(loc) + "; a key may appear only once per object", e);
+        }
+        if (e instanceof StreamConstraintsException) {
+            return syntaxError(source, pointer, loc, text,
+                    "exceeds a limit of the flag-file format (docs/flag-file.md, \"Limits\")",
+                    message, e);
         }
         if (message.contains("end-of-input") || (!ctx.inRoot() && inLastToken(utf8, loc))) {
             return syntaxError(source, pointer, loc, text,
@@ -255,6 +320,9 @@ public final class FlagFileParser {
                     requireString(value, pointer, false);
                     break;
                 case "schema_version":
+                    if (value.isNumber()) {
+                        decimal(value, pointer);
+                    }
                     if (!value.isIntegralNumber() || !value.canConvertToInt()
                             || value.intValue() != SCHEMA_VERSION) {
                         throw error(pointer, value, "must be " + SCHEMA_VERSION
@@ -386,6 +454,9 @@ public final class FlagFileParser {
         try {
             if (node.has("max_requests")) {
                 JsonNode max = node.get("max_requests");
+                if (max.isNumber()) {
+                    decimal(max, pointer + "/max_requests");
+                }
                 if (!max.isIntegralNumber() || !max.canConvertToLong()) {
                     throw error(pointer + "/max_requests", max,
                             "must be a whole number of requests");
@@ -401,7 +472,7 @@ public final class FlagFileParser {
                     throw error(pointer + "/max_value_share", share,
                             "must be a number between 0 and 1");
                 }
-                budget.maxValueShare(share.doubleValue());
+                budget.maxValueShare(decimal(share, pointer + "/max_value_share").doubleValue());
             }
             return budget.build();
         } catch (ConfigException e) {
@@ -558,10 +629,28 @@ public final class FlagFileParser {
                     "must be a number: percent with at most two decimals, e.g. 5 or 12.5");
         }
         try {
+            // Bounded on its own: it checks scale and precision before any arithmetic.
             return Weights.basisPoints(node.decimalValue());
         } catch (ConfigException e) {
             throw relocate(e, pointer);
         }
+    }
+
+    /**
+     * A number's exact value, once its digits and exponent are known to be small enough for any
+     * arithmetic: at most {@link #MAX_NUMBER_DIGITS} significant digits and a decimal exponent
+     * within {@link #MAX_NUMBER_DIGITS} of zero. Both are read from the parsed value in constant
+     * time (the literal is at most {@link #MAX_NUMBER_LENGTH} characters).
+     */
+    private BigDecimal decimal(JsonNode node, String pointer) {
+        BigDecimal d = node.decimalValue();
+        if (d.signum() != 0 && (d.precision() > MAX_NUMBER_DIGITS
+                || Math.abs((long) d.precision() - d.scale() - 1) > MAX_NUMBER_DIGITS)) {
+            throw error(pointer, node, "number out of range: at most " + MAX_NUMBER_DIGITS
+                    + " significant digits and a decimal exponent within " + MAX_NUMBER_DIGITS
+                    + " of zero");
+        }
+        return d;
     }
 
     private boolean requireBoolean(JsonNode node, String pointer) {
@@ -620,8 +709,20 @@ public final class FlagFileParser {
     // ---------------------------------------------------------------- errors
 
     private ConfigException error(String pointer, @Nullable JsonNode value, String problem) {
-        String text = value == null || value.isMissingNode() ? null : value.toString();
+        String text = value == null || value.isMissingNode() ? null : text(value);
         return new ConfigException(source, pointer, text, problem, null);
+    }
+
+    /**
+     * A value's JSON text for an error, at most {@value #MAX_VALUE_CHARS} characters and then
+     * ending in {@code ...}. A decimal is written by {@link BigDecimal#toString()}, which uses
+     * scientific notation for large exponents ({@code 1e-999999999} is a billion characters in
+     * plain notation), so its text is as short as its literal.
+     */
+    static String text(JsonNode value) {
+        String text = value.isBigDecimal() ? value.decimalValue().toString() : value.toString();
+        return text.length() <= MAX_VALUE_CHARS ? text
+                : text.substring(0, MAX_VALUE_CHARS - 3) + "...";
     }
 
     /**
@@ -639,7 +740,7 @@ public final class FlagFileParser {
         if (at.isMissingNode() || located.pointer().endsWith("/versions")) {
             return located;
         }
-        ConfigException withText = new ConfigException(source, located.pointer(), at.toString(),
+        ConfigException withText = new ConfigException(source, located.pointer(), text(at),
                 located.problem(), located.getCause());
         withText.setStackTrace(e.getStackTrace());
         return withText;

@@ -3,7 +3,9 @@ package dev.releaserouter.core.internal.flags;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.core.internal.Throwables;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,8 +41,21 @@ import org.slf4j.LoggerFactory;
  * time, size, file key), changed. A check reads the bytes and does nothing more if their SHA-256
  * equals the content it saw last; otherwise it parses them and calls the listener once:
  * {@code onChange} with a valid configuration, or {@code onError}, logging a warning, for content
- * that is invalid, unreadable or gone. As the same content is never reported twice in a row,
- * every distinct bad state is logged and reported once, not at every poll.
+ * that is invalid, unreadable or gone, or a file larger than the size limit (checked on the
+ * attributes before reading, and by reading at most the limit plus one byte). As the same content
+ * is never reported twice in a row, every distinct bad state is logged and reported once, not at
+ * every poll.
+ *
+ * <p><b>Failures.</b> The watcher is a safety mechanism (it applies kill switches), so it never
+ * stops on its own: anything thrown while reading, parsing or reporting a file, or by the watch
+ * service, {@code OutOfMemoryError} and {@code StackOverflowError} included, is caught, counted
+ * ({@link #failures()}), logged and reported to the listener's {@code onError} as a
+ * {@link ConfigException} whose cause is the throwable (so the router's status is not up to
+ * date); the loop then goes on. A read or parse that failed that way (not a bad file, which is
+ * final until the file changes) is retried every {@value #RETRY_SECONDS} seconds even if the file
+ * does not change. Only {@link #close()} or an interrupt from outside stops the thread; the
+ * latter is logged, and {@link #watcherAlive()} then returns false so that the router reports
+ * itself unhealthy.
  *
  * <p><b>Threads and visibility.</b> The state of the file (last content hash, attributes) is
  * guarded by {@code lock}; {@link #load()}, {@link #checkNow()} and the watcher's checks all hold
@@ -56,6 +71,9 @@ public final class WatchedFileFlagSource implements FlagSource {
     /** Name of the watcher thread. */
     public static final String THREAD_NAME = "release-router-flag-watcher";
 
+    /** The default size limit of a flag file: 16 MiB. */
+    public static final long DEFAULT_MAX_SIZE = 16L * 1024 * 1024;
+
     /** How often the file's attributes are compared when no directory event arrives. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -64,6 +82,9 @@ public final class WatchedFileFlagSource implements FlagSource {
     /** ...or once this long has passed since the first event, whichever comes first. */
     private static final long MAX_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_JOIN_MILLIS = 1_000;
+    /** An unexpected failure (not a bad file) is retried this often without a change. */
+    static final int RETRY_SECONDS = 5;
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(RETRY_SECONDS);
     private static final String MISSING = "missing";
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedFileFlagSource.class);
@@ -77,7 +98,13 @@ public final class WatchedFileFlagSource implements FlagSource {
         /** New content that is invalid or unreadable: {@code onError} was called once. */
         REJECTED,
         /** The file is gone: {@code onError} was called once. */
-        MISSING
+        MISSING,
+        /**
+         * Reading or parsing failed unexpectedly (an {@code Error}, a bug), not because the
+         * content is invalid: {@code onError} was called once per distinct failure, and the check
+         * is retried.
+         */
+        FAILED
     }
 
     private final Path path;
@@ -85,15 +112,21 @@ public final class WatchedFileFlagSource implements FlagSource {
     private final Duration pollInterval;
     private final @Nullable FlagSource fallback;
     private final boolean startThread;
+    private final Parser parser;
+    private final long maxSize;
 
     private final Object lock = new Object();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicLong warnings = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
 
     // Guarded by lock.
     private @Nullable String lastContent;
     private @Nullable Attributes lastAttributes;
-    private @Nullable Thread thread;
+    /** System.nanoTime() at which a failed check is retried; 0 if none is due. */
+    private long retryAt;
+
+    private volatile @Nullable Thread thread;
 
     private volatile @Nullable Listener listener;
     private volatile boolean closed;
@@ -112,6 +145,43 @@ public final class WatchedFileFlagSource implements FlagSource {
      */
     public WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
             boolean startThread) {
+        this(path, pollInterval, fallback, startThread, DEFAULT_MAX_SIZE);
+    }
+
+    /**
+     * Creates a source with a size limit; see the other constructor.
+     *
+     * @param path the flag file
+     * @param pollInterval how often to compare the file's attributes when no event arrives
+     * @param fallback read by {@link #load()} when the file does not exist, or null to fail
+     * @param startThread whether {@link #watch(Listener)} starts the watcher thread
+     * @param maxSize the largest file, in bytes, that is read; checked before reading
+     * @throws IllegalArgumentException if the poll interval or the size limit is not positive
+     */
+    public WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
+            boolean startThread, long maxSize) {
+        this(path, pollInterval, fallback, startThread, maxSize, FlagFileParser::parse);
+    }
+
+    /** Turns a file's bytes into a configuration; a seam for tests that inject failures. */
+    @FunctionalInterface
+    interface Parser {
+        RouterConfig parse(byte[] utf8, String source);
+    }
+
+    /** As the public constructor, with the parser replaced (tests inject failures here). */
+    WatchedFileFlagSource(Path path, Duration pollInterval, @Nullable FlagSource fallback,
+            boolean startThread, Parser parser) {
+        this(path, pollInterval, fallback, startThread, DEFAULT_MAX_SIZE, parser);
+    }
+
+    private WatchedFileFlagSource(Path path, Duration pollInterval,
+            @Nullable FlagSource fallback, boolean startThread, long maxSize, Parser parser) {
+        if (maxSize <= 0) {
+            throw new IllegalArgumentException("maxSize must be positive, but was " + maxSize);
+        }
+        this.maxSize = maxSize;
+        this.parser = Objects.requireNonNull(parser, "parser");
         this.path = path.toAbsolutePath();
         this.description = "file:" + this.path;
         if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -143,7 +213,11 @@ public final class WatchedFileFlagSource implements FlagSource {
             Attributes attributes = attributes();
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(path);
+                if (attributes != null && attributes.size() > maxSize) {
+                    throw FlagFileSize.tooLarge(description, attributes.size(), maxSize,
+                            FlagFileSize.FILE_HOW_TO_RAISE);
+                }
+                bytes = read();
             } catch (NoSuchFileException e) {
                 FlagSource fb = fallback;
                 if (fb == null) {
@@ -159,7 +233,18 @@ public final class WatchedFileFlagSource implements FlagSource {
                 throw new ConfigException(description, "", null,
                         "cannot read the flag file: " + e, e);
             }
-            RouterConfig config = FlagFileParser.parse(bytes, description);
+            RouterConfig config;
+            try {
+                config = parser.parse(bytes, description);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (Throwable t) {
+                // Fails the start, as a bad file does; only a fatal JVM error stays what it is.
+                Throwables.rethrowIfFatal(t);
+                failures.incrementAndGet();
+                throw new ConfigException(description, "", null,
+                        "the flag file cannot be parsed: " + t, t);
+            }
             lastContent = sha256(bytes);
             lastAttributes = attributes;
             return config;
@@ -206,6 +291,28 @@ public final class WatchedFileFlagSource implements FlagSource {
     }
 
     /**
+     * @return how many unexpected failures (not bad files) this source contained: throwables
+     *     while reading, parsing or reporting a file, or in the watcher loop; each was logged as
+     *     an error and reported to the listener
+     */
+    public long failures() {
+        return failures.get();
+    }
+
+    /**
+     * Whether the watcher follows the file: false only if {@link #watch(Listener)} started the
+     * watcher thread and it has stopped although the source is not closed (it was interrupted
+     * from outside). Cheap and non-blocking.
+     *
+     * @return whether changes to the file are still seen
+     */
+    @Override
+    public boolean watcherAlive() {
+        Thread t = thread;
+        return closed || t == null || t.isAlive();
+    }
+
+    /**
      * @return how many warnings this source logged: one per distinct bad content, unreadable
      *     file or disappearance
      */
@@ -249,6 +356,11 @@ public final class WatchedFileFlagSource implements FlagSource {
         }
     }
 
+    /** @return the watcher thread, or null if none was started; for tests */
+    @Nullable Thread watcherThread() {
+        return thread;
+    }
+
     @Override
     public String toString() {
         return "WatchedFileFlagSource{" + description + ", poll=" + pollInterval + "}";
@@ -257,33 +369,86 @@ public final class WatchedFileFlagSource implements FlagSource {
     // ---------------------------------------------------------------- watcher thread
 
     private void run() {
-        WatchService ws = newWatchService();
-        watchService = ws;
+        WatchService ws = null;
         WatchKey key = null;
+        boolean pause = false;
         try {
+            ws = newWatchService();
+            watchService = ws;
             while (!closed) {
-                if (ws != null && (key == null || !key.isValid())) {
-                    key = register(ws);
-                }
-                boolean event = ws != null ? awaitEvents(ws) : sleep();
-                if (closed) {
+                try {
+                    if (pause) {
+                        pause = false;
+                        sleep(); // after a failure: never a busy loop, even if it repeats
+                        continue;
+                    }
+                    if (ws != null && (key == null || !key.isValid())) {
+                        key = register(ws);
+                    }
+                    boolean event = ws != null ? awaitEvents(ws) : sleep();
+                    if (closed) {
+                        return;
+                    }
+                    synchronized (lock) {
+                        check(event);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
-                }
-                synchronized (lock) {
-                    check(event);
+                } catch (ClosedWatchServiceException e) {
+                    if (closed) {
+                        return;
+                    }
+                    // Not closed by us: poll from now on rather than stop.
+                    contained(e, "the watch service closed");
+                    ws = null;
+                    key = null;
+                    watchService = null;
+                } catch (Throwable t) {
+                    contained(t, "the watcher loop failed");
+                    pause = true;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            // close() was called.
-        } catch (RuntimeException e) {
-            LOG.error("The watcher of {} stopped; flag file changes are no longer seen",
-                    description, e);
+        } catch (Throwable t) {
+            contained(t, "the watcher failed to start");
         } finally {
             if (ws != null) {
                 closeQuietly(ws);
             }
+            if (!closed) {
+                stopped();
+            }
+        }
+    }
+
+    /**
+     * Counts, logs and reports a throwable the watcher loop caught; never throws (it runs in the
+     * loop's catch blocks, maybe short of memory).
+     */
+    private void contained(Throwable t, String what) {
+        failures.incrementAndGet();
+        try {
+            LOG.error("The watcher of {}: {}; it carries on", description, what, t);
+            ConfigException e = new ConfigException(description, "", null,
+                    "the flag file watcher failed (" + what + ": " + t
+                            + "); keeping the last good configuration", t);
+            tell(l -> l.onError(e));
+        } catch (Throwable ignored) {
+            // Counted; nothing else is safe to do here.
+        }
+    }
+
+    /** The thread is ending although the source is open: say so, once. */
+    private void stopped() {
+        try {
+            LOG.error("The watcher of {} stopped (interrupted); flag file changes, kill switches"
+                    + " included, are no longer applied", description);
+            ConfigException e = new ConfigException(description, "", null,
+                    "the flag file watcher stopped (interrupted); changes to the file are no"
+                            + " longer applied", null);
+            tell(l -> l.onError(e));
+        } catch (Throwable ignored) {
+            // watcherAlive() reports it anyway.
         }
     }
 
@@ -346,39 +511,114 @@ public final class WatchedFileFlagSource implements FlagSource {
         if (attributes == null) {
             return missing();
         }
-        if (!force && attributes.equals(lastAttributes)) {
+        boolean retry = retryAt != 0 && System.nanoTime() - retryAt >= 0;
+        if (!force && !retry && attributes.equals(lastAttributes)) {
             return Outcome.UNCHANGED;
+        }
+        if (attributes.size() > maxSize) {
+            return tooLarge(FlagFileSize.tooLarge(description, attributes.size(), maxSize,
+                    FlagFileSize.FILE_HOW_TO_RAISE), attributes);
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            return missing();
-        } catch (IOException e) {
-            lastAttributes = attributes;
-            String state = "unreadable: " + e;
-            if (state.equals(lastContent)) {
-                return Outcome.UNCHANGED;
-            }
-            lastContent = state;
-            return reject(new ConfigException(description, "", null,
-                    "cannot read the flag file: " + e, e), Outcome.REJECTED);
+            bytes = read();
+        } catch (ConfigException e) {
+            return tooLarge(e, attributes); // it grew over the limit after the check
+        } catch (Throwable t) {
+            return readFailed(t, attributes);
         }
-        lastAttributes = attributes;
-        String hash = sha256(bytes);
+        String hash;
+        try {
+            hash = sha256(bytes);
+        } catch (Throwable t) {
+            return failed(t, "unhashed", attributes);
+        }
         if (hash.equals(lastContent)) {
+            lastAttributes = attributes;
             return Outcome.UNCHANGED;
         }
-        lastContent = hash;
         RouterConfig config;
         try {
-            config = FlagFileParser.parse(bytes, description);
+            config = parser.parse(bytes, description);
         } catch (ConfigException e) {
+            settled(hash, attributes);
             return reject(e, Outcome.REJECTED);
+        } catch (Throwable t) {
+            return failed(t, hash, attributes);
         }
+        settled(hash, attributes);
         LOG.info("Reloaded {}", description);
         tell(l -> l.onChange(config));
         return Outcome.CHANGED;
+    }
+
+    /** The content was judged (applied or rejected as invalid): no retry until it changes. */
+    private void settled(String hash, Attributes attributes) {
+        lastContent = hash;
+        lastAttributes = attributes;
+        retryAt = 0;
+    }
+
+    /**
+     * Reading or parsing failed unexpectedly: reported once per distinct failure of the same
+     * content, and retried after {@value #RETRY_SECONDS} seconds.
+     */
+    private Outcome failed(Throwable t, String content, Attributes attributes) {
+        failures.incrementAndGet();
+        lastAttributes = attributes;
+        long at = System.nanoTime() + RETRY_NANOS;
+        retryAt = at == 0 ? 1 : at;
+        String state = "failed " + content + ": " + t;
+        if (state.equals(lastContent)) {
+            LOG.debug("{}: the same failure again, retrying in {} s", description,
+                    RETRY_SECONDS, t);
+            return Outcome.FAILED;
+        }
+        lastContent = state;
+        LOG.error("Keeping the last good configuration: reading or parsing {} failed"
+                + " unexpectedly; retrying every {} s", description, RETRY_SECONDS, t);
+        ConfigException e = new ConfigException(description, "", null,
+                "reading or parsing the flag file failed unexpectedly (" + t
+                        + "); keeping the last good configuration and retrying", t);
+        tell(l -> l.onError(e));
+        return Outcome.FAILED;
+    }
+
+    /** Reads the file, never more than the limit plus one byte. */
+    private byte[] read() throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return FlagFileSize.read(in, maxSize, description, FlagFileSize.FILE_HOW_TO_RAISE);
+        }
+    }
+
+    /** A file over the limit: reported once per distinct size and time, like bad content. */
+    private Outcome tooLarge(ConfigException error, Attributes attributes) {
+        lastAttributes = attributes;
+        String state = "too large: " + attributes;
+        if (state.equals(lastContent)) {
+            return Outcome.UNCHANGED;
+        }
+        lastContent = state;
+        retryAt = 0;
+        return reject(error, Outcome.REJECTED);
+    }
+
+    private Outcome readFailed(Throwable thrown, Attributes attributes) {
+        if (thrown instanceof NoSuchFileException) {
+            return missing();
+        }
+        if (!(thrown instanceof IOException)) {
+            return failed(thrown, "unread", attributes);
+        }
+        IOException e = (IOException) thrown;
+        lastAttributes = attributes;
+        String state = "unreadable: " + e;
+        if (state.equals(lastContent)) {
+            return Outcome.UNCHANGED;
+        }
+        lastContent = state;
+        return reject(new ConfigException(description, "", null,
+                "cannot read the flag file: " + e, e), Outcome.REJECTED);
     }
 
     private Outcome missing() {
@@ -398,7 +638,10 @@ public final class WatchedFileFlagSource implements FlagSource {
         return outcome;
     }
 
-    /** Calls the listener, if one is watching; a listener that throws is logged, not fatal. */
+    /**
+     * Calls the listener, if one is watching; whatever the listener throws (an {@code Error}
+     * too) is counted and logged, never fatal to the watcher.
+     */
     private void tell(Consumer<Listener> call) {
         Listener l = listener;
         if (l == null) {
@@ -406,8 +649,13 @@ public final class WatchedFileFlagSource implements FlagSource {
         }
         try {
             call.accept(l);
-        } catch (RuntimeException e) {
-            LOG.error("The listener of {} failed", description, e);
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            try {
+                LOG.error("The listener of {} failed; the watcher carries on", description, t);
+            } catch (Throwable ignored) {
+                // Counted.
+            }
         }
     }
 
