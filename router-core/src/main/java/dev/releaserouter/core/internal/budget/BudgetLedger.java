@@ -27,7 +27,7 @@ public final class BudgetLedger {
             Clock clock) {
         BudgetState state = state(model, version);
         WindowCounter window = budget.window() == null ? state.history()
-                : state.windowFor(budget.window().toMillis(), clock.millis());
+                : state.windowFor(budget.window().toMillis(), clock);
         AtomicLong total = budget.limitsValueShare() ? modelValueTotal(model) : null;
         return new CompiledBudget(budget, state, window, total, clock);
     }

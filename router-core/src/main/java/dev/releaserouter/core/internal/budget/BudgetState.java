@@ -1,5 +1,6 @@
 package dev.releaserouter.core.internal.budget;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,16 +47,24 @@ public final class BudgetState {
      * over the old one's history (conservatively: see {@link WindowCounter}).
      *
      * @param windowMillis window length
-     * @param nowMillis current time
+     * @param clock the router's clock, read only when the length changed
      * @return the counter
      */
-    synchronized WindowCounter windowFor(long windowMillis, long nowMillis) {
+    synchronized WindowCounter windowFor(long windowMillis, Clock clock) {
         WindowCounter w = window.get();
         if (w == null) {
             w = new WindowCounter(windowMillis);
             window.set(w);
         } else if (w.windowMillis() != windowMillis) {
-            w = w.replaceWith(windowMillis, nowMillis);
+            long now;
+            try {
+                now = clock.millis();
+            } catch (RuntimeException e) {
+                // A failing clock must not refuse the change: the history's own latest time
+                // places every carried grant (see replaceWith).
+                now = Long.MIN_VALUE;
+            }
+            w = w.replaceWith(windowMillis, now);
             window.set(w);
         }
         return w;

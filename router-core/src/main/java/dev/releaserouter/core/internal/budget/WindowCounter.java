@@ -179,7 +179,7 @@ public final class WindowCounter {
      * the owner's lock (one replacement at a time).
      *
      * @param newWindowMillis the new window length
-     * @param nowMillis current time
+     * @param nowMillis current time, or {@code Long.MIN_VALUE} if unknown
      * @return the new counter
      */
     WindowCounter replaceWith(long newWindowMillis, long nowMillis) {
@@ -189,6 +189,8 @@ public final class WindowCounter {
         long seen = latestEpoch.get();
         if (seen != Long.MIN_VALUE) {
             latestMillis = Math.max(latestMillis, seen * slotMillis);
+        } else if (latestMillis == Long.MIN_VALUE) {
+            latestMillis = 0; // no clock and no grant: nothing to carry
         }
         next.latestEpoch.set(Math.floorDiv(latestMillis, next.slotMillis));
         // Publish the successor first: a grant that did not see it is in the slots read below
