@@ -40,6 +40,8 @@ public final class AuditEntryCodec {
             "before", "after", "reason", "ticket", "revision", "prev", "hash");
 
     private static final String HASH_FIELD = ",\"hash\":\"";
+    /** Bytes after the body's last field: {@code ,"hash":"} + 64 hex digits + {@code "}}. */
+    private static final int HASH_SUFFIX = 75;
     private static final Pattern HEX_64 = Pattern.compile("[0-9a-f]{64}");
     private static final HexFormat HEX = HexFormat.of();
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -89,6 +91,23 @@ public final class AuditEntryCodec {
      */
     public static String hashOf(AuditEntry entry) {
         return sha256Hex(body(entry.seq(), entry.event(), entry.prev()));
+    }
+
+    /**
+     * The hash a line in canonical form should carry, from its bytes: SHA-256 of the line
+     * without its last 75 bytes ({@code ,"hash":"<64 hex>"}) plus a closing brace. Only
+     * meaningful for a line {@link #parse} accepted (canonical form), where it equals {@link
+     * #hashOf(AuditEntry)} without re-serializing the entry.
+     *
+     * @param line a line accepted by {@link #parse}, without its newline
+     * @param digest a SHA-256 digest to use (reset first); not thread-safe, so one per caller
+     * @return the lowercase hex hash
+     */
+    public static String hashOfCanonicalLine(byte[] line, MessageDigest digest) {
+        digest.reset();
+        digest.update(line, 0, line.length - HASH_SUFFIX);
+        digest.update((byte) '}');
+        return HEX.formatHex(digest.digest());
     }
 
     /**

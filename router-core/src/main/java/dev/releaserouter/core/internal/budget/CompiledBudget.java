@@ -23,16 +23,19 @@ public final class CompiledBudget {
     private final boolean totalLimit;
     private final double maxShare;
     private final BudgetState state;
-    private final @Nullable WindowCounter window;
+    private final boolean windowed;
+    /** The budget's grant history; checked against the limit only when windowed. */
+    private final WindowCounter window;
     private final @Nullable AtomicLong modelValue;
     private final Clock clock;
 
-    CompiledBudget(ExposureBudget budget, BudgetState state, @Nullable WindowCounter window,
+    CompiledBudget(ExposureBudget budget, BudgetState state, WindowCounter window,
             @Nullable AtomicLong modelValue, Clock clock) {
         this.maxRequests = budget.maxRequests();
         this.totalLimit = budget.limitsRequests() && budget.window() == null;
         this.maxShare = budget.maxValueShare();
         this.state = state;
+        this.windowed = budget.window() != null;
         this.window = window;
         this.modelValue = modelValue;
         this.clock = clock;
@@ -76,17 +79,18 @@ public final class CompiledBudget {
         if (totalLimit && !acquireTotal()) {
             return false;
         }
-        long epoch = Long.MIN_VALUE;
-        if (window != null) {
+        long epoch;
+        if (windowed) {
             epoch = window.tryAcquire(clock.millis(), maxRequests);
             if (epoch == Long.MIN_VALUE) {
                 return false;
             }
+        } else {
+            // No window to check, but the history is kept for a window added later.
+            epoch = window.record(clock.millis());
         }
         if (modelValue != null && !acquireValue(request)) {
-            if (window != null) {
-                window.release(epoch);
-            }
+            window.release(epoch);
             if (totalLimit) {
                 state.granted.decrementAndGet();
             }

@@ -166,6 +166,11 @@ public final class MaskingEngine {
             String masked = scanner.scan(text);
             return masked == text ? node : NODES.stringNode(masked);
         }
+        if (node.isIntegralNumber()) {
+            // An identifier stored as a number (a CPF as 52998224725) is still personal data.
+            String placeholder = scanner.scanNumber(node.asString());
+            return placeholder == null ? node : NODES.stringNode(placeholder);
+        }
         if (node.isNumber() || node.isBoolean() || node.isNull() || node.isMissingNode()
                 || node.isBinary()) {
             return node;

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * expose text that a further pass would match, never hide one, and every pass that changes
  * something removes at least one digit or '@', so the loop ends.
  *
+ * <p>Integral JSON numbers are checked whole by {@link #scanNumber} (a CPF, CNPJ or card number
+ * stored as a number).
+ *
  * <p>Only ASCII digits count as digits. Every pattern is bounded or possessive, and e-mails are
  * found by expanding around each '@' rather than by a regular expression, so a scan is linear in
  * the text's length (no catastrophic backtracking on long strings).
@@ -82,6 +85,37 @@ public final class PiiScanner {
             }
             current = next;
         }
+    }
+
+    /**
+     * Checks a whole number as an identifier: an integral JSON number whose digits are a CNPJ, a
+     * CPF or a card number (with valid check digits) is personal data stored as a number.
+     *
+     * @param digits the number's decimal digits, without sign (other text is never a match)
+     * @return the placeholder of the detector that matches the whole number, or null
+     */
+    public @org.jspecify.annotations.Nullable String scanNumber(String digits) {
+        int n = digits.length();
+        if (n < 11 || n > CARD_MAX) {
+            return null;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        if (cnpj && n == 14 && CheckDigits.isCnpj(digits)) {
+            return PiiDetector.CNPJ.placeholder();
+        }
+        if (cpf && n == 11 && CheckDigits.isCpf(digits)) {
+            return PiiDetector.CPF.placeholder();
+        }
+        if (card && n >= CARD_MIN && digits.charAt(0) >= '2' && digits.charAt(0) <= '6'
+                && CheckDigits.isLuhn(digits)) {
+            return PiiDetector.CARD.placeholder();
+        }
+        return null;
     }
 
     private boolean mayContainPii(String text) {
@@ -195,8 +229,15 @@ public final class PiiScanner {
         return Character.isLetterOrDigit(c) || c == '.' || c == '-';
     }
 
-    /** At least two non-empty labels, the last of two or more letters. */
+    /**
+     * At least two non-empty labels, the last of two or more letters; or a single host name
+     * starting with a letter ({@code localhost}, {@code server01}).
+     */
     private static boolean isDomain(String text, int from, int to) {
+        int firstDot = text.indexOf('.', from);
+        if (firstDot < 0 || firstDot >= to) {
+            return to > from && Character.isLetter(text.charAt(from));
+        }
         int lastDot = -1;
         for (int i = from; i < to; i++) {
             if (text.charAt(i) == '.') {

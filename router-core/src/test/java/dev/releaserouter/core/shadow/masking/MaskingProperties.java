@@ -227,7 +227,10 @@ class MaskingProperties {
         return Arbitraries.oneOf(
                 Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz ABC-_.,:;ãçé")
                         .ofMaxLength(20).map(NODES::stringNode),
-                Arbitraries.longs().map(NODES::numberNode),
+                // At most 10 digits: longer whole numbers may be a CPF, CNPJ or card number,
+                // which are masked as such (issue 12, item 11).
+                Arbitraries.longs().between(-9_999_999_999L, 9_999_999_999L)
+                        .map(NODES::numberNode),
                 Arbitraries.doubles().between(-1e9, 1e9).map(NODES::numberNode),
                 Arbitraries.of(true, false).map(NODES::booleanNode),
                 Arbitraries.just(NODES.nullNode()));
