@@ -3,6 +3,7 @@ package dev.releaserouter.core.measure;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.internal.measure.ArmSeries;
 import dev.releaserouter.core.internal.measure.ArmWindow;
 import java.time.Clock;
@@ -122,7 +123,8 @@ public final class ArmMeasurements {
         window(model, version).recordCall(latencyNanos, error, costUnits, tokens, score);
         try {
             listener.onCall(model, version, request, Math.max(0, latencyNanos), error);
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t); // only OOM-like errors; see core.internal.Throwables
             listenerFailures.increment(); // a metrics exporter must never fail the caller
         }
     }

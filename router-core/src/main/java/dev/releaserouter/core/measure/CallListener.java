@@ -8,8 +8,11 @@ import org.jspecify.annotations.Nullable;
  * ({@code dev.releaserouter.core.metrics.ArmMetrics}).
  *
  * <p>Implementations must be thread-safe and fast: they run on the thread that records the call.
- * An exception thrown by a listener is caught and counted
- * ({@link ArmMeasurements#listenerFailures()}), never propagated.
+ * Whatever a listener throws, errors such as {@code AssertionError} or
+ * {@code NoClassDefFoundError} included, is caught and counted
+ * ({@link ArmMeasurements#listenerFailures()}), never propagated; only the fatal VM errors
+ * ({@code OutOfMemoryError}, {@code InternalError}, {@code UnknownError}) reach the recording
+ * thread.
  */
 @FunctionalInterface
 public interface CallListener {
