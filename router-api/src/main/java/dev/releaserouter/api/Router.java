@@ -72,7 +72,16 @@ public interface Router extends AutoCloseable {
     /** @return the administration interface for runtime changes */
     RouterAdmin admin();
 
-    /** Stops watching flag sources and closes the audit sink. Idempotent. */
+    /**
+     * Stops watching flag sources, stops shadow calls within a bounded wait (shadow threads
+     * whose calls ignore interruption are reported in {@link RouterStatus#shadowStragglers()}
+     * and a log line), closes the pair store and the audit sink. Every step runs even if an
+     * earlier one failed; what a source, store or sink throws is counted in
+     * {@link RouterStatus#internalErrors()}, not propagated. Idempotent.
+     *
+     * @throws VirtualMachineError if a step threw a fatal VM error ({@code OutOfMemoryError},
+     *     {@code InternalError}, {@code UnknownError}), after every step ran
+     */
     @Override
     void close();
 }

@@ -26,6 +26,7 @@ public final class RouterStatus {
     private final @Nullable ConfigException lastReloadError;
     private final long internalErrors;
     private final boolean watcherAlive;
+    private final int shadowStragglers;
 
     /**
      * A status whose flag source watcher (if any) is running; same as the full constructor with
@@ -38,13 +39,14 @@ public final class RouterStatus {
      *     audit failure)
      * @param lastReloadError the error of the last refused reload if no reload succeeded since,
      *     else null
-     * @param internalErrors decisions that failed inside the router and answered stable
+     * @param internalErrors faults inside the router, or in a hook it calls, that did not fail a
+     *     request
      * @throws NullPointerException if source is null
      */
     public RouterStatus(long configRevision, String source, long reloads, long reloadFailures,
             @Nullable ConfigException lastReloadError, long internalErrors) {
         this(configRevision, source, reloads, reloadFailures, lastReloadError, internalErrors,
-                true);
+                true, 0);
     }
 
     /**
@@ -55,16 +57,25 @@ public final class RouterStatus {
      *     audit failure, unexpected error while reading or applying the file)
      * @param lastReloadError the error of the last refused reload if no reload succeeded since,
      *     else null
-     * @param internalErrors decisions that failed inside the router and answered stable
+     * @param internalErrors faults inside the router, or in a hook it calls, that did not fail a
+     *     request
      * @param watcherAlive false if the flag source's watcher has stopped while the router is
      *     open, so that changes to the source are no longer seen; true for a source that needs no
      *     watcher
+     * @param shadowStragglers shadow worker threads still alive after {@code close()} returned
+     *     (calls that ignored interruption); 0 while the router is open
      * @throws NullPointerException if source is null
+     * @throws IllegalArgumentException if {@code shadowStragglers} is negative
      */
     public RouterStatus(long configRevision, String source, long reloads, long reloadFailures,
             @Nullable ConfigException lastReloadError, long internalErrors,
-            boolean watcherAlive) {
+            boolean watcherAlive, int shadowStragglers) {
+        if (shadowStragglers < 0) {
+            throw new IllegalArgumentException(
+                    "shadowStragglers must not be negative, but was " + shadowStragglers);
+        }
         this.watcherAlive = watcherAlive;
+        this.shadowStragglers = shadowStragglers;
         this.configRevision = configRevision;
         this.source = Objects.requireNonNull(source, "source");
         this.reloads = reloads;
@@ -116,6 +127,17 @@ public final class RouterStatus {
     }
 
     /**
+     * Shadow worker threads that outlived {@code close()}: calls to a candidate that ignored
+     * interruption and were still running when the close wait ran out. They are daemon threads
+     * and end when their call returns; the count falls as they do.
+     *
+     * @return shadow threads alive after {@code close()} returned; 0 while the router is open
+     */
+    public int shadowStragglers() {
+        return shadowStragglers;
+    }
+
+    /**
      * @return whether the flag source's latest content is in force and will keep being followed:
      *     no reload refused since the last good one, and the watcher running
      */
@@ -127,7 +149,9 @@ public final class RouterStatus {
     public String toString() {
         return "RouterStatus{revision=" + configRevision + ", source=" + source + ", reloads="
                 + reloads + ", reloadFailures=" + reloadFailures + ", internalErrors="
-                + internalErrors + ", watcherAlive=" + watcherAlive + (lastReloadError != null
+                + internalErrors + ", watcherAlive=" + watcherAlive
+                + (shadowStragglers > 0 ? ", shadowStragglers=" + shadowStragglers : "")
+                + (lastReloadError != null
                         ? ", lastReloadError=" + lastReloadError.getMessage() : "") + "}";
     }
 }

@@ -12,8 +12,11 @@ import dev.releaserouter.api.shadow.RouteResult;
  * nothing for it. {@code decide} is never observed: it is the allocation-free hot path.
  *
  * <p>Implementations must be thread-safe: {@link #start} is called concurrently from every
- * thread that routes. The router never lets an observer fail a request: an exception thrown by
- * any method here is caught and counted in {@code RouterStatus.internalErrors()}.
+ * thread that routes. The router never lets an observer fail a request: anything thrown by any
+ * method here ({@code AssertionError} and {@code NoClassDefFoundError} included) is caught and
+ * counted in {@code RouterStatus.internalErrors()}, and {@link Observed#close} is still called.
+ * Only a fatal VM error ({@code OutOfMemoryError}, {@code InternalError}, {@code UnknownError})
+ * is rethrown.
  */
 @FunctionalInterface
 public interface RouteObserver {

@@ -30,10 +30,14 @@ import dev.releaserouter.core.shadow.InputCopiers;
 import dev.releaserouter.core.shadow.OutputValidators;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.core.shadow.masking.MaskingRules;
+import dev.releaserouter.core.shadow.store.InMemoryPairStore;
+import dev.releaserouter.core.shadow.store.PairStores;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -216,6 +220,118 @@ class ShadowRouteTest {
         assertThat(m.route(req("k"), input).output()).isEqualTo(2);
         await(() -> stats().calls() == 1);
         assertThat(input).containsOnlyKeys("tenure", "plan");
+    }
+
+    @Test
+    void storedPair_holdsTheInputTheStableSaw_whenTheCandidateMutatesItsCopy() {
+        InMemoryPairStore store = PairStores.inMemory(10);
+        start(model(0, 10_000, Stage.APPROVED).build(),
+                fast().pairStore(store, MaskingRules.builder(new byte[32]).build()).build());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<Map<String, Object>> type = (Class) Map.class;
+        RoutedModel<Map<String, Object>, Integer> m = router.bind(
+                ModelBinding.<Map<String, Object>, Integer>builder("churn")
+                        .version("v1", x -> x.size())
+                        .version("v2", x -> {
+                            x.clear();
+                            x.put("hacked", true);
+                            return 0;
+                        })
+                        .copier(InputCopiers.jackson(type))
+                        .build());
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("tenure", 12);
+        input.put("plan", "gold");
+
+        assertThat(m.route(req("k"), input).output()).isEqualTo(2);
+
+        await(() -> store.pairs().size() == 1);
+        assertThat(store.pairs().get(0).inputJson())
+                .as("replay must use the input that was served")
+                .isEqualTo("{\"tenure\":12,\"plan\":\"gold\"}");
+    }
+
+    @Test
+    void fallback_throwingValidator_rejectsTheCanary_andTheStableAnswers() {
+        start(model(10_000, 0, Stage.APPROVED).build(), fast().build());
+        RoutedModel<Double, Double> m = router.bind(ModelBinding.<Double, Double>builder("churn")
+                .version("v1", x -> 0.1)
+                .version("v2", x -> 0.2)
+                .validator(o -> {
+                    throw new IllegalStateException("validator bug");
+                })
+                .fallbackToStable(null)
+                .build());
+
+        RouteResult<Double> r = m.route(req("k"), 1.0);
+
+        assertThat(r.output()).isEqualTo(0.1);
+        assertThat(r.servedVersion()).isEqualTo("v1");
+        assertThat(r.fallbackCause()).isEqualTo(FallbackCause.INVALID_OUTPUT);
+        assertThat(stats().fallbacks()).containsEntry(FallbackCause.INVALID_OUTPUT, 1L);
+    }
+
+    @Test
+    void fallbackWithoutTimeout_canaryStackOverflow_isAnErrorAndTheStableAnswers() {
+        start(model(10_000, 0, Stage.APPROVED).build(), fast().build());
+        RoutedModel<Long, Long> m = router.bind(ModelBinding.<Long, Long>builder("churn")
+                .version("v1", x -> 1L)
+                .version("v2", ShadowRouteTest::recurse)
+                .fallbackToStable(null)
+                .build());
+
+        RouteResult<Long> r = m.route(req("k"), 0L);
+
+        assertThat(r.output()).isEqualTo(1L);
+        assertThat(r.fallbackCause()).isEqualTo(FallbackCause.ERROR);
+        assertThat(stats().fallbacks()).containsEntry(FallbackCause.ERROR, 1L);
+    }
+
+    /** A real stack overflow, as a buggy recursive model would produce. */
+    static long recurse(long depth) {
+        return recurse(depth + 1) + 1;
+    }
+
+    @Test
+    void shadowListenerAssertionError_afterThePrimaryAnswered_neverLosesTheAnswer() {
+        start(model(0, 10_000, Stage.APPROVED).build(), fast().listener(
+                new dev.releaserouter.core.shadow.ShadowListener() {
+                    @Override
+                    public void disposition(String model, String version,
+                            ShadowDisposition disposition) {
+                        throw new AssertionError("listener bug");
+                    }
+
+                    @Override
+                    public void outcome(String model, String version, ShadowOutcome outcome,
+                            long stableNanos, long candidateNanos) {
+                        throw new NoClassDefFoundError("io/example/Missing");
+                    }
+                }).build());
+        RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
+                .version("v1", x -> "stable").version("v2", x -> "stable").build());
+
+        assertThat(m.route(req("k1"), "in").output()).isEqualTo("stable");
+        assertThat(m.route(req("k2"), "in").output()).isEqualTo("stable");
+
+        await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 2);
+        await(() -> router.status().internalErrors() == 4); // 2 dispositions, 2 outcomes
+    }
+
+    @Test
+    void shadowCandidateStackOverflow_isCountedAsAnError_andTheWorkerCarriesOn() {
+        start(model(0, 10_000, Stage.APPROVED).build(), fast().threads(1).build());
+        AtomicLong calls = new AtomicLong();
+        RoutedModel<Long, Long> m = router.bind(ModelBinding.<Long, Long>builder("churn")
+                .version("v1", x -> 1L)
+                .version("v2", x -> calls.incrementAndGet() == 1 ? recurse(0) : 1L)
+                .build());
+
+        m.route(req("k1"), 0L);
+        m.route(req("k2"), 0L);
+
+        await(() -> stats().outcomes().get(ShadowOutcome.ERROR) == 1
+                && stats().outcomes().get(ShadowOutcome.SUCCESS) == 1);
     }
 
     @Test

@@ -20,6 +20,14 @@ import org.jspecify.annotations.Nullable;
  *         .build();
  * }</pre>
  *
+ * <p>The predictors, comparator, validator and copier are user code that the router calls on
+ * the request thread or on shadow workers. Whatever they throw, {@code StackOverflowError},
+ * {@code AssertionError} and {@code NoClassDefFoundError} included, is contained and counted;
+ * only the fatal VM errors ({@code OutOfMemoryError}, {@code InternalError},
+ * {@code UnknownError}) reach the caller, on the request thread only. The one failure that
+ * reaches the caller otherwise is the served version's own, when nothing else can answer (no
+ * fallback, or the stable version failed too).
+ *
  * @param <I> input type
  * @param <O> output type
  */
@@ -137,7 +145,10 @@ public final class ModelBinding<I, O> {
         }
 
         /**
-         * @param validator checks both sides' outputs; an invalid output is an error
+         * @param validator checks both sides' outputs; an invalid output is an error. A
+         *     validator that throws rejects the output: with fallback on, the stable version
+         *     answers with cause {@code INVALID_OUTPUT}; on the shadow side the call is
+         *     {@code INVALID_OUTPUT}; a served output is still served and counted invalid
          * @return this builder
          */
         public Builder<I, O> validator(OutputValidator<O> validator) {
@@ -146,7 +157,9 @@ public final class ModelBinding<I, O> {
         }
 
         /**
-         * @param copier copies inputs before a shadow call (e.g. a Jackson deep copy)
+         * @param copier copies inputs before a shadow call (e.g. a Jackson deep copy), on the
+         *     caller's thread; a copier that throws makes that shadow call an {@code ERROR}
+         *     without calling the candidate, never the caller's failure
          * @return this builder
          */
         public Builder<I, O> copier(InputCopier<I> copier) {
@@ -157,9 +170,12 @@ public final class ModelBinding<I, O> {
         /**
          * Turns on fallback: when the canary throws, returns an invalid output or exceeds
          * {@code primaryTimeout}, the stable version answers and the result says so. Off by
-         * default.
+         * default. "Throws" means any {@code Throwable} but a fatal VM error, with or without
+         * a timeout: a canary's {@code StackOverflowError} or {@code AssertionError} falls back
+         * with cause {@code ERROR}, a validator that throws with {@code INVALID_OUTPUT}.
          *
-         * @param primaryTimeout the canary's time limit, or null for none (errors only)
+         * @param primaryTimeout the canary's time limit, or null for none: the canary then runs
+         *     on the caller's thread and only failures and invalid outputs fall back
          * @return this builder
          * @throws IllegalArgumentException if the timeout is not positive
          */

@@ -16,11 +16,21 @@ public interface RoutedModel<I, O> {
     /**
      * Routes one request.
      *
+     * <p>What user code throws never fails the request, except the served version itself:
+     * anything a canary with fallback, a copier, a validator, a comparator, a shadow listener or
+     * a route observer throws ({@code StackOverflowError}, {@code AssertionError} and
+     * {@code NoClassDefFoundError} included) is contained and counted, and the request is
+     * answered by the stable version (fallback) or by the version that already answered. Only
+     * the fatal VM errors ({@code OutOfMemoryError}, {@code InternalError},
+     * {@code UnknownError}) are rethrown.
+     *
      * @param request the request; its model must be this binding's model
      * @param input the model input; treated as immutable
      * @return the served output with the decision
-     * @throws ModelInvocationException if the served version throws (after fallback, if any);
-     *     unchecked exceptions of the version are rethrown as they are
+     * @throws ModelInvocationException if the served version throws a checked exception (after
+     *     fallback, if any); its unchecked exceptions and errors are rethrown as they are
+     * @throws VirtualMachineError if user code threw a fatal VM error (never a
+     *     {@code StackOverflowError}: that is contained like any other failure)
      * @throws IllegalArgumentException if the request names another model
      */
     RouteResult<O> route(RouteRequest request, I input);

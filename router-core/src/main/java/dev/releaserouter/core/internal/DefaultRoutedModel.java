@@ -32,6 +32,13 @@ import org.jspecify.annotations.Nullable;
  * thread (or, for a canary with a primary-path timeout, on the fallback executor), fall back to
  * stable if configured, then hand the shadow call to the {@link ShadowRunner}.
  *
+ * <p>Every user-code boundary here follows the one policy of {@link Throwables}: whatever a
+ * copier, validator, canary (with fallback on), route observer or shadow listener throws is
+ * contained and counted, {@code StackOverflowError}, {@code AssertionError} and
+ * {@code LinkageError} included; only the fatal VM errors ({@link Throwables#isFatal}) reach the
+ * caller. The one exception is the served version itself: when nothing else can answer (no
+ * fallback, or the stable version failed too), its failure is the caller's and is rethrown.
+ *
  * <p>Immutable and thread-safe; all shared state is in the router, its snapshot and the runner.
  */
 final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
@@ -79,12 +86,15 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             return route(request, input, null);
         }
         try {
-            RouteResult<O> result = route(request, input, observed);
+            RouteResult<O> result;
+            try {
+                result = route(request, input, observed);
+            } catch (RuntimeException | Error e) {
+                notify(observed, o -> o.failed(e));
+                throw e; // the served version's own failure: nothing else could answer
+            }
             notify(observed, o -> o.served(result));
             return result;
-        } catch (RuntimeException | Error e) {
-            notify(observed, o -> o.failed(e));
-            throw e;
         } finally {
             notify(observed, RouteObserver.Observed::close);
         }
@@ -114,7 +124,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             String stable = stableOf(compiled);
             checkPrimary(stable, primaryOutput);
             return shadow(compiled, request, input, stable, primaryOutput, primaryNanos);
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
             router.internalError(); // shadowing never fails the caller
             return ShadowDisposition.NOT_CONFIGURED;
         }
@@ -133,7 +144,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         boolean invalid;
         try {
             invalid = validator.problem(output) != null;
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
             invalid = true; // the answer is served anyway; the validator must not fail it
         }
         if (invalid) {
@@ -145,7 +157,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             RouteRequest request) {
         try {
             return Objects.requireNonNull(observer.start(request), "observer returned null");
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
             router.internalError(); // an observer never fails a request
             return null;
         }
@@ -155,7 +168,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             Consumer<RouteObserver.Observed> event) {
         try {
             event.accept(observed);
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
             router.internalError(); // an observer never fails a request
         }
     }
@@ -197,12 +211,20 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                 output = call(chosen, input);
                 checkPrimary(chosen, output);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             skip(compiled, ShadowDisposition.PRIMARY_FAILED);
             throw e;
         }
         long primaryNanos = runner().ticker().getAsLong() - start;
-        ShadowDisposition shadow = shadow(compiled, request, input, served, output, primaryNanos);
+        ShadowDisposition shadow;
+        try {
+            shadow = shadow(compiled, request, input, served, output, primaryNanos);
+        } catch (Throwable t) {
+            // The primary answered: nothing on the shadow side may lose that answer.
+            Throwables.rethrowIfFatal(t);
+            router.internalError();
+            shadow = ShadowDisposition.NOT_CONFIGURED;
+        }
         return new RouteResult<>(output, decision, served, fallback, shadow);
     }
 
@@ -230,17 +252,29 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         } else {
             try {
                 copy = copier.copy(input);
-            } catch (RuntimeException e) {
+            } catch (Throwable t) {
                 // The primary already answered: a copy failure is a failed shadow call, counted
                 // as an error of the candidate (exception class only), never the caller's.
+                Throwables.rethrowIfFatal(t);
                 copy = input;
-                call = x -> {
-                    throw e;
-                };
+                call = failing(t);
             }
         }
         return runner().submit(model, served, shadowVersion, call, copy, output,
                 primaryNanos, request, comparator, validator);
+    }
+
+    /** A stand-in candidate that throws what the copier threw, so the runner counts it. */
+    private static <I, O> Predictor<I, O> failing(Throwable t) {
+        return x -> {
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            if (t instanceof Exception) {
+                throw (Exception) t;
+            }
+            throw new IllegalStateException(t); // a direct Throwable subclass
+        };
     }
 
     private void skip(@Nullable CompiledModel compiled, ShadowDisposition d) {
@@ -265,7 +299,9 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
     }
 
     /**
-     * Calls the canary, within the primary-path timeout if one is set.
+     * Calls the canary, within the primary-path timeout if one is set. Whatever the canary or the
+     * validator throws (StackOverflowError and AssertionError included) is a fallback cause;
+     * only a fatal VM error (see {@link Throwables}) reaches the caller.
      *
      * @return null if it answered validly (output in {@code holder[0]}), else the fallback cause
      */
@@ -274,7 +310,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         if (binding.primaryTimeout() == null) {
             try {
                 out = canary.predict(input);
-            } catch (Exception e) {
+            } catch (Throwable t) {
+                Throwables.rethrowIfFatal(t);
                 return FallbackCause.ERROR;
             }
         } else {
@@ -291,6 +328,9 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                 f.cancel(true);
                 return FallbackCause.TIMEOUT;
             } catch (ExecutionException e) {
+                if (e.getCause() != null) {
+                    Throwables.rethrowIfFatal(e.getCause());
+                }
                 return FallbackCause.ERROR;
             } catch (InterruptedException e) {
                 f.cancel(true);
@@ -298,8 +338,17 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                 return FallbackCause.TIMEOUT;
             }
         }
-        if (validator != null && validator.problem(out) != null) {
-            return FallbackCause.INVALID_OUTPUT;
+        if (validator != null) {
+            String problem;
+            try {
+                problem = validator.problem(out);
+            } catch (Throwable t) {
+                Throwables.rethrowIfFatal(t);
+                return FallbackCause.INVALID_OUTPUT; // it could not be shown to be valid
+            }
+            if (problem != null) {
+                return FallbackCause.INVALID_OUTPUT;
+            }
         }
         holder[0] = out;
         return null;

@@ -216,8 +216,12 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
 
     @Override
     public RouterStatus status() {
+        ShadowRunner r = shadowRunner;
+        long hookErrors = r == null ? 0 : r.hookErrors();
+        int stragglers = r == null ? 0 : r.stragglers();
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
-                reloadFailures.get(), lastReloadError, internalErrors.get(), watcherAlive());
+                reloadFailures.get(), lastReloadError, internalErrors.get() + hookErrors,
+                watcherAlive(), stragglers);
     }
 
     /** Whether the source still follows its changes; a source that cannot say is not alive. */
@@ -247,7 +251,7 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
                 long rev = snapshot.revision + 1;
                 Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
                 ConfigDiff diff = ConfigDiff.between(base, next);
-                audit.record(new AuditEvent(clock.instant(), actor(), "config.reload",
+                record(new AuditEvent(clock.instant(), actor(), "config.reload",
                         source.description(), diff.beforeJson(), diff.afterJson(),
                         "flag source changed", null, rev));
                 base = next;
@@ -436,7 +440,7 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             BudgetState s = ledger.find(model, version);
             String before = s == null ? null
                     : "{\"granted\":" + s.granted() + ",\"value_micros\":" + s.valueMicros() + "}";
-            audit.record(event(change, "budget.reset", model + "/" + version, before, null,
+            record(event(change, "budget.reset", model + "/" + version, before, null,
                     snapshot.revision));
             if (s != null) {
                 s.reset();
@@ -463,7 +467,7 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             long rev = snapshot.revision + 1;
             Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
             ConfigDiff diff = ConfigDiff.between(base, config);
-            audit.record(event(change, "config.apply", "programmatic", diff.beforeJson(),
+            record(event(change, "config.apply", "programmatic", diff.beforeJson(),
                     diff.afterJson(), rev));
             base = config;
             snapshot = s;
@@ -494,9 +498,27 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             long rev = snapshot.revision + 1;
             Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
             BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
-            audit.record(event(change, action, target, ba.before(), ba.after(), rev));
+            record(event(change, action, target, ba.before(), ba.after(), rev));
             overrides = next;
             snapshot = s;
+        }
+    }
+
+    /**
+     * Records a change before it takes effect. The sink is user code: a RuntimeException passes
+     * as it is, any other non-fatal Throwable (an AssertionError, a NoClassDefFoundError) becomes
+     * an {@link IllegalStateException}. Either way the change is refused (the caller's catch, or
+     * the admin caller, sees it) and nothing is published without its audit entry.
+     */
+    private void record(AuditEvent event) {
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            throw new IllegalStateException("the audit sink failed (" + t.getClass().getName()
+                    + "); the change is refused", t);
         }
     }
 
@@ -553,6 +575,12 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
         return "\"" + s.name().toLowerCase(Locale.ROOT) + "\"";
     }
 
+    /**
+     * Closes the flag source, the shadow runner (bounded wait, then the pair store), the canary
+     * executor and the audit sink, in that order. Each step runs even if an earlier one failed:
+     * what a source, store or sink throws is counted in {@code internalErrors} and logged, never
+     * propagated, except a fatal VM error (see {@link Throwables}), rethrown once every step ran.
+     */
     @Override
     public void close() {
         synchronized (writeLock) {
@@ -561,23 +589,41 @@ public final class DefaultRouter implements Router, RouterAdmin, FlagSource.List
             }
             closed = true;
         }
-        try {
-            source.close();
-            ShadowRunner r;
-            synchronized (writeLock) {
-                r = shadowRunner; // after closed is set, no runner can appear unclosed
-            }
-            if (r != null) {
-                r.close(); // drains shadow calls, then flushes the pair store
-            } else if (shadowSettings.pairStore() != null) {
-                shadowSettings.pairStore().close(); // never used, but its writer may run
-            }
-            ExecutorService e = fallbackExecutor;
-            if (e != null) {
-                e.shutdownNow();
-            }
-        } finally {
-            audit.close();
+        Throwable fatal = null;
+        fatal = closeStep("flag source", fatal, source::close);
+        ShadowRunner r;
+        synchronized (writeLock) {
+            r = shadowRunner; // after closed is set, no runner can appear unclosed
         }
+        if (r != null) {
+            // Drains shadow calls within the close timeout, then flushes the pair store; it
+            // counts a failing store itself.
+            fatal = closeStep("shadow runner", fatal, r::close);
+        } else if (shadowSettings.pairStore() != null) {
+            // Never used, but its writer may run.
+            fatal = closeStep("pair store", fatal, shadowSettings.pairStore()::close);
+        }
+        ExecutorService e = fallbackExecutor;
+        if (e != null) {
+            fatal = closeStep("canary executor", fatal, e::shutdownNow);
+        }
+        fatal = closeStep("audit sink", fatal, audit::close);
+        if (fatal != null) {
+            throw (VirtualMachineError) fatal;
+        }
+    }
+
+    /** Runs one close step; returns the first fatal error seen so far. */
+    private @Nullable Throwable closeStep(String what, @Nullable Throwable fatal, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+            LOG.warn("Release Router: closing the {} failed ({})", what, t.getClass().getName());
+            if (fatal == null && Throwables.isFatal(t)) {
+                return t;
+            }
+        }
+        return fatal;
     }
 }

@@ -8,9 +8,12 @@ import dev.releaserouter.api.shadow.ShadowOutcome;
  * Receives shadow and fallback events as they happen, e.g. to export metrics
  * ({@code dev.releaserouter.core.metrics.ShadowMetrics}). Every method has a no-op default.
  *
- * <p>Implementations must be thread-safe, fast and must not throw (a throwing listener is caught
- * and counted). {@link #disposition} and {@link #fallback} run on the request thread; the others
- * on shadow worker threads.
+ * <p>Implementations must be thread-safe, fast and should not throw. Whatever a listener throws
+ * ({@code AssertionError} and {@code NoClassDefFoundError} included) is caught, the event is
+ * skipped and the failure counted in {@code RouterStatus.internalErrors()}; it never reaches the
+ * request. Only a fatal VM error ({@code OutOfMemoryError}, {@code InternalError},
+ * {@code UnknownError}) thrown on the request thread is rethrown. {@link #disposition} and
+ * {@link #fallback} run on the request thread; the others on shadow worker threads.
  */
 public interface ShadowListener {
 

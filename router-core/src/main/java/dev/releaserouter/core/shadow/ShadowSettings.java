@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Defaults: 4 threads, a queue of 256, a 5-second timeout (seed 002's V2_TIMEOUT_MS), a
  * breaker that opens for 30 s when at least half of the last 20 calls (and at least 10) failed or
- * timed out, no pair store.
+ * timed out, no pair store, and {@code close()} waiting at most 5 s for shadow threads.
  */
 public final class ShadowSettings {
 
@@ -33,6 +33,7 @@ public final class ShadowSettings {
     private final LongSupplier ticker;
     private final ShadowListener listener;
     private final @Nullable ThreadFactory threadFactory;
+    private final Duration closeTimeout;
 
     private ShadowSettings(Builder b) {
         this.threads = b.threads;
@@ -47,6 +48,7 @@ public final class ShadowSettings {
         this.ticker = b.ticker;
         this.listener = b.listener;
         this.threadFactory = b.threadFactory;
+        this.closeTimeout = b.closeTimeout;
     }
 
     /** @return a builder with the defaults */
@@ -117,6 +119,14 @@ public final class ShadowSettings {
         return threadFactory;
     }
 
+    /**
+     * @return the longest the router's {@code close()} waits for shadow threads: the first half
+     *     for queued and running calls to finish, the second for interrupted ones to stop
+     */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
     /** Builds {@link ShadowSettings}. Not thread-safe. */
     public static final class Builder {
         private int threads = 4;
@@ -131,6 +141,7 @@ public final class ShadowSettings {
         private LongSupplier ticker = System::nanoTime;
         private ShadowListener listener = ShadowListener.NONE;
         private @Nullable ThreadFactory threadFactory;
+        private Duration closeTimeout = Duration.ofSeconds(5);
 
         private Builder() {}
 
@@ -246,13 +257,40 @@ public final class ShadowSettings {
          * {@code release-router-shadow-<n>}. The timeout timer always uses its own daemon
          * platform thread.
          *
-         * @param factory makes the worker threads; they should be daemon threads, so that a
-         *     candidate that ignores interruption cannot keep the JVM alive
+         * @param factory makes the worker threads; a thread it returns that is not a daemon
+         *     thread is made one, so that a candidate that ignores interruption can never keep
+         *     the JVM alive
          * @return this builder
          * @throws NullPointerException if factory is null
          */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Bounds how long the router's {@code close()} waits for shadow threads. It stops
+         * accepting calls and gives queued and running ones the first half of this time to
+         * finish; then it drops (and counts) the calls still queued, interrupts the running ones
+         * and waits up to the second half for them to stop. Threads still alive after that (a
+         * candidate that ignores interruption) are reported in one WARN log line and in
+         * {@code RouterStatus.shadowStragglers()}; they are daemon threads and end when their
+         * call returns.
+         *
+         * @param closeTimeout the longest wait, 1 ms to 10 minutes; default 5 s
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         * @throws NullPointerException if closeTimeout is null
+         */
+        public Builder closeTimeout(Duration closeTimeout) {
+            positive(closeTimeout, "closeTimeout");
+            if (closeTimeout.compareTo(Duration.ofMillis(1)) < 0
+                    || closeTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(
+                        "closeTimeout must be between 1 ms and 10 minutes, but was "
+                                + closeTimeout);
+            }
+            this.closeTimeout = closeTimeout;
             return this;
         }
 

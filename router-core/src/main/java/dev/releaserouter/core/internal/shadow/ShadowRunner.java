@@ -11,13 +11,15 @@ import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.api.shadow.PairMasker;
+import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
-import dev.releaserouter.api.shadow.PairMasker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +54,16 @@ import org.slf4j.LoggerFactory;
  *       the interrupt to be delivered and clears it before taking the next call. A call that
  *       ignores interruption keeps its thread until it returns; the bulkhead bounds how many
  *       threads that can cost, and the circuit breaker stops sending more.
- *   <li>Everything a call can throw (including Errors other than VirtualMachineError) is caught
- *       and counted; comparison, validation, masking and storing run on the worker thread.
+ *   <li>Everything user code can throw on a worker thread (the candidate, comparator,
+ *       validator, listener, masker, pair store), any {@link Throwable} including
+ *       {@code OutOfMemoryError}, is caught and counted, and the worker carries on: a background
+ *       safety thread never dies of user code (see {@link Throwables}). On the request thread
+ *       ({@link #skipped}, {@link #fallback}, {@link #submit}) only the fatal errors that
+ *       {@link Throwables#isFatal} names are rethrown. Comparison, validation, masking and
+ *       storing run on the worker thread.
+ *   <li>Worker threads are always daemon threads (a factory's non-daemon threads are made
+ *       daemon) and are remembered, so that {@link #close()} can name the ones that outlive it
+ *       (stragglers: calls that ignore interruption) and {@link #stragglers()} can count them.
  * </ul>
  */
 public final class ShadowRunner implements AutoCloseable {
@@ -76,8 +88,14 @@ public final class ShadowRunner implements AutoCloseable {
     private final AtomicLong internalErrors = new AtomicLong();
     private final AtomicLong droppedAtClose = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
+    private final AtomicLong closeErrors = new AtomicLong();
     private final boolean listening;
+    private final boolean storing;
+    // Every worker thread made; dead ones are pruned when a new one is made.
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    // Set when close() gave up waiting: from then on, live workers are stragglers.
+    private volatile boolean closeWaitExpired;
 
     /**
      * @param settings executor, timeout, breaker and store settings
@@ -89,11 +107,13 @@ public final class ShadowRunner implements AutoCloseable {
         this.ticker = settings.ticker();
         this.timeoutNanos = settings.timeout().toNanos();
         this.listening = settings.listener() != ShadowListener.NONE;
+        this.storing = settings.pairStore() != null && settings.masker() != null;
         BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
                 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
+        ThreadFactory factory = settings.threadFactory() != null
+                ? settings.threadFactory() : daemon("release-router-shadow-");
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
-                TimeUnit.MILLISECONDS, queue, settings.threadFactory() != null
-                        ? settings.threadFactory() : daemon("release-router-shadow-"),
+                TimeUnit.MILLISECONDS, queue, tracked(factory),
                 (r, executor) -> {
                     throw QueueFull.INSTANCE;
                 });
@@ -106,6 +126,25 @@ public final class ShadowRunner implements AutoCloseable {
         return r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Makes every worker a daemon thread (a straggler must never keep the JVM alive) and
+     * remembers it, so that close() can name the ones still alive.
+     */
+    private ThreadFactory tracked(ThreadFactory factory) {
+        return r -> {
+            Thread t = factory.newThread(r);
+            if (t == null) {
+                return null;
+            }
+            if (!t.isDaemon()) {
+                t.setDaemon(true); // virtual threads are daemon already and are left alone
+            }
+            workerThreads.removeIf(w -> w.getState() == Thread.State.TERMINATED);
+            workerThreads.add(t);
             return t;
         };
     }
@@ -141,22 +180,37 @@ public final class ShadowRunner implements AutoCloseable {
     public void skipped(String model, String version, ShadowDisposition disposition) {
         stats(model, version).disposition(disposition);
         if (listening) {
-            emit(l -> l.disposition(model, version, disposition));
+            emitOnRequest(l -> l.disposition(model, version, disposition));
         }
     }
 
     /**
-     * Calls the listener; a failing listener is counted, never propagated. Callers check
-     * {@link #listening} first so that without a listener no event object is built.
+     * Calls the listener on a request thread: a failing listener is counted, never propagated,
+     * except for a fatal VM error (see {@link Throwables}). Callers check {@link #listening}
+     * first so that without a listener no event object is built.
      */
-    private void emit(java.util.function.Consumer<ShadowListener> event) {
+    private void emitOnRequest(Consumer<ShadowListener> event) {
         try {
             event.accept(settings.listener());
-        } catch (RuntimeException e) {
-            if (listenerErrors.getAndIncrement() == 0) {
-                LOG.warn("Release Router: a shadow listener failed ({}); further failures are "
-                        + "only counted", e.getClass().getName());
-            }
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            listenerFailed(t);
+        }
+    }
+
+    /** Calls the listener on a worker thread: whatever it throws is counted, never propagated. */
+    private void emitOnWorker(Consumer<ShadowListener> event) {
+        try {
+            event.accept(settings.listener());
+        } catch (Throwable t) {
+            listenerFailed(t);
+        }
+    }
+
+    private void listenerFailed(Throwable t) {
+        if (listenerErrors.getAndIncrement() == 0) {
+            LOG.warn("Release Router: a shadow listener failed ({}); further failures are "
+                    + "only counted", t.getClass().getName());
         }
     }
 
@@ -175,7 +229,7 @@ public final class ShadowRunner implements AutoCloseable {
     public void fallback(String model, String version, FallbackCause cause) {
         stats(model, version).fallback(cause);
         if (listening) {
-            emit(l -> l.fallback(model, version, cause));
+            emitOnRequest(l -> l.fallback(model, version, cause));
         }
     }
 
@@ -225,7 +279,7 @@ public final class ShadowRunner implements AutoCloseable {
         vs.disposition(d);
         ShadowDisposition disposition = d;
         if (listening) {
-            emit(l -> l.disposition(model, candidateVersion, disposition));
+            emitOnRequest(l -> l.disposition(model, candidateVersion, disposition));
         }
         return d;
     }
@@ -261,6 +315,7 @@ public final class ShadowRunner implements AutoCloseable {
         private final ShadowComparator<O> comparator;
         private final @Nullable OutputValidator<O> validator;
         private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private boolean recorded; // whether the breaker has this call's outcome; worker only
 
         Call(VersionStats vs, CircuitBreaker breaker, String stableVersion,
                 Predictor<I, O> candidate, I input, @Nullable O stableOutput, long stableNanos,
@@ -278,10 +333,27 @@ public final class ShadowRunner implements AutoCloseable {
             this.validator = validator;
         }
 
+        /** Never throws: a worker thread must survive whatever the call does. */
         @Override
         public void run() {
+            try {
+                call();
+            } catch (Throwable t) {
+                internalErrors.incrementAndGet();
+                if (!recorded) {
+                    breaker.record(true); // never leave a half-open breaker waiting forever
+                }
+                LOG.warn("Release Router: shadow bookkeeping failed for {}/{}: {}", vs.model,
+                        vs.version, t.getClass().getName());
+            }
+        }
+
+        private void call() {
             Thread worker = Thread.currentThread();
             Thread.interrupted(); // start clean
+            // Masked before the candidate runs: a candidate that mutates its input must not
+            // change what is stored (replay must use the input that was served).
+            MaskedInput masked = storing ? maskInput() : null;
             ScheduledFuture<?> deadline = timer.schedule(() -> {
                 if (state.compareAndSet(RUNNING, TIMING_OUT)) {
                     worker.interrupt();
@@ -293,10 +365,8 @@ public final class ShadowRunner implements AutoCloseable {
             Throwable failure = null;
             try {
                 output = candidate.predict(input);
-            } catch (VirtualMachineError e) {
-                throw e;
             } catch (Throwable t) {
-                failure = t;
+                failure = t; // even OutOfMemoryError: counted, and the worker carries on
             }
             long took = ticker.getAsLong() - start;
             boolean timedOut = !state.compareAndSet(RUNNING, DONE);
@@ -308,19 +378,20 @@ public final class ShadowRunner implements AutoCloseable {
             } else {
                 deadline.cancel(false);
             }
+            finish(output, failure, timedOut, took, masked);
+        }
+
+        /** The masked input, or why it could not be masked (the pair is then not stored). */
+        private MaskedInput maskInput() {
             try {
-                finish(output, failure, timedOut, took);
-            } catch (VirtualMachineError e) {
-                throw e;
+                return new MaskedInput(mask(settings.masker(), input), null);
             } catch (Throwable t) {
-                internalErrors.incrementAndGet();
-                LOG.warn("Release Router: shadow bookkeeping failed for {}/{}: {}", vs.model,
-                        vs.version, t.toString());
+                return new MaskedInput(null, t);
             }
         }
 
         private void finish(@Nullable O output, @Nullable Throwable failure, boolean timedOut,
-                long took) {
+                long took, @Nullable MaskedInput masked) {
             ShadowOutcome outcome;
             String error = null;
             Comparison comparison = null;
@@ -347,16 +418,21 @@ public final class ShadowRunner implements AutoCloseable {
                 vs.comparison(comparison.match(), comparison.delta());
             }
             breaker.record(outcome != ShadowOutcome.SUCCESS);
+            recorded = true;
             vs.outcome(outcome, stableNanos, candidateNanos);
             if (listening) {
                 ShadowOutcome ended = outcome;
-                emit(l -> l.outcome(vs.model, vs.version, ended, stableNanos, candidateNanos));
+                emitOnWorker(l -> l.outcome(vs.model, vs.version, ended, stableNanos,
+                        candidateNanos));
                 if (comparison != null) {
                     Comparison c = comparison;
-                    emit(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
+                    emitOnWorker(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
                 }
             }
-            store(outcome, timedOut ? null : output, comparison, timedOut ? -1 : took, error);
+            if (masked != null) {
+                store(masked, outcome, timedOut ? null : output, comparison,
+                        timedOut ? -1 : took, error);
+            }
         }
 
         /** A validator that throws rejects the output: it could not be shown to be valid. */
@@ -366,8 +442,8 @@ public final class ShadowRunner implements AutoCloseable {
             }
             try {
                 return validator.problem(output);
-            } catch (RuntimeException e) {
-                return "validator failed: " + e.getClass().getName();
+            } catch (Throwable t) {
+                return "validator failed: " + t.getClass().getName();
             }
         }
 
@@ -378,31 +454,31 @@ public final class ShadowRunner implements AutoCloseable {
         private @Nullable Comparison compare(@Nullable O output) {
             try {
                 return comparator.compare(stableOutput, output);
-            } catch (RuntimeException e) {
+            } catch (Throwable t) {
                 if (internalErrors.getAndIncrement() == 0) {
                     LOG.warn("Release Router: a shadow comparator failed for {}/{} ({}); further"
                             + " failures are only counted", vs.model, vs.version,
-                            e.getClass().getName());
+                            t.getClass().getName());
                 }
                 return null;
             }
         }
 
-        private void store(ShadowOutcome outcome, @Nullable O output,
+        private void store(MaskedInput masked, ShadowOutcome outcome, @Nullable O output,
                 @Nullable Comparison comparison, long took, @Nullable String error) {
             PairStore store = settings.pairStore();
             PairMasker masker = settings.masker();
-            if (store == null || masker == null) {
-                return;
-            }
             try {
+                if (masked.failure != null) {
+                    throw masked.failure;
+                }
                 ShadowPair pair = ShadowPair.builder()
                         .time(clock.instant())
                         .model(vs.model)
                         .stableVersion(stableVersion)
                         .candidateVersion(vs.version)
                         .entityKeyHash(masker.hashEntityKey(request.entityKey()))
-                        .inputJson(mask(masker, input))
+                        .inputJson(masked.json)
                         .stableOutputJson(mask(masker, stableOutput))
                         .candidateOutputJson(outcome == ShadowOutcome.SUCCESS
                                 || outcome == ShadowOutcome.INVALID_OUTPUT
@@ -415,14 +491,17 @@ public final class ShadowRunner implements AutoCloseable {
                         .error(error)
                         .build();
                 store.append(pair);
-            } catch (RuntimeException e) {
+            } catch (Throwable t) {
                 if (pairErrors.getAndIncrement() == 0) {
                     LOG.warn("Release Router: a shadow pair could not be stored ({}); further "
-                            + "failures are only counted", e.getClass().getName());
+                            + "failures are only counted", t.getClass().getName());
                 }
             }
         }
     }
+
+    /** An input masked before the candidate ran, or the masker's failure. */
+    private record MaskedInput(@Nullable String json, @Nullable Throwable failure) {}
 
     private static String mask(PairMasker masker, @Nullable Object value) {
         return value == null ? "null" : masker.maskValue(value);
@@ -456,9 +535,33 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls and gives queued and running calls up to twice the timeout to finish;
-     * calls still queued then are dropped and counted. Then closes the pair store, which flushes
-     * every pair it accepted.
+     * @return every failure of a hook the runner calls that did not fail a request: shadow
+     *     listener, comparator, masker or pair store (append and close), and the runner's own
+     *     bookkeeping
+     */
+    public long hookErrors() {
+        return internalErrors.get() + listenerErrors.get() + pairErrors.get() + closeErrors.get();
+    }
+
+    /**
+     * @return shadow worker threads still alive although {@link #close()} gave up waiting for
+     *     them (calls that ignore interruption); 0 before that, and falls as they end
+     */
+    public int stragglers() {
+        if (!closeWaitExpired || workers.isTerminated()) {
+            return 0;
+        }
+        return (int) workerThreads.stream().filter(Thread::isAlive).count();
+    }
+
+    /**
+     * Stops accepting calls and waits at most {@link ShadowSettings#closeTimeout()}: queued and
+     * running calls get the first half to finish; then calls still queued are dropped and
+     * counted, running ones are interrupted, and they get the second half to stop. Threads still
+     * alive after that are stragglers: logged once (WARN, with their names) and counted by
+     * {@link #stragglers()}. Then closes the pair store, which flushes every pair it accepted.
+     * Never throws because of the pair store, except a fatal VM error, rethrown after closing.
+     * Restores the interrupt status if interrupted (it then stops waiting).
      */
     @Override
     public void close() {
@@ -466,22 +569,56 @@ public final class ShadowRunner implements AutoCloseable {
             return;
         }
         closed = true;
+        long half = Math.max(1, settings.closeTimeout().toNanos() / 2);
+        boolean interrupted = false;
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(2 * timeoutNanos, TimeUnit.NANOSECONDS)) {
-                List<Runnable> left = workers.shutdownNow();
+            if (!workers.awaitTermination(half, TimeUnit.NANOSECONDS)) {
+                List<Runnable> left = workers.shutdownNow(); // interrupts running calls
                 droppedAtClose.addAndGet(left.size());
-                LOG.warn("Release Router: {} queued shadow calls dropped at close", left.size());
+                if (!left.isEmpty()) {
+                    LOG.warn("Release Router: {} queued shadow calls dropped at close",
+                            left.size());
+                }
+                workers.awaitTermination(half, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            interrupted = true;
+            droppedAtClose.addAndGet(workers.shutdownNow().size());
+        }
+        timer.shutdownNow();
+        if (!workers.isTerminated()) {
+            closeWaitExpired = true;
+            reportStragglers();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-        } finally {
-            timer.shutdownNow();
-            PairStore store = settings.pairStore();
-            if (store != null) {
-                store.close();
-            }
+        }
+        closeStore();
+    }
+
+    private void reportStragglers() {
+        List<String> names = workerThreads.stream().filter(Thread::isAlive)
+                .map(Thread::getName).sorted().collect(Collectors.toList());
+        if (!names.isEmpty()) {
+            LOG.warn("Release Router: {} shadow threads still running after close waited {} "
+                    + "(their calls ignore interruption; daemon threads, they end when the calls "
+                    + "return): {}", names.size(), settings.closeTimeout(), names);
+        }
+    }
+
+    private void closeStore() {
+        PairStore store = settings.pairStore();
+        if (store == null) {
+            return;
+        }
+        try {
+            store.close();
+        } catch (Throwable t) {
+            closeErrors.incrementAndGet();
+            LOG.warn("Release Router: the shadow pair store failed to close ({})",
+                    t.getClass().getName());
+            Throwables.rethrowIfFatal(t);
         }
     }
 }
