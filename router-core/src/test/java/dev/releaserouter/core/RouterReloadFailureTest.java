@@ -58,7 +58,7 @@ class RouterReloadFailureTest {
         RouterStatus failed = router.status();
         assertThat(failed.upToDate()).isFalse();
         assertThat(failed.reloadFailures()).isEqualTo(1);
-        assertThat(failed.lastReloadError()).hasCauseInstanceOf(AssertionError.class);
+        assertThat(failed.lastReloadError()).hasRootCauseInstanceOf(AssertionError.class);
         assertThat(router.configRevision()).isEqualTo(rev);
 
         source.push(Configs.of(Configs.churn(700).build()));

@@ -23,6 +23,9 @@ import java.util.Objects;
  */
 public final class Policy {
 
+    /** The largest policy file accepted, in bytes (256 KiB; a policy is typically 1 to 5 KB). */
+    public static final int MAX_SIZE_BYTES = PolicyParser.MAX_SIZE_BYTES;
+
     private final ParsedPolicy parsed;
 
     private Policy(ParsedPolicy parsed) {
@@ -61,7 +64,7 @@ public final class Policy {
      * @param source names the file in errors and verdicts, e.g. {@code file:/etc/gates.json}
      * @return the policy
      * @throws ConfigException naming {@code source}, the JSON pointer and the bad value if the
-     *     file is not well-formed, has an unknown or missing field, a bad severity or
+     *     file is larger than {@link #MAX_SIZE_BYTES}, is not well-formed, has an unknown or missing field, a bad severity or
      *     number, an unknown param or function, a malformed metric reference or unbalanced
      *     parentheses (with the column)
      * @throws NullPointerException if an argument is null
@@ -99,6 +102,12 @@ public final class Policy {
     public static Policy load(Path file) {
         Objects.requireNonNull(file, "file");
         try {
+            long size = Files.size(file);
+            if (size > MAX_SIZE_BYTES) { // refused before it is read into memory
+                throw new ConfigException(file.toUri().toString(), "", null, "the policy file has "
+                        + size + " bytes, more than the " + MAX_SIZE_BYTES + " a policy may have",
+                        null);
+            }
             return parse(Files.readAllBytes(file), file.toUri().toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read policy file " + file, e);

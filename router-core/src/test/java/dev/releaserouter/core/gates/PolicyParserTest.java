@@ -126,6 +126,15 @@ class PolicyParserTest {
     }
 
     @Test
+    void policyLargerThanTheLimit_isRefusedBeforeParsing_namingItsSize() {
+        byte[] big = ("name: " + "1e999999999".repeat(30_000)).getBytes(StandardCharsets.UTF_8);
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> Policy.parse(big, "big.yaml"));
+        assertThat(e.source()).isEqualTo("big.yaml");
+        assertThat(e.getMessage()).contains(big.length + " bytes, more than the 262144");
+    }
+
+    @Test
     void malformedJson_andDuplicateKeys_andEmptyFiles_fail() {
         assertThat(parseError("{\"criteria\": [").problem()).startsWith("not well-formed JSON");
         assertThat(parseError("{\"name\": \"a\", \"name\": \"b\", \"criteria\": []}").problem())

@@ -16,8 +16,15 @@ public final class Bounded {
 
     /** Time one input may take, in nanoseconds (2 s: generous on a shared 2-core machine). */
     public static final long MAX_NANOS = 2_000_000_000L;
-    /** Bytes one input may allocate (64 MB). */
+    /** Bytes any input may allocate (64 MB), before the allowance per input character. */
     public static final long MAX_BYTES = 64L << 20;
+    /**
+     * Bytes an input may allocate in addition per character: parsers legitimately allocate in
+     * proportion to what they read (SnakeYAML resolves a 183,000-digit scalar with about 370
+     * bytes per character before Jackson's number-length limit rejects it); what the bound
+     * excludes is allocation out of proportion to the input, such as a huge exponent expanded.
+     */
+    public static final long MAX_BYTES_PER_CHAR = 1024;
 
     /** An action that may throw anything. */
     @FunctionalInterface
@@ -53,8 +60,16 @@ public final class Bounded {
         assertThat(nanos).as("nanoseconds for input %s", abbreviate(input))
                 .isLessThan(MAX_NANOS);
         assertThat(bytes).as("bytes allocated for input %s", abbreviate(input))
-                .isLessThan(MAX_BYTES);
+                .isLessThan(maxBytes(input.length()));
         return thrown;
+    }
+
+    /**
+     * @param inputLength characters (or bytes) of an input
+     * @return the bytes that input may allocate
+     */
+    public static long maxBytes(int inputLength) {
+        return MAX_BYTES + MAX_BYTES_PER_CHAR * inputLength;
     }
 
     /**

@@ -12,12 +12,11 @@ import net.jqwik.api.Combinators;
  * Fuzzing helpers for parsers a user feeds: inputs that are random or mutations of a valid seed
  * (deleted, inserted, replaced and duplicated ranges, truncation, hostile numbers and nesting),
  * and a bounded call that fails on any Throwable but the documented ones, on more than 2 s, or on
- * more than 64 MB allocated by the calling thread.
+ * more than {@link Bounded#maxBytes} allocated by the calling thread.
  */
 public final class Fuzz {
 
-    public static final long MAX_NANOS = 2_000_000_000L;
-    public static final long MAX_BYTES = 64L << 20;
+    public static final long MAX_NANOS = Bounded.MAX_NANOS;
 
     private static final List<String> HOSTILE = List.of("1e-999999999", "1e999999999",
             "-0", "NaN", "99999999999999999999999999999", "\u0000", "\uFEFF", "\"", "\\",
@@ -121,7 +120,7 @@ public final class Fuzz {
         if (nanos > MAX_NANOS) {
             throw new AssertionError("took " + nanos / 1_000_000 + " ms for input " + shown);
         }
-        if (bytes > MAX_BYTES) {
+        if (bytes > Bounded.maxBytes(input.length)) {
             throw new AssertionError("allocated " + (bytes >> 20) + " MB for input " + shown);
         }
     }

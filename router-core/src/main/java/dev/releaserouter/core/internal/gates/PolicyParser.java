@@ -129,8 +129,17 @@ public final class PolicyParser {
     public static ParsedPolicy parse(byte[] bytes, String source, boolean yaml) {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(source, "source");
+        if (bytes.length > MAX_SIZE_BYTES) {
+            // Policies are a few KB; a YAML scanner allocates ~1 KB per character of a long
+            // scalar, so an oversized file is refused before it is read.
+            throw new ConfigException(source, "", null, "the policy file has " + bytes.length
+                    + " bytes, more than the " + MAX_SIZE_BYTES + " a policy may have", null);
+        }
         return new PolicyParser(source).policy(bytes, yaml);
     }
+
+    /** The largest policy file accepted, in bytes (256 KiB). */
+    public static final int MAX_SIZE_BYTES = 256 * 1024;
 
     private ParsedPolicy policy(byte[] bytes, boolean yaml) {
         byte[] canonical = canonicalBytes(bytes);
