@@ -1,5 +1,8 @@
 package dev.releaserouter.core;
 
+import static dev.releaserouter.core.testing.FlagFiles.await;
+import static dev.releaserouter.core.testing.FlagFiles.replace;
+import static dev.releaserouter.core.testing.FlagFiles.WATCH_DEADLINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,27 +56,8 @@ class RouterFlagFileTest {
         return router;
     }
 
-    /** Writes like a ConfigMap update: a new file renamed over the old one. */
-    static void replace(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    /** Real file watching on a possibly busy machine: generous, and polled, never slept. */
-    static final Duration WATCH_DEADLINE = Duration.ofSeconds(20);
 
-    /** Waits until the condition holds; returns the elapsed time, or fails at the deadline. */
-    static Duration await(BooleanSupplier condition, Duration deadline) {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > deadline.toNanos()) {
-                throw new AssertionError("not within " + deadline);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
 
     @Test
     void killSwitchWrittenToTheFile_isInForce_andAudited() throws IOException {

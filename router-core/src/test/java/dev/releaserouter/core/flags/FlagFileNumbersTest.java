@@ -1,5 +1,7 @@
 package dev.releaserouter.core.flags;
 
+import static dev.releaserouter.core.testing.FlagFiles.await;
+import static dev.releaserouter.core.testing.FlagFiles.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -153,21 +155,7 @@ class FlagFileNumbersTest {
         return router;
     }
 
-    static void replace(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    static void await(BooleanSupplier condition, Duration deadline) {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > deadline.toNanos()) {
-                throw new AssertionError("not within " + deadline);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 
     /** The flag file of {@code RouterFlagFileTest}: one model, v2 at a given weight. */
     static final class RouterFlags {

@@ -1,5 +1,8 @@
 package dev.releaserouter.core.flags;
 
+import static dev.releaserouter.core.testing.FlagFiles.WATCH_DEADLINE;
+import static dev.releaserouter.core.testing.FlagFiles.await;
+import static dev.releaserouter.core.testing.FlagFiles.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -110,13 +113,13 @@ class FlagFileSizeLimitTest {
         assertThat(router.decide(REQ).isCandidate()).isTrue();
 
         replace(file, flags("0", false, 10_000));
-        await(() -> router.status().reloadFailures() == 1);
+        await(() -> router.status().reloadFailures() == 1, WATCH_DEADLINE);
         assertThat(router.status().upToDate()).isFalse();
         assertThat(router.status().lastReloadError().problem()).contains("limit of 4,096 bytes");
         assertThat(router.decide(REQ).isCandidate()).as("the last good config").isTrue();
 
         replace(file, flags("100", true, 0));
-        await(() -> router.decide(REQ).reason() == Reason.KILL_SWITCH);
+        await(() -> router.decide(REQ).reason() == Reason.KILL_SWITCH, WATCH_DEADLINE);
         assertThat(router.status().upToDate()).isTrue();
     }
 
@@ -127,21 +130,5 @@ class FlagFileSizeLimitTest {
         assertThatThrownBy(cp::load).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("classpath:flags/size-limit.json")
                 .hasMessageContaining("larger than the limit of 10 bytes");
-    }
-
-    static void replace(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    static void await(BooleanSupplier condition) {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > Duration.ofSeconds(20).toNanos()) {
-                throw new AssertionError("not within 20 s");
-            }
-            LockSupport.parkNanos(2_000_000);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.releaserouter.core.internal.flags;
 
+import static dev.releaserouter.core.testing.FlagFiles.await;
+import static dev.releaserouter.core.testing.FlagFiles.replace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.Reason;
@@ -195,19 +197,5 @@ class WatcherSurvivesTest {
         assertThat(s.toString()).contains("watcherAlive=false");
     }
 
-    static void replace(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    static void await(BooleanSupplier condition, Duration deadline) {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > deadline.toNanos()) {
-                throw new AssertionError("not within " + deadline);
-            }
-            LockSupport.parkNanos(2_000_000);
-        }
-    }
 }
