@@ -106,8 +106,9 @@ class ShadowCloseTest {
             System.setErr(originalErr);
         }
 
-        assertThat(took).as("close() waits at most about closeTimeout")
-                .isLessThan(TimeUnit.SECONDS.toNanos(3));
+        // A bound, not a measurement: close() used to wait twice the 30 s shadow timeout.
+        assertThat(took).as("close() waits about closeTimeout, not the shadow timeout")
+                .isLessThan(TimeUnit.SECONDS.toNanos(10));
         assertThat(router.status().shadowStragglers()).isEqualTo(THREADS);
         List<String> warnings = logs.toString(StandardCharsets.UTF_8).lines()
                 .filter(l -> l.contains("WARN") && l.contains("still running after close"))
@@ -127,8 +128,10 @@ class ShadowCloseTest {
 
     @Test
     void close_wellBehavedCandidates_leaveNoStragglers() {
+        // Half the close wait lets calls finish, the other half lets interrupted ones end:
+        // a second each, so that a busy machine never turns an interrupted call into a straggler.
         start(ShadowSettings.builder().threads(THREADS).timeout(Duration.ofSeconds(30))
-                .closeTimeout(Duration.ofMillis(400)).build());
+                .closeTimeout(Duration.ofSeconds(2)).build());
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> x).version("v2", x -> {
                     running.incrementAndGet();
