@@ -1,10 +1,6 @@
 package dev.releaserouter.core.gates;
 
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.core.internal.gates.Criterion;
-import dev.releaserouter.core.internal.gates.ParsedPolicy;
-import dev.releaserouter.core.internal.gates.PolicyMetrics;
-import dev.releaserouter.core.internal.gates.PolicyParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,10 +1,5 @@
 package dev.releaserouter.core.gates;
 
-import dev.releaserouter.core.internal.gates.Checks;
-import dev.releaserouter.core.internal.gates.Criterion;
-import dev.releaserouter.core.internal.gates.Measurement;
-import dev.releaserouter.core.internal.gates.ParsedPolicy;
-import dev.releaserouter.core.internal.gates.Tri;
 import dev.releaserouter.stats.SequentialTest;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.releaserouter.core.governance;
 
+import dev.releaserouter.core.rollout.ChangeGuard;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -7,13 +8,13 @@ import java.util.Optional;
 
 /**
  * The freeze windows in force. Forward changes (a promotion, an alias moved to a newer version,
- * a rollout stage advanced) of type {@link dev.releaserouter.core.release.ChangeType#STANDARD}
- * or {@link dev.releaserouter.core.release.ChangeType#NORMAL} are refused inside a window;
+ * a rollout stage advanced) of type {@link dev.releaserouter.core.rollout.ChangeType#STANDARD}
+ * or {@link dev.releaserouter.core.rollout.ChangeType#NORMAL} are refused inside a window;
  * backouts (rollback, revocation, abort) and {@link
- * dev.releaserouter.core.release.ChangeType#EMERGENCY} changes are always allowed. Immutable and
+ * dev.releaserouter.core.rollout.ChangeType#EMERGENCY} changes are always allowed. Immutable and
  * thread-safe.
  */
-public final class ChangeCalendar {
+public final class ChangeCalendar implements ChangeGuard {
 
     /** No freeze windows. */
     public static final ChangeCalendar NONE = new ChangeCalendar(List.of());
@@ -50,5 +51,14 @@ public final class ChangeCalendar {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * @param t an instant
+     * @return the name of the first window covering t, or empty if changes are not frozen at t
+     */
+    @Override
+    public Optional<String> frozenAt(Instant t) {
+        return freezeAt(t).map(FreezeWindow::name);
     }
 }

@@ -1,5 +1,6 @@
 package dev.releaserouter.core.governance;
 
+import dev.releaserouter.core.rollout.CriterionWaiver;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param ticket the SCDR or change ticket, if any
  */
 public record Waiver(String criterion, String reason, String approvedBy, Instant expiresAt,
-        @Nullable String ticket) {
+        @Nullable String ticket) implements CriterionWaiver {
 
     /**
      * @throws NullPointerException if a required argument is null
@@ -33,6 +34,7 @@ public record Waiver(String criterion, String reason, String approvedBy, Instant
      * @param t an instant
      * @return whether the waiver counts at t (before {@code expiresAt})
      */
+    @Override
     public boolean validAt(Instant t) {
         return t.isBefore(expiresAt);
     }

@@ -4,8 +4,6 @@ import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.core.internal.Throwables;
-import dev.releaserouter.core.internal.measure.ArmSeries;
-import dev.releaserouter.core.internal.measure.ArmWindow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

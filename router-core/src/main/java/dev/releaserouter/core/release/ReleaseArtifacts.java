@@ -1,10 +1,6 @@
 package dev.releaserouter.core.release;
 
 import dev.releaserouter.core.gates.Policy;
-import dev.releaserouter.core.internal.release.AtomicFiles;
-import dev.releaserouter.core.internal.release.Digests;
-import dev.releaserouter.core.internal.release.ReleaseDocs;
-import dev.releaserouter.core.internal.rollout.RolloutJson;
 import dev.releaserouter.core.rollout.RolloutDecision;
 import dev.releaserouter.core.rollout.RolloutPlan;
 import java.io.IOException;
@@ -99,7 +95,7 @@ public final class ReleaseArtifacts {
         String policyFile = policyFileName(policy);
         StringBuilder jsonl = new StringBuilder();
         for (RolloutDecision d : decisionList) {
-            jsonl.append(RolloutJson.decision(d)).append('\n');
+            jsonl.append(d.toJson()).append('\n');
         }
         Path manifestPath = dir.resolve(MANIFEST);
         Path snapshotDir = dir.resolve(POLICY_SNAPSHOT);

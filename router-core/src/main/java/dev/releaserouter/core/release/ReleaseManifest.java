@@ -1,8 +1,7 @@
 package dev.releaserouter.core.release;
 
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.core.internal.release.Digests;
-import dev.releaserouter.core.internal.release.ManifestJson;
+import dev.releaserouter.core.rollout.ChangeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

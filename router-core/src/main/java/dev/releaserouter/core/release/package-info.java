@@ -1,7 +1,7 @@
 /**
  * Release artifacts: the {@link dev.releaserouter.core.release.ReleaseManifest} that pins a model
  * version to its artifact and policy digests, rollback target, approvals and change ticket; the
- * {@link dev.releaserouter.core.release.ChangeType} of a change; and
+ * {@link dev.releaserouter.core.rollout.ChangeType} of a change; and
  * {@link dev.releaserouter.core.release.ReleaseArtifacts}, which writes the manifest, the policy
  * snapshot, the canary plan, the release notes skeleton and the rollout decisions into a release
  * directory. See {@code docs/release.md}.

@@ -1,7 +1,6 @@
 package dev.releaserouter.core.rollout;
 
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.core.internal.rollout.RolloutJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;

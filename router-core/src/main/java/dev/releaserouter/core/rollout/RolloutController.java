@@ -9,12 +9,8 @@ import dev.releaserouter.core.gates.GateDecision;
 import dev.releaserouter.core.gates.GateHistory;
 import dev.releaserouter.core.gates.GateVerdict;
 import dev.releaserouter.core.gates.PolicyEvaluator;
-import dev.releaserouter.core.governance.ChangeRefusedException;
-import dev.releaserouter.core.governance.FreezeWindow;
-import dev.releaserouter.core.governance.Waiver;
 import dev.releaserouter.core.measure.ArmMeasurements;
 import dev.releaserouter.core.measure.MeasurementSnapshot;
-import dev.releaserouter.core.release.ChangeType;
 import dev.releaserouter.core.measure.SnapshotGateInput;
 import java.time.Clock;
 import java.time.Duration;
@@ -357,7 +353,7 @@ public final class RolloutController {
             baseline = current;
         }
         boolean enough = verdict.samples().values().stream().allMatch(n -> n >= plan.minSamples());
-        Optional<FreezeWindow> freeze = plan.calendar().freezeAt(now);
+        Optional<String> freeze = plan.calendar().frozenAt(now);
         if (decision == GateDecision.PROCEED && enough && freeze.isEmpty()) {
             int last = plan.stages().size() - 1;
             if (s.stageIndex() == last) {
@@ -376,7 +372,7 @@ public final class RolloutController {
         } else {
             List<String> reasons = withWaivers(verdict.reasons(), waived, now);
             if (decision == GateDecision.PROCEED && enough) {
-                reasons.add("freeze: '" + freeze.get().name() + "' is in force at " + now
+                reasons.add("freeze: '" + freeze.get() + "' is in force at " + now
                         + "; the rollout holds at this stage until it ends");
             }
             if (!enough) {
@@ -447,9 +443,9 @@ public final class RolloutController {
         Objects.requireNonNull(type, "type");
         RolloutState s = requireNotFinal(ctx, "promote");
         Instant now = clock.instant();
-        Optional<FreezeWindow> freeze = plan.calendar().freezeAt(now);
+        Optional<String> freeze = plan.calendar().frozenAt(now);
         if (freeze.isPresent() && type != ChangeType.EMERGENCY) {
-            throw new ChangeRefusedException("freeze window '" + freeze.get().name() + "' is in "
+            throw new ChangeRefusedException("freeze window '" + freeze.get() + "' is in "
                     + "force at " + now + ": cannot promote " + plan.candidateVersion() + " as a "
                     + type.name().toLowerCase(java.util.Locale.ROOT) + " change (an emergency "
                     + "change, a rollback or an abort is allowed)");
@@ -561,7 +557,7 @@ public final class RolloutController {
     /** Failing criteria that a waiver valid at {@code now} excuses. */
     private Set<String> waived(GateVerdict verdict, Instant now) {
         Set<String> out = new HashSet<>();
-        for (Waiver w : plan.waivers()) {
+        for (CriterionWaiver w : plan.waivers()) {
             if (w.validAt(now)) {
                 out.add(w.criterion());
             }
@@ -571,7 +567,7 @@ public final class RolloutController {
 
     private List<String> withWaivers(List<String> reasons, Set<String> waived, Instant now) {
         List<String> out = new ArrayList<>(reasons);
-        for (Waiver w : plan.waivers()) {
+        for (CriterionWaiver w : plan.waivers()) {
             if (waived.contains(w.criterion())) {
                 out.add("waived: " + w.criterion() + " by " + w.approvedBy() + " until "
                         + w.expiresAt() + (w.ticket() == null ? "" : " (" + w.ticket() + ")")

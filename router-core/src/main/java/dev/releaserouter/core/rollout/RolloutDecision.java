@@ -54,4 +54,14 @@ public record RolloutDecision(Instant time, String actor, String model, String c
         reasons = List.copyOf(reasons);
         Objects.requireNonNull(policyDigest, "policyDigest");
     }
+
+    /**
+     * The decision as a line of a decision log ({@code decisions.jsonl} of a {@link
+     * FileRolloutStateStore} and of release artifacts).
+     *
+     * @return one JSON object on one line, {@code "type": "rollout_decision"}
+     */
+    public String toJson() {
+        return RolloutJson.decision(this);
+    }
 }

@@ -1,8 +1,6 @@
 package dev.releaserouter.core.rollout;
 
 import dev.releaserouter.core.gates.Policy;
-import dev.releaserouter.core.governance.ChangeCalendar;
-import dev.releaserouter.core.governance.Waiver;
 import dev.releaserouter.core.measure.SnapshotGateInput;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +28,8 @@ public final class RolloutPlan {
     private final long minSamples;
     private final Policy policy;
     private final boolean dryRun;
-    private final ChangeCalendar calendar;
-    private final List<Waiver> waivers;
+    private final ChangeGuard calendar;
+    private final List<CriterionWaiver> waivers;
     private final int maxFailedTicks;
 
     private RolloutPlan(Builder b, Policy policy) {
@@ -56,13 +54,13 @@ public final class RolloutPlan {
         return maxFailedTicks;
     }
 
-    /** @return the freeze windows in which the rollout does not advance */
-    public ChangeCalendar calendar() {
+    /** @return the guard (freeze windows) that keeps the rollout from advancing */
+    public ChangeGuard calendar() {
         return calendar;
     }
 
     /** @return the waivers of policy criteria (expired ones included; they no longer count) */
-    public List<Waiver> waivers() {
+    public List<CriterionWaiver> waivers() {
         return waivers;
     }
 
@@ -134,8 +132,8 @@ public final class RolloutPlan {
         private long minSamples = 10;
         private @Nullable Policy policy;
         private boolean dryRun;
-        private ChangeCalendar calendar = ChangeCalendar.NONE;
-        private List<Waiver> waivers = List.of();
+        private ChangeGuard calendar = ChangeGuard.NONE;
+        private List<CriterionWaiver> waivers = List.of();
         private int maxFailedTicks = DEFAULT_MAX_FAILED_TICKS;
 
         private Builder() {}
@@ -157,21 +155,22 @@ public final class RolloutPlan {
         }
 
         /**
-         * @param calendar freeze windows: inside one a PROCEED holds instead of advancing
-         *     (rollbacks and aborts are never frozen); none by default
+         * @param calendar freeze windows (e.g. the governance {@code ChangeCalendar}): inside
+         *     one a PROCEED holds instead of advancing (rollbacks and aborts are never frozen);
+         *     none by default
          * @return this builder
          */
-        public Builder calendar(ChangeCalendar calendar) {
+        public Builder calendar(ChangeGuard calendar) {
             this.calendar = Objects.requireNonNull(calendar, "calendar");
             return this;
         }
 
         /**
          * @param waivers temporary exceptions to policy criteria; each stops counting at its
-         *     expiry by itself
+         *     expiry by itself (e.g. governance {@code Waiver}s)
          * @return this builder
          */
-        public Builder waivers(List<Waiver> waivers) {
+        public Builder waivers(List<? extends CriterionWaiver> waivers) {
             this.waivers = List.copyOf(waivers);
             return this;
         }
@@ -309,7 +308,7 @@ public final class RolloutPlan {
             // The controller judges with SnapshotGateInput: a metric it does not know would
             // fail every tick, so it fails here instead.
             policy.requireMetrics(SnapshotGateInput.METRICS);
-            for (Waiver w : waivers) {
+            for (CriterionWaiver w : waivers) {
                 if (!policy.criterionNames().contains(w.criterion())) {
                     throw new IllegalArgumentException("waivers: criterion '" + w.criterion()
                             + "' is not in the policy " + policy.name() + " (criteria: "

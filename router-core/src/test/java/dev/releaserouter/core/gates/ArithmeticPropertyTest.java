@@ -2,8 +2,6 @@ package dev.releaserouter.core.gates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.releaserouter.core.internal.gates.Expr;
-import dev.releaserouter.core.internal.gates.ExpressionParser;
 import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

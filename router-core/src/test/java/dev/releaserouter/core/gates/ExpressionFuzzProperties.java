@@ -2,9 +2,6 @@ package dev.releaserouter.core.gates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.releaserouter.core.internal.gates.Expr;
-import dev.releaserouter.core.internal.gates.ExpressionException;
-import dev.releaserouter.core.internal.gates.ExpressionParser;
 import dev.releaserouter.core.testing.Bounded;
 import dev.releaserouter.core.testing.Mutations;
 import java.util.List;

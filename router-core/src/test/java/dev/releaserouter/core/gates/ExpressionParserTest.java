@@ -3,10 +3,6 @@ package dev.releaserouter.core.gates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.releaserouter.core.internal.gates.Expr;
-import dev.releaserouter.core.internal.gates.ExpressionException;
-import dev.releaserouter.core.internal.gates.ExpressionParser;
-import dev.releaserouter.core.internal.gates.Tri;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

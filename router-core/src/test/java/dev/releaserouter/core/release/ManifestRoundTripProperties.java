@@ -2,6 +2,7 @@ package dev.releaserouter.core.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.releaserouter.core.rollout.ChangeType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.gates.Policy;
+import dev.releaserouter.core.rollout.ChangeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

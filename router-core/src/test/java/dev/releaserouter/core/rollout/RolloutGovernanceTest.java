@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.core.governance.ChangeCalendar;
-import dev.releaserouter.core.governance.ChangeRefusedException;
 import dev.releaserouter.core.governance.FreezeWindow;
 import dev.releaserouter.core.governance.Waiver;
-import dev.releaserouter.core.release.ChangeType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

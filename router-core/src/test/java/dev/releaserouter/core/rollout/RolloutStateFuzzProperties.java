@@ -3,7 +3,6 @@ package dev.releaserouter.core.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.core.internal.rollout.RolloutJson;
 import dev.releaserouter.core.testing.Bounded;
 import dev.releaserouter.core.testing.Mutations;
 import java.io.IOException;

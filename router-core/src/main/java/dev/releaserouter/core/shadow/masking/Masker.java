@@ -1,8 +1,6 @@
 package dev.releaserouter.core.shadow.masking;
 
 import dev.releaserouter.api.shadow.PairMasker;
-import dev.releaserouter.core.internal.masking.KeyedHash;
-import dev.releaserouter.core.internal.masking.MaskingEngine;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;

@@ -1,10 +1,5 @@
 package dev.releaserouter.core.shadow.masking;
 
-import dev.releaserouter.core.internal.masking.JsonPointers;
-import dev.releaserouter.core.internal.masking.KeyedHash;
-import dev.releaserouter.core.internal.masking.MaskAction;
-import dev.releaserouter.core.internal.masking.MaskingEngine;
-import dev.releaserouter.core.internal.masking.PiiScanner;
 import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
