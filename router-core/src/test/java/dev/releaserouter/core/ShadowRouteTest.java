@@ -593,23 +593,4 @@ class ShadowRouteTest {
         assertThat(stats().deltaQuantiles()[1]).isCloseTo(0.005,
                 org.assertj.core.data.Offset.offset(1e-9));
     }
-
-    @Test
-    void configuredListener_receivesEveryShadowEvent() {
-        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        start(model(0, 10_000, Stage.APPROVED).build(), fast()
-                .listener(new dev.releaserouter.core.metrics.ShadowMetrics(registry)).build());
-        RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
-                .version("v1", x -> "a").version("v2", x -> "a").build());
-        m.route(req("k"), "in");
-        m.route(req("k").toBuilder().dataClasses("sovereign-br").build(), "in");
-        // The comparison is the last event of a call.
-        await(() -> registry.find("router.shadow.comparisons").counter() != null);
-        assertThat(registry.get("router.shadow.calls").tag("outcome", "success").counter()
-                .count()).isEqualTo(1);
-        assertThat(registry.get("router.shadow.skipped").tag("reason", "forbidden_data")
-                .counter().count()).isEqualTo(1);
-        assertThat(registry.get("router.shadow.comparisons").tag("match", "true").counter()
-                .count()).isEqualTo(1);
-    }
 }

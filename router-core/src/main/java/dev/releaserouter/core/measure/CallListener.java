@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Receives every call recorded by {@link ArmMeasurements}, e.g. to export it to Micrometer
- * ({@code dev.releaserouter.core.metrics.ArmMetrics}).
+ * ({@code dev.releaserouter.micrometer.ArmMetrics}).
  *
  * <p>Implementations must be thread-safe and fast: they run on the thread that records the call.
  * Anything a listener throws is caught and counted ({@link ArmMeasurements#listenerFailures()})

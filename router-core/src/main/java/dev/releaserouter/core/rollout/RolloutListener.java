@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Told of every {@link RolloutDecision} a {@link RolloutController} records: checkpoints
  * (PROCEED, HOLD, ROLLBACK) with the gate verdict behind them, and the manual operations.
- * {@link dev.releaserouter.core.metrics.RolloutMetrics} is one; alerting hooks are another.
+ * {@code dev.releaserouter.micrometer.RolloutMetrics} is one; alerting hooks are another.
  *
  * <p>Called on the thread that ticks or operates the controller, while it holds the controller's
  * lock, after the decision was stored: keep it fast and do not call the controller back. An

@@ -2,7 +2,6 @@ package dev.releaserouter.core.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.releaserouter.core.metrics.MetricNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +36,6 @@ class MeasurementsDocsTest {
             stats.samples(name);
             stats.variance(name);
         }
-    }
-
-    @Test
-    void micrometerNamesInTheDocs_areTheConstants() throws IOException {
-        String doc = Files.readString(docs().resolve("measurements.md"));
-
-        assertThat(doc).contains("`" + MetricNames.ARM_REQUESTS + "`",
-                "`" + MetricNames.ARM_ERRORS + "`", "`" + MetricNames.ARM_LATENCY + "`");
     }
 
     private static Path docs() {

@@ -7,11 +7,11 @@ import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.time.Clock;
 
 /** The router these tests attribute outcomes with: churn, v1 stable, v2 at 50%. */
-final class TestRouters {
+public final class TestRouters {
 
     private TestRouters() {}
 
-    static Router fiftyPercentCanary(Clock clock) {
+    public static Router fiftyPercentCanary(Clock clock) {
         return ReleaseRouter.builder()
                 .config(Configs.of(Configs.churn(5_000).build()))
                 .auditSink(new RecordingAuditSink())

@@ -11,21 +11,21 @@ import org.jspecify.annotations.Nullable;
  * A clock that reads another one, and throws whatever it is armed with while armed: a stand-in
  * for anything a rollout tick reads failing. Thread-safe.
  */
-final class FaultyClock extends Clock {
+public final class FaultyClock extends Clock {
 
     private final Clock delegate;
     private volatile @Nullable Supplier<Throwable> fault;
 
-    FaultyClock(Clock delegate) {
+    public FaultyClock(Clock delegate) {
         this.delegate = delegate;
     }
 
     /** Every read throws a throwable from the supplier until {@link #heal()}. */
-    void failWith(Supplier<Throwable> supplier) {
+    public void failWith(Supplier<Throwable> supplier) {
         this.fault = supplier;
     }
 
-    void heal() {
+    public void heal() {
         this.fault = null;
     }
 

@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** A churn router (v1 stable, v2 candidate), measurements and a policy on one mutable clock. */
-final class RolloutFixture {
+public final class RolloutFixture {
 
-    static final Duration CHECKPOINT = Duration.ofMinutes(10);
+    public static final Duration CHECKPOINT = Duration.ofMinutes(10);
 
     /** p95 is an ALERT (holds), the error rate is CRITICAL (rolls back at once). */
-    static final String POLICY = "{\"name\": \"rollout-test\","
+    public static final String POLICY = "{\"name\": \"rollout-test\","
             + " \"aliases\": {\"v1\": \"stable\", \"v2\": \"candidate\"},"
             + " \"min_samples\": 20,"
             + " \"params\": {\"slo\": {\"p95_ms\": 120, \"error_rate\": 0.05}},"
@@ -29,19 +29,19 @@ final class RolloutFixture {
             + "   \"severity\": \"CRITICAL\"}]}";
 
     /** p95 above the SLO for 2 consecutive checkpoints rolls back. */
-    static final String STREAK_POLICY = "{\"name\": \"rollout-streak\","
+    public static final String STREAK_POLICY = "{\"name\": \"rollout-streak\","
             + " \"aliases\": {\"v1\": \"stable\", \"v2\": \"candidate\"},"
             + " \"min_samples\": 20,"
             + " \"criteria\": ["
             + "  {\"name\": \"p95\", \"fail_when\": \"v2.p95_ms > 120\","
             + "   \"severity\": \"CRITICAL\", \"consecutive_windows\": 2}]}";
 
-    final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    final RecordingAuditSink audit = new RecordingAuditSink();
-    final Router router;
-    final ArmMeasurements measurements;
+    public final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    public final RecordingAuditSink audit = new RecordingAuditSink();
+    public final Router router;
+    public final ArmMeasurements measurements;
 
-    RolloutFixture(int v2BasisPoints) {
+    public RolloutFixture(int v2BasisPoints) {
         router = ReleaseRouter.builder()
                 .config(Configs.of(Configs.churn(v2BasisPoints).build()))
                 .auditSink(audit)
@@ -52,27 +52,27 @@ final class RolloutFixture {
                 .window(Duration.ofMinutes(1)).retainedWindows(120).build();
     }
 
-    RolloutFixture() {
+    public RolloutFixture() {
         this(0);
     }
 
-    static Policy policy(String json) {
+    public static Policy policy(String json) {
         return Policy.parse(json.getBytes(StandardCharsets.UTF_8), "test");
     }
 
-    RolloutPlan.Builder plan(String policyJson) {
+    public RolloutPlan.Builder plan(String policyJson) {
         return RolloutPlan.builder().model("churn").stableVersion("v1").candidateVersion("v2")
                 .stages(500, 2500, 5000, 10_000).checkpointDuration(CHECKPOINT).minSamples(20)
                 .policy(policy(policyJson));
     }
 
-    RolloutController start(RolloutPlan plan, Path dir) {
+    public RolloutController start(RolloutPlan plan, Path dir) {
         return RolloutController.start(router, measurements, plan, new FileRolloutStateStore(dir),
                 clock, "rollout-bot");
     }
 
     /** Records n calls per arm now: the candidate with the given latency and error share. */
-    void record(int n, long v2LatencyMs, double v2ErrorShare) {
+    public void record(int n, long v2LatencyMs, double v2ErrorShare) {
         int errors = (int) Math.round(n * v2ErrorShare);
         for (int i = 0; i < n; i++) {
             measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false,
@@ -83,7 +83,7 @@ final class RolloutFixture {
     }
 
     /** Half a checkpoint passes, calls are recorded, the other half passes, then one tick. */
-    RolloutStatus checkpoint(RolloutController c, int n, long v2LatencyMs, double v2ErrorShare) {
+    public RolloutStatus checkpoint(RolloutController c, int n, long v2LatencyMs, double v2ErrorShare) {
         clock.advance(CHECKPOINT.dividedBy(2));
         record(n, v2LatencyMs, v2ErrorShare);
         clock.advance(CHECKPOINT.dividedBy(2));
@@ -91,7 +91,7 @@ final class RolloutFixture {
     }
 
     /** How many of 2000 entities the router sends to v2. */
-    int candidateShare() {
+    public int candidateShare() {
         int n = 0;
         for (int i = 0; i < 2000; i++) {
             if ("v2".equals(router.decide(RouteRequest.of("churn", "user-" + i)).version())) {
@@ -101,7 +101,7 @@ final class RolloutFixture {
         return n;
     }
 
-    long auditCount(String action) {
+    public long auditCount(String action) {
         return audit.events.stream().filter(e -> e.action().equals(action)).count();
     }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.releaserouter.core.metrics.MetricNames;
-import dev.releaserouter.core.metrics.RolloutMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * visible on the controller; after the plan's limit of consecutive failed ticks the controller
  * fails safe (candidate killed and at 0%, audited).
  */
-class RolloutTickFailureTest {
+public class RolloutTickFailureTest {
 
     @TempDir
     Path dir;
@@ -39,7 +36,7 @@ class RolloutTickFailureTest {
         return c.decisions().stream().map(RolloutDecision::action).toList();
     }
 
-    static Throwable fault(String kind) {
+    public static Throwable fault(String kind) {
         switch (kind) {
             case "runtime":
                 return new IllegalArgumentException("unknown metric 'error_rate_5xx'");
@@ -179,21 +176,5 @@ class RolloutTickFailureTest {
         assertThat(c.currentBasisPoints()).isEqualTo(2500);
         assertThat(c.listenerFailures()).isEqualTo(1);
         assertThat(c.tickFailures()).isZero();
-    }
-
-    @Test
-    void rolloutMetrics_countFailedTicks_andShowTheStreak() {
-        RolloutController c = start(f.plan(RolloutFixture.POLICY).build());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new RolloutMetrics(c).bindTo(registry);
-        clock.failWith(() -> fault("runtime"));
-        c.tick();
-        c.tick();
-        assertThat(registry.get(MetricNames.ROLLOUT_TICK_FAILURES).functionCounter().count())
-                .isEqualTo(2);
-        assertThat(registry.get(MetricNames.ROLLOUT_TICK_FAILURES_CONSECUTIVE).gauge().value())
-                .isEqualTo(2);
-        assertThat(registry.get(MetricNames.ROLLOUT_CHECKPOINTS).tag("status", "hold")
-                .counter().count()).as("a failed tick is not a gate evaluation").isZero();
     }
 }

@@ -1,10 +1,11 @@
-package dev.releaserouter.core.rollout;
+package dev.releaserouter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.admin.ChangeContext;
-import dev.releaserouter.core.metrics.MetricNames;
-import dev.releaserouter.core.metrics.RolloutMetrics;
+import dev.releaserouter.core.rollout.RolloutController;
+import dev.releaserouter.core.rollout.RolloutFixture;
+import dev.releaserouter.core.rollout.RolloutStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.releaserouter.core.metrics;
+package dev.releaserouter.micrometer;
 
 import dev.releaserouter.core.gates.CriterionResult;
 import dev.releaserouter.core.gates.CriterionStatus;

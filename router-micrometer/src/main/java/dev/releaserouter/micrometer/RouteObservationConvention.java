@@ -1,4 +1,4 @@
-package dev.releaserouter.core.metrics;
+package dev.releaserouter.micrometer;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;

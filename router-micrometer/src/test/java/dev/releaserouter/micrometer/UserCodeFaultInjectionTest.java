@@ -1,4 +1,4 @@
-package dev.releaserouter.core;
+package dev.releaserouter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -29,10 +29,9 @@ import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.RouteObserver;
 import dev.releaserouter.core.measure.ArmMeasurements;
-import dev.releaserouter.core.metrics.DefaultRouteObservationConvention;
-import dev.releaserouter.core.metrics.RouteObservationContext;
-import dev.releaserouter.core.metrics.RouteObservations;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
@@ -47,8 +46,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -434,11 +436,11 @@ class UserCodeFaultInjectionTest {
 
         active = null;
         thrown = null;
-        ShadowRouteTest.await(this::shadowCallsSettled);
+        await(this::shadowCallsSettled);
         long successes = outcomes(ShadowOutcome.SUCCESS);
         assertThat(shadowed.route(req("shadowed"), "in").output()).isEqualTo(PRIMARY);
         assertThat(canary.route(req("canary"), "in").output()).isEqualTo(CANDIDATE);
-        ShadowRouteTest.await(() -> outcomes(ShadowOutcome.SUCCESS) == successes + 1);
+        await(() -> outcomes(ShadowOutcome.SUCCESS) == successes + 1);
         assertThat(escapedFromWorkers).as("nothing escapes a shadow worker").isEmpty();
     }
 
@@ -502,10 +504,10 @@ class UserCodeFaultInjectionTest {
             case COPIER:
             case SHADOW_ONLY_COPIER:
             case SHADOW_CANDIDATE:
-                ShadowRouteTest.await(() -> outcomes(ShadowOutcome.ERROR) == 1);
+                await(() -> outcomes(ShadowOutcome.ERROR) == 1);
                 break;
             case VALIDATOR_OF_SHADOW:
-                ShadowRouteTest.await(() -> outcomes(ShadowOutcome.INVALID_OUTPUT) == 1);
+                await(() -> outcomes(ShadowOutcome.INVALID_OUTPUT) == 1);
                 break;
             case CALL_LISTENER:
                 assertThat(measurements.listenerFailures()).isEqualTo(1);
@@ -514,8 +516,8 @@ class UserCodeFaultInjectionTest {
             case LISTENER_ON_WORKER:
             case PAIR_MASKER:
             case PAIR_STORE_APPEND:
-                ShadowRouteTest.await(() -> outcomes(ShadowOutcome.SUCCESS) == 1);
-                ShadowRouteTest.await(() -> internalErrors() == 1);
+                await(() -> outcomes(ShadowOutcome.SUCCESS) == 1);
+                await(() -> internalErrors() == 1);
                 break;
             default: // observers and the request-thread listener
                 assertThat(internalErrors()).isEqualTo(1);
@@ -569,5 +571,15 @@ class UserCodeFaultInjectionTest {
         source.push(killed);
         assertThat(router.status().upToDate()).isTrue();
         assertThat(router.decide(req("canary")).version()).isEqualTo("v1");
+    }
+
+    static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
     }
 }

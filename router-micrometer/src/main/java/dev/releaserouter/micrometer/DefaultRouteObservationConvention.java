@@ -1,4 +1,4 @@
-package dev.releaserouter.core.metrics;
+package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.shadow.RouteResult;

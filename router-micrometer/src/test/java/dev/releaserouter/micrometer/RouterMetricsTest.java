@@ -1,4 +1,4 @@
-package dev.releaserouter.core.metrics;
+package dev.releaserouter.micrometer;
 
 import static dev.releaserouter.core.testing.Configs.churn;
 import static dev.releaserouter.core.testing.Configs.of;

@@ -1,4 +1,4 @@
-package dev.releaserouter.core.metrics;
+package dev.releaserouter.micrometer;
 
 /** Every meter name Release Router registers: lowercase, dotted, one place. */
 public final class MetricNames {

@@ -1,12 +1,12 @@
-package dev.releaserouter.core.measure;
+package dev.releaserouter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.core.metrics.ArmMetrics;
-import dev.releaserouter.core.metrics.MetricNames;
+import dev.releaserouter.core.measure.ArmMeasurements;
+import dev.releaserouter.core.measure.TestRouters;
 import dev.releaserouter.core.testing.MutableClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -1,4 +1,4 @@
-package dev.releaserouter.core.metrics;
+package dev.releaserouter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
