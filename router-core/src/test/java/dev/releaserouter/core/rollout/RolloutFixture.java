@@ -83,7 +83,8 @@ public final class RolloutFixture {
     }
 
     /** Half a checkpoint passes, calls are recorded, the other half passes, then one tick. */
-    public RolloutStatus checkpoint(RolloutController c, int n, long v2LatencyMs, double v2ErrorShare) {
+    public RolloutStatus checkpoint(RolloutController c, int n, long v2LatencyMs,
+            double v2ErrorShare) {
         clock.advance(CHECKPOINT.dividedBy(2));
         record(n, v2LatencyMs, v2ErrorShare);
         clock.advance(CHECKPOINT.dividedBy(2));
