@@ -1,8 +1,8 @@
 package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.core.measure.ArmMeasurements;
-import dev.releaserouter.core.measure.CallListener;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.CallListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

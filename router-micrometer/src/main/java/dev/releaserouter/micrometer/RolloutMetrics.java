@@ -1,13 +1,13 @@
 package dev.releaserouter.micrometer;
 
-import dev.releaserouter.core.gates.CriterionResult;
-import dev.releaserouter.core.gates.CriterionStatus;
-import dev.releaserouter.core.gates.GateVerdict;
-import dev.releaserouter.core.rollout.RolloutAction;
-import dev.releaserouter.core.rollout.RolloutController;
-import dev.releaserouter.core.rollout.RolloutDecision;
-import dev.releaserouter.core.rollout.RolloutState;
-import dev.releaserouter.core.rollout.RolloutStatus;
+import dev.releaserouter.rollout.gates.CriterionResult;
+import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.GateVerdict;
+import dev.releaserouter.rollout.RolloutAction;
+import dev.releaserouter.rollout.RolloutController;
+import dev.releaserouter.rollout.RolloutDecision;
+import dev.releaserouter.rollout.RolloutState;
+import dev.releaserouter.rollout.RolloutStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code new RolloutMetrics(controller).bindTo(meterRegistry);}</pre>
  *
  * <p>Gauges read the controller's lock-free state when scraped; counters are fed by a
- * {@link dev.releaserouter.core.rollout.RolloutListener}, so they count the decisions made after
+ * {@link dev.releaserouter.rollout.RolloutListener}, so they count the decisions made after
  * binding. Thread-safe.
  */
 public final class RolloutMetrics implements MeterBinder {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.core.measure.ArmMeasurements;
-import dev.releaserouter.core.measure.TestRouters;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.TestRouters;
 import dev.releaserouter.core.testing.MutableClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -3,9 +3,9 @@ package dev.releaserouter.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.admin.ChangeContext;
-import dev.releaserouter.core.rollout.RolloutController;
-import dev.releaserouter.core.rollout.RolloutFixture;
-import dev.releaserouter.core.rollout.RolloutStatus;
+import dev.releaserouter.rollout.RolloutController;
+import dev.releaserouter.rollout.RolloutFixture;
+import dev.releaserouter.rollout.RolloutStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

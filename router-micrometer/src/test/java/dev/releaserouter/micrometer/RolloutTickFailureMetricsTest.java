@@ -2,12 +2,12 @@ package dev.releaserouter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.releaserouter.core.rollout.FaultyClock;
-import dev.releaserouter.core.rollout.FileRolloutStateStore;
-import dev.releaserouter.core.rollout.RolloutController;
-import dev.releaserouter.core.rollout.RolloutFixture;
-import dev.releaserouter.core.rollout.RolloutPlan;
-import dev.releaserouter.core.rollout.RolloutTickFailureTest;
+import dev.releaserouter.rollout.FaultyClock;
+import dev.releaserouter.rollout.FileRolloutStateStore;
+import dev.releaserouter.rollout.RolloutController;
+import dev.releaserouter.rollout.RolloutFixture;
+import dev.releaserouter.rollout.RolloutPlan;
+import dev.releaserouter.rollout.RolloutTickFailureTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -31,7 +31,7 @@ import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.RouteObserver;
-import dev.releaserouter.core.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;

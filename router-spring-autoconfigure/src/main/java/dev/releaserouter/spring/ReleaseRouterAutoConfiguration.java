@@ -13,7 +13,7 @@ import dev.releaserouter.micrometer.RolloutMetrics;
 import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
 import dev.releaserouter.micrometer.ShadowMetrics;
-import dev.releaserouter.core.rollout.RolloutController;
+import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.spring.actuate.RouterEndpoint;

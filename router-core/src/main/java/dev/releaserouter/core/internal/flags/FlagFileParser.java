@@ -2,7 +2,7 @@ package dev.releaserouter.core.internal.flags;
 
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.core.internal.Durations;
+import dev.releaserouter.core.config.Durations;
 import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
