@@ -371,8 +371,9 @@ class ReleaseGovernanceTest {
         byte[] policyBytes = ("{\"name\": \"p\", \"criteria\": [{\"name\": \"e\", "
                 + "\"expr\": \"candidate.error_rate <= 0.01\", \"severity\": \"CRITICAL\"}]}\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        dev.releaserouter.rollout.gates.Policy policy = dev.releaserouter.rollout.gates.Policy.parse(
-                policyBytes, "file:/etc/gates/promotion.json");
+        dev.releaserouter.rollout.gates.Policy policy =
+                dev.releaserouter.rollout.gates.Policy.parse(policyBytes,
+                        "file:/etc/gates/promotion.json");
         var m = manifest("v2").toBuilder().policyDigest(policy.digest()).build();
         assertThatThrownBy(() -> g.publishRelease(dir, m, policy, policyBytes, null,
                 java.util.List.of(), OPS)).isInstanceOf(ChangeRefusedException.class)
