@@ -10,17 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * Counters of one (model, version): shadow outcomes, dispositions, fallbacks, comparisons,
  * latencies and deltas.
  *
- * <p>Design: every field is a lock-free accumulator (LongAdder, DoubleAdder, HdrHistogram's
- * ConcurrentHistogram, CAS loops for min/max), written by request and worker threads and read
- * by {@link #snapshot} without stopping them; a snapshot is consistent per counter, not across
- * counters.
+ * <p>Design: every field is a lock-free accumulator (LongAdder, DoubleAdder, a
+ * LatencyHistogram of atomic counts, CAS loops for min/max), written by request and worker
+ * threads and read by {@link #snapshot} without stopping them; a snapshot is consistent per
+ * counter, not across counters.
  */
 final class VersionStats {
 
@@ -36,9 +34,8 @@ final class VersionStats {
     private final LongAdder comparisons = new LongAdder();
     private final LongAdder matches = new LongAdder();
     private final LongAdder primaryInvalid = new LongAdder();
-    private final ConcurrentHistogram stableLatency = new ConcurrentHistogram(MAX_TRACKED_NANOS, 2);
-    private final ConcurrentHistogram candidateLatency =
-            new ConcurrentHistogram(MAX_TRACKED_NANOS, 2);
+    private final LatencyHistogram stableLatency = new LatencyHistogram(MAX_TRACKED_NANOS);
+    private final LatencyHistogram candidateLatency = new LatencyHistogram(MAX_TRACKED_NANOS);
     private final LongAdder deltaCount = new LongAdder();
     private final DoubleAdder deltaSum = new DoubleAdder();
     private final AtomicLong deltaMin = new AtomicLong(Double.doubleToLongBits(Double.NaN));
@@ -74,9 +71,9 @@ final class VersionStats {
 
     void outcome(ShadowOutcome o, long stableNanos, long candidateNanos) {
         outcomes.get(o).increment();
-        stableLatency.recordValue(clamp(stableNanos));
+        stableLatency.record(clamp(stableNanos));
         if (candidateNanos >= 0) {
-            candidateLatency.recordValue(clamp(candidateNanos));
+            candidateLatency.record(clamp(candidateNanos));
         }
     }
 
@@ -162,12 +159,7 @@ final class VersionStats {
         return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    private static long[] quantiles(ConcurrentHistogram h) {
-        Histogram copy = h.copy();
-        if (copy.getTotalCount() == 0) {
-            return new long[3];
-        }
-        return new long[] {copy.getValueAtPercentile(50), copy.getValueAtPercentile(95),
-            copy.getValueAtPercentile(99)};
+    private static long[] quantiles(LatencyHistogram h) {
+        return h.percentiles(50, 95, 99);
     }
 }
