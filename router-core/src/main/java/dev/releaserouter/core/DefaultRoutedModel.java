@@ -13,7 +13,7 @@ import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.core.internal.Throwables;
-import dev.releaserouter.core.internal.shadow.ShadowRunner;
+import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import java.util.Map;
 import java.util.Objects;

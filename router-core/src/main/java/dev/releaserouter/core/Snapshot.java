@@ -7,7 +7,7 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
-import dev.releaserouter.core.internal.budget.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetLedger;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
