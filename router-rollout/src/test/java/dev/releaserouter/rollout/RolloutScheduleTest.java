@@ -30,8 +30,10 @@ class RolloutScheduleTest {
             Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
-    void shutdown() {
+    void shutdown() throws InterruptedException {
         executor.shutdownNow();
+        // A tick still running writes the state file: let it end before @TempDir is deleted.
+        assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
     private RolloutController start(RolloutPlan plan) {
