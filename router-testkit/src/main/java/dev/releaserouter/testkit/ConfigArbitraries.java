@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.Dimension;
@@ -25,7 +25,7 @@ import net.jqwik.api.Tuple;
  * (and therefore the flag-file parser's): candidate weights fit their default reserves, kill and
  * shadow lists name known candidates. Stateless and thread-safe.
  */
-public final class ConfigArbitraries {
+final class ConfigArbitraries {
 
     /** Values the generated segment and kill lists draw from. */
     static final Map<Dimension, List<String>> LISTED = Map.of(

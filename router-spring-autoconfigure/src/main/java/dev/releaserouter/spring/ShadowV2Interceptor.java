@@ -1,4 +1,4 @@
-package dev.releaserouter.spring.internal;
+package dev.releaserouter.spring;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
@@ -7,7 +7,6 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.Predictor;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowComparator;
-import dev.releaserouter.spring.RouteRequestResolver;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Set;

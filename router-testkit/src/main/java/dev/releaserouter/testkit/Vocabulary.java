@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * arbitraries and samplers draw from both, so that denied tenants, allowed and killed segments
  * and forbidden data classes really occur in generated requests. Immutable.
  */
-public final class Vocabulary {
+final class Vocabulary {
 
     /** Values that no generated configuration uses, so "not listed" cases occur too. */
     public static final Map<Dimension, List<String>> OTHERS = Map.of(

@@ -1,8 +1,7 @@
-package dev.releaserouter.spring.internal;
+package dev.releaserouter.spring;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.annotation.ShadowV2;
-import dev.releaserouter.spring.RouteRequestResolver;
 import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,7 +22,7 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
  * <p>Thread-safe: parsed expressions are cached in a concurrent map; an evaluation context is
  * made per call.
  */
-public final class SpelRouteRequestResolver implements RouteRequestResolver {
+final class SpelRouteRequestResolver implements RouteRequestResolver {
 
     private static final ExpressionParser PARSER = new SpelExpressionParser();
     private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();

@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param <I> input type
  * @param <O> output type
  */
-public final class RecordingRoutedModel<I, O> implements RoutedModel<I, O> {
+final class RecordingRoutedModel<I, O> implements RoutedModel<I, O> {
 
     private final RoutedModel<I, O> real;
     private final Consumer<RouteRequest> recorder;

@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteDecision;
@@ -16,8 +16,6 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
-import dev.releaserouter.testkit.Invariant;
-import dev.releaserouter.testkit.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * configuration, which says what should happen). Thread-safe: bindings are cached in a
  * concurrent map and the checks keep no other state.
  */
-public final class InvariantChecker {
+final class InvariantChecker {
 
     /** Dispositions that mean the request passed the shadow eligibility checks. */
     private static final Set<ShadowDisposition> SHADOWED = Set.of(ShadowDisposition.SCHEDULED,

@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.Dimension;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * forbidden data classes) about half of the time. Not thread-safe (the {@code Random} is the
  * caller's).
  */
-public final class RequestSampler {
+final class RequestSampler {
 
     private final List<String> models;
     private final List<Vocabulary> vocabularies = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * is internal to router-core, so the testkit keeps this small one: defaults left out, lists
  * sorted, so that equal configurations give equal text. Stateless and thread-safe.
  */
-public final class FlagFileJson {
+final class FlagFileJson {
 
     private FlagFileJson() {}
 

@@ -1,9 +1,8 @@
-package dev.releaserouter.spring.internal;
+package dev.releaserouter.spring;
 
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.shadow.ShadowComparator;
-import dev.releaserouter.spring.RouteRequestResolver;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -14,9 +13,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.core.MethodIntrospector;
@@ -34,7 +33,7 @@ import org.springframework.util.ClassUtils;
  *
  * <p>Used by the container on its startup thread; the interceptor it installs is thread-safe.
  */
-public final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package dev.releaserouter.testkit.internal;
+package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
@@ -19,7 +19,7 @@ import java.util.function.Function;
  * @param <I> input type
  * @param <O> output type
  */
-public final class ScriptedRoutedModel<I, O> implements RoutedModel<I, O> {
+final class ScriptedRoutedModel<I, O> implements RoutedModel<I, O> {
 
     private final ModelBinding<I, O> binding;
     private final Function<RouteRequest, RouteDecision> decider;
