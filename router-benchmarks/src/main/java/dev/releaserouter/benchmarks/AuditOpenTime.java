@@ -3,7 +3,7 @@ package dev.releaserouter.benchmarks;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.core.audit.AuditVerification;
 import dev.releaserouter.core.audit.JsonlAuditSink;
-import dev.releaserouter.core.internal.audit.AuditEntryCodec;
+import dev.releaserouter.core.audit.internal.AuditEntryCodec;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package dev.releaserouter.benchmarks;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.ExposureBudget;
-import dev.releaserouter.core.internal.budget.BudgetLedger;
-import dev.releaserouter.core.internal.budget.CompiledBudget;
+import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.CompiledBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

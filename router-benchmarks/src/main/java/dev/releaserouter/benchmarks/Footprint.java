@@ -7,7 +7,7 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;

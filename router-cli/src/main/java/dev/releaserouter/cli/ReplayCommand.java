@@ -1,11 +1,11 @@
 package dev.releaserouter.cli;
 
 import dev.releaserouter.api.shadow.ShadowPair;
-import dev.releaserouter.core.shadow.eval.ShadowCriteria;
-import dev.releaserouter.core.shadow.eval.ShadowEvaluation;
-import dev.releaserouter.core.shadow.replay.ReplayTarget;
-import dev.releaserouter.core.shadow.replay.Replayer;
-import dev.releaserouter.core.shadow.store.JsonlPairStore;
+import dev.releaserouter.replay.eval.ShadowCriteria;
+import dev.releaserouter.replay.eval.ShadowEvaluation;
+import dev.releaserouter.replay.ReplayTarget;
+import dev.releaserouter.replay.Replayer;
+import dev.releaserouter.replay.store.JsonlPairStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -52,7 +52,7 @@ final class ReplayCommand {
             "",
             "Replay:",
             "  --target CLASSNAME          a class on the class path that implements",
-            "                              dev.releaserouter.core.shadow.replay.ReplayTarget",
+            "                              dev.releaserouter.replay.ReplayTarget",
             "                              and has a public no-argument constructor",
             "  --target-version NAME       the replayed version's name (default: the class's",
             "                              simple name)",

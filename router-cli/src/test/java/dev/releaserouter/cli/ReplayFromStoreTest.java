@@ -3,7 +3,7 @@ package dev.releaserouter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.shadow.ShadowPair;
-import dev.releaserouter.core.shadow.store.JsonlPairStore;
+import dev.releaserouter.replay.store.JsonlPairStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,7 +1,6 @@
 package dev.releaserouter.core;
 
 import dev.releaserouter.api.config.Weights;
-import dev.releaserouter.core.internal.SipHash24;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;

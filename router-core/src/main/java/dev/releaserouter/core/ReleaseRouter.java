@@ -5,7 +5,6 @@ import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
-import dev.releaserouter.core.internal.DefaultRouter;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
 import java.util.Objects;

@@ -6,7 +6,7 @@ import dev.releaserouter.api.shadow.RouteResult;
 
 /**
  * Watches each {@link dev.releaserouter.api.shadow.RoutedModel#route route(...)} call: tracing
- * and timing hooks. {@link dev.releaserouter.core.metrics.RouteObservations} adapts a Micrometer
+ * and timing hooks. {@code dev.releaserouter.micrometer.RouteObservations} adapts a Micrometer
  * {@code ObservationRegistry} to it, so OpenTelemetry traces show each decision. Configure it with
  * {@link ReleaseRouter.Builder#routeObserver(RouteObserver)}; without one, {@code route} pays
  * nothing for it. {@code decide} is never observed: it is the allocation-free hot path.

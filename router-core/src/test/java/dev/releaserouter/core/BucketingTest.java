@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.hash.Hashing;
-import dev.releaserouter.core.internal.SipHash24;
 import dev.releaserouter.core.testing.Docs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

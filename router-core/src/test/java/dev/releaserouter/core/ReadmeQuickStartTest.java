@@ -10,7 +10,7 @@ import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.audit.JsonlAuditSink;
-import dev.releaserouter.core.internal.flags.FlagFileParser;
+import dev.releaserouter.core.flags.internal.FlagFileParser;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.Docs;
 import java.io.IOException;

@@ -24,11 +24,10 @@ import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.shadow.OutputValidators;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import dev.releaserouter.core.shadow.ShadowSettings;
-import dev.releaserouter.core.shadow.masking.MaskingRules;
-import dev.releaserouter.core.shadow.store.InMemoryPairStore;
-import dev.releaserouter.core.shadow.store.PairStores;
 import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.JsonMasker;
 import dev.releaserouter.core.testing.RecordingAuditSink;
+import dev.releaserouter.core.testing.RecordingPairStore;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -94,9 +93,9 @@ class ShadowEntryPointTest {
 
     @Test
     void shadow_comparesTheCandidateWithTheGivenPrimary_evenWhenTheFlagsGiveItCanaryWeight() {
-        InMemoryPairStore pairs = PairStores.inMemory(10);
+        RecordingPairStore pairs = new RecordingPairStore();
         start(model(10_000, 10_000, Stage.APPROVED).build(),
-                settings().pairStore(pairs, MaskingRules.builder().build()));
+                settings().pairStore(pairs, new JsonMasker()));
         RoutedModel<Double, Double> m = bind(x -> {
             now.addAndGet(2_000);
             return x * 2 + 0.01;
@@ -222,7 +221,7 @@ class ShadowEntryPointTest {
             }
         };
         start(model(0, 10_000, Stage.APPROVED).build(),
-                settings().pairStore(store, MaskingRules.builder().build()));
+                settings().pairStore(store, new JsonMasker()));
         RoutedModel<Double, Double> m = bind(x -> x);
         long threadsBefore = shadowThreads();
 

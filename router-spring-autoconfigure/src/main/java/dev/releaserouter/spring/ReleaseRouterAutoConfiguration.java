@@ -8,18 +8,16 @@ import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.RouteObserver;
 import dev.releaserouter.core.audit.JsonlAuditSink;
-import dev.releaserouter.core.metrics.ArmMetrics;
-import dev.releaserouter.core.metrics.RolloutMetrics;
-import dev.releaserouter.core.metrics.RouteObservations;
-import dev.releaserouter.core.metrics.RouterMetrics;
-import dev.releaserouter.core.metrics.ShadowMetrics;
-import dev.releaserouter.core.rollout.RolloutController;
 import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.micrometer.ArmMetrics;
+import dev.releaserouter.micrometer.RolloutMetrics;
+import dev.releaserouter.micrometer.RouteObservations;
+import dev.releaserouter.micrometer.RouterMetrics;
+import dev.releaserouter.micrometer.ShadowMetrics;
+import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
-import dev.releaserouter.spring.internal.ShadowV2BeanPostProcessor;
-import dev.releaserouter.spring.internal.SpelRouteRequestResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
@@ -227,9 +225,9 @@ public class ReleaseRouterAutoConfiguration {
         return new ShadowV2BeanPostProcessor(router::getObject, resolver::getObject);
     }
 
-    /** Micrometer meters, when a {@code MeterRegistry} bean exists. */
+    /** Micrometer meters, with router-micrometer present and a {@code MeterRegistry} bean. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnClass({MeterRegistry.class, RouterMetrics.class})
     @ConditionalOnBean(MeterRegistry.class)
     static class MetricsConfiguration {
 
@@ -263,7 +261,7 @@ public class ReleaseRouterAutoConfiguration {
 
     /** {@code router.route} observations, when an {@code ObservationRegistry} bean exists. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(ObservationRegistry.class)
+    @ConditionalOnClass({ObservationRegistry.class, RouteObservations.class})
     @ConditionalOnBean(ObservationRegistry.class)
     static class ObservationConfiguration {
 

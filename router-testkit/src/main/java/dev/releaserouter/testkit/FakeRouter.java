@@ -13,8 +13,6 @@ import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.testkit.internal.RecordingRoutedModel;
-import dev.releaserouter.testkit.internal.ScriptedRoutedModel;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;

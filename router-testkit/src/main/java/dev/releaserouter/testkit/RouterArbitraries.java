@@ -4,16 +4,13 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
-import dev.releaserouter.testkit.internal.ConfigArbitraries;
-import dev.releaserouter.testkit.internal.FlagFileJson;
-import dev.releaserouter.testkit.internal.Vocabulary;
 import java.util.List;
 import java.util.Objects;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
+import net.jqwik.api.Tuple;
 
 /**
  * jqwik arbitraries of route requests and of valid configurations and flag files. Use them in

@@ -4,8 +4,6 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.testkit.internal.InvariantChecker;
-import dev.releaserouter.testkit.internal.RequestSampler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

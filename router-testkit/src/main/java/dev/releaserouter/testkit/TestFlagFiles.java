@@ -3,7 +3,6 @@ package dev.releaserouter.testkit;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.FlagSources;
-import dev.releaserouter.testkit.internal.FlagFileJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.releaserouter.api.shadow;
 /**
  * Removes PII before a shadow pair is stored: renders inputs and outputs as masked JSON and
  * replaces the entity key by a keyed hash. Implementations must be thread-safe; they run on
- * shadow worker threads. The built-in one is {@code dev.releaserouter.core.shadow.masking.Masker}.
+ * shadow worker threads. The built-in one is {@code dev.releaserouter.replay.masking.Masker}.
  */
 public interface PairMasker {
 

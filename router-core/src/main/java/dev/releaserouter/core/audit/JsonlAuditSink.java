@@ -1,12 +1,12 @@
 package dev.releaserouter.core.audit;
 
-import static dev.releaserouter.core.internal.audit.AuditEntryCodec.GENESIS_HASH;
+import static dev.releaserouter.core.audit.internal.AuditEntryCodec.GENESIS_HASH;
 
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
-import dev.releaserouter.core.internal.audit.AuditEntry;
-import dev.releaserouter.core.internal.audit.AuditEntryCodec;
-import dev.releaserouter.core.internal.audit.LogLines;
+import dev.releaserouter.core.audit.internal.AuditEntry;
+import dev.releaserouter.core.audit.internal.AuditEntryCodec;
+import dev.releaserouter.core.audit.internal.LogLines;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;

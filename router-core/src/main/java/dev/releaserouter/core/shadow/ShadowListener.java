@@ -6,7 +6,7 @@ import dev.releaserouter.api.shadow.ShadowOutcome;
 
 /**
  * Receives shadow and fallback events as they happen, e.g. to export metrics
- * ({@code dev.releaserouter.core.metrics.ShadowMetrics}). Every method has a no-op default.
+ * ({@code dev.releaserouter.micrometer.ShadowMetrics}). Every method has a no-op default.
  *
  * <p>Implementations must be thread-safe, fast and should not throw. Whatever a listener throws
  * ({@code AssertionError} and {@code NoClassDefFoundError} included) is caught, the event is

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.audit.AuditEvent;
-import dev.releaserouter.core.internal.audit.AuditEntryCodec;
+import dev.releaserouter.core.audit.internal.AuditEntryCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

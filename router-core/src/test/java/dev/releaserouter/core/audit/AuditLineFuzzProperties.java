@@ -3,7 +3,7 @@ package dev.releaserouter.core.audit;
 import static dev.releaserouter.core.audit.AuditLogs.event;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.releaserouter.core.internal.audit.AuditEntryCodec;
+import dev.releaserouter.core.audit.internal.AuditEntryCodec;
 import dev.releaserouter.core.testing.Fuzz;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static dev.releaserouter.core.audit.AuditLogs.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.releaserouter.core.internal.audit.AuditEntryCodec;
+import dev.releaserouter.core.audit.internal.AuditEntryCodec;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

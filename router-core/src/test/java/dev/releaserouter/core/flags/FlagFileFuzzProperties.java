@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.ThreadMXBean;
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.core.internal.flags.FlagFileParser;
+import dev.releaserouter.core.flags.internal.FlagFileParser;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

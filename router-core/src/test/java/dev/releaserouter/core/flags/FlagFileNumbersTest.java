@@ -13,7 +13,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.internal.flags.FlagFileParser;
+import dev.releaserouter.core.flags.internal.FlagFileParser;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.io.IOException;

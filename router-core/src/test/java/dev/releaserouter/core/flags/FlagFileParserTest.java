@@ -12,7 +12,7 @@ import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.VersionConfig;
-import dev.releaserouter.core.internal.flags.FlagFileParser;
+import dev.releaserouter.core.flags.internal.FlagFileParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

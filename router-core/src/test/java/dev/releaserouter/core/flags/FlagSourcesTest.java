@@ -9,7 +9,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.FlagSources;
-import dev.releaserouter.core.internal.flags.WatchedFileFlagSource;
+import dev.releaserouter.core.flags.internal.WatchedFileFlagSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,108 @@
+package dev.releaserouter.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Set;
+
+/**
+ * The module layering, checked on every module's main classes (tests are not imported). A module
+ * is known by its package root: {@code dev.releaserouter.<module>..} (api, stats, core, replay,
+ * rollout, governance, micrometer, spring, testkit, cli, benchmarks).
+ */
+@AnalyzeClasses(packages = "dev.releaserouter", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String ROOT = "dev.releaserouter.";
+
+    /**
+     * The module a package belongs to: the first segment after {@code dev.releaserouter}.
+     *
+     * @param packageName a package of the project
+     * @return e.g. {@code rollout} for {@code dev.releaserouter.rollout.gates}
+     */
+    static String module(String packageName) {
+        String rest = packageName.substring(ROOT.length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+
+    static boolean isInternal(String packageName) {
+        return packageName.endsWith(".internal") || packageName.contains(".internal.");
+    }
+
+    /**
+     * No package cycles, within a module or across modules. One exception, the only cycle left
+     * in router-api: {@code Router} and {@code RouterStatus} (root package) name types of
+     * {@code api.admin}, {@code api.config} and {@code api.shadow}, which name root types back;
+     * it goes with the API changes of issue 13 (Router.route, admin as a separate capability).
+     */
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("dev.releaserouter.(**)")
+            .should().beFreeOfCycles()
+            .ignoreDependency(describe("Router or RouterStatus",
+                    c -> Set.of("dev.releaserouter.api.Router",
+                            "dev.releaserouter.api.RouterStatus").contains(c.getName())),
+                    describe("a type of api.admin, api.config or api.shadow",
+                            c -> Set.of("dev.releaserouter.api.admin",
+                                    "dev.releaserouter.api.config",
+                                    "dev.releaserouter.api.shadow")
+                                    .contains(c.getPackageName())));
+
+    /**
+     * An {@code internal} package is its module's own business. The JMH benchmarks are exempt:
+     * they measure internals (budget ledger, audit codec) on purpose.
+     */
+    @ArchTest
+    static final ArchRule noModuleUsesAnotherModulesInternals = classes()
+            .that().resideInAPackage("dev.releaserouter..")
+            .and().resideOutsideOfPackage("dev.releaserouter.benchmarks..")
+            .should(new ArchCondition<JavaClass>("use no internal package of another module") {
+                @Override
+                public void check(JavaClass origin, ConditionEvents events) {
+                    String from = module(origin.getPackageName());
+                    for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                        String target = d.getTargetClass().getPackageName();
+                        if (target.startsWith(ROOT) && isInternal(target)
+                                && !module(target).equals(from)) {
+                            events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                        }
+                    }
+                }
+            });
+
+    /** router-core is the router; the features built on it depend on it, never the reverse. */
+    @ArchTest
+    static final ArchRule coreUsesNoModuleBuiltOnIt = noClasses()
+            .that().resideInAPackage("dev.releaserouter.core..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.releaserouter.rollout..",
+                    "dev.releaserouter.governance..", "dev.releaserouter.replay..",
+                    "dev.releaserouter.micrometer..");
+
+    /** Micrometer only in router-micrometer and what wires or measures it. */
+    @ArchTest
+    static final ArchRule micrometerOnlyInItsModule = noClasses()
+            .that().resideInAPackage("dev.releaserouter..")
+            .and().resideOutsideOfPackages("dev.releaserouter.micrometer..",
+                    "dev.releaserouter.spring..", "dev.releaserouter.benchmarks..",
+                    "dev.releaserouter.samples..")
+            .should().dependOnClassesThat().resideInAPackage("io.micrometer..");
+
+    /** Spring only in router-spring-autoconfigure. */
+    @ArchTest
+    static final ArchRule springOnlyInItsModule = noClasses()
+            .that().resideInAPackage("dev.releaserouter..")
+            .and().resideOutsideOfPackage("dev.releaserouter.spring..")
+            .should().dependOnClassesThat().resideInAPackage("org.springframework..");
+}

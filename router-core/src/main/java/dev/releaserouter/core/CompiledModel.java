@@ -1,0 +1,305 @@
+package dev.releaserouter.core;
+
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.Role;
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.KillSwitches;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.api.config.Weights;
+import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.CompiledBudget;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One model compiled for the hot path: every set, table and constant decision computed at load
+ * time, so that {@link #decide} does set lookups, one hash and one array read.
+ *
+ * <p>Design: immutable except for two decision caches ({@code bucketDecisions},
+ * {@code exhaustedDecisions}) filled lazily and racily. That race is benign: a
+ * {@link RouteDecision} has only final fields, so any thread that reads a non-null element sees a
+ * fully built object, and two threads that both miss just build equal decisions. Steady state
+ * allocates nothing.
+ */
+final class CompiledModel {
+
+    /** What a bucket maps to. */
+    private static final int SERVE = 0;
+    private static final int KILLED = 1;
+    private static final int NOT_APPROVED = 2;
+
+    final String name;
+    final String stable;
+    private final long revision;
+    private final Bucketing bucketing;
+    private final byte[] slotOfBucket = new byte[Weights.BUCKETS];
+    private final String[] slotVersion;
+    private final int[] slotStatus;
+    private final @Nullable CompiledBudget[] slotBudget;
+    private final RouteDecision[] bucketDecisions = new RouteDecision[Weights.BUCKETS];
+    private final RouteDecision @Nullable [] exhaustedDecisions;
+    private final @Nullable AtomicLong valueTotal;
+
+    private final boolean killed;
+    private final Set<String> killedTenants;
+    private final Set<String> killedChannels;
+    private final @Nullable RouteDecision modelLevelBlock;
+    private final @Nullable Set<String> denyTenants;
+    private final @Nullable Set<String> denyRegions;
+    private final @Nullable Set<String> denyChannels;
+    private final @Nullable Set<String> denyProducts;
+    private final @Nullable Set<String> allowTenants;
+    private final @Nullable Set<String> allowRegions;
+    private final @Nullable Set<String> allowChannels;
+    private final @Nullable Set<String> allowProducts;
+
+    /** Shadow: the version, or null when the model is not shadowed. */
+    final @Nullable String shadowVersion;
+    /** Shadow: a disposition that holds for every request, or null if it depends on it. */
+    private final @Nullable ShadowDisposition shadowFixed;
+    private final int shadowSample;
+    private final @Nullable Bucketing shadowBucketing;
+    private final Set<String> shadowForbidden;
+    private final @Nullable Set<String> shadowDenyTenants;
+    private final @Nullable Set<String> shadowDenyRegions;
+    private final @Nullable Set<String> shadowDenyChannels;
+    private final @Nullable Set<String> shadowDenyProducts;
+
+    private final RouteDecision killDecision;
+    private final RouteDecision deniedDecision;
+    private final RouteDecision notAllowedDecision;
+    final RouteDecision internalErrorDecision;
+
+    CompiledModel(ModelConfig m, KillSwitches global, byte[] secret, long revision,
+            BudgetLedger ledger, Clock clock) {
+        this.name = m.name();
+        this.stable = m.stableVersion();
+        this.revision = revision;
+        this.bucketing = Bucketing.of(secret, m.salt());
+
+        List<VersionConfig> candidates = m.candidates();
+        int slots = candidates.size() + 1;
+        if (slots > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("at most 126 candidates per model");
+        }
+        slotVersion = new String[slots];
+        slotStatus = new int[slots];
+        slotBudget = new CompiledBudget[slots];
+        slotVersion[0] = stable;
+        Set<String> killedVersions = m.kills().versions();
+        boolean anyWeighted = false;
+        boolean allWeightedKilled = true;
+        boolean allWeightedBlocked = true;
+        AtomicLong total = null;
+        int start = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            VersionConfig v = candidates.get(i);
+            int slot = i + 1;
+            slotVersion[slot] = v.id();
+            boolean isKilled = killedVersions.contains(v.id());
+            boolean servable = v.stage().servable();
+            slotStatus[slot] = isKilled ? KILLED : servable ? SERVE : NOT_APPROVED;
+            if (v.budget() != null) {
+                CompiledBudget b = ledger.compile(name, v.id(), v.budget(), clock);
+                slotBudget[slot] = b;
+                if (b.tracksValue()) {
+                    total = ledger.modelValueTotal(name);
+                }
+            }
+            // A candidate owns [start, start + reserve) and serves its first 'weight' buckets,
+            // so raising one weight only takes buckets from stable (docs/assignment.md).
+            int weight = v.weightBasisPoints();
+            for (int b = start; b < start + weight; b++) {
+                slotOfBucket[b] = (byte) slot;
+            }
+            start += m.effectiveReserveBasisPoints(v.id());
+            if (weight > 0) {
+                anyWeighted = true;
+                allWeightedKilled &= isKilled;
+                allWeightedBlocked &= isKilled || !servable;
+            }
+        }
+        this.valueTotal = total;
+        this.exhaustedDecisions = hasBudget() ? new RouteDecision[Weights.BUCKETS] : null;
+
+        this.killed = m.kills().all() || global.all();
+        this.killedTenants = Overrides.union(m.kills().tenants(), global.tenants());
+        this.killedChannels = Overrides.union(m.kills().channels(), global.channels());
+        this.killDecision = stableDecision(Reason.KILL_SWITCH, RouteDecision.NO_BUCKET);
+        this.deniedDecision = stableDecision(Reason.DENIED_SEGMENT, RouteDecision.NO_BUCKET);
+        this.notAllowedDecision =
+                stableDecision(Reason.NOT_IN_ALLOWED_SEGMENT, RouteDecision.NO_BUCKET);
+        this.internalErrorDecision =
+                stableDecision(Reason.INTERNAL_ERROR, RouteDecision.NO_BUCKET);
+        if (anyWeighted && allWeightedKilled) {
+            modelLevelBlock = killDecision;
+        } else if (anyWeighted && allWeightedBlocked) {
+            modelLevelBlock =
+                    stableDecision(Reason.VERSION_NOT_APPROVED, RouteDecision.NO_BUCKET);
+        } else {
+            modelLevelBlock = null;
+        }
+        denyTenants = orNull(m.deny().get(Dimension.TENANT));
+        denyRegions = orNull(m.deny().get(Dimension.REGION));
+        denyChannels = orNull(m.deny().get(Dimension.CHANNEL));
+        denyProducts = orNull(m.deny().get(Dimension.PRODUCT));
+        allowTenants = orNull(m.allow().get(Dimension.TENANT));
+        allowRegions = orNull(m.allow().get(Dimension.REGION));
+        allowChannels = orNull(m.allow().get(Dimension.CHANNEL));
+        allowProducts = orNull(m.allow().get(Dimension.PRODUCT));
+
+        ShadowConfig sc = m.shadow();
+        shadowVersion = m.shadowVersion();
+        if (sc == null || shadowVersion == null || sc.sampleBasisPoints() == 0) {
+            shadowFixed = ShadowDisposition.NOT_CONFIGURED;
+        } else if (killed || killedVersions.contains(shadowVersion)) {
+            shadowFixed = ShadowDisposition.KILL_SWITCH;
+        } else if (!shadowable(m.version(shadowVersion).stage())) {
+            shadowFixed = ShadowDisposition.VERSION_NOT_ELIGIBLE;
+        } else {
+            shadowFixed = null;
+        }
+        shadowSample = sc == null ? 0 : sc.sampleBasisPoints();
+        // Its own salt, so being shadowed is independent of the canary assignment.
+        shadowBucketing = sc == null ? null : Bucketing.of(secret, m.salt() + "#shadow");
+        shadowForbidden = sc == null ? Set.of() : sc.forbiddenDataClasses();
+        shadowDenyTenants = sc == null ? null : orNull(sc.deny().get(Dimension.TENANT));
+        shadowDenyRegions = sc == null ? null : orNull(sc.deny().get(Dimension.REGION));
+        shadowDenyChannels = sc == null ? null : orNull(sc.deny().get(Dimension.CHANNEL));
+        shadowDenyProducts = sc == null ? null : orNull(sc.deny().get(Dimension.PRODUCT));
+    }
+
+    /** Shadowing is allowed for Approved and Staging versions, never Candidate or Revoked. */
+    private static boolean shadowable(Stage stage) {
+        return stage == Stage.APPROVED || stage == Stage.STAGING;
+    }
+
+    /**
+     * Whether a request served by {@code servedVersion} may be shadowed. Order: configuration,
+     * kill switches, stage, served by the shadow version itself, forbidden data, shadow deny
+     * lists, sample.
+     *
+     * @return {@link ShadowDisposition#SCHEDULED} when eligible (the caller then schedules it),
+     *     else the reason it is not
+     */
+    ShadowDisposition shadowEligibility(RouteRequest r, String servedVersion) {
+        if (shadowFixed != null) {
+            return shadowFixed;
+        }
+        if (isIn(killedTenants, r.tenant()) || isIn(killedChannels, r.channel())) {
+            return ShadowDisposition.KILL_SWITCH;
+        }
+        if (servedVersion.equals(shadowVersion)) {
+            return ShadowDisposition.SERVED_BY_CANDIDATE;
+        }
+        if (!shadowForbidden.isEmpty() && !r.dataClasses().isEmpty()) {
+            for (String c : r.dataClasses()) {
+                if (shadowForbidden.contains(c)) {
+                    return ShadowDisposition.FORBIDDEN_DATA;
+                }
+            }
+        }
+        if (denied(shadowDenyTenants, r.tenant()) || denied(shadowDenyRegions, r.region())
+                || denied(shadowDenyChannels, r.channel())
+                || denied(shadowDenyProducts, r.product())) {
+            return ShadowDisposition.DENIED_SEGMENT;
+        }
+        if (shadowBucketing.bucket(r.entityKey()) >= shadowSample) {
+            return ShadowDisposition.NOT_SAMPLED;
+        }
+        return ShadowDisposition.SCHEDULED;
+    }
+
+    private boolean hasBudget() {
+        for (CompiledBudget b : slotBudget) {
+            if (b != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static @Nullable Set<String> orNull(Set<String> s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private RouteDecision stableDecision(Reason reason, int bucket) {
+        return RouteDecision.of(stable, Role.STABLE, reason, bucket, revision);
+    }
+
+    /** The hot path. Order documented in docs/decisions.md. */
+    RouteDecision decide(RouteRequest r) {
+        if (valueTotal != null) {
+            CompiledBudget.addToModelTotal(valueTotal, r);
+        }
+        if (killed || isIn(killedTenants, r.tenant()) || isIn(killedChannels, r.channel())) {
+            return killDecision;
+        }
+        if (modelLevelBlock != null) {
+            return modelLevelBlock;
+        }
+        if (denied(denyTenants, r.tenant()) || denied(denyRegions, r.region())
+                || denied(denyChannels, r.channel()) || denied(denyProducts, r.product())) {
+            return deniedDecision;
+        }
+        if (notAllowed(allowTenants, r.tenant()) || notAllowed(allowRegions, r.region())
+                || notAllowed(allowChannels, r.channel())
+                || notAllowed(allowProducts, r.product())) {
+            return notAllowedDecision;
+        }
+        int bucket = bucketing.bucket(r.entityKey());
+        int slot = slotOfBucket[bucket];
+        RouteDecision d = bucketDecisions[bucket];
+        if (d == null) {
+            d = bucketDecision(slot, bucket);
+            bucketDecisions[bucket] = d;
+        }
+        CompiledBudget budget = slotBudget[slot];
+        if (budget != null && slotStatus[slot] == SERVE && !budget.tryAcquire(r)) {
+            RouteDecision e = exhaustedDecisions[bucket];
+            if (e == null) {
+                e = stableDecision(Reason.BUDGET_EXHAUSTED, bucket);
+                exhaustedDecisions[bucket] = e;
+            }
+            return e;
+        }
+        return d;
+    }
+
+    private RouteDecision bucketDecision(int slot, int bucket) {
+        if (slot == 0) {
+            return stableDecision(Reason.STABLE_BUCKET, bucket);
+        }
+        switch (slotStatus[slot]) {
+            case KILLED:
+                return stableDecision(Reason.KILL_SWITCH, bucket);
+            case NOT_APPROVED:
+                return stableDecision(Reason.VERSION_NOT_APPROVED, bucket);
+            default:
+                return RouteDecision.of(slotVersion[slot], Role.CANDIDATE, Reason.CANARY_BUCKET,
+                        bucket, revision);
+        }
+    }
+
+    private static boolean isIn(Set<String> set, @Nullable String value) {
+        return value != null && !set.isEmpty() && set.contains(value);
+    }
+
+    private static boolean denied(@Nullable Set<String> set, @Nullable String value) {
+        return set != null && value != null && set.contains(value);
+    }
+
+    private static boolean notAllowed(@Nullable Set<String> set, @Nullable String value) {
+        return set != null && (value == null || !set.contains(value));
+    }
+
+}

@@ -1,0 +1,356 @@
+package dev.releaserouter.core;
+
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.shadow.FallbackCause;
+import dev.releaserouter.api.shadow.InputCopier;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.ModelInvocationException;
+import dev.releaserouter.api.shadow.OutputValidator;
+import dev.releaserouter.api.shadow.Predictor;
+import dev.releaserouter.api.shadow.RouteResult;
+import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowComparator;
+import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.core.internal.Throwables;
+import dev.releaserouter.core.shadow.internal.ShadowRunner;
+import dev.releaserouter.core.shadow.ShadowComparators;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A model bound to the router: decide on one snapshot, call the chosen version on the caller's
+ * thread (or, for a canary with a primary-path timeout, on the fallback executor), fall back to
+ * stable if configured, then hand the shadow call to the {@link ShadowRunner}.
+ *
+ * <p>Every user-code boundary here follows the one policy of {@link Throwables}: whatever a
+ * copier, validator, canary (with fallback on), route observer or shadow listener throws is
+ * contained and counted, {@code StackOverflowError}, {@code AssertionError} and
+ * {@code LinkageError} included; only the fatal VM errors ({@link Throwables#isFatal}) reach the
+ * caller. The one exception is the served version itself: when nothing else can answer (no
+ * fallback, or the stable version failed too), its failure is the caller's and is rethrown.
+ *
+ * <p>Immutable and thread-safe; all shared state is in the router, its snapshot and the runner.
+ */
+final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
+
+    private final DefaultRouter router;
+    private final ModelBinding<I, O> binding;
+    private final String model;
+    private final Map<String, Predictor<I, O>> versions;
+    private final String firstVersion;
+    private final ShadowComparator<O> comparator;
+    private final @Nullable OutputValidator<O> validator;
+    private final @Nullable InputCopier<I> copier;
+    private final Supplier<ShadowRunner> runner;
+    private final Supplier<ExecutorService> fallbackExecutor;
+
+    DefaultRoutedModel(DefaultRouter router, ModelBinding<I, O> binding,
+            Supplier<ShadowRunner> runner, Supplier<ExecutorService> fallbackExecutor) {
+        this.router = router;
+        this.binding = binding;
+        this.model = binding.model();
+        this.versions = binding.versions();
+        this.firstVersion = versions.keySet().iterator().next();
+        ShadowComparator<O> c = binding.comparator();
+        this.comparator = c != null ? c : ShadowComparators.equality();
+        this.validator = binding.validator();
+        this.copier = binding.copier();
+        this.runner = runner;
+        this.fallbackExecutor = fallbackExecutor;
+    }
+
+    @Override
+    public ModelBinding<I, O> binding() {
+        return binding;
+    }
+
+    @Override
+    public RouteResult<O> route(RouteRequest request, I input) {
+        checkModel(request);
+        RouteObserver observer = router.observer();
+        if (observer == null) {
+            return route(request, input, null);
+        }
+        RouteObserver.Observed observed = startObserving(observer, request);
+        if (observed == null) {
+            return route(request, input, null);
+        }
+        try {
+            RouteResult<O> result;
+            try {
+                result = route(request, input, observed);
+            } catch (RuntimeException | Error e) {
+                notify(observed, o -> o.failed(e));
+                throw e; // the served version's own failure: nothing else could answer
+            }
+            notify(observed, o -> o.served(result));
+            return result;
+        } finally {
+            notify(observed, RouteObserver.Observed::close);
+        }
+    }
+
+    private void checkModel(RouteRequest request) {
+        if (!model.equals(request.model())) {
+            throw new IllegalArgumentException("this handle routes model '" + model
+                    + "', but the request is for '" + request.model() + "'");
+        }
+    }
+
+    /**
+     * Shadow only: the caller served the stable version itself, so there is no decision, the
+     * served version is the stable one and canary weight plays no part.
+     */
+    @Override
+    public ShadowDisposition shadow(RouteRequest request, I input, @Nullable O primaryOutput,
+            long primaryNanos) {
+        checkModel(request);
+        if (primaryNanos < 0) {
+            throw new IllegalArgumentException("primaryNanos must not be negative, but was "
+                    + primaryNanos);
+        }
+        try {
+            CompiledModel compiled = router.currentSnapshot().model(model);
+            String stable = stableOf(compiled);
+            checkPrimary(stable, primaryOutput);
+            return shadow(compiled, request, input, stable, primaryOutput, primaryNanos);
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            router.internalError(); // shadowing never fails the caller
+            return ShadowDisposition.NOT_CONFIGURED;
+        }
+    }
+
+    private String stableOf(@Nullable CompiledModel compiled) {
+        return compiled != null && versions.containsKey(compiled.stable)
+                ? compiled.stable : firstVersion;
+    }
+
+    /** Counts a primary output its validator rejects; a failing validator is counted too. */
+    private void checkPrimary(String version, @Nullable O output) {
+        if (validator == null) {
+            return;
+        }
+        boolean invalid;
+        try {
+            invalid = validator.problem(output) != null;
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            invalid = true; // the answer is served anyway; the validator must not fail it
+        }
+        if (invalid) {
+            runner().primaryInvalid(model, version);
+        }
+    }
+
+    private RouteObserver.@Nullable Observed startObserving(RouteObserver observer,
+            RouteRequest request) {
+        try {
+            return Objects.requireNonNull(observer.start(request), "observer returned null");
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            router.internalError(); // an observer never fails a request
+            return null;
+        }
+    }
+
+    private void notify(RouteObserver.Observed observed,
+            Consumer<RouteObserver.Observed> event) {
+        try {
+            event.accept(observed);
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            router.internalError(); // an observer never fails a request
+        }
+    }
+
+    private RouteResult<O> route(RouteRequest request, I input,
+            RouteObserver.@Nullable Observed observed) {
+        Snapshot snapshot = router.currentSnapshot();
+        RouteDecision decision = router.decideOn(snapshot, request);
+        if (observed != null) {
+            notify(observed, o -> o.decided(decision));
+        }
+        CompiledModel compiled = snapshot.model(model);
+        String stable = stableOf(compiled);
+        String chosen = decision.version();
+        if (chosen == null || !versions.containsKey(chosen)) {
+            chosen = stable; // unknown model, or a configured version nobody registered
+        }
+        String served = chosen;
+        FallbackCause fallback = null;
+        O output;
+        long start = runner().ticker().getAsLong();
+        boolean canFallBack = binding.fallbackToStable() && decision.isCandidate()
+                && !chosen.equals(stable);
+        try {
+            if (canFallBack) {
+                Object[] holder = new Object[1];
+                fallback = tryCanary(versions.get(chosen), input, holder);
+                if (fallback == null) {
+                    @SuppressWarnings("unchecked")
+                    O o = (O) holder[0];
+                    output = o;
+                } else {
+                    runner().fallback(model, chosen, fallback);
+                    served = stable;
+                    start = runner().ticker().getAsLong(); // the stable call is what we compare
+                    output = call(stable, input);
+                }
+            } else {
+                output = call(chosen, input);
+                checkPrimary(chosen, output);
+            }
+        } catch (RuntimeException | Error e) {
+            skip(compiled, ShadowDisposition.PRIMARY_FAILED);
+            throw e;
+        }
+        long primaryNanos = runner().ticker().getAsLong() - start;
+        ShadowDisposition shadow;
+        try {
+            shadow = shadow(compiled, request, input, served, output, primaryNanos);
+        } catch (Throwable t) {
+            // The primary answered: nothing on the shadow side may lose that answer.
+            Throwables.rethrowIfFatal(t);
+            router.internalError();
+            shadow = ShadowDisposition.NOT_CONFIGURED;
+        }
+        return new RouteResult<>(output, decision, served, fallback, shadow);
+    }
+
+    private ShadowDisposition shadow(@Nullable CompiledModel compiled, RouteRequest request,
+            I input, String served, O output, long primaryNanos) {
+        if (compiled == null || compiled.shadowVersion == null) {
+            return ShadowDisposition.NOT_CONFIGURED;
+        }
+        String shadowVersion = compiled.shadowVersion;
+        ShadowDisposition d = compiled.shadowEligibility(request, served);
+        Predictor<I, O> candidate = versions.get(shadowVersion);
+        if (d == ShadowDisposition.SCHEDULED && candidate == null) {
+            d = ShadowDisposition.NOT_CONFIGURED; // nobody registered the shadow version
+        }
+        if (d != ShadowDisposition.SCHEDULED) {
+            if (d != ShadowDisposition.NOT_CONFIGURED) {
+                runner().skipped(model, shadowVersion, d);
+            }
+            return d;
+        }
+        I copy;
+        Predictor<I, O> call = candidate;
+        if (copier == null) {
+            copy = input;
+        } else {
+            try {
+                copy = copier.copy(input);
+            } catch (Throwable t) {
+                // The primary already answered: a copy failure is a failed shadow call, counted
+                // as an error of the candidate (exception class only), never the caller's.
+                Throwables.rethrowIfFatal(t);
+                copy = input;
+                call = failing(t);
+            }
+        }
+        return runner().submit(model, served, shadowVersion, call, copy, output,
+                primaryNanos, request, comparator, validator);
+    }
+
+    /** A stand-in candidate that throws what the copier threw, so the runner counts it. */
+    private static <I, O> Predictor<I, O> failing(Throwable t) {
+        return x -> {
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            if (t instanceof Exception) {
+                throw (Exception) t;
+            }
+            throw new IllegalStateException(t); // a direct Throwable subclass
+        };
+    }
+
+    private void skip(@Nullable CompiledModel compiled, ShadowDisposition d) {
+        if (compiled != null && compiled.shadowVersion != null) {
+            runner().skipped(model, compiled.shadowVersion, d);
+        }
+    }
+
+    private ShadowRunner runner() {
+        return runner.get();
+    }
+
+    /** Calls a version on this thread; model failures pass through to the caller. */
+    private O call(String version, I input) {
+        try {
+            return versions.get(version).predict(input);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ModelInvocationException(model, version, e);
+        }
+    }
+
+    /**
+     * Calls the canary, within the primary-path timeout if one is set. Whatever the canary or the
+     * validator throws (StackOverflowError and AssertionError included) is a fallback cause;
+     * only a fatal VM error (see {@link Throwables}) reaches the caller.
+     *
+     * @return null if it answered validly (output in {@code holder[0]}), else the fallback cause
+     */
+    private @Nullable FallbackCause tryCanary(Predictor<I, O> canary, I input, Object[] holder) {
+        O out;
+        if (binding.primaryTimeout() == null) {
+            try {
+                out = canary.predict(input);
+            } catch (Throwable t) {
+                Throwables.rethrowIfFatal(t);
+                return FallbackCause.ERROR;
+            }
+        } else {
+            Future<O> f;
+            try {
+                f = fallbackExecutor.get().submit(() -> canary.predict(input));
+            } catch (RejectedExecutionException e) {
+                // All fallback threads are busy with slow canaries: this is a timeout in effect.
+                return FallbackCause.TIMEOUT;
+            }
+            try {
+                out = f.get(binding.primaryTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                return FallbackCause.TIMEOUT;
+            } catch (ExecutionException e) {
+                if (e.getCause() != null) {
+                    Throwables.rethrowIfFatal(e.getCause());
+                }
+                return FallbackCause.ERROR;
+            } catch (InterruptedException e) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                return FallbackCause.TIMEOUT;
+            }
+        }
+        if (validator != null) {
+            String problem;
+            try {
+                problem = validator.problem(out);
+            } catch (Throwable t) {
+                Throwables.rethrowIfFatal(t);
+                return FallbackCause.INVALID_OUTPUT; // it could not be shown to be valid
+            }
+            if (problem != null) {
+                return FallbackCause.INVALID_OUTPUT;
+            }
+        }
+        holder[0] = out;
+        return null;
+    }
+}

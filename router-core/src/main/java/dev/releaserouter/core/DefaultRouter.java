@@ -1,0 +1,629 @@
+package dev.releaserouter.core;
+
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.RouterStatus;
+import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.ExposureBudget;
+import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.config.KillSwitches;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.api.config.Weights;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RoutedModel;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.core.internal.Throwables;
+import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetState;
+import dev.releaserouter.core.shadow.internal.ShadowRunner;
+import dev.releaserouter.core.shadow.ShadowSettings;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router: decisions on the current snapshot, and every way the snapshot changes (flag-source
+ * reloads and admin overrides).
+ *
+ * <p>Design: readers ({@link #decide}) do one volatile read of {@link #snapshot} and nothing else
+ * shared except lock-free budget counters. Writers (admin calls and the flag source's thread)
+ * serialize on {@link #writeLock}, build the next effective configuration from {@link #base} and
+ * {@link #overrides}, compile it (which validates it), write the audit entry durably, and only
+ * then publish the new snapshot with one volatile write. A failure at any step leaves the old
+ * snapshot, base and overrides untouched: the router never runs on half a configuration, and no
+ * change takes effect without its audit entry. A change is visible to every {@code decide} that
+ * starts after the writer returns.
+ */
+final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRouter.class);
+
+    private final FlagSource source;
+    private final AuditSink audit;
+    private final Clock clock;
+    private final byte[] secret;
+    private final BudgetLedger ledger = new BudgetLedger();
+    private final Object writeLock = new Object();
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
+
+    private final ShadowSettings shadowSettings;
+    private final @Nullable RouteObserver observer;
+    // Created on first use, so a router that never routes starts no threads.
+    private volatile @Nullable ShadowRunner shadowRunner;
+    private volatile @Nullable ExecutorService fallbackExecutor;
+
+    private volatile Snapshot snapshot;
+    private volatile @Nullable ConfigException lastReloadError;
+    // Guarded by writeLock.
+    private RouterConfig base;
+    private Overrides overrides = Overrides.NONE;
+    private boolean closed;
+
+    /**
+     * Loads the source, audits the start and starts watching.
+     *
+     * @throws ConfigException if the source's configuration is invalid
+     * @throws java.io.UncheckedIOException if the audit sink cannot record the start
+     */
+    public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
+            ShadowSettings shadowSettings, @Nullable RouteObserver observer) {
+        this.observer = observer;
+        this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
+        this.source = Objects.requireNonNull(source, "source");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.secret = secret.clone();
+        RouterConfig initial = source.load();
+        Snapshot first = Snapshot.compile(initial, 1, this.secret, ledger, clock);
+        ConfigDiff diff = ConfigDiff.between(RouterConfig.EMPTY, initial);
+        audit.record(new AuditEvent(clock.instant(), actor(), "config.load", source.description(),
+                null, diff.afterJson(), "router started", null, 1));
+        this.base = initial;
+        this.snapshot = first;
+        source.watch(this);
+    }
+
+    private String actor() {
+        return "source:" + source.description();
+    }
+
+    // ---------------------------------------------------------------- hot path
+
+    @Override
+    public RouteDecision decide(RouteRequest request) {
+        Objects.requireNonNull(request, "request");
+        return decideOn(snapshot, request);
+    }
+
+    /** The snapshot in force; route() reads it once and decides and shadows on it. */
+    Snapshot currentSnapshot() {
+        return snapshot;
+    }
+
+    RouteDecision decideOn(Snapshot s, RouteRequest request) {
+        try {
+            return s.decide(request);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Requests never fail because of the router: stable answers and the reason says why.
+            internalErrors.incrementAndGet();
+            return s.internalError(request.model());
+        }
+    }
+
+    /** @return the route observer, or null */
+    @Nullable RouteObserver observer() {
+        return observer;
+    }
+
+    /** Counts a fault inside the router (or a hook it calls) that did not fail the request. */
+    void internalError() {
+        internalErrors.incrementAndGet();
+    }
+
+    @Override
+    public <I, O> RoutedModel<I, O> bind(ModelBinding<I, O> binding) {
+        Objects.requireNonNull(binding, "binding");
+        return new DefaultRoutedModel<>(this, binding, this::shadowRunner,
+                this::fallbackExecutor);
+    }
+
+    @Override
+    public List<ShadowStatistics> shadowStatistics() {
+        ShadowRunner r = shadowRunner;
+        return r == null ? List.of() : r.statistics();
+    }
+
+    ShadowRunner shadowRunner() {
+        ShadowRunner r = shadowRunner;
+        if (r == null) {
+            synchronized (writeLock) {
+                r = shadowRunner;
+                if (r == null) {
+                    r = new ShadowRunner(shadowSettings, clock);
+                    shadowRunner = r;
+                    if (closed) {
+                        r.close(); // first shadow call after close: CLOSED, and no threads
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Runs canaries that have a primary-path timeout; bounded, daemon threads. */
+    ExecutorService fallbackExecutor() {
+        ExecutorService e = fallbackExecutor;
+        if (e == null) {
+            synchronized (writeLock) {
+                e = fallbackExecutor;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    e = new ThreadPoolExecutor(0, 64, 60, TimeUnit.SECONDS,
+                            new SynchronousQueue<>(), r -> {
+                                Thread t = new Thread(r, "release-router-canary-"
+                                        + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    fallbackExecutor = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    @Override
+    public RouterConfig config() {
+        return snapshot.config;
+    }
+
+    @Override
+    public long configRevision() {
+        return snapshot.revision;
+    }
+
+    @Override
+    public RouterAdmin admin() {
+        return this;
+    }
+
+    @Override
+    public RouterStatus status() {
+        ShadowRunner r = shadowRunner;
+        long hookErrors = r == null ? 0 : r.hookErrors();
+        int stragglers = r == null ? 0 : r.stragglers();
+        return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
+                reloadFailures.get(), lastReloadError, internalErrors.get() + hookErrors,
+                watcherAlive(), stragglers);
+    }
+
+    /** Whether the source still follows its changes; a source that cannot say is not alive. */
+    private boolean watcherAlive() {
+        try {
+            return closed || source.watcherAlive();
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- flag source
+
+    @Override
+    public void onChange(RouterConfig next) {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            if (next.equals(base)) {
+                lastReloadError = null; // back to what is in force, e.g. a bad write reverted
+                return;
+            }
+            try {
+                RouterConfig effective = overrides.apply(next);
+                long rev = snapshot.revision + 1;
+                Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+                ConfigDiff diff = ConfigDiff.between(base, next);
+                record(new AuditEvent(clock.instant(), actor(), "config.reload",
+                        source.description(), diff.beforeJson(), diff.afterJson(),
+                        "flag source changed", null, rev));
+                base = next;
+                snapshot = s;
+                lastReloadError = null;
+                reloads.incrementAndGet();
+                LOG.info("Release Router: configuration from {} now at revision {}",
+                        source.description(), rev);
+            } catch (ConfigException e) {
+                ConfigException located = e.locatedIn(source.description(), "");
+                reloadFailures.incrementAndGet();
+                lastReloadError = located;
+                LOG.warn("Release Router: reload refused (the new configuration conflicts with "
+                        + "runtime overrides); keeping revision {}: {}",
+                        snapshot.revision, located.getMessage());
+            } catch (Throwable e) {
+                // E.g. the audit sink cannot write, or an Error from compiling or auditing: the
+                // change is refused, and the status must not claim that the source's content is
+                // in force. Never rethrown, even a fatal error: this runs on the flag source's
+                // thread, which must go on to apply the next change (a kill switch).
+                reloadFailures.incrementAndGet();
+                try {
+                    lastReloadError = new ConfigException(source.description(), "", null,
+                            "reload refused, keeping revision " + snapshot.revision + ": " + e, e);
+                    LOG.error("Release Router: reload refused, keeping revision {}",
+                            snapshot.revision, e);
+                } catch (Throwable ignored) {
+                    // Counted above; reporting failed too (out of memory?).
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onError(ConfigException error) {
+        // The source logs the error once per distinct bad content; here it is only counted.
+        reloadFailures.incrementAndGet();
+        lastReloadError = error;
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    @Override
+    public void setWeight(String model, String version, int basisPoints, ChangeContext change) {
+        VersionConfig v = candidate(model, version);
+        change(change, "weight.set", model + "/" + version,
+                Weights.percent(v.weightBasisPoints()), Weights.percent(basisPoints),
+                o -> o.withModel(model, m -> m.withWeight(version, basisPoints)));
+    }
+
+    @Override
+    public void kill(KillTarget target, ChangeContext change) {
+        toggleKill(target, true, change);
+    }
+
+    @Override
+    public void unkill(KillTarget target, ChangeContext change) {
+        toggleKill(target, false, change);
+    }
+
+    private void toggleKill(KillTarget t, boolean on, ChangeContext change) {
+        String action = on ? "kill.on" : "kill.off";
+        if (t.model() != null) {
+            requireModel(t.model());
+        }
+        if (t.kind() == KillTarget.Kind.VERSION) {
+            candidate(t.model(), t.value());
+        }
+        UnaryOperator<Overrides> op;
+        String model = t.model();
+        String value = t.value();
+        switch (t.kind()) {
+            case ALL:
+                op = o -> o.withGlobalKills(o.globalKills().withAll(on));
+                break;
+            case MODEL:
+                op = o -> o.withModel(model, m -> m.withKills(m.kills().withAll(on)));
+                break;
+            default:
+                String field = t.kind() == KillTarget.Kind.VERSION ? "versions"
+                        : t.kind() == KillTarget.Kind.TENANT ? "tenants" : "channels";
+                op = model == null
+                        ? o -> o.withGlobalKills(o.globalKills().with(field, value, on))
+                        : o -> o.withModel(model,
+                                m -> m.withKills(m.kills().with(field, value, on)));
+        }
+        // Before and after are what is in force, not what was asked: killing a killed target
+        // shows true -> true, and an unkill that a file's kill outlives shows true -> true.
+        change(change, action, t.toString(), (now, next) -> new BeforeAfter(
+                String.valueOf(isKilled(now, t)), String.valueOf(isKilled(next, t))), op);
+    }
+
+    /** Whether the kill switch a target names is on in a configuration. */
+    private static boolean isKilled(RouterConfig config, KillTarget t) {
+        KillSwitches kills;
+        if (t.model() == null) {
+            kills = config.globalKills();
+        } else {
+            ModelConfig m = config.model(t.model());
+            if (m == null) {
+                return false;
+            }
+            kills = m.kills();
+        }
+        switch (t.kind()) {
+            case ALL:
+            case MODEL:
+                return kills.all();
+            case VERSION:
+                return kills.versions().contains(t.value());
+            case TENANT:
+                return kills.tenants().contains(t.value());
+            default:
+                return kills.channels().contains(t.value());
+        }
+    }
+
+    @Override
+    public void setStage(String model, String version, Stage stage, ChangeContext change) {
+        VersionConfig v = version(model, version);
+        change(change, "stage.set", model + "/" + version, quote(v.stage()), quote(stage),
+                o -> o.withModel(model, m -> m.withStage(version, stage)));
+    }
+
+    @Override
+    public void setStable(String model, String version, ChangeContext change) {
+        VersionConfig v = version(model, version);
+        String previous = requireModel(model).stableVersion();
+        if (previous.equals(v.id())) {
+            return; // already stable: nothing to change, nothing to audit
+        }
+        change(change, "stable.set", model + "/stable", ConfigDiff.json(previous),
+                ConfigDiff.json(version), o -> o.withModel(model,
+                        m -> m.withStable(version, previous)));
+    }
+
+    @Override
+    public void deny(String model, Dimension dimension, String value, ChangeContext change) {
+        requireModel(model);
+        requireValue(value);
+        change(change, "deny.add", model + "/deny/" + dimension.jsonName(), null,
+                ConfigDiff.json(value), o -> o.withModel(model, m -> m.withDeny(
+                        m.denyAdded().with(dimension,
+                                Overrides.union(m.denyAdded().get(dimension), Set.of(value))))));
+    }
+
+    @Override
+    public void undeny(String model, Dimension dimension, String value, ChangeContext change) {
+        requireModel(model);
+        requireValue(value);
+        change(change, "deny.remove", model + "/deny/" + dimension.jsonName(),
+                ConfigDiff.json(value), null, o -> o.withModel(model, m -> {
+                    Set<String> s = new TreeSet<>(m.denyAdded().get(dimension));
+                    s.remove(value);
+                    return m.withDeny(m.denyAdded().with(dimension, s));
+                }));
+    }
+
+    @Override
+    public void setAllowList(String model, Dimension dimension, Set<String> values,
+            ChangeContext change) {
+        ModelConfig m = requireModel(model);
+        Set<String> copy = Set.copyOf(values);
+        copy.forEach(DefaultRouter::requireValue);
+        change(change, "allow.set", model + "/allow/" + dimension.jsonName(),
+                ConfigDiff.json(new TreeSet<>(m.allow().get(dimension))),
+                ConfigDiff.json(new TreeSet<>(copy)),
+                o -> o.withModel(model, mo -> mo.withAllow(dimension, copy)));
+    }
+
+    @Override
+    public void setBudget(String model, String version, @Nullable ExposureBudget budget,
+            ChangeContext change) {
+        VersionConfig v = candidate(model, version);
+        change(change, "budget.set", model + "/" + version,
+                v.budget() == null ? null : ConfigDiff.json(v.budget().toString()),
+                budget == null ? null : ConfigDiff.json(budget.toString()),
+                o -> o.withModel(model, m -> m.withBudget(version, Optional.ofNullable(budget))));
+    }
+
+    @Override
+    public void resetBudget(String model, String version, ChangeContext change) {
+        candidate(model, version);
+        synchronized (writeLock) {
+            ensureOpen();
+            BudgetState s = ledger.find(model, version);
+            String before = s == null ? null
+                    : "{\"granted\":" + s.granted() + ",\"value_micros\":" + s.valueMicros() + "}";
+            record(event(change, "budget.reset", model + "/" + version, before, null,
+                    snapshot.revision));
+            if (s != null) {
+                s.reset();
+            }
+        }
+    }
+
+    @Override
+    public void clearOverrides(String model, ChangeContext change) {
+        requireModel(model);
+        change(change, "overrides.clear", model, (now, next) -> {
+            ConfigDiff diff = ConfigDiff.between(now, next);
+            return new BeforeAfter(diff.beforeJson(), diff.afterJson());
+        }, o -> o.withoutModel(model));
+    }
+
+    @Override
+    public void applyConfig(RouterConfig config, ChangeContext change) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(change, "change");
+        synchronized (writeLock) {
+            ensureOpen();
+            RouterConfig effective = overrides.apply(config);
+            long rev = snapshot.revision + 1;
+            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+            ConfigDiff diff = ConfigDiff.between(base, config);
+            record(event(change, "config.apply", "programmatic", diff.beforeJson(),
+                    diff.afterJson(), rev));
+            base = config;
+            snapshot = s;
+        }
+    }
+
+    /** The audited before and after of a change. */
+    private record BeforeAfter(@Nullable String before, @Nullable String after) {}
+
+    /** The one way overrides change: validate, audit, then publish. */
+    private void change(ChangeContext change, String action, String target,
+            @Nullable String before, @Nullable String after, UnaryOperator<Overrides> op) {
+        change(change, action, target, (now, next) -> new BeforeAfter(before, after), op);
+    }
+
+    /**
+     * Validate, audit, then publish; {@code beforeAfter} gets the effective configurations in
+     * force and to be published.
+     */
+    private void change(ChangeContext change, String action, String target,
+            BiFunction<RouterConfig, RouterConfig, BeforeAfter> beforeAfter,
+            UnaryOperator<Overrides> op) {
+        Objects.requireNonNull(change, "change");
+        synchronized (writeLock) {
+            ensureOpen();
+            Overrides next = op.apply(overrides);
+            RouterConfig effective = next.apply(base);
+            long rev = snapshot.revision + 1;
+            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+            BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
+            record(event(change, action, target, ba.before(), ba.after(), rev));
+            overrides = next;
+            snapshot = s;
+        }
+    }
+
+    /**
+     * Records a change before it takes effect. The sink is user code: a RuntimeException passes
+     * as it is, any other non-fatal Throwable (an AssertionError, a NoClassDefFoundError) becomes
+     * an {@link IllegalStateException}. Either way the change is refused (the caller's catch, or
+     * the admin caller, sees it) and nothing is published without its audit entry.
+     */
+    private void record(AuditEvent event) {
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            throw new IllegalStateException("the audit sink failed (" + t.getClass().getName()
+                    + "); the change is refused", t);
+        }
+    }
+
+    private AuditEvent event(ChangeContext c, String action, String target,
+            @Nullable String before, @Nullable String after, long rev) {
+        return new AuditEvent(clock.instant(), c.actor(), action, target, before, after,
+                c.reason(), c.ticket(), rev);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the router is closed");
+        }
+    }
+
+    private ModelConfig requireModel(String model) {
+        Objects.requireNonNull(model, "model");
+        ModelConfig m = snapshot.config.model(model);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown model '" + model + "'; known: "
+                    + snapshot.config.models().keySet());
+        }
+        return m;
+    }
+
+    private VersionConfig version(String model, String version) {
+        Objects.requireNonNull(version, "version");
+        ModelConfig m = requireModel(model);
+        VersionConfig v = m.version(version);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown version '" + version + "' of model '"
+                    + model + "'; known: " + m.versions().keySet());
+        }
+        return v;
+    }
+
+    private VersionConfig candidate(String model, String version) {
+        VersionConfig v = version(model, version);
+        if (v.id().equals(requireModel(model).stableVersion())) {
+            throw new IllegalArgumentException("'" + version + "' is the stable version of '"
+                    + model + "'; this change applies to candidates only");
+        }
+        return v;
+    }
+
+    private static void requireValue(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("value must be a non-blank string, but was "
+                    + (value == null ? "null" : "'" + value + "'"));
+        }
+    }
+
+    private static String quote(Stage s) {
+        return "\"" + s.name().toLowerCase(Locale.ROOT) + "\"";
+    }
+
+    /**
+     * Closes the flag source, the shadow runner (bounded wait, then the pair store), the canary
+     * executor and the audit sink, in that order. Each step runs even if an earlier one failed:
+     * what a source, store or sink throws is counted in {@code internalErrors} and logged, never
+     * propagated, except a fatal VM error (see {@link Throwables}), rethrown once every step ran.
+     */
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Throwable fatal = null;
+        fatal = closeStep("flag source", fatal, source::close);
+        ShadowRunner r;
+        synchronized (writeLock) {
+            r = shadowRunner; // after closed is set, no runner can appear unclosed
+        }
+        if (r != null) {
+            // Drains shadow calls within the close timeout, then flushes the pair store; it
+            // counts a failing store itself.
+            fatal = closeStep("shadow runner", fatal, r::close);
+        } else if (shadowSettings.pairStore() != null) {
+            // Never used, but its writer may run.
+            fatal = closeStep("pair store", fatal, shadowSettings.pairStore()::close);
+        }
+        ExecutorService e = fallbackExecutor;
+        if (e != null) {
+            fatal = closeStep("canary executor", fatal, e::shutdownNow);
+        }
+        fatal = closeStep("audit sink", fatal, audit::close);
+        if (fatal != null) {
+            throw (VirtualMachineError) fatal;
+        }
+    }
+
+    /** Runs one close step; returns the first fatal error seen so far. */
+    private @Nullable Throwable closeStep(String what, @Nullable Throwable fatal, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+            LOG.warn("Release Router: closing the {} failed ({})", what, t.getClass().getName());
+            if (fatal == null && Throwables.isFatal(t)) {
+                return t;
+            }
+        }
+        return fatal;
+    }
+}

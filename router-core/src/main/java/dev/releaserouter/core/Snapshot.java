@@ -1,0 +1,80 @@
+package dev.releaserouter.core;
+
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.Role;
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.core.budget.internal.BudgetLedger;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable, compiled configuration at one revision. The router holds exactly one in a
+ * volatile field and replaces it whole, so a decision sees either the old or the new
+ * configuration, never a mix.
+ */
+final class Snapshot {
+
+    final RouterConfig config;
+    final long revision;
+    private final Map<String, CompiledModel> models;
+
+    private Snapshot(RouterConfig config, long revision, Map<String, CompiledModel> models) {
+        this.config = config;
+        this.revision = revision;
+        this.models = models;
+    }
+
+    /**
+     * Compiles a configuration.
+     *
+     * @throws ConfigException if a model cannot be compiled
+     */
+    static Snapshot compile(RouterConfig config, long revision, byte[] secret, BudgetLedger ledger,
+            Clock clock) {
+        Map<String, CompiledModel> models = new HashMap<>();
+        for (ModelConfig m : config.models().values()) {
+            try {
+                models.put(m.name(), new CompiledModel(m, config.globalKills(), secret, revision,
+                        ledger, clock));
+            } catch (IllegalArgumentException e) {
+                if (e instanceof ConfigException) {
+                    throw ((ConfigException) e).locatedIn(null, "/models/"
+                            + Overrides.escape(m.name()));
+                }
+                throw new ConfigException(null, "/models/" + Overrides.escape(m.name()), null,
+                        e.getMessage(), e);
+            }
+        }
+        return new Snapshot(config, revision, Map.copyOf(models));
+    }
+
+    RouteDecision decide(RouteRequest request) {
+        CompiledModel m = models.get(request.model());
+        if (m == null) {
+            return RouteDecision.of(null, Role.STABLE, Reason.UNKNOWN_MODEL,
+                    RouteDecision.NO_BUCKET, revision);
+        }
+        return m.decide(request);
+    }
+
+    /** @return the compiled model, or null if unknown */
+    @Nullable CompiledModel model(String name) {
+        return models.get(name);
+    }
+
+    /** The decision when {@link #decide} failed: the model's stable version, if known. */
+    RouteDecision internalError(@Nullable String model) {
+        CompiledModel m = model == null ? null : models.get(model);
+        if (m == null) {
+            return RouteDecision.of(null, Role.STABLE, Reason.UNKNOWN_MODEL,
+                    RouteDecision.NO_BUCKET, revision);
+        }
+        return m.internalErrorDecision;
+    }
+}

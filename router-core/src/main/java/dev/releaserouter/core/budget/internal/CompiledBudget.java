@@ -1,0 +1,142 @@
+package dev.releaserouter.core.budget.internal;
+
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.config.ExposureBudget;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One candidate's budget as compiled into a snapshot: the limits of that snapshot bound to the
+ * persistent consumption state.
+ *
+ * <p>Design: each limit is enforced by an atomic check-and-add that refuses instead of
+ * overshooting. When a request passes one limit and fails the next, what it took from the first
+ * is given back, so racing callers may be refused while a unit is in flight, but the granted
+ * total never exceeds a limit. Lock-free; allocation-free.
+ */
+public final class CompiledBudget {
+
+    private static final double MICROS = 1_000_000d;
+
+    private final long maxRequests;
+    private final boolean totalLimit;
+    private final double maxShare;
+    private final BudgetState state;
+    private final boolean windowed;
+    /** The budget's grant history; checked against the limit only when windowed. */
+    private final WindowCounter window;
+    private final @Nullable AtomicLong modelValue;
+    private final Clock clock;
+
+    CompiledBudget(ExposureBudget budget, BudgetState state, WindowCounter window,
+            @Nullable AtomicLong modelValue, Clock clock) {
+        this.maxRequests = budget.maxRequests();
+        this.totalLimit = budget.limitsRequests() && budget.window() == null;
+        this.maxShare = budget.maxValueShare();
+        this.state = state;
+        this.windowed = budget.window() != null;
+        this.window = window;
+        this.modelValue = modelValue;
+        this.clock = clock;
+    }
+
+    /** @return whether the limit needs the model's value total on every request */
+    public boolean tracksValue() {
+        return modelValue != null;
+    }
+
+    /**
+     * Adds a request's value to the model's total; call for every request of the model.
+     *
+     * @param total the model's total (from the ledger)
+     * @param request the request
+     */
+    public static void addToModelTotal(AtomicLong total, RouteRequest request) {
+        if (request.hasMonetaryValue()) {
+            total.accumulateAndGet(toMicros(request.monetaryValue()), CompiledBudget::plus);
+        }
+    }
+
+    /**
+     * Adds two non-negative micro-unit amounts, saturating at {@link Long#MAX_VALUE}: a lifetime
+     * total can pass 2^63 micro-units (9.2e12 units), and a wrapped, negative sum would let the
+     * share check grant. A saturated model total understates the truth and a saturated grant
+     * overstates it, so both only make the check stricter.
+     */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /**
+     * Takes one request (and its monetary value) from the budget if every limit allows it.
+     *
+     * @param request the request that would reach the candidate
+     * @return true if granted, false if a limit is reached (nothing is consumed then)
+     */
+    public boolean tryAcquire(RouteRequest request) {
+        if (totalLimit && !acquireTotal()) {
+            return false;
+        }
+        long epoch;
+        if (windowed) {
+            epoch = window.tryAcquire(clock.millis(), maxRequests);
+            if (epoch == Long.MIN_VALUE) {
+                return false;
+            }
+        } else {
+            // No window to check, but the history is kept for a window added later.
+            epoch = window.record(clock.millis());
+        }
+        if (modelValue != null && !acquireValue(request)) {
+            window.release(epoch);
+            if (totalLimit) {
+                state.granted.decrementAndGet();
+            }
+            return false;
+        }
+        if (!totalLimit) {
+            state.granted.incrementAndGet(); // kept for status even without a total limit
+        }
+        return true;
+    }
+
+    private boolean acquireTotal() {
+        AtomicLong g = state.granted;
+        while (true) {
+            long used = g.get();
+            if (used >= maxRequests) {
+                return false;
+            }
+            if (g.compareAndSet(used, used + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private boolean acquireValue(RouteRequest request) {
+        if (!request.hasMonetaryValue()) {
+            return true; // nothing at stake
+        }
+        long v = toMicros(request.monetaryValue());
+        AtomicLong granted = state.valueMicros;
+        while (true) {
+            long used = granted.get();
+            // The model total only grows, so reading it after our own value was added to it
+            // can only make this check stricter than the truth, never looser.
+            double allowed = maxShare * (double) modelValue.get();
+            long next = plus(used, v);
+            if ((double) next > allowed) {
+                return false;
+            }
+            if (granted.compareAndSet(used, next)) {
+                return true;
+            }
+        }
+    }
+
+    static long toMicros(double value) {
+        return Math.round(value * MICROS);
+    }
+}

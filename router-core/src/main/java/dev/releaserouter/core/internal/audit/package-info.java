@@ -1,8 +1,0 @@
-/**
- * Internals of the audit trail: the canonical line codec, the SHA-256 chain and the log reader.
- * Not API: may change in any release.
- */
-@NullMarked
-package dev.releaserouter.core.internal.audit;
-
-import org.jspecify.annotations.NullMarked;

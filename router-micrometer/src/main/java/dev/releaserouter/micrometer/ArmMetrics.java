@@ -1,0 +1,214 @@
+package dev.releaserouter.micrometer;
+
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.CallListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Exports the calls recorded by {@link ArmMeasurements} to Micrometer, per arm:
+ * <ul>
+ *   <li>{@code router.arm.requests{model,version,region,route,tenant}}: calls served;
+ *   <li>{@code router.arm.errors{model,version,region,route,tenant}}: failed calls;
+ *   <li>{@code router.arm.latency{model,version,region,route,tenant}}: latency, with
+ *       p50/p95/p99.
+ * </ul>
+ * Tag values keep cardinality bounded, so a tenant explosion cannot blow up the metrics backend:
+ * <ul>
+ *   <li>{@code tenant}: the request's tenant only if it is on the configured allow-list,
+ *       otherwise (including unknown tenants) {@value #OTHER};
+ *   <li>{@code region}: the request's region, {@value #UNKNOWN} if none; after
+ *       {@code maxRegions} distinct values, new ones become {@value #OTHER};
+ *   <li>{@code route}: the request attribute {@code route}, else its channel, else
+ *       {@value #UNKNOWN}; after {@code maxRoutes} distinct values, new ones become
+ *       {@value #OTHER}.
+ * </ul>
+ * Calls recorded without a request get {@value #UNKNOWN} region and route and tenant
+ * {@value #OTHER}. The entity key is never a tag.
+ *
+ * <pre>{@code
+ * ArmMetrics metrics = ArmMetrics.builder(meterRegistry).allowTenants(Set.of("acme")).build();
+ * ArmMeasurements m = ArmMeasurements.builder(router).listener(metrics).build();
+ * }</pre>
+ *
+ * <p>Thread-safe: meters are created once per tag combination and cached, so steady-state calls
+ * only increment; the distinct-value caps are enforced with concurrent sets (a race may admit a
+ * value or two past a cap, never an unbounded number).
+ */
+public final class ArmMetrics implements CallListener {
+
+    /** Tag value of tenants off the allow-list and of values past a cap. */
+    public static final String OTHER = "other";
+    /** Tag value when the request does not say. */
+    public static final String UNKNOWN = "unknown";
+
+    private final MeterRegistry registry;
+    private final Set<String> tenants;
+    private final int maxRegions;
+    private final int maxRoutes;
+    private final Set<String> regions = ConcurrentHashMap.newKeySet();
+    private final Set<String> routes = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Tags, Meters> meters = new ConcurrentHashMap<>();
+
+    private ArmMetrics(Builder b) {
+        this.registry = b.registry;
+        this.tenants = Set.copyOf(b.tenants);
+        this.maxRegions = b.maxRegions;
+        this.maxRoutes = b.maxRoutes;
+    }
+
+    /**
+     * Starts arm metrics for a registry.
+     *
+     * @param registry where the meters go
+     * @return a new builder
+     * @throws NullPointerException if registry is null
+     */
+    public static Builder builder(MeterRegistry registry) {
+        return new Builder(registry);
+    }
+
+    /** @return the tenants exported by name; every other tenant is {@value #OTHER} */
+    public Set<String> allowedTenants() {
+        return tenants;
+    }
+
+    @Override
+    public void onCall(String model, String version, @Nullable RouteRequest request,
+            long latencyNanos, boolean error) {
+        String tenant = OTHER;
+        String region = UNKNOWN;
+        String route = UNKNOWN;
+        if (request != null) {
+            String t = request.tenant();
+            if (t != null && tenants.contains(t)) {
+                tenant = t;
+            }
+            region = capped(request.region(), regions, maxRegions);
+            String r = request.attributes().get("route");
+            route = capped(r != null ? r : request.channel(), routes, maxRoutes);
+        }
+        Tags tags = Tags.of("model", model, "version", version, "region", region,
+                "route", route, "tenant", tenant);
+        Meters m = meters.get(tags);
+        if (m == null) {
+            m = meters.computeIfAbsent(tags, this::register);
+        }
+        m.requests.increment();
+        if (error) {
+            m.errors.increment();
+        }
+        m.latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String capped(@Nullable String value, Set<String> seen, int max) {
+        if (value == null) {
+            return UNKNOWN;
+        }
+        if (seen.contains(value)) {
+            return value;
+        }
+        if (seen.size() < max) {
+            seen.add(value);
+            return value;
+        }
+        return OTHER;
+    }
+
+    private Meters register(Tags tags) {
+        return new Meters(
+                Counter.builder(MetricNames.ARM_REQUESTS)
+                        .description("Calls served, per model version (arm)")
+                        .baseUnit("calls")
+                        .tags(tags)
+                        .register(registry),
+                Counter.builder(MetricNames.ARM_ERRORS)
+                        .description("Failed calls (exception, 5xx-like, invalid output), per arm")
+                        .baseUnit("calls")
+                        .tags(tags)
+                        .register(registry),
+                Timer.builder(MetricNames.ARM_LATENCY)
+                        .description("Latency of served calls, per arm")
+                        .tags(tags)
+                        .publishPercentiles(0.5, 0.95, 0.99)
+                        .register(registry));
+    }
+
+    private static final class Meters {
+        final Counter requests;
+        final Counter errors;
+        final Timer latency;
+
+        Meters(Counter requests, Counter errors, Timer latency) {
+            this.requests = requests;
+            this.errors = errors;
+            this.latency = latency;
+        }
+    }
+
+    /** Builds {@link ArmMetrics}. Not thread-safe. */
+    public static final class Builder {
+        private final MeterRegistry registry;
+        private Set<String> tenants = Set.of();
+        private int maxRegions = 50;
+        private int maxRoutes = 50;
+
+        private Builder(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /**
+         * @param tenants tenants exported by name (copied); every other is {@value #OTHER}.
+         *     Defaults to none.
+         * @return this builder
+         * @throws NullPointerException if the collection or a tenant is null
+         */
+        public Builder allowTenants(Collection<String> tenants) {
+            this.tenants = Set.copyOf(tenants);
+            return this;
+        }
+
+        /**
+         * @param maxRegions distinct region values exported before the rest become
+         *     {@value #OTHER}; at least 0, defaults to 50
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxRegions(int maxRegions) {
+            this.maxRegions = nonNegative("maxRegions", maxRegions);
+            return this;
+        }
+
+        /**
+         * @param maxRoutes distinct route values exported before the rest become
+         *     {@value #OTHER}; at least 0, defaults to 50
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxRoutes(int maxRoutes) {
+            this.maxRoutes = nonNegative("maxRoutes", maxRoutes);
+            return this;
+        }
+
+        /** @return the metrics; pass them to {@code ArmMeasurements.Builder#listener} */
+        public ArmMetrics build() {
+            return new ArmMetrics(this);
+        }
+
+        private static int nonNegative(String name, int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException(name + " must be >= 0, but was " + v);
+            }
+            return v;
+        }
+    }
+}

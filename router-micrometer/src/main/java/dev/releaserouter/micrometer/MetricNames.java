@@ -1,0 +1,55 @@
+package dev.releaserouter.micrometer;
+
+/** Every meter name Release Router registers: lowercase, dotted, one place. */
+public final class MetricNames {
+
+    /** Gauge: revision of the configuration snapshot in force. */
+    public static final String CONFIG_REVISION = "router.config.revision";
+    /** Counter, tag {@code outcome} = {@code success} | {@code failure}: flag-source reloads. */
+    public static final String CONFIG_RELOADS = "router.config.reloads";
+    /** Gauge: 1 when the flag source's latest content is in force, 0 after a refused reload. */
+    public static final String CONFIG_UP_TO_DATE = "router.config.up.to.date";
+    /** Counter: decisions that failed inside the router and answered the stable version. */
+    public static final String INTERNAL_ERRORS = "router.decisions.internal.errors";
+
+    /** Counter, tags model, version, outcome: shadow calls (ran, dropped, circuit open). */
+    public static final String SHADOW_CALLS = "router.shadow.calls";
+    /** Counter, tags model, version, reason: requests whose shadow call was skipped. */
+    public static final String SHADOW_SKIPPED = "router.shadow.skipped";
+    /** Timer, tags model, version, side (stable | candidate): latency of shadowed requests. */
+    public static final String SHADOW_LATENCY = "router.shadow.latency";
+    /** Counter, tags model, version, match: shadow comparisons. */
+    public static final String SHADOW_COMPARISONS = "router.shadow.comparisons";
+    /** Distribution summary, tags model, version: candidate minus stable score. */
+    public static final String SHADOW_SCORE_DELTA = "router.shadow.score.delta";
+    /** Counter, tags model, version, cause: canary requests answered by stable. */
+    public static final String FALLBACKS = "router.fallbacks";
+
+    /** Counter, tags model, version, region, route, tenant: calls served, per arm. */
+    public static final String ARM_REQUESTS = "router.arm.requests";
+    /** Counter, tags model, version, region, route, tenant: failed calls, per arm. */
+    public static final String ARM_ERRORS = "router.arm.errors";
+    /** Timer, tags model, version, region, route, tenant: latency of served calls, per arm. */
+    public static final String ARM_LATENCY = "router.arm.latency";
+
+    /** Gauge, tags model, version: current rollout stage, 1 to the number of stages. */
+    public static final String ROLLOUT_STAGE = "router.rollout.stage";
+    /** Gauge, tags model, version: the candidate's traffic share set by the rollout, percent. */
+    public static final String ROLLOUT_TRAFFIC_PERCENT = "router.rollout.traffic.percent";
+    /** Gauge, tags model, version, status: 1 for the rollout's current status, else 0. */
+    public static final String ROLLOUT_STATUS = "router.rollout.status";
+    /** Counter, tags model, version, status (proceed | hold | rollback): gate evaluations. */
+    public static final String ROLLOUT_CHECKPOINTS = "router.rollout.checkpoints";
+    /** Counter, tags model, version, reason (criterion), severity: failed criteria. */
+    public static final String ROLLOUT_DEGRADATIONS = "router.rollout.degradations";
+    /** Function counter, tags model, version: rollout ticks that failed (HOLD or fail-safe). */
+    public static final String ROLLOUT_TICK_FAILURES = "router.rollout.tick.failures";
+    /** Gauge, tags model, version: rollout ticks failed in a row, 0 after a good tick. */
+    public static final String ROLLOUT_TICK_FAILURES_CONSECUTIVE =
+            "router.rollout.tick.failures.consecutive";
+
+    /** Timer (through the default Micrometer meter handler), tags model, version, reason. */
+    public static final String ROUTE = DefaultRouteObservationConvention.NAME;
+
+    private MetricNames() {}
+}

@@ -1,0 +1,57 @@
+package dev.releaserouter.micrometer;
+
+import dev.releaserouter.api.Router;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Objects;
+
+/**
+ * Exposes a router's health to Micrometer: configuration revision, reload outcomes, whether the
+ * latest flag file is in force, and internal errors. The meters read {@link Router#status()} when
+ * scraped, so nothing is added to the decision path.
+ *
+ * <pre>{@code new RouterMetrics(router).bindTo(meterRegistry);}</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class RouterMetrics implements MeterBinder {
+
+    private final Router router;
+
+    /**
+     * @param router the router to observe
+     */
+    public RouterMetrics(Router router) {
+        this.router = Objects.requireNonNull(router, "router");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder(MetricNames.CONFIG_REVISION, router, r -> r.status().configRevision())
+                .description("Revision of the routing configuration in force")
+                .register(registry);
+        Gauge.builder(MetricNames.CONFIG_UP_TO_DATE, router,
+                        r -> r.status().upToDate() ? 1 : 0)
+                .description("1 when the flag source's latest content is in force, 0 after a "
+                        + "refused reload")
+                .register(registry);
+        FunctionCounter.builder(MetricNames.CONFIG_RELOADS, router, r -> r.status().reloads())
+                .tag("outcome", "success")
+                .description("Flag-source reloads")
+                .baseUnit("reloads")
+                .register(registry);
+        FunctionCounter.builder(MetricNames.CONFIG_RELOADS, router,
+                        r -> r.status().reloadFailures())
+                .tag("outcome", "failure")
+                .description("Flag-source reloads")
+                .baseUnit("reloads")
+                .register(registry);
+        FunctionCounter.builder(MetricNames.INTERNAL_ERRORS, router,
+                        r -> r.status().internalErrors())
+                .description("Decisions that failed inside the router and answered stable")
+                .baseUnit("decisions")
+                .register(registry);
+    }
+}

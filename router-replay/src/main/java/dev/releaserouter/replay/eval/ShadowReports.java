@@ -1,0 +1,81 @@
+package dev.releaserouter.replay.eval;
+
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.shadow.ShadowOutcome;
+import dev.releaserouter.api.shadow.ShadowStatistics;
+import java.util.Optional;
+
+/**
+ * The seed's shadow SLA (decisions match, fallback and timeouts, p95 increase, zero impact)
+ * evaluated on a live router's statistics, the same way the replayer evaluates stored pairs.
+ * Stateless and thread-safe.
+ */
+public final class ShadowReports {
+
+    private ShadowReports() {}
+
+    /**
+     * Evaluates one model's shadow version against criteria, on the statistics so far.
+     *
+     * @param router the router
+     * @param model the model
+     * @param criteria thresholds (seed 002's by default: {@code ShadowCriteria.defaults()})
+     * @return the evaluation, or empty if the model has no shadow statistics
+     */
+    public static Optional<ShadowEvaluation> evaluate(Router router, String model,
+            ShadowCriteria criteria) {
+        ModelConfig m = router.config().model(model);
+        String stable = m == null ? "unknown" : m.stableVersion();
+        String shadow = m == null ? null : m.shadowVersion();
+        return router.shadowStatistics().stream()
+                .filter(s -> s.model().equals(model)
+                        && (shadow == null || s.candidateVersion().equals(shadow)))
+                .findFirst()
+                .map(s -> ShadowEvaluation.evaluate(measurements(s, stable), criteria));
+    }
+
+    /**
+     * Converts live statistics to evaluation input. PSI needs both score distributions, which
+     * live statistics do not keep: it is NaN here (use the replayer on stored pairs for it).
+     * Served-from-shadow is 0 by construction: {@code route} only ever returns the served
+     * version's output.
+     *
+     * @param s the statistics of one shadowed version
+     * @param stableVersion the model's stable version
+     * @return the measurements
+     */
+    public static ShadowMeasurements measurements(ShadowStatistics s, String stableVersion) {
+        long timeouts = s.outcomes().get(ShadowOutcome.TIMEOUT);
+        long calls = s.calls();
+        long[] st = s.stableLatencyNanos();
+        long[] ca = s.candidateLatencyNanos();
+        long answered = calls - timeouts;
+        double[] q = s.deltaQuantiles();
+        long fallbacks = 0;
+        for (long f : s.fallbacks().values()) {
+            fallbacks += f;
+        }
+        return ShadowMeasurements.builder()
+                .model(s.model())
+                .stableVersion(stableVersion)
+                .candidateVersion(s.candidateVersion())
+                .successes(s.outcomes().get(ShadowOutcome.SUCCESS))
+                .errors(s.outcomes().get(ShadowOutcome.ERROR))
+                .timeouts(timeouts)
+                .invalidOutputs(s.outcomes().get(ShadowOutcome.INVALID_OUTPUT))
+                .comparisons(s.comparisons())
+                .matches(s.matches())
+                .fallbacks(fallbacks)
+                .servedFromShadow(0)
+                .stableLatency(calls == 0 ? LatencySummary.EMPTY
+                        : new LatencySummary(calls, st[0] / 1e6, st[1] / 1e6, st[2] / 1e6))
+                .candidateLatency(answered == 0 ? LatencySummary.EMPTY
+                        : new LatencySummary(answered, ca[0] / 1e6, ca[1] / 1e6, ca[2] / 1e6))
+                .scoreDelta(s.deltaCount() == 0 ? DeltaSummary.EMPTY
+                        : new DeltaSummary(s.deltaCount(), s.deltaMean(), s.deltaMin(),
+                                s.deltaMax(), q[0], q[1], q[2]))
+                .psi(Double.NaN, 0)
+                .build();
+    }
+}

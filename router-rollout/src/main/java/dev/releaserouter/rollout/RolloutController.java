@@ -1,0 +1,673 @@
+package dev.releaserouter.rollout;
+
+import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.rollout.gates.CriterionResult;
+import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.GateDecision;
+import dev.releaserouter.rollout.gates.GateHistory;
+import dev.releaserouter.rollout.gates.GateVerdict;
+import dev.releaserouter.rollout.gates.PolicyEvaluator;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.MeasurementSnapshot;
+import dev.releaserouter.rollout.measure.SnapshotGateInput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a candidate version through the stages of a {@link RolloutPlan}: at the end of each
+ * checkpoint it evaluates the plan's policy on the measurements of the last checkpoint duration
+ * and advances (PROCEED with enough samples), holds (HOLD, not enough data) or rolls back
+ * (ROLLBACK, or any CRITICAL criterion: the candidate is killed and set to 0% at once). CRITICAL
+ * criteria are also checked on every tick between checkpoints.
+ *
+ * <p>The controller has no threads of its own: {@link #schedule} runs {@link #tick()} on the
+ * application's executor (or the application calls it), as often as it wants the rollback latency
+ * to be (a tick every second rolls back within a second). Time comes from the injected clock.
+ *
+ * <p>A tick never throws. Anything thrown while it evaluates or applies a checkpoint (an
+ * {@code Error} included) is a HOLD decision whose reason is the error, counted in
+ * {@link #tickFailures()}; after {@link RolloutPlan#maxFailedTicks()} failed ticks in a row the
+ * controller fails safe: it kills the candidate and sets it to 0% (audited, as a rollback) and
+ * the rollout is ROLLED_BACK.
+ *
+ * <p>Design: thread-safe. Every state-changing method ({@code tick}, the manual operations)
+ * holds the controller's monitor for its whole run, so the state machine, the gate history, the
+ * store and the router changes are updated as one step and never interleave; {@link #status()}
+ * and {@link #state()} read a volatile field and take no lock. Router changes go through
+ * {@link Router#admin()}, which is itself a snapshot swap, so {@code decide} is never blocked.
+ * Listeners live in a copy-on-write list (added from any thread, without the monitor) and are
+ * called under the monitor, in decision order.
+ */
+public final class RolloutController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
+
+    /** Reasons in a ChangeContext are cut to this many characters. */
+    static final int MAX_REASON = 500;
+    private static final int FULL = 10_000;
+
+    private final Router router;
+    private final ArmMeasurements measurements;
+    private final RolloutPlan plan;
+    private final RolloutStateStore store;
+    private final Clock clock;
+    private final String actor;
+    private final List<RolloutDecision> decisions = new ArrayList<>();
+    private final List<RolloutListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private final AtomicLong tickFailures = new AtomicLong();
+    private final AtomicReference<@Nullable RolloutSchedule> schedule = new AtomicReference<>();
+    private final boolean restored;
+    // Failed ticks in a row and the last one's error: written under this, read lock-free.
+    private volatile int consecutiveFailures;
+    private volatile @Nullable String lastTickError;
+    // The last instant the clock gave, for decisions recorded while the clock itself fails.
+    private volatile Instant lastInstant;
+    private volatile RolloutState state;
+    private GateHistory history = GateHistory.empty();
+    // The stable arm's measurements at the last checkpoint below 100%; guarded by this.
+    private @Nullable MeasurementSnapshot baseline;
+
+    private RolloutController(Router router, ArmMeasurements measurements, RolloutPlan plan,
+            RolloutStateStore store, Clock clock, String actor, RolloutState state,
+            boolean restored) {
+        this.router = router;
+        this.measurements = measurements;
+        this.plan = plan;
+        this.store = store;
+        this.clock = clock;
+        this.actor = actor;
+        this.state = state;
+        this.restored = restored;
+        this.lastInstant = state.checkpointStart();
+    }
+
+    /**
+     * Starts a rollout, or resumes the one the store holds for the plan's model and candidate.
+     *
+     * <p>A new rollout sets the candidate's weight to the first stage (unless dry run) and saves
+     * its state. A restored one changes nothing in the router: it resumes at the persisted stage,
+     * status and checkpoint start (the gate history's consecutive-window streaks start again).
+     * A stored state of another candidate is replaced by a new rollout.
+     *
+     * @param router the router to change
+     * @param measurements the measurements the gates read
+     * @param plan the plan
+     * @param store where state and decisions are kept
+     * @param clock the clock checkpoints are timed by
+     * @param actor who the controller's changes are attributed to in the audit trail
+     * @return the controller
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if actor is blank, or a stored stage is outside the plan
+     */
+    public static RolloutController start(Router router, ArmMeasurements measurements,
+            RolloutPlan plan, RolloutStateStore store, Clock clock, String actor) {
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(measurements, "measurements");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(actor, "actor");
+        if (actor.isBlank()) {
+            throw new IllegalArgumentException("actor must be a non-blank string, but was '"
+                    + actor + "'");
+        }
+        Optional<RolloutState> saved = store.load(plan.model())
+                .filter(s -> s.candidate().equals(plan.candidateVersion()));
+        if (saved.isPresent()) {
+            RolloutState s = saved.get();
+            if (s.stageIndex() >= plan.stages().size()) {
+                throw new IllegalArgumentException("stored stageIndex must be below "
+                        + plan.stages().size() + " (the plan's stages), but was "
+                        + s.stageIndex());
+            }
+            return new RolloutController(router, measurements, plan, store, clock, actor, s,
+                    true);
+        }
+        Instant now = clock.instant();
+        RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0, now,
+                RolloutStatus.RUNNING, plan.policy().digest());
+        RolloutController c = new RolloutController(router, measurements, plan, store, clock,
+                actor, s, false);
+        synchronized (c) {
+            int bp = plan.stages().get(0);
+            c.setWeight(bp, ChangeContext.of(actor, "rollout stage 1: " + plan.candidateVersion()
+                    + " to " + bp + " bp (" + percent(bp) + ")"));
+            store.save(s);
+            c.record(actor, RolloutAction.START, List.of("rollout started"), null);
+        }
+        return c;
+    }
+
+    /**
+     * Evaluates the rollout now. At the end of a checkpoint: advance, hold or roll back. Between
+     * checkpoints: roll back if a criterion is CRITICAL, else nothing. Does nothing unless
+     * RUNNING.
+     *
+     * <p>Never throws: if anything fails (the measurements, the policy, the store, the router,
+     * the clock; any {@code Throwable}, {@code OutOfMemoryError} included) the tick records a
+     * HOLD decision with the error as its reason, counts it ({@link #tickFailures()},
+     * {@link #lastTickError()}) and returns the status. After {@link RolloutPlan#maxFailedTicks()}
+     * failed ticks in a row it fails safe: the candidate is killed and set to 0% and the
+     * rollout is ROLLED_BACK. A router change made before a failure (e.g. the next stage's
+     * weight, then the store failed) stays made. So {@code scheduleAtFixedRate(rollout::tick,
+     * ...)} is never cancelled by a failing tick; {@link #schedule} does it for you.
+     *
+     * @return the status after the tick
+     */
+    public synchronized RolloutStatus tick() {
+        try {
+            RolloutStatus status = evaluate();
+            consecutiveFailures = 0;
+            return status;
+        } catch (Throwable t) {
+            // A background safety path: contain everything, even a fatal VM error (team policy).
+            return tickFailed(t);
+        }
+    }
+
+    /**
+     * Runs {@link #tick()} every {@code period} on the executor (with a fixed delay between
+     * ticks) until the rollout reaches a final status or the returned schedule is cancelled.
+     * Nothing a tick does can cancel the task: a tick never throws, and the task catches
+     * whatever might escape anyway.
+     *
+     * @param executor where ticks run; the application owns it (and shuts it down)
+     * @param period the time between ticks: the rollback latency; positive
+     * @return the schedule, to cancel
+     * @throws IllegalArgumentException if period is not positive
+     * @throws IllegalStateException if this controller is already scheduled (cancel that first)
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
+     * @throws NullPointerException if an argument is null
+     */
+    public RolloutSchedule schedule(ScheduledExecutorService executor, Duration period) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(period, "period");
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("period must be positive, but was " + period);
+        }
+        long nanos;
+        try {
+            nanos = period.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        RolloutSchedule next = new RolloutSchedule(this);
+        RolloutSchedule current = schedule.get();
+        if ((current != null && !current.isCancelled())
+                || !schedule.compareAndSet(current, next)) {
+            throw new IllegalStateException("the rollout of " + plan.candidateVersion()
+                    + " is already scheduled; cancel() that schedule first");
+        }
+        try {
+            next.started(executor.scheduleWithFixedDelay(next::run, nanos, nanos,
+                    TimeUnit.NANOSECONDS));
+        } catch (RuntimeException e) {
+            next.cancel();
+            throw e;
+        }
+        return next;
+    }
+
+    /** A throwable that escaped a scheduled tick (never expected): counted like a failed tick. */
+    synchronized void scheduledTickFailed(Throwable t) {
+        tickFailed(t);
+    }
+
+    private RolloutStatus tickFailed(Throwable t) {
+        try {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            int n = consecutiveFailures + 1;
+            consecutiveFailures = n;
+            tickFailures.incrementAndGet();
+            String error = cut(String.valueOf(t));
+            lastTickError = error;
+            RolloutState s = state;
+            int max = plan.maxFailedTicks();
+            if (n == 1) {
+                LOG.warn("Release Router: rollout tick of {} {} failed (1 of {} before the "
+                        + "fail-safe); it holds", plan.model(), plan.candidateVersion(), max, t);
+            } else {
+                LOG.warn("Release Router: rollout tick of {} {} failed ({} of {} before the "
+                        + "fail-safe): {}", plan.model(), plan.candidateVersion(), n, max, error);
+            }
+            if (s.status() != RolloutStatus.RUNNING) {
+                return s.status(); // it failed after the rollout became final or paused
+            }
+            if (n >= max) {
+                failSafe(s, n, error);
+            } else {
+                recordQuietly(actor, RolloutAction.HOLD, List.of("tick failed (" + n + " of "
+                        + max + " before fail-safe): " + error), null);
+            }
+            return state.status();
+        } catch (Throwable again) {
+            // Even reporting failed (e.g. out of memory): the count stands, the next tick retries.
+            return state.status();
+        }
+    }
+
+    /** Kills the candidate and sets it to 0% after too many failed ticks, whatever else fails. */
+    private void failSafe(RolloutState s, int failures, String error) {
+        String why = failures + " consecutive ticks failed (the plan allows "
+                + plan.maxFailedTicks() + "); last error: " + error;
+        boolean out = plan.dryRun();
+        if (!plan.dryRun()) {
+            ChangeContext ctx = ChangeContext.of(actor, cut("rollout fail-safe rollback of "
+                    + plan.candidateVersion() + " at stage " + (s.stageIndex() + 1) + " ("
+                    + percent(plan.stages().get(s.stageIndex())) + "): " + why));
+            try {
+                router.admin().kill(KillTarget.version(plan.model(), plan.candidateVersion()),
+                        ctx);
+                out = true;
+            } catch (Throwable t) {
+                LOG.error("Release Router: fail-safe could not kill {} {}", plan.model(),
+                        plan.candidateVersion(), t);
+            }
+            try {
+                router.admin().setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+                out = true;
+            } catch (Throwable t) {
+                LOG.error("Release Router: fail-safe could not set {} {} to 0%", plan.model(),
+                        plan.candidateVersion(), t);
+            }
+        }
+        if (!out) {
+            recordQuietly(actor, RolloutAction.HOLD, List.of("fail-safe failed: "
+                    + plan.candidateVersion() + " could be neither killed nor set to 0%; the "
+                    + "next tick tries again; " + why), null);
+            return;
+        }
+        state = s.with(s.stageIndex(), safeNow(), RolloutStatus.ROLLED_BACK);
+        try {
+            store.save(state);
+        } catch (Throwable t) {
+            LOG.error("Release Router: fail-safe could not save the rollout state of {}",
+                    plan.model(), t);
+        }
+        recordQuietly(actor, RolloutAction.ROLLBACK, List.of("fail-safe: " + why), null);
+        LOG.error("Release Router: rollout of {} {} failed safe: {} killed and set to 0% after {}",
+                plan.model(), plan.candidateVersion(), plan.candidateVersion(), why);
+    }
+
+    private RolloutStatus evaluate() {
+        RolloutState s = state;
+        if (s.status() != RolloutStatus.RUNNING) {
+            return s.status();
+        }
+        Instant now = clock.instant();
+        lastInstant = now;
+        MeasurementSnapshot current = measurements.snapshot(plan.model(),
+                plan.checkpointDuration());
+        // At 100% the stable arm gets no traffic: it is judged on the last checkpoint's data.
+        boolean allTraffic = plan.stages().get(s.stageIndex()) >= FULL;
+        MeasurementSnapshot base = baseline;
+        GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(),
+                allTraffic && base != null
+                        ? SnapshotGateInput.withBaseline(current, base, plan.stableVersion(),
+                                plan.candidateVersion())
+                        : SnapshotGateInput.of(current, plan.stableVersion(),
+                                plan.candidateVersion()), history);
+        boolean checkpointOver = !Duration.between(s.checkpointStart(), now)
+                .minus(plan.checkpointDuration()).isNegative();
+        // Between checkpoints only criteria that act on one window may roll back: a streak of
+        // "N consecutive windows" counts checkpoints, and the lookback still overlaps the last one.
+        Set<String> waived = waived(verdict, now);
+        GateDecision decision = verdict.decisionWaiving(waived);
+        boolean critical = verdict.criteria().stream()
+                .filter(c -> checkpointOver || c.consecutiveWindows() <= 1)
+                .filter(c -> !waived.contains(c.name()))
+                .map(CriterionResult::status).anyMatch(CriterionStatus.CRITICAL::equals)
+                || (checkpointOver && decision == GateDecision.ROLLBACK);
+        if (critical) {
+            // Between checkpoints too: a CRITICAL spike does not wait for the checkpoint's end.
+            history = history.append(verdict);
+            rollBack(s, now, verdict, RolloutAction.ROLLBACK, RolloutStatus.ROLLED_BACK, actor,
+                    verdict.reasons(), "rollout rollback");
+            return state.status();
+        }
+        if (!checkpointOver) {
+            return RolloutStatus.RUNNING;
+        }
+        history = history.append(verdict);
+        if (!allTraffic && current.arm(plan.stableVersion()).requests() > 0) {
+            baseline = current;
+        }
+        boolean enough = verdict.samples().values().stream().allMatch(n -> n >= plan.minSamples());
+        Optional<String> freeze = plan.calendar().frozenAt(now);
+        if (decision == GateDecision.PROCEED && enough && freeze.isEmpty()) {
+            int last = plan.stages().size() - 1;
+            if (s.stageIndex() == last) {
+                state = s.with(last, now, RolloutStatus.PROMOTED);
+            } else {
+                int next = s.stageIndex() + 1;
+                int bp = plan.stages().get(next);
+                setWeight(bp, ChangeContext.of(actor, cut("rollout stage " + (next + 1) + ": "
+                        + plan.candidateVersion() + " to " + bp + " bp (" + percent(bp)
+                        + ") after PROCEED at " + percent(plan.stages().get(s.stageIndex())))));
+                state = s.with(next, now, RolloutStatus.RUNNING);
+            }
+            store.save(state);
+            record(actor, RolloutAction.PROCEED, withWaivers(verdict.reasons(), waived, now),
+                    verdict);
+        } else {
+            List<String> reasons = withWaivers(verdict.reasons(), waived, now);
+            if (decision == GateDecision.PROCEED && enough) {
+                reasons.add("freeze: '" + freeze.get() + "' is in force at " + now
+                        + "; the rollout holds at this stage until it ends");
+            }
+            if (!enough) {
+                reasons.add("samples: " + verdict.samples() + " below the plan's minimum of "
+                        + plan.minSamples() + " per arm");
+            }
+            if (allTraffic && base == null) {
+                reasons.add("baseline: " + plan.stableVersion() + " gets no traffic at 100% and "
+                        + "no earlier checkpoint of it is kept (the rollout was restored at this "
+                        + "stage): promote or abort by hand");
+            }
+            state = s.with(s.stageIndex(), now, RolloutStatus.RUNNING);
+            store.save(state);
+            record(actor, RolloutAction.HOLD, reasons, verdict);
+        }
+        return state.status();
+    }
+
+    /**
+     * Pauses a RUNNING rollout: ticks do nothing until {@link #resume}. The weight stays.
+     *
+     * @param ctx who and why
+     * @throws IllegalStateException if the rollout is not RUNNING
+     */
+    public synchronized void pause(ChangeContext ctx) {
+        RolloutState s = require(ctx, RolloutStatus.RUNNING, "pause");
+        state = s.with(s.stageIndex(), s.checkpointStart(), RolloutStatus.PAUSED);
+        store.save(state);
+        record(ctx.actor(), RolloutAction.PAUSE, List.of(ctx.reason()), null);
+    }
+
+    /**
+     * Resumes a PAUSED rollout with a new checkpoint at the same stage.
+     *
+     * @param ctx who and why
+     * @throws IllegalStateException if the rollout is not PAUSED
+     */
+    public synchronized void resume(ChangeContext ctx) {
+        RolloutState s = require(ctx, RolloutStatus.PAUSED, "resume");
+        state = s.with(s.stageIndex(), clock.instant(), RolloutStatus.RUNNING);
+        store.save(state);
+        record(ctx.actor(), RolloutAction.RESUME, List.of(ctx.reason()), null);
+    }
+
+    /**
+     * Jumps to the last stage and marks the rollout PROMOTED, as a normal change (refused in a
+     * freeze window, see {@link #promote(ChangeContext, ChangeType)}). Making the candidate the
+     * model's stable version is {@code ReleaseGovernance.setAlias} (or the flag file).
+     *
+     * @param ctx who and why
+     * @throws IllegalStateException if the rollout is final
+     */
+    public synchronized void promote(ChangeContext ctx) {
+        promote(ctx, ChangeType.NORMAL);
+    }
+
+    /**
+     * Jumps to the last stage and marks the rollout PROMOTED, as {@link #promote(ChangeContext)};
+     * inside a freeze window of the plan's calendar only an {@link ChangeType#EMERGENCY} change
+     * may do so.
+     *
+     * @param ctx who and why
+     * @param type the change type
+     * @throws IllegalStateException if the rollout is final
+     * @throws ChangeRefusedException if a freeze window is in force and type is not EMERGENCY
+     */
+    public synchronized void promote(ChangeContext ctx, ChangeType type) {
+        Objects.requireNonNull(type, "type");
+        RolloutState s = requireNotFinal(ctx, "promote");
+        Instant now = clock.instant();
+        Optional<String> freeze = plan.calendar().frozenAt(now);
+        if (freeze.isPresent() && type != ChangeType.EMERGENCY) {
+            throw new ChangeRefusedException("freeze window '" + freeze.get() + "' is in "
+                    + "force at " + now + ": cannot promote " + plan.candidateVersion() + " as a "
+                    + type.name().toLowerCase(java.util.Locale.ROOT) + " change (an emergency "
+                    + "change, a rollback or an abort is allowed)");
+        }
+        int last = plan.stages().size() - 1;
+        int bp = plan.stages().get(last);
+        setWeight(bp, ChangeContext.of(ctx.actor(), cut("rollout manual promote to " + bp
+                + " bp: " + ctx.reason()), ctx.ticket()));
+        state = s.with(last, clock.instant(), RolloutStatus.PROMOTED);
+        store.save(state);
+        record(ctx.actor(), RolloutAction.PROMOTE, List.of(ctx.reason()), null);
+    }
+
+    /**
+     * Aborts: kills the candidate and sets it to 0%, as a rollback does; status ABORTED.
+     *
+     * @param ctx who and why
+     * @throws IllegalStateException if the rollout is final
+     */
+    public synchronized void abort(ChangeContext ctx) {
+        RolloutState s = requireNotFinal(ctx, "abort");
+        rollBack(s, clock.instant(), null, RolloutAction.ABORT, RolloutStatus.ABORTED,
+                ctx.actor(), List.of(ctx.reason()), "rollout abort");
+    }
+
+    /** @return the current status; lock-free */
+    public RolloutStatus status() {
+        return state.status();
+    }
+
+    /** @return the current state; lock-free */
+    public RolloutState state() {
+        return state;
+    }
+
+    /** @return the current stage's candidate weight in basis points */
+    public int currentBasisPoints() {
+        return plan.stages().get(state.stageIndex());
+    }
+
+    /** @return whether this controller resumed a stored rollout instead of starting one */
+    public boolean restored() {
+        return restored;
+    }
+
+    /** @return the plan */
+    public RolloutPlan plan() {
+        return plan;
+    }
+
+    /**
+     * Adds a listener told of every decision recorded from now on.
+     *
+     * @param listener the listener
+     * @throws NullPointerException if listener is null
+     */
+    public void addListener(RolloutListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** @return how many times a listener threw (the rollout went on regardless) */
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
+    /**
+     * @return how many ticks failed (each a HOLD decision, or the fail-safe), since this
+     *     controller started; lock-free
+     */
+    public long tickFailures() {
+        return tickFailures.get();
+    }
+
+    /** @return failed ticks in a row, 0 after a tick that did not fail; lock-free */
+    public int consecutiveTickFailures() {
+        return consecutiveFailures;
+    }
+
+    /**
+     * @return the error of the last failed tick ({@code Throwable.toString()}, cut to 500
+     *     characters), or empty if no tick failed; it stays after later successful ticks
+     */
+    public Optional<String> lastTickError() {
+        return Optional.ofNullable(lastTickError);
+    }
+
+    /** @return this controller's decisions so far, oldest first (not those before a restart) */
+    public synchronized List<RolloutDecision> decisions() {
+        return List.copyOf(decisions);
+    }
+
+    private void rollBack(RolloutState s, Instant now, @Nullable GateVerdict verdict,
+            RolloutAction action, RolloutStatus status, String who, List<String> reasons,
+            String what) {
+        String reason = cut(what + " of " + plan.candidateVersion() + " at stage "
+                + (s.stageIndex() + 1) + " (" + percent(plan.stages().get(s.stageIndex()))
+                + "): " + String.join("; ", reasons));
+        ChangeContext ctx = ChangeContext.of(who, reason);
+        if (!plan.dryRun()) {
+            // Kill first: it takes the candidate out of every decision in one snapshot swap.
+            router.admin().kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
+            router.admin().setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+        }
+        state = s.with(s.stageIndex(), now, status);
+        store.save(state);
+        record(who, action, reasons, verdict);
+    }
+
+    /** Failing criteria that a waiver valid at {@code now} excuses. */
+    private Set<String> waived(GateVerdict verdict, Instant now) {
+        Set<String> out = new HashSet<>();
+        for (CriterionWaiver w : plan.waivers()) {
+            if (w.validAt(now)) {
+                out.add(w.criterion());
+            }
+        }
+        return out;
+    }
+
+    private List<String> withWaivers(List<String> reasons, Set<String> waived, Instant now) {
+        List<String> out = new ArrayList<>(reasons);
+        for (CriterionWaiver w : plan.waivers()) {
+            if (waived.contains(w.criterion())) {
+                out.add("waived: " + w.criterion() + " by " + w.approvedBy() + " until "
+                        + w.expiresAt() + (w.ticket() == null ? "" : " (" + w.ticket() + ")")
+                        + ": " + w.reason());
+            } else if (!w.validAt(now)) {
+                out.add("waiver expired: " + w.criterion() + " at " + w.expiresAt());
+            }
+        }
+        return out;
+    }
+
+    private void setWeight(int bp, ChangeContext ctx) {
+        if (!plan.dryRun()) {
+            router.admin().setWeight(plan.model(), plan.candidateVersion(), bp, ctx);
+        }
+    }
+
+    private void record(String who, RolloutAction action, List<String> reasons,
+            @Nullable GateVerdict verdict) {
+        record(who, action, reasons, verdict, false);
+    }
+
+    /** Records a decision on a failure path: a store that fails is logged, not thrown. */
+    private void recordQuietly(String who, RolloutAction action, List<String> reasons,
+            @Nullable GateVerdict verdict) {
+        try {
+            record(who, action, reasons, verdict, true);
+        } catch (Throwable t) {
+            LOG.error("Release Router: could not record a rollout decision of {} {}",
+                    plan.model(), plan.candidateVersion(), t);
+        }
+    }
+
+    private void record(String who, RolloutAction action, List<String> reasons,
+            @Nullable GateVerdict verdict, boolean quiet) {
+        RolloutState s = state;
+        RolloutDecision d = new RolloutDecision(safeNow(), who, plan.model(),
+                plan.candidateVersion(), s.stageIndex(), plan.stages().get(s.stageIndex()),
+                action, s.status(), reasons, verdict == null ? null : verdict.toJson(),
+                plan.policy().digest(), plan.dryRun());
+        decisions.add(d);
+        try {
+            store.append(d);
+        } catch (Throwable e) {
+            if (!quiet) {
+                throw e; // unchecked only (precise rethrow): the tick's handler counts it
+            }
+            LOG.error("Release Router: could not append a rollout decision of {} {}: {}",
+                    plan.model(), plan.candidateVersion(), e.toString());
+        }
+        for (RolloutListener l : listeners) {
+            try {
+                l.onDecision(d, verdict);
+            } catch (Throwable e) {
+                // User code: contained and counted, whatever it throws (team error policy).
+                if (listenerFailures.getAndIncrement() == 0) {
+                    LOG.warn("Release Router: a rollout listener failed ({}); further failures "
+                            + "are only counted", e.toString());
+                }
+            }
+        }
+    }
+
+    /** The clock's instant, or the last one it gave if it fails (decisions must be recorded). */
+    private Instant safeNow() {
+        try {
+            Instant now = clock.instant();
+            lastInstant = now;
+            return now;
+        } catch (Throwable t) {
+            return lastInstant;
+        }
+    }
+
+    private RolloutState require(ChangeContext ctx, RolloutStatus wanted, String op) {
+        Objects.requireNonNull(ctx, "ctx");
+        RolloutState s = state;
+        if (s.status() != wanted) {
+            throw new IllegalStateException("cannot " + op + " a rollout that is " + s.status()
+                    + " (must be " + wanted + ")");
+        }
+        return s;
+    }
+
+    private RolloutState requireNotFinal(ChangeContext ctx, String op) {
+        Objects.requireNonNull(ctx, "ctx");
+        RolloutState s = state;
+        if (s.status().isFinal()) {
+            throw new IllegalStateException("cannot " + op + " a rollout that is already "
+                    + s.status());
+        }
+        return s;
+    }
+
+    static String cut(String reason) {
+        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON - 3)
+                + "...";
+    }
+
+    private static String percent(int bp) {
+        return (bp % 100 == 0 ? String.valueOf(bp / 100) : String.valueOf(bp / 100.0)) + "%";
+    }
+}

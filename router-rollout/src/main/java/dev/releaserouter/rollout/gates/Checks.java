@@ -1,0 +1,380 @@
+package dev.releaserouter.rollout.gates;
+
+import dev.releaserouter.stats.ArmSummary;
+import dev.releaserouter.stats.ContinuityCorrection;
+import dev.releaserouter.stats.Direction;
+import dev.releaserouter.stats.Interval;
+import dev.releaserouter.stats.Means;
+import dev.releaserouter.stats.MetricKind;
+import dev.releaserouter.stats.PopulationStability;
+import dev.releaserouter.stats.Proportions;
+import dev.releaserouter.stats.PsiResult;
+import dev.releaserouter.stats.SequentialTest;
+import dev.releaserouter.stats.TestResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The criterion types: an expression and the built-in statistical criteria, which reuse
+ * router-stats ({@link Proportions}, {@link Means}, {@link SequentialTest},
+ * {@link PopulationStability}). Every check is an immutable record, safe to share.
+ */
+final class Checks {
+
+    private static final List<String> BOTH = List.of(GateInput.STABLE, GateInput.CANDIDATE);
+
+    private Checks() {}
+
+    /**
+     * A condition in the expression language.
+     *
+     * @param text the expression as written
+     * @param expr the parsed tree, boolean
+     * @param failWhen true if the expression describes the failure ({@code fail_when}), false
+     *     if it describes what must hold ({@code expr})
+     * @param arms the arms it references
+     */
+    public record Expression(String text, Expr expr, boolean failWhen, List<String> arms)
+            implements Criterion.Check {
+
+        /**
+         * Copies the arms.
+         *
+         * @param text as described on the record
+         * @param expr as described on the record
+         * @param failWhen as described on the record
+         * @param arms as described on the record
+         */
+        public Expression {
+            arms = List.copyOf(arms);
+        }
+
+        @Override
+        public String type() {
+            return "expression";
+        }
+
+        @Override
+        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+            Map<String, Double> observed = new LinkedHashMap<>();
+            expr.collect(input, observed);
+            Tri truth = expr.truth(input);
+            Tri outcome = truth == Tri.UNKNOWN ? Tri.UNKNOWN
+                    : (truth == Tri.TRUE) != failWhen ? Tri.TRUE : Tri.FALSE;
+            Expr cmp = expr instanceof Expr.Not n ? n.operand() : expr;
+            double value = Double.NaN;
+            double threshold = Double.NaN;
+            if (cmp instanceof Expr.Compare c) {
+                value = c.left().number(input);
+                threshold = c.right().number(input);
+            }
+            String detail = truth == Tri.UNKNOWN ? "an operand is unknown"
+                    : (failWhen ? "fail_when is " : "expr is ") + (truth == Tri.TRUE);
+            return Measurement.of(outcome, value, threshold, observed, samples(input, arms),
+                    detail);
+        }
+    }
+
+    /**
+     * Non-inferiority of the candidate against the stable arm with an absolute margin, from the
+     * {@code 1 - 2 alpha} two-sided interval of {@code candidate - stable} (a one-sided test at
+     * alpha): the z-test's Wald interval for conversions, Welch's for continuous metrics.
+     *
+     * @param metric the metric
+     * @param margin the margin, in the metric's units, {@code >= 0}
+     * @param direction which way is better
+     * @param kind conversion or continuous
+     * @param alpha the one-sided level in (0, 0.5)
+     */
+    public record NonInferiority(String metric, double margin, Direction direction,
+            MetricKind kind, double alpha) implements Criterion.Check {
+
+        @Override
+        public String type() {
+            return "non_inferiority";
+        }
+
+        @Override
+        public String text() {
+            return "non_inferiority(" + metric + ", margin=" + margin + ", "
+                    + lower(direction) + ", " + lower(kind) + ", alpha=" + alpha + ")";
+        }
+
+        @Override
+        public List<String> arms() {
+            return BOTH;
+        }
+
+        @Override
+        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+            Map<String, Double> observed = new LinkedHashMap<>();
+            ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
+            ArmSummary treatment = summary(input, GateInput.CANDIDATE, metric, kind, observed);
+            Map<String, Long> samples = metricSamples(input, metric);
+            boolean higher = direction == Direction.HIGHER_IS_BETTER;
+            double threshold = higher ? -margin : margin;
+            if (control == null || treatment == null) {
+                return Measurement.of(Tri.UNKNOWN, Double.NaN, threshold, observed, samples,
+                        kind == MetricKind.CONVERSION ? "conversion counts are unknown"
+                                : "mean or variance is unknown");
+            }
+            double level = 1 - 2 * alpha;
+            TestResult r = kind == MetricKind.CONVERSION
+                    ? Proportions.zTest(control, treatment, ContinuityCorrection.NONE, level)
+                    : Means.welchTest(control, treatment, level);
+            Interval ci = r.confidenceInterval();
+            Tri outcome;
+            if (higher ? ci.lower() > -margin : ci.upper() < margin) {
+                outcome = Tri.TRUE;
+            } else if (higher ? ci.upper() < -margin : ci.lower() > margin) {
+                outcome = Tri.FALSE;
+            } else {
+                outcome = Tri.UNKNOWN;
+            }
+            String detail = String.format(Locale.ROOT,
+                    "%s; difference %.6g, %.0f%% interval [%.6g, %.6g] vs %s %.6g: %s", r.method(),
+                    r.estimate(), level * 100, ci.lower(), ci.upper(),
+                    higher ? "lower bound >" : "upper bound <", threshold,
+                    outcome == Tri.TRUE ? "non-inferior"
+                            : outcome == Tri.FALSE ? "inferior" : "inconclusive");
+            return new Measurement(outcome, r.estimate(), threshold, observed, samples,
+                    r.statistic(), r.pValue(), detail, null);
+        }
+    }
+
+    /**
+     * The always-valid mSPRT of router-stats, one look per window, its state carried in
+     * {@link dev.releaserouter.rollout.gates.GateHistory}. The candidate fails when the test
+     * rejects "no difference" with the estimate in the harmful direction.
+     *
+     * @param metric the metric
+     * @param direction which way is better
+     * @param kind conversion or continuous
+     * @param alpha the level in (0, 1)
+     * @param mixingSd the mixing standard deviation tau, in the metric's units
+     * @param requireImprovement true: pass only once the candidate is significantly better
+     *     (inconclusive is NOT_ENOUGH_DATA); false: pass unless significantly worse
+     */
+    public record Sequential(String metric, Direction direction, MetricKind kind, double alpha,
+            double mixingSd, boolean requireImprovement) implements Criterion.Check {
+
+        @Override
+        public String type() {
+            return "sequential";
+        }
+
+        @Override
+        public String text() {
+            return "sequential(" + metric + ", " + lower(direction) + ", " + lower(kind)
+                    + ", alpha=" + alpha + ", mixing_sd=" + mixingSd + ", require="
+                    + (requireImprovement ? "improvement" : "no_harm") + ")";
+        }
+
+        @Override
+        public List<String> arms() {
+            return BOTH;
+        }
+
+        /**
+         * A fresh test for this criterion.
+         *
+         * @return the test before its first look
+         */
+        public SequentialTest start() {
+            return SequentialTest.start(kind, mixingSd, alpha);
+        }
+
+        @Override
+        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+            Map<String, Double> observed = new LinkedHashMap<>();
+            ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
+            ArmSummary treatment = summary(input, GateInput.CANDIDATE, metric, kind, observed);
+            Map<String, Long> samples = metricSamples(input, metric);
+            SequentialTest before = previous != null ? previous : start();
+            if (control == null || treatment == null) {
+                return new Measurement(Tri.UNKNOWN, Double.NaN, alpha, observed, samples,
+                        Double.NaN, before.pValue(), "counts or moments are unknown",
+                        previous);
+            }
+            SequentialTest test = before.observe(control, treatment);
+            double estimate = test.estimate();
+            boolean harmful = direction == Direction.HIGHER_IS_BETTER ? estimate < 0
+                    : estimate > 0;
+            Tri outcome;
+            String verdict;
+            if (test.rejected()) {
+                outcome = harmful ? Tri.FALSE : Tri.TRUE;
+                verdict = harmful ? "significantly worse" : "significantly better";
+            } else {
+                outcome = requireImprovement ? Tri.UNKNOWN : Tri.TRUE;
+                verdict = "no significant difference yet";
+            }
+            Interval cs = test.confidenceSequence();
+            String detail = String.format(Locale.ROOT,
+                    "mSPRT look %d: difference %.6g, always-valid p %.6g (alpha %s), confidence"
+                            + " sequence [%.6g, %.6g]: %s", test.looks(), estimate,
+                    test.pValue(), alpha, cs.lower(), cs.upper(), verdict);
+            return new Measurement(outcome, estimate, alpha, observed, samples,
+                    test.logLikelihoodRatio(), test.pValue(), detail, test);
+        }
+    }
+
+    /**
+     * The Population Stability Index of the candidate's histogram against the stable arm's.
+     *
+     * @param metric the metric whose histogram is compared
+     * @param max the largest acceptable PSI
+     */
+    public record Psi(String metric, double max) implements Criterion.Check {
+
+        @Override
+        public String type() {
+            return "psi";
+        }
+
+        @Override
+        public String text() {
+            return "psi(" + metric + ") <= " + max;
+        }
+
+        @Override
+        public List<String> arms() {
+            return BOTH;
+        }
+
+        @Override
+        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+            long[] expected = input.histogram(GateInput.STABLE, metric);
+            long[] actual = input.histogram(GateInput.CANDIDATE, metric);
+            Map<String, Long> samples = new LinkedHashMap<>();
+            samples.put(GateInput.STABLE, sum(expected));
+            samples.put(GateInput.CANDIDATE, sum(actual));
+            if (expected == null || actual == null) {
+                return Measurement.of(Tri.UNKNOWN, Double.NaN, max, Map.of(), samples,
+                        "histograms are unknown");
+            }
+            PsiResult psi;
+            try {
+                psi = PopulationStability.index(expected, actual);
+            } catch (IllegalArgumentException e) {
+                return Measurement.of(Tri.UNKNOWN, Double.NaN, max, Map.of(), samples,
+                        "histograms cannot be compared: " + e.getMessage());
+            }
+            double v = psi.value();
+            Tri outcome = Double.isNaN(v) ? Tri.UNKNOWN : Tri.of(v <= max);
+            return new Measurement(outcome, v, max, Map.of("psi(" + metric + ")", v), samples,
+                    v, Double.NaN, String.format(Locale.ROOT, "PSI %.6g (%s) vs max %s", v,
+                            psi.level(), max), null);
+        }
+    }
+
+    /**
+     * The candidate's increase over a baseline in percent,
+     * {@code (candidate - baseline) / |baseline| * 100}, e.g. MAE at most 20% above the stable
+     * arm's (seed 003).
+     *
+     * @param metric the metric
+     * @param maxPct the largest acceptable increase in percent
+     * @param baselineArm the arm giving the baseline, or null to use {@code baselineValue}
+     * @param baselineValue the fixed baseline when {@code baselineArm} is null
+     * @param baselineText how the baseline was written, for the verdict
+     */
+    public record RelativeIncrease(String metric, double maxPct, @Nullable String baselineArm,
+            double baselineValue, String baselineText) implements Criterion.Check {
+
+        @Override
+        public String type() {
+            return "relative_increase";
+        }
+
+        @Override
+        public String text() {
+            return "relative_increase(" + metric + " vs " + baselineText + ") <= " + maxPct
+                    + "%";
+        }
+
+        @Override
+        public List<String> arms() {
+            return baselineArm == null ? List.of(GateInput.CANDIDATE) : BOTH;
+        }
+
+        @Override
+        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+            double candidate = input.value(GateInput.CANDIDATE, metric);
+            double base = baselineArm == null ? baselineValue : input.value(baselineArm, metric);
+            Map<String, Double> observed = new LinkedHashMap<>();
+            observed.put(GateInput.CANDIDATE + "." + metric, candidate);
+            observed.put(baselineArm == null ? baselineText : baselineArm + "." + metric, base);
+            double pct;
+            if (Double.isNaN(candidate) || Double.isNaN(base)) {
+                pct = Double.NaN;
+            } else if (base == 0) {
+                pct = candidate == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, candidate);
+            } else {
+                pct = (candidate - base) / Math.abs(base) * 100;
+            }
+            Tri outcome = Double.isNaN(pct) ? Tri.UNKNOWN : Tri.of(pct <= maxPct);
+            String detail = Double.isNaN(pct) ? "an operand is unknown"
+                    : String.format(Locale.ROOT, "%s %.6g vs baseline %.6g: %+.4g%% (max %s%%)",
+                            metric, candidate, base, pct, maxPct);
+            return Measurement.of(outcome, pct, maxPct, observed, samples(input, arms()),
+                    detail);
+        }
+    }
+
+    private static @Nullable ArmSummary summary(GateInput input, String arm, String metric,
+            MetricKind kind, Map<String, Double> observed) {
+        long n = input.samples(arm, metric);
+        if (kind == MetricKind.CONVERSION) {
+            long x = input.count(arm, metric);
+            observed.put(arm + "." + metric + ".count", x < 0 ? Double.NaN : (double) x);
+            observed.put(arm + "." + metric + ".n", (double) n);
+            if (x < 0 || n < 0 || x > n) {
+                return null;
+            }
+            return ArmSummary.ofConversions(n, x);
+        }
+        double mean = input.value(arm, metric);
+        double variance = input.variance(arm, metric);
+        observed.put(arm + "." + metric, mean);
+        observed.put(arm + "." + metric + ".variance", variance);
+        observed.put(arm + "." + metric + ".n", (double) n);
+        if (!Double.isFinite(mean) || !Double.isFinite(variance) || variance < 0 || n < 1) {
+            return null;
+        }
+        return ArmSummary.ofMoments(n, mean, variance);
+    }
+
+    private static Map<String, Long> samples(GateInput input, List<String> arms) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String arm : arms) {
+            out.put(arm, input.samples(arm));
+        }
+        return out;
+    }
+
+    private static Map<String, Long> metricSamples(GateInput input, String metric) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String arm : BOTH) {
+            out.put(arm, input.samples(arm, metric));
+        }
+        return out;
+    }
+
+    private static long sum(long @Nullable [] bins) {
+        long total = 0;
+        if (bins != null) {
+            for (long b : bins) {
+                total += b;
+            }
+        }
+        return total;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.releaserouter.rollout.gates;
+
+import dev.releaserouter.stats.SequentialTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Evaluates a {@link Policy} over the measurements of a window.
+ *
+ * <p>For each criterion: if the window is shorter than {@code min_window}, or an arm the
+ * criterion reads has fewer samples than its {@code min_samples}, or an operand is unknown, or a
+ * statistical test is inconclusive, the status is NOT_ENOUGH_DATA. Otherwise a breach extends
+ * the criterion's streak of consecutive breached windows (anything else resets it to 0); the
+ * status is the criterion's severity once the streak reaches {@code consecutive_windows}, and
+ * one level milder before that (a CRITICAL breach is ALERT, an ALERT breach is OK). The verdict
+ * rule is in {@link GateVerdict}.
+ *
+ * <p>Stateless and thread-safe; all methods are static.
+ */
+public final class PolicyEvaluator {
+
+    private PolicyEvaluator() {}
+
+    /**
+     * Evaluates one window with no history (every streak starts at 0, sequential tests take
+     * their first look).
+     *
+     * @param policy the policy
+     * @param input the window's measurements
+     * @return the verdict
+     * @throws NullPointerException if an argument is null
+     */
+    public static GateVerdict evaluate(Policy policy, GateInput input) {
+        return evaluate(policy, input, GateHistory.empty());
+    }
+
+    /**
+     * Evaluates one window after earlier ones. Append the result to the history for the next
+     * window: {@code history = history.append(verdict)}.
+     *
+     * @param policy the policy
+     * @param input the window's measurements
+     * @param history what earlier windows left; ignored if it belongs to another policy digest
+     * @return the verdict
+     * @throws NullPointerException if an argument is null
+     */
+    public static GateVerdict evaluate(Policy policy, GateInput input, GateHistory history) {
+        Objects.requireNonNull(input, "input");
+        ParsedPolicy p = policy.parsed();
+        GateHistory h = history.forPolicy(p.digest());
+        Duration window = Objects.requireNonNull(input.window(), "input.window()");
+        boolean shortWindow = window.compareTo(p.minWindow()) < 0;
+        List<CriterionResult> results = new ArrayList<>();
+        Map<String, SequentialTest> tests = new HashMap<>();
+        for (Criterion c : p.criteria()) {
+            results.add(evaluate(c, input, h, shortWindow, p.minWindow(), tests));
+        }
+        Map<String, Long> samples = new LinkedHashMap<>();
+        samples.put(GateInput.STABLE, input.samples(GateInput.STABLE));
+        samples.put(GateInput.CANDIDATE, input.samples(GateInput.CANDIDATE));
+        return new GateVerdict(p.name(), p.digest(), window, samples, results, tests);
+    }
+
+    /**
+     * Evaluates consecutive windows, oldest first, carrying the history from one to the next.
+     *
+     * @param policy the policy
+     * @param windows one input per window, oldest first
+     * @return one verdict per window, in the same order
+     * @throws NullPointerException if an argument or window is null
+     */
+    public static List<GateVerdict> evaluateWindows(Policy policy, List<GateInput> windows) {
+        GateHistory history = GateHistory.empty();
+        List<GateVerdict> out = new ArrayList<>(windows.size());
+        for (GateInput w : windows) {
+            GateVerdict v = evaluate(policy, w, history);
+            history = history.append(v);
+            out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    private static CriterionResult evaluate(Criterion c, GateInput input, GateHistory history,
+            boolean shortWindow, Duration minWindow, Map<String, SequentialTest> tests) {
+        Criterion.Check check = c.check();
+        SequentialTest previous = history.sequentialTest(c.name());
+        String shortArm = null;
+        for (String arm : check.arms()) {
+            if (input.samples(arm) < c.minSamples()) {
+                shortArm = arm;
+                break;
+            }
+        }
+        if (shortWindow || shortArm != null) {
+            Map<String, Long> samples = new LinkedHashMap<>();
+            for (String arm : check.arms()) {
+                samples.put(arm, input.samples(arm));
+            }
+            if (previous != null) {
+                tests.put(c.name(), previous);
+            }
+            String detail = shortWindow
+                    ? "window " + input.window() + " is shorter than min_window " + minWindow
+                    : "arm " + shortArm + " has " + input.samples(shortArm)
+                            + " samples, fewer than min_samples " + c.minSamples();
+            return new CriterionResult(c.name(), check.type(), check.text(), c.severity(),
+                    CriterionStatus.NOT_ENOUGH_DATA, false, Double.NaN, Double.NaN, Map.of(),
+                    samples, Double.NaN, Double.NaN, 0, c.consecutiveWindows(), detail);
+        }
+        Measurement m = check.measure(input,
+                previous == null && check instanceof Checks.Sequential s ? s.start() : previous);
+        if (m.sequential() != null) {
+            tests.put(c.name(), m.sequential());
+        }
+        boolean breached = m.outcome() == Tri.FALSE;
+        int streak = breached ? history.streak(c.name()) + 1 : 0;
+        CriterionStatus status;
+        String detail = m.detail();
+        if (m.outcome() == Tri.UNKNOWN) {
+            status = CriterionStatus.NOT_ENOUGH_DATA;
+        } else if (!breached) {
+            status = CriterionStatus.OK;
+        } else if (streak >= c.consecutiveWindows()) {
+            status = c.severity() == Severity.CRITICAL ? CriterionStatus.CRITICAL
+                    : CriterionStatus.ALERT;
+        } else {
+            status = c.severity() == Severity.CRITICAL ? CriterionStatus.ALERT
+                    : CriterionStatus.OK;
+            detail = detail + "; breached " + streak + " of " + c.consecutiveWindows()
+                    + " consecutive windows";
+        }
+        return new CriterionResult(c.name(), check.type(), check.text(), c.severity(), status,
+                breached, m.value(), m.threshold(), m.observed(), m.samples(), m.statistic(),
+                m.pValue(), streak, c.consecutiveWindows(), detail);
+    }
+}

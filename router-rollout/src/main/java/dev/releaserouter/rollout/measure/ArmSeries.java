@@ -1,0 +1,78 @@
+package dev.releaserouter.rollout.measure;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The retained windows of one (model, version): a ring of {@code retained} slots, slot
+ * {@code floorMod(index, retained)} holding window {@code index}.
+ *
+ * <p>Design (concurrency): lock-free. A writer finds the slot of the current window; when it
+ * holds an older window (or nothing), the writer installs a fresh window with compare-and-set and
+ * whoever loses the race uses the winner's. An old window is thereby dropped when its slot is
+ * reused, and readers also ignore windows older than the retention, so nothing needs a
+ * background thread. A writer whose clock reads an older window than the one in the slot records
+ * into the newer one (clocks of different threads may disagree by a tick). A writer stalled for
+ * a whole retention period may add to a window that was already dropped; that call is lost,
+ * which is the price of not locking.
+ */
+final class ArmSeries {
+
+    private final AtomicReferenceArray<@Nullable ArmWindow> ring;
+    private final int retained;
+
+    /**
+     * @param retained how many windows to keep, at least 1
+     */
+    public ArmSeries(int retained) {
+        this.retained = retained;
+        this.ring = new AtomicReferenceArray<>(retained);
+    }
+
+    /**
+     * The window to record into, created if needed.
+     *
+     * @param index the current window's number
+     * @return the window
+     */
+    public ArmWindow window(long index) {
+        int slot = (int) Math.floorMod(index, (long) retained);
+        while (true) {
+            ArmWindow w = ring.get(slot);
+            if (w != null && w.index() >= index) {
+                return w;
+            }
+            ArmWindow fresh = new ArmWindow(index);
+            if (ring.compareAndSet(slot, w, fresh)) {
+                return fresh;
+            }
+        }
+    }
+
+    /**
+     * The retained window with this number, if any.
+     *
+     * @param index the window's number
+     * @return the window, or null if nothing was recorded in it or it was dropped
+     */
+    public @Nullable ArmWindow peek(long index) {
+        ArmWindow w = ring.get((int) Math.floorMod(index, (long) retained));
+        return w != null && w.index() == index ? w : null;
+    }
+
+    /**
+     * Whether every retained window is older than {@code oldestKept}.
+     *
+     * @param oldestKept the oldest window number still retained
+     * @return true if this series holds no live window
+     */
+    public boolean expired(long oldestKept) {
+        for (int i = 0; i < retained; i++) {
+            ArmWindow w = ring.get(i);
+            if (w != null && w.index() >= oldestKept) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.releaserouter.rollout.gates;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** A hand-made window of measurements for tests. Mutable builder-style; not thread-safe. */
+final class MapInput implements GateInput {
+
+    private final Map<String, Double> values = new HashMap<>();
+    private final Map<String, Long> samples = new HashMap<>();
+    private final Map<String, Long> metricSamples = new HashMap<>();
+    private final Map<String, Long> counts = new HashMap<>();
+    private final Map<String, Double> variances = new HashMap<>();
+    private final Map<String, long[]> histograms = new HashMap<>();
+    private Duration window = Duration.ofHours(24);
+
+    static MapInput of() {
+        return new MapInput().samples(STABLE, 100_000).samples(CANDIDATE, 100_000);
+    }
+
+    MapInput set(String armMetric, double value) {
+        values.put(armMetric, value);
+        return this;
+    }
+
+    MapInput samples(String arm, long n) {
+        samples.put(arm, n);
+        return this;
+    }
+
+    MapInput window(Duration w) {
+        window = w;
+        return this;
+    }
+
+    MapInput conversions(String arm, String metric, long n, long x) {
+        metricSamples.put(arm + "." + metric, n);
+        counts.put(arm + "." + metric, x);
+        return this;
+    }
+
+    MapInput moments(String arm, String metric, long n, double mean, double variance) {
+        metricSamples.put(arm + "." + metric, n);
+        values.put(arm + "." + metric, mean);
+        variances.put(arm + "." + metric, variance);
+        return this;
+    }
+
+    MapInput histogram(String arm, String metric, long... bins) {
+        histograms.put(arm + "." + metric, bins);
+        return this;
+    }
+
+    @Override
+    public double value(String arm, String metric) {
+        return values.getOrDefault(arm + "." + metric, Double.NaN);
+    }
+
+    @Override
+    public long samples(String arm) {
+        return samples.getOrDefault(arm, 0L);
+    }
+
+    @Override
+    public long samples(String arm, String metric) {
+        return metricSamples.getOrDefault(arm + "." + metric, samples(arm));
+    }
+
+    @Override
+    public Duration window() {
+        return window;
+    }
+
+    @Override
+    public long count(String arm, String metric) {
+        return counts.getOrDefault(arm + "." + metric, -1L);
+    }
+
+    @Override
+    public double variance(String arm, String metric) {
+        return variances.getOrDefault(arm + "." + metric, Double.NaN);
+    }
+
+    @Override
+    public long @Nullable [] histogram(String arm, String metric) {
+        return histograms.get(arm + "." + metric);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.releaserouter.rollout.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the metric names of {@code docs/measurements.md} true to the code. */
+class MeasurementsDocsTest {
+
+    @Test
+    void everyGateMetricInTheDocs_isKnownToArmStats() throws IOException {
+        String doc = Files.readString(docs().resolve("measurements.md"));
+        String table = doc.substring(doc.indexOf("| Name | Meaning |"),
+                doc.indexOf("`ArmStats.builder(version)`"));
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("^\\| ([^|]+) \\|", Pattern.MULTILINE).matcher(table);
+        while (m.find()) {
+            Matcher name = Pattern.compile("`([a-z0-9_.<>]+)`").matcher(m.group(1));
+            while (name.find()) {
+                names.add(name.group(1).replace("<name>", "revenue"));
+            }
+        }
+        ArmStats stats = ArmStats.builder("v2").build();
+
+        assertThat(names).containsAll(ArmStats.METRICS).contains("outcome.revenue")
+                .hasSize(ArmStats.METRICS.size() + 1);
+        for (String name : names) {
+            stats.value(name); // throws for a name the code does not know
+            stats.samples(name);
+            stats.variance(name);
+        }
+    }
+
+    private static Path docs() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("docs/measurements.md"))) {
+            dir = dir.getParent();
+            assertThat(dir).as("docs/measurements.md above the working directory").isNotNull();
+        }
+        return dir.resolve("docs");
+    }
+}
