@@ -3,6 +3,8 @@ package dev.releaserouter.api;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.ModelInvocationException;
+import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import java.util.List;
@@ -28,6 +30,33 @@ public interface Router extends AutoCloseable {
      * @throws NullPointerException if the request is null
      */
     RouteDecision decide(RouteRequest request);
+
+    /**
+     * Routes a request to the model it names, among those registered when the router was built
+     * (e.g. {@code ReleaseRouter.builder().model(ModelBinding...)}): decides, calls the chosen
+     * version on the caller's thread and shadows the candidate asynchronously, exactly as
+     * {@link RoutedModel#route} of that model's binding does.
+     *
+     * <pre>{@code
+     * RouteResult<Double> r = router.route(RouteRequest.of("churn", customerId), features);
+     * }</pre>
+     *
+     * <p>The input and output types are those of the registered binding; they are not checked
+     * at compile time (a wrong type fails in the model's own code, like any other cast). For
+     * checked generics keep the handle that {@link #bind} returns.
+     *
+     * @param request the request; its model selects the binding
+     * @param input the model input; treated as immutable
+     * @param <I> input type of the model's binding
+     * @param <O> output type of the model's binding
+     * @return the served output with the decision
+     * @throws IllegalArgumentException if no binding is registered for the request's model (the
+     *     message names the model and the registered ones)
+     * @throws NullPointerException if the request is null
+     * @throws ModelInvocationException as {@link RoutedModel#route}
+     * @see RoutedModel#route(RouteRequest, Object)
+     */
+    <I, O> RouteResult<O> route(RouteRequest request, I input);
 
     /**
      * Binds a model's callable versions to this router, to {@code route} requests: decide, call

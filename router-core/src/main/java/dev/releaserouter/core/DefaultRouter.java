@@ -20,6 +20,7 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.internal.Throwables;
@@ -28,8 +29,10 @@ import dev.releaserouter.core.budget.internal.BudgetState;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -79,6 +82,9 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     private volatile @Nullable ShadowRunner shadowRunner;
     private volatile @Nullable ExecutorService fallbackExecutor;
 
+    /** The models registered on the builder, by name; read by route(request, input). */
+    private final Map<String, RoutedModel<?, ?>> models;
+
     private volatile Snapshot snapshot;
     private volatile @Nullable ConfigException lastReloadError;
     // Guarded by writeLock.
@@ -93,7 +99,8 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
      * @throws java.io.UncheckedIOException if the audit sink cannot record the start
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
-            ShadowSettings shadowSettings, @Nullable RouteObserver observer) {
+            ShadowSettings shadowSettings, @Nullable RouteObserver observer,
+            List<ModelBinding<?, ?>> bindings) {
         this.observer = observer;
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
         this.source = Objects.requireNonNull(source, "source");
@@ -107,6 +114,11 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
                 null, diff.afterJson(), "router started", null, 1));
         this.base = initial;
         this.snapshot = first;
+        Map<String, RoutedModel<?, ?>> bound = new LinkedHashMap<>();
+        for (ModelBinding<?, ?> b : bindings) {
+            bound.put(b.model(), bind(b));
+        }
+        this.models = Map.copyOf(bound);
         source.watch(this);
     }
 
@@ -145,6 +157,20 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     /** Counts a fault inside the router (or a hook it calls) that did not fail the request. */
     void internalError() {
         internalErrors.incrementAndGet();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
+    public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        Objects.requireNonNull(request, "request");
+        RoutedModel<I, O> m = (RoutedModel<I, O>) models.get(request.model());
+        if (m == null) {
+            throw new IllegalArgumentException("no model '" + request.model()
+                    + "' is registered with this router (registered: "
+                    + new TreeSet<>(models.keySet())
+                    + "); register it with ReleaseRouter.builder().model(ModelBinding...)");
+        }
+        return m.route(request, input);
     }
 
     @Override

@@ -4,9 +4,13 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,7 +24,10 @@ import org.slf4j.LoggerFactory;
  *         .flagSource(FlagSources.file(Path.of("/etc/router/flags.json")))
  *         .hashSecretHex(System.getenv("ROUTER_HASH_SECRET"))
  *         .auditSink(JsonlAuditSink.open(Path.of("/var/log/router/audit.jsonl")))
+ *         .model(ModelBinding.<Features, Double>builder("churn")
+ *                 .version("v1", churnV1::score).version("v2", churnV2::score).build())
  *         .build();
+ * RouteResult<Double> r = router.route(RouteRequest.of("churn", customerId), features);
  * RouteDecision d = router.decide(RouteRequest.builder("churn", customerId).tenant(t).build());
  * }</pre>
  */
@@ -43,8 +50,27 @@ public final class ReleaseRouter {
         private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
         private ShadowSettings shadow = ShadowSettings.DEFAULTS;
         private @Nullable RouteObserver observer;
+        private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Registers a model's callable versions, so that {@code router.route(request, input)}
+         * calls them for requests that name this model.
+         *
+         * @param binding the model's versions, comparator, validator, copier and fallback
+         * @return this builder
+         * @throws IllegalArgumentException if a binding for the same model is already registered
+         * @throws NullPointerException if the binding is null
+         */
+        public Builder model(ModelBinding<?, ?> binding) {
+            Objects.requireNonNull(binding, "binding");
+            if (models.putIfAbsent(binding.model(), binding) != null) {
+                throw new IllegalArgumentException("model '" + binding.model()
+                        + "' is already registered; register each model once");
+            }
+            return this;
+        }
 
         /**
          * @param source where the base configuration comes from (required, or use
@@ -149,7 +175,7 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret, shadow, observer);
+                    secret, shadow, observer, List.copyOf(models.values()));
         }
     }
 }

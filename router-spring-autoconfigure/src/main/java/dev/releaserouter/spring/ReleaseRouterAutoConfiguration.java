@@ -4,6 +4,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.RouteObserver;
@@ -138,6 +139,8 @@ public class ReleaseRouterAutoConfiguration {
      * @param routeObserver the route observer, if any
      * @param shadowCustomizers shadow settings customizers
      * @param customizers builder customizers
+     * @param models {@link ModelBinding} beans, registered so that
+     *     {@code router.route(request, input)} dispatches to them by model name
      * @return the router; closed with the context
      * @throws RouterPropertyException if a property is refused
      * @throws ConfigException if the flag file is invalid
@@ -148,7 +151,8 @@ public class ReleaseRouterAutoConfiguration {
             ObjectProvider<AuditSink> auditSink, ObjectProvider<ShadowListener> shadowListeners,
             ObjectProvider<RouteObserver> routeObserver,
             ObjectProvider<ShadowSettingsCustomizer> shadowCustomizers,
-            ObjectProvider<ReleaseRouterBuilderCustomizer> customizers) {
+            ObjectProvider<ReleaseRouterBuilderCustomizer> customizers,
+            ObjectProvider<ModelBinding<?, ?>> models) {
         ReleaseRouter.Builder builder = ReleaseRouter.builder().flagSource(flagSource);
         String secret = properties.getHashSecret();
         if (secret != null) {
@@ -163,6 +167,7 @@ public class ReleaseRouterAutoConfiguration {
                 .collect(Collectors.toList()), shadowCustomizers));
         auditSink.ifAvailable(builder::auditSink);
         routeObserver.ifAvailable(builder::routeObserver);
+        models.orderedStream().forEach(builder::model);
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }

@@ -7,6 +7,8 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
@@ -62,6 +64,18 @@ class ReleaseRouterAutoConfigurationTest {
             assertThat(router.decide(RouteRequest.of("churn", "c-1")).version())
                     .isEqualTo("v1");
         });
+    }
+
+    @Test
+    void modelBindingBeans_areRegistered_soRouterRouteDispatchesToThem() {
+        runner.withBean("churnBinding", ModelBinding.class,
+                () -> ModelBinding.<String, String>builder("churn")
+                        .version("v1", x -> "v1:" + x).version("v2", x -> "v2:" + x).build())
+                .run(ctx -> {
+                    Router router = ctx.getBean(Router.class);
+                    RouteResult<String> r = router.route(RouteRequest.of("churn", "c-1"), "x");
+                    assertThat(r.output()).isEqualTo("v1:x");
+                });
     }
 
     @Test

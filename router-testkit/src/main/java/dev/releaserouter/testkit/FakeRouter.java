@@ -9,12 +9,15 @@ import dev.releaserouter.api.RouterStatus;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.ReleaseRouter;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -39,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  * {@link #wrapping(RouterConfig)} uses the real router instead: decisions, shadowing, admin and
  * statistics are the real ones.
  *
- * <p>Thread-safe: the record is a copy-on-write list. Closing a router that wraps a real one
+ * <p>{@link #route(RouteRequest, Object)} routes to the model bound last under the request's
+ * model name with {@link #bind} (a fake has no builder to register models on).
+ *
+ * <p>Thread-safe: the record is a copy-on-write list, the bound models a concurrent map. Closing a router that wraps a real one
  * closes it.
  */
 public final class FakeRouter implements Router {
@@ -49,6 +55,7 @@ public final class FakeRouter implements Router {
     private final RouterConfig config;
     private final ShadowDisposition shadow;
     private final List<RouteRequest> seen = new CopyOnWriteArrayList<>();
+    private final Map<String, RoutedModel<?, ?>> bound = new ConcurrentHashMap<>();
 
     private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
             @Nullable Router delegate, RouterConfig config, ShadowDisposition shadow) {
@@ -193,13 +200,38 @@ public final class FakeRouter implements Router {
     @Override
     public <I, O> RoutedModel<I, O> bind(ModelBinding<I, O> binding) {
         Router d = delegate;
+        RoutedModel<I, O> m;
         if (d != null) {
-            return new RecordingRoutedModel<>(d.bind(binding), seen::add);
+            m = new RecordingRoutedModel<>(d.bind(binding), seen::add);
+        } else {
+            m = new ScriptedRoutedModel<>(binding, r -> {
+                seen.add(r);
+                return decideUnrecorded(r);
+            }, shadow);
         }
-        return new ScriptedRoutedModel<>(binding, r -> {
-            seen.add(r);
-            return decideUnrecorded(r);
-        }, shadow);
+        bound.put(binding.model(), m);
+        return m;
+    }
+
+    /**
+     * Routes to the model last bound under the request's model name with {@link #bind}.
+     *
+     * @param request the request
+     * @param input the model input
+     * @param <I> input type of that binding
+     * @param <O> output type of that binding
+     * @return what that bound model's {@code route} returns
+     * @throws IllegalArgumentException if no model of that name was bound
+     */
+    @Override
+    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
+    public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        RoutedModel<I, O> m = (RoutedModel<I, O>) bound.get(request.model());
+        if (m == null) {
+            throw new IllegalArgumentException("no model '" + request.model()
+                    + "' was bound to this FakeRouter; call bind(ModelBinding...) first");
+        }
+        return m.route(request, input);
     }
 
     /**

@@ -42,6 +42,20 @@ class FakeRouterTest {
     }
 
     @Test
+    void routerRoute_dispatchesToTheModelBoundUnderTheRequestsName() {
+        FakeRouter router = FakeRouter.routeTo("v2");
+        bind(router);
+
+        RouteResult<String> r = router.route(RouteRequest.of("churn", "c-1"), "x");
+
+        assertThat(r.output()).isEqualTo("v2:x");
+        assertThat(router.requests()).hasSize(1);
+        assertThatThrownBy(() -> router.route(RouteRequest.of("fraud", "c-1"), "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no model 'fraud' was bound");
+    }
+
+    @Test
     void routeTo_callsTheNamedVersion_asACandidate() {
         FakeRouter router = FakeRouter.routeTo("v2");
 
