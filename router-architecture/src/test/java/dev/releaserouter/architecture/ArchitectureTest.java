@@ -21,7 +21,8 @@ import java.util.Set;
  * is known by its package root: {@code dev.releaserouter.<module>..} (api, stats, core, replay,
  * rollout, governance, micrometer, spring, testkit, cli, benchmarks).
  */
-@AnalyzeClasses(packages = "dev.releaserouter", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.releaserouter",
+        importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     private static final String ROOT = "dev.releaserouter.";

@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #route(RouteRequest, Object)} routes to the model bound last under the request's
  * model name with {@link #bind} (a fake has no builder to register models on).
  *
- * <p>Thread-safe: the record is a copy-on-write list, the bound models a concurrent map. Closing a router that wraps a real one
- * closes it.
+ * <p>Thread-safe: the record is a copy-on-write list, the bound models a concurrent map. Closing
+ * a router that wraps a real one closes it.
  */
 public final class FakeRouter implements Router {
 

@@ -60,9 +60,9 @@ public final class Policy {
      * @param source names the file in errors and verdicts, e.g. {@code file:/etc/gates.json}
      * @return the policy
      * @throws ConfigException naming {@code source}, the JSON pointer and the bad value if the
-     *     file is larger than {@link #MAX_SIZE_BYTES}, is not well-formed, has an unknown or missing field, a bad severity or
-     *     number, an unknown param or function, a malformed metric reference or unbalanced
-     *     parentheses (with the column)
+     *     file is larger than {@link #MAX_SIZE_BYTES}, is not well-formed, has an unknown or
+     *     missing field, a bad severity or number, an unknown param or function, a malformed metric
+     *     reference or unbalanced parentheses (with the column)
      * @throws NullPointerException if an argument is null
      */
     public static Policy parse(byte[] utf8, String source) {
