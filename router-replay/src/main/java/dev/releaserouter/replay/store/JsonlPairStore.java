@@ -299,7 +299,13 @@ public final class JsonlPairStore implements PairStore {
             while (appending.get() != 0) {
                 Thread.onSpinWait(); // as in close(): nothing is accepted after this
             }
-            writeErrors.addAndGet(queue.size() + (holding ? 1 : 0));
+            long lost = holding ? 1 : 0;
+            for (ShadowPair p : queue) {
+                if (p != END) { // a close() under way may have queued its end marker already
+                    lost++;
+                }
+            }
+            writeErrors.addAndGet(lost);
             queue.clear();
             if (e instanceof Error error) {
                 throw error; // logged above; a RuntimeException ends the thread quietly

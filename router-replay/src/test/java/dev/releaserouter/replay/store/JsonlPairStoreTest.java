@@ -364,6 +364,33 @@ class JsonlPairStoreTest {
     }
 
     @Test
+    void aWriterThatDiesWhileCloseWaits_countsOnlyTheLostPairs_notCloseItsEndMarker()
+            throws InterruptedException {
+        CountDownLatch fail = new CountDownLatch(1);
+        JsonlPairStore store = JsonlPairStore.builder(dir)
+                .beforeWrite(() -> {
+                    try {
+                        fail.await(); // holds pair 0 until close() has queued its end marker
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("test: the writer breaks");
+                })
+                .build();
+        assertThat(store.append(pair(0))).isTrue();
+        Thread closer = new Thread(store::close, "closer");
+        closer.start();
+        // close() offers its end marker before it joins the writer: WAITING means it is joined.
+        Pairs.await(() -> closer.getState() == Thread.State.WAITING, DEADLINE,
+                "close() waits for the writer");
+        fail.countDown();
+        closer.join(DEADLINE.toMillis());
+
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(store.writeErrors()).as("pair 0, not the end marker").isEqualTo(1);
+    }
+
+    @Test
     void close_whenInterrupted_stillWritesEverythingAndKeepsTheInterrupt() {
         JsonlPairStore store = JsonlPairStore.builder(dir).build();
         pairs(100).forEach(store::append);
