@@ -70,11 +70,13 @@ final class VersionStats {
     }
 
     void outcome(ShadowOutcome o, long stableNanos, long candidateNanos) {
-        outcomes.get(o).increment();
+        // Latencies first, the count last: a reader that sees the outcome counted also sees its
+        // latencies (found by a loaded test run that read a zero latency after the outcome).
         stableLatency.record(clamp(stableNanos));
         if (candidateNanos >= 0) {
             candidateLatency.record(clamp(candidateNanos));
         }
+        outcomes.get(o).increment();
     }
 
     void comparison(boolean match, double delta) {
