@@ -16,6 +16,7 @@ import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.Polling;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +79,7 @@ class RouterRouteTest {
 
         assertThat(r.output()).isEqualTo(2.0);
         assertThat(r.shadow()).isEqualTo(ShadowDisposition.SCHEDULED);
-        ShadowRouteTest.await(() -> !router.shadowStatistics().isEmpty() && router
+        Polling.await(() -> !router.shadowStatistics().isEmpty() && router
                 .shadowStatistics().get(0).outcomes().get(ShadowOutcome.SUCCESS) == 1);
     }
 

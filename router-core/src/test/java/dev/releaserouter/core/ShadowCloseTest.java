@@ -12,6 +12,7 @@ import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.Polling;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -92,7 +93,7 @@ class ShadowCloseTest {
             assertThat(m.route(RouteRequest.of("churn", "k" + i), "in").shadow())
                     .isEqualTo(ShadowDisposition.SCHEDULED);
         }
-        ShadowRouteTest.await(() -> running.get() == THREADS);
+        Polling.await(() -> running.get() == THREADS);
 
         PrintStream originalErr = System.err;
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -122,8 +123,8 @@ class ShadowCloseTest {
                 .containsEntry(ShadowDisposition.SCHEDULED, (long) THREADS + 2);
 
         release.countDown(); // the candidate finally returns: the threads end
-        ShadowRouteTest.await(() -> router.status().shadowStragglers() == 0);
-        ShadowRouteTest.await(() -> running.get() == 0);
+        Polling.await(() -> router.status().shadowStragglers() == 0);
+        Polling.await(() -> running.get() == 0);
     }
 
     @Test
@@ -145,7 +146,7 @@ class ShadowCloseTest {
         for (int i = 0; i < THREADS; i++) {
             m.route(RouteRequest.of("churn", "k" + i), "in");
         }
-        ShadowRouteTest.await(() -> running.get() == THREADS);
+        Polling.await(() -> running.get() == THREADS);
 
         router.close();
 
@@ -166,7 +167,7 @@ class ShadowCloseTest {
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> x).version("v2", this::stubborn).build());
         m.route(RouteRequest.of("churn", "k"), "in");
-        ShadowRouteTest.await(() -> running.get() == 1);
+        Polling.await(() -> running.get() == 1);
 
         router.close();
 

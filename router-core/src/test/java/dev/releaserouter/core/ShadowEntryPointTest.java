@@ -1,8 +1,8 @@
 package dev.releaserouter.core;
 
-import static dev.releaserouter.core.ShadowRouteTest.await;
 import static dev.releaserouter.core.ShadowRouteTest.model;
 import static dev.releaserouter.core.ShadowRouteTest.req;
+import static dev.releaserouter.core.testing.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

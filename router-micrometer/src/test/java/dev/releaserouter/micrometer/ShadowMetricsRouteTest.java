@@ -1,5 +1,6 @@
 package dev.releaserouter.micrometer;
 
+import static dev.releaserouter.core.testing.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.RouteRequest;
@@ -19,9 +20,6 @@ import dev.releaserouter.core.testing.RecordingAuditSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,15 +35,6 @@ class ShadowMetricsRouteTest {
         }
     }
 
-    static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 
     static RouteRequest req(String key) {
         return RouteRequest.of("churn", key);

@@ -1,5 +1,6 @@
 package dev.releaserouter.micrometer;
 
+import static dev.releaserouter.core.testing.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,12 +32,12 @@ import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.RouteObserver;
-import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.PushSource;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,11 +47,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -573,13 +571,4 @@ class UserCodeFaultInjectionTest {
         assertThat(router.decide(req("canary")).version()).isEqualTo("v1");
     }
 
-    static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Real flag files on a real file system, for the tests of the watcher. */
@@ -43,13 +42,6 @@ public final class FlagFiles {
      * @throws AssertionError if it does not hold within the deadline
      */
     public static Duration await(BooleanSupplier condition, Duration deadline) {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > deadline.toNanos()) {
-                throw new AssertionError("not within " + deadline);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
+        return Polling.await(condition, deadline);
     }
 }
