@@ -23,8 +23,9 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.core.internal.Throwables;
-import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.BudgetState;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowSettings;
@@ -70,7 +71,7 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     private final AuditSink audit;
     private final Clock clock;
     private final byte[] secret;
-    private final BudgetLedger ledger = new BudgetLedger();
+    private final BudgetAccounts ledger;
     private final Object writeLock = new Object();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
@@ -100,8 +101,9 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
             ShadowSettings shadowSettings, @Nullable RouteObserver observer,
-            List<ModelBinding<?, ?>> bindings) {
+            List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger) {
         this.observer = observer;
+        this.ledger = new BudgetAccounts(budgetLedger);
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
         this.source = Objects.requireNonNull(source, "source");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -246,7 +248,8 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
         long hookErrors = r == null ? 0 : r.hookErrors();
         int stragglers = r == null ? 0 : r.stragglers();
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
-                reloadFailures.get(), lastReloadError, internalErrors.get() + hookErrors,
+                reloadFailures.get(), lastReloadError,
+                internalErrors.get() + hookErrors + ledger.ledgerFailures(),
                 watcherAlive(), stragglers);
     }
 
@@ -603,7 +606,8 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
 
     /**
      * Closes the flag source, the shadow runner (bounded wait, then the pair store), the canary
-     * executor and the audit sink, in that order. Each step runs even if an earlier one failed:
+     * executor, the budget ledger (after giving back local allotments) and the audit sink, in
+     * that order. Each step runs even if an earlier one failed:
      * what a source, store or sink throws is counted in {@code internalErrors} and logged, never
      * propagated, except a fatal VM error (see {@link Throwables}), rethrown once every step ran.
      */
@@ -633,6 +637,7 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
         if (e != null) {
             fatal = closeStep("canary executor", fatal, e::shutdownNow);
         }
+        fatal = closeStep("budget ledger", fatal, ledger::close);
         fatal = closeStep("audit sink", fatal, audit::close);
         if (fatal != null) {
             throw (VirtualMachineError) fatal;

@@ -5,6 +5,7 @@ import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
@@ -50,6 +51,7 @@ public final class ReleaseRouter {
         private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
         private ShadowSettings shadow = ShadowSettings.DEFAULTS;
         private @Nullable RouteObserver observer;
+        private @Nullable BudgetLedger budgetLedger;
         private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
 
         private Builder() {}
@@ -157,11 +159,30 @@ public final class ReleaseRouter {
         }
 
         /**
+         * Where exposure budgets' request counts are consumed. The default is a new
+         * {@link BudgetLedger#inMemory()} ledger of this router alone; a shared ledger (fleet
+         * mode) makes one budget of every router that uses it. The router consumes
+         * {@link BudgetLedger#allotment()} units at a time, gives back what it did not use when a
+         * budget changes or it closes, and closes the ledger when it closes. If the ledger fails,
+         * budgeted candidates get no new exposure (stable answers, reason
+         * {@code BUDGET_EXHAUSTED}) and the failures count in {@code status().internalErrors()}.
+         *
+         * @param ledger the ledger
+         * @return this builder
+         * @throws NullPointerException if ledger is null
+         */
+        public Builder budgetLedger(BudgetLedger ledger) {
+            this.budgetLedger = Objects.requireNonNull(ledger, "ledger");
+            return this;
+        }
+
+        /**
          * Loads the configuration, records the start in the audit trail and starts watching the
          * flag source.
          *
          * @return the router
          * @throws IllegalStateException if no flag source was given
+         * @throws IllegalArgumentException if the budget ledger's allotment is below 1
          * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
          * @throws java.io.UncheckedIOException if the audit sink cannot record the start
          */
@@ -175,7 +196,8 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret, shadow, observer, List.copyOf(models.values()));
+                    secret, shadow, observer, List.copyOf(models.values()),
+                    budgetLedger != null ? budgetLedger : BudgetLedger.inMemory());
         }
     }
 }
