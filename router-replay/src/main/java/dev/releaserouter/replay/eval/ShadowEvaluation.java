@@ -95,7 +95,7 @@ public final class ShadowEvaluation {
 
     /**
      * The shipped shadow SLA, {@code shadow-sla.json} (also in
-     * {@code docs/examples/policies}): the policy of {@link ShadowCriteria#defaults()}.
+     * {@code docs/examples/shadow}): the policy of {@link ShadowCriteria#defaults()}.
      *
      * @return the policy
      */

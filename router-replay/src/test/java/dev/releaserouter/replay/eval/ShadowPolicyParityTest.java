@@ -17,7 +17,7 @@ class ShadowPolicyParityTest {
     void defaultCriteria_renderTheShippedPolicy_andTheDocsCopy() throws IOException {
         assertThat(ShadowCriteria.defaults().toPolicy().digest())
                 .isEqualTo(ShadowEvaluation.defaultPolicy().digest());
-        Path docs = Path.of("../docs/examples/shadow-sla.json");
+        Path docs = Path.of("../docs/examples/shadow/shadow-sla.json");
         assertThat(Files.readString(docs, StandardCharsets.UTF_8))
                 .isEqualTo(ShadowCriteria.defaults().toPolicyJson());
     }
