@@ -107,14 +107,14 @@ final class EvaluationJson {
         if (!r.detail().startsWith("fail_when")) {
             return found;
         }
-        switch (found) {
-            case "<": return ">=";
-            case "<=": return ">";
-            case ">": return "<=";
-            case ">=": return "<";
-            case "==": return "!=";
-            default: return "==";
-        }
+        return switch (found) {
+            case "<" -> ">=";
+            case "<=" -> ">";
+            case ">" -> "<=";
+            case ">=" -> "<";
+            case "==" -> "!=";
+            default -> "==";
+        };
     }
 
     private static ObjectNode measurements(ShadowMeasurements m) {

@@ -50,42 +50,42 @@ final class ShadowGateInput implements GateInput {
         if (arm.equals(STABLE)) {
             return latency(m.stableLatency(), metric);
         }
-        switch (metric) {
-            case "calls": return m.calls();
-            case "successes": return m.successes();
-            case "errors": return m.errors();
-            case "timeouts": return m.timeouts();
-            case "invalid_outputs": return m.invalidOutputs();
-            case "fallbacks": return m.fallbacks();
-            case "served_from_shadow": return m.servedFromShadow();
-            case "failure_rate": return m.failureRate();
-            case "comparisons": return m.comparisons();
-            case "matches": return m.matches();
-            case "match_rate": return m.matchRate();
-            case "p50_latency_increase_pct":
-                return increasePct(m.stableLatency().p50Ms(), m.candidateLatency().p50Ms());
-            case "p95_latency_increase_pct":
-                return increasePct(m.stableLatency().p95Ms(), m.candidateLatency().p95Ms());
-            case "p99_latency_increase_pct":
-                return increasePct(m.stableLatency().p99Ms(), m.candidateLatency().p99Ms());
-            case "psi": return m.psi();
-            case "score_delta_mean": return m.scoreDelta().mean();
-            case "score_delta_min": return m.scoreDelta().min();
-            case "score_delta_max": return m.scoreDelta().max();
-            case "score_delta_p05": return m.scoreDelta().p05();
-            case "score_delta_p50": return m.scoreDelta().p50();
-            case "score_delta_p95": return m.scoreDelta().p95();
-            default: return latency(m.candidateLatency(), metric);
-        }
+        return switch (metric) {
+            case "calls" -> m.calls();
+            case "successes" -> m.successes();
+            case "errors" -> m.errors();
+            case "timeouts" -> m.timeouts();
+            case "invalid_outputs" -> m.invalidOutputs();
+            case "fallbacks" -> m.fallbacks();
+            case "served_from_shadow" -> m.servedFromShadow();
+            case "failure_rate" -> m.failureRate();
+            case "comparisons" -> m.comparisons();
+            case "matches" -> m.matches();
+            case "match_rate" -> m.matchRate();
+            case "p50_latency_increase_pct" ->
+                    increasePct(m.stableLatency().p50Ms(), m.candidateLatency().p50Ms());
+            case "p95_latency_increase_pct" ->
+                    increasePct(m.stableLatency().p95Ms(), m.candidateLatency().p95Ms());
+            case "p99_latency_increase_pct" ->
+                    increasePct(m.stableLatency().p99Ms(), m.candidateLatency().p99Ms());
+            case "psi" -> m.psi();
+            case "score_delta_mean" -> m.scoreDelta().mean();
+            case "score_delta_min" -> m.scoreDelta().min();
+            case "score_delta_max" -> m.scoreDelta().max();
+            case "score_delta_p05" -> m.scoreDelta().p05();
+            case "score_delta_p50" -> m.scoreDelta().p50();
+            case "score_delta_p95" -> m.scoreDelta().p95();
+            default -> latency(m.candidateLatency(), metric);
+        };
     }
 
     private static double latency(LatencySummary l, String metric) {
-        switch (metric) {
-            case "p50_ms": return l.p50Ms();
-            case "p95_ms": return l.p95Ms();
-            case "p99_ms": return l.p99Ms();
-            default: return Double.NaN;
-        }
+        return switch (metric) {
+            case "p50_ms" -> l.p50Ms();
+            case "p95_ms" -> l.p95Ms();
+            case "p99_ms" -> l.p99Ms();
+            default -> Double.NaN;
+        };
     }
 
     /**
@@ -113,24 +113,15 @@ final class ShadowGateInput implements GateInput {
         if (arm.equals(STABLE)) {
             return m.stableLatency().count();
         }
-        switch (metric) {
-            case "comparisons":
-            case "matches":
-            case "match_rate":
-                return m.comparisons();
-            case "p50_ms":
-            case "p95_ms":
-            case "p99_ms":
-                return m.candidateLatency().count();
-            case "p50_latency_increase_pct":
-            case "p95_latency_increase_pct":
-            case "p99_latency_increase_pct":
-                return Math.min(m.stableLatency().count(), m.candidateLatency().count());
-            case "psi":
-                return m.psiSamples();
-            default:
-                return metric.startsWith("score_delta_") ? m.scoreDelta().n() : m.calls();
-        }
+        return switch (metric) {
+            case "comparisons", "matches", "match_rate" -> m.comparisons();
+            case "p50_ms", "p95_ms", "p99_ms" -> m.candidateLatency().count();
+            case "p50_latency_increase_pct", "p95_latency_increase_pct",
+                    "p99_latency_increase_pct" ->
+                    Math.min(m.stableLatency().count(), m.candidateLatency().count());
+            case "psi" -> m.psiSamples();
+            default -> metric.startsWith("score_delta_") ? m.scoreDelta().n() : m.calls();
+        };
     }
 
     @Override
