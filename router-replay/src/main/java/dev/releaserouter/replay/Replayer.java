@@ -6,6 +6,7 @@ import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.replay.eval.ShadowCriteria;
+import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.replay.eval.ShadowEvaluation;
 import dev.releaserouter.replay.eval.ShadowMeasurements;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Replays stored shadow pairs offline: runs each pair's masked input through a chosen version,
  * compares the new output with the pair's stored stable output, and judges the result against
- * {@link ShadowCriteria}, as a {@link ShadowEvaluation} (written as {@code shadow_eval.json} by
+ * a gate {@link Policy} (the shadow SLA by default, or {@link ShadowCriteria}), as a
+ * {@link ShadowEvaluation} (written as {@code shadow_eval.json} by
  * {@link ShadowEvaluation#toJson()}).
  *
  * <pre>{@code
@@ -79,7 +81,7 @@ public final class Replayer<O> {
     private final @Nullable ShadowComparator<O> comparator;
     private final @Nullable OutputValidator<O> validator;
     private final @Nullable Function<? super JsonNode, ? extends O> decoder;
-    private final ShadowCriteria criteria;
+    private final Policy policy;
     private final @Nullable String scoreField;
     private final double tolerance;
     private final int psiBins;
@@ -92,7 +94,7 @@ public final class Replayer<O> {
         this.comparator = b.comparator;
         this.validator = b.validator;
         this.decoder = b.decoder;
-        this.criteria = b.criteria;
+        this.policy = b.policy;
         this.scoreField = b.scoreField;
         this.tolerance = b.tolerance;
         this.psiBins = b.psiBins;
@@ -151,7 +153,7 @@ public final class Replayer<O> {
 
     private ShadowEvaluation evaluate(Iterable<ShadowPair> pairs) {
         return ShadowEvaluation.evaluate(
-                ShadowMeasurements.fromPairs(pairs, scoreField, psiBins), criteria);
+                ShadowMeasurements.fromPairs(pairs, scoreField, psiBins), policy);
     }
 
     private ShadowPair replay(ShadowPair stored, String version, TimedCalls calls) {
@@ -262,7 +264,7 @@ public final class Replayer<O> {
         private @Nullable ShadowComparator<O> comparator;
         private @Nullable OutputValidator<O> validator;
         private @Nullable Function<? super JsonNode, ? extends O> decoder;
-        private ShadowCriteria criteria = ShadowCriteria.defaults();
+        private Policy policy = ShadowEvaluation.defaultPolicy();
         private @Nullable String scoreField;
         private double tolerance;
         private int psiBins = ShadowMeasurements.DEFAULT_PSI_BINS;
@@ -339,11 +341,27 @@ public final class Replayer<O> {
         }
 
         /**
+         * Typed thresholds, replacing the policy: {@code policy(criteria.toPolicy())}.
+         *
          * @param criteria the thresholds (default: {@link ShadowCriteria#defaults()})
          * @return this builder
+         * @throws NullPointerException if criteria is null
          */
         public Builder<O> criteria(ShadowCriteria criteria) {
-            this.criteria = Objects.requireNonNull(criteria, "criteria");
+            this.policy = Objects.requireNonNull(criteria, "criteria").toPolicy();
+            return this;
+        }
+
+        /**
+         * The gate policy the pairs are judged by, replacing the thresholds.
+         *
+         * @param policy the policy (default: {@link ShadowEvaluation#defaultPolicy()}), e.g.
+         *     {@code Policy.load(file).requireMetrics(ShadowEvaluation.METRICS)}
+         * @return this builder
+         * @throws NullPointerException if policy is null
+         */
+        public Builder<O> policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

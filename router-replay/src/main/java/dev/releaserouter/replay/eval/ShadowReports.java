@@ -4,6 +4,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.rollout.gates.Policy;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,19 @@ public final class ShadowReports {
      */
     public static Optional<ShadowEvaluation> evaluate(Router router, String model,
             ShadowCriteria criteria) {
+        return evaluate(router, model, criteria.toPolicy());
+    }
+
+    /**
+     * Evaluates one model's shadow version against a gate policy, on the statistics so far.
+     *
+     * @param router the router
+     * @param model the model
+     * @param policy the policy, e.g. {@link ShadowEvaluation#defaultPolicy()}
+     * @return the evaluation, or empty if the model has no shadow statistics
+     */
+    public static Optional<ShadowEvaluation> evaluate(Router router, String model,
+            Policy policy) {
         ModelConfig m = router.config().model(model);
         String stable = m == null ? "unknown" : m.stableVersion();
         String shadow = m == null ? null : m.shadowVersion();
@@ -32,7 +46,7 @@ public final class ShadowReports {
                 .filter(s -> s.model().equals(model)
                         && (shadow == null || s.candidateVersion().equals(shadow)))
                 .findFirst()
-                .map(s -> ShadowEvaluation.evaluate(measurements(s, stable), criteria));
+                .map(s -> ShadowEvaluation.evaluate(measurements(s, stable), policy));
     }
 
     /**
