@@ -61,7 +61,7 @@ class BudgetTest {
         RouteDecision d = r.decide(RouteRequest.of("churn", "another"));
         assertThat(d.reason()).isEqualTo(Reason.BUDGET_EXHAUSTED);
         assertThat(d.version()).isEqualTo("v1");
-        assertThat(d.bucket()).isNotEqualTo(RouteDecision.NO_BUCKET);
+        assertThat(d.bucket()).isPresent();
     }
 
     @Test

@@ -79,7 +79,7 @@ final class InvariantChecker {
                 continue;
             }
             if (!Objects.equals(d.version(), e.version()) || d.role() != e.role()
-                    || d.bucket() != e.bucket()) {
+                    || !d.bucket().equals(e.bucket())) {
                 out.add(new Violation(Invariant.ASSIGNMENT_IS_STICKY, request, d, null,
                         "the same request was decided differently: first " + d + ", then "
                                 + e));
