@@ -21,8 +21,21 @@ class RouteRequestTest {
         assertThatThrownBy(() -> r.attributes().put("x", "y"))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(r.dataClasses()).containsExactlyInAnyOrder("pii", "sovereign-br");
-        assertThat(r.monetaryValue()).isEqualTo(12.5);
+        assertThat(r.monetaryValue()).hasValue(12.5);
         assertThat(r.toBuilder().build()).isEqualTo(r);
+    }
+
+    @Test
+    void monetaryValue_whenNotGiven_isEmpty_andOrGivesTheCallersDefault() {
+        RouteRequest none = RouteRequest.of("churn", "c-1");
+        RouteRequest some = RouteRequest.builder("churn", "c-1").monetaryValue(7.5).build();
+
+        assertThat(none.hasMonetaryValue()).isFalse();
+        assertThat(none.monetaryValue()).isEmpty();
+        assertThat(none.monetaryValueOr(0)).isZero();
+        assertThat(some.hasMonetaryValue()).isTrue();
+        assertThat(some.monetaryValue()).hasValue(7.5);
+        assertThat(some.monetaryValueOr(0)).isEqualTo(7.5);
     }
 
     @Test

@@ -108,8 +108,8 @@ final class CompiledModel {
             boolean isKilled = killedVersions.contains(v.id());
             boolean servable = v.stage().servable();
             slotStatus[slot] = isKilled ? KILLED : servable ? SERVE : NOT_APPROVED;
-            if (v.budget() != null) {
-                CompiledBudget b = ledger.compile(name, v.id(), v.budget(), clock);
+            if (v.budget().isPresent()) {
+                CompiledBudget b = ledger.compile(name, v.id(), v.budget().get(), clock);
                 slotBudget[slot] = b;
                 if (b.tracksValue()) {
                     total = ledger.modelValueTotal(name);

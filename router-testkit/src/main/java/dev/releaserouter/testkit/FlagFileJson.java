@@ -77,25 +77,19 @@ final class FlagFileJson {
         if (v.weightBasisPoints() != 0) {
             f.add(field("weight", Weights.percent(v.weightBasisPoints())));
         }
-        if (v.reserveBasisPoints() != VersionConfig.DEFAULT_RESERVE) {
-            f.add(field("reserve", Weights.percent(v.reserveBasisPoints())));
+        if (v.reserveBasisPoints().isPresent()) {
+            f.add(field("reserve", Weights.percent(v.reserveBasisPoints().getAsInt())));
         }
         if (v.artifactDigest() != null) {
             f.add(field("artifact_digest", string(v.artifactDigest())));
         }
-        ExposureBudget b = v.budget();
+        ExposureBudget b = v.budget().orElse(null);
         if (b != null) {
             List<String> bf = new ArrayList<>();
-            if (b.limitsRequests()) {
-                bf.add(field("max_requests", Long.toString(b.maxRequests())));
-            }
-            Duration window = b.window();
-            if (window != null) {
-                bf.add(field("window", string(window.toString())));
-            }
-            if (b.limitsValueShare()) {
-                bf.add(field("max_value_share", Double.toString(b.maxValueShare())));
-            }
+            b.maxRequests().ifPresent(max -> bf.add(field("max_requests", Long.toString(max))));
+            b.window().ifPresent(window -> bf.add(field("window", string(window.toString()))));
+            b.maxValueShare().ifPresent(
+                    share -> bf.add(field("max_value_share", Double.toString(share))));
             f.add(field("budget", object(bf)));
         }
         return object(f);

@@ -246,7 +246,7 @@ final class InvariantChecker {
             }
             boolean killed = config.globalKills().all() || m.kills().all();
             for (VersionConfig v : m.candidates()) {
-                if (v.budget() != null) {
+                if (v.budget().isPresent()) {
                     continue;
                 }
                 boolean serves = !killed && v.stage() == Stage.APPROVED
