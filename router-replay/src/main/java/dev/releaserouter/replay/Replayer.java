@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -54,7 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@linkplain Builder#comparator(ShadowComparator) comparator} if one is set (both sides
  *       decoded to {@code O}), else by JSON equality where numbers are equal when within the
  *       {@linkplain Builder#tolerance(double) tolerance} (default 0), with the score delta (see
- *       {@link ShadowMeasurements#scoreOf(JsonNode, String)}) when both outputs are scores;
+ *       {@link ShadowMeasurements#scoreOf(String, String)}) when both outputs are scores;
  *   <li>measures the replayed pairs with {@link ShadowMeasurements#fromPairs(Iterable, String,
  *       int)}: the candidate is the target version, the stable latencies are the stored ones.
  * </ol>
@@ -197,8 +198,9 @@ public final class Replayer<O> {
             return out.outcome(ShadowOutcome.INVALID_OUTPUT)
                     .error(problem == null ? "null output" : problem).build();
         }
-        out.outcome(ShadowOutcome.SUCCESS).candidateOutputJson(MAPPER.writeValueAsString(output));
-        Comparison c = compare(stored.stableOutputJson(), output, decoded);
+        String outputJson = MAPPER.writeValueAsString(output);
+        out.outcome(ShadowOutcome.SUCCESS).candidateOutputJson(outputJson);
+        Comparison c = compare(stored.stableOutputJson(), output, outputJson, decoded);
         if (c != null) {
             out.match(c.match()).delta(c.delta());
         }
@@ -225,7 +227,7 @@ public final class Replayer<O> {
 
     /** @return the comparison, or null when the stable output is missing or unusable */
     private @Nullable Comparison compare(@Nullable String stableJson, JsonNode candidate,
-            @Nullable O decodedCandidate) {
+            String candidateJson, @Nullable O decodedCandidate) {
         JsonNode stable;
         try {
             stable = stableJson == null ? null : MAPPER.readTree(stableJson);
@@ -237,8 +239,10 @@ public final class Replayer<O> {
         }
         ShadowComparator<O> cmp = comparator;
         if (cmp == null) {
-            double delta = ShadowMeasurements.scoreOf(candidate, scoreField)
-                    - ShadowMeasurements.scoreOf(stable, scoreField);
+            OptionalDouble c = ShadowMeasurements.scoreOf(candidateJson, scoreField);
+            OptionalDouble s = ShadowMeasurements.scoreOf(stableJson, scoreField);
+            double delta = c.isPresent() && s.isPresent()
+                    ? c.getAsDouble() - s.getAsDouble() : Double.NaN;
             return Comparison.of(JsonOutputs.equal(stable, candidate, tolerance), delta);
         }
         O decodedStable;

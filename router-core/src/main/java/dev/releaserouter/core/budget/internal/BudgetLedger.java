@@ -26,8 +26,8 @@ public final class BudgetLedger {
     public CompiledBudget compile(String model, String version, ExposureBudget budget,
             Clock clock) {
         BudgetState state = state(model, version);
-        WindowCounter window = budget.window() == null ? state.history()
-                : state.windowFor(budget.window().toMillis(), clock);
+        WindowCounter window = budget.window().isEmpty() ? state.history()
+                : state.windowFor(budget.window().get().toMillis(), clock);
         AtomicLong total = budget.limitsValueShare() ? modelValueTotal(model) : null;
         return new CompiledBudget(budget, state, window, total, clock);
     }
