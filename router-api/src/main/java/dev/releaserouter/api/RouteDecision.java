@@ -1,6 +1,7 @@
 package dev.releaserouter.api;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RouteDecision {
 
-    /** Bucket value when the decision was made before hashing (kill switch, deny list, ...). */
-    public static final int NO_BUCKET = -1;
+    /** Internal encoding of "no bucket"; never returned: {@link #bucket()} is empty instead. */
+    private static final int NO_BUCKET = -1;
 
     private final @Nullable String version;
     private final Role role;
@@ -31,26 +32,50 @@ public final class RouteDecision {
     }
 
     /**
-     * Creates a decision. Meant for routers and test doubles; applications read decisions.
+     * Creates a decision made from the entity's bucket. Meant for routers and test doubles;
+     * applications read decisions.
      *
      * @param version the chosen version; null only with {@link Reason#UNKNOWN_MODEL}
      * @param role the version's role
      * @param reason why it was chosen
-     * @param bucket the entity's bucket in {@code [0, 10000)}, or {@link #NO_BUCKET}
+     * @param bucket the entity's bucket in {@code [0, 10000)}
      * @param configRevision the revision of the configuration the decision was made on
-     * @return a decision
+     * @return a decision whose {@link #bucket()} is present
      * @throws IllegalArgumentException if the bucket is out of range, or the version is null for
      *     another reason than {@link Reason#UNKNOWN_MODEL}
      * @throws NullPointerException if role or reason is null
      */
     public static RouteDecision of(
             @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
+        if (bucket < 0 || bucket >= 10_000) {
+            throw new IllegalArgumentException(
+                    "bucket must be in [0, 10000), but was " + bucket);
+        }
+        return create(version, role, reason, bucket, configRevision);
+    }
+
+    /**
+     * Creates a decision made before hashing (kill switch, deny or allow list, unknown model,
+     * ...). Meant for routers and test doubles; applications read decisions.
+     *
+     * @param version the chosen version; null only with {@link Reason#UNKNOWN_MODEL}
+     * @param role the version's role
+     * @param reason why it was chosen
+     * @param configRevision the revision of the configuration the decision was made on
+     * @return a decision whose {@link #bucket()} is empty
+     * @throws IllegalArgumentException if the version is null for another reason than
+     *     {@link Reason#UNKNOWN_MODEL}
+     * @throws NullPointerException if role or reason is null
+     */
+    public static RouteDecision withoutBucket(
+            @Nullable String version, Role role, Reason reason, long configRevision) {
+        return create(version, role, reason, NO_BUCKET, configRevision);
+    }
+
+    private static RouteDecision create(
+            @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(reason, "reason");
-        if (bucket < NO_BUCKET || bucket >= 10_000) {
-            throw new IllegalArgumentException(
-                    "bucket must be -1 or in [0, 10000), but was " + bucket);
-        }
         if (version == null && reason != Reason.UNKNOWN_MODEL) {
             throw new IllegalArgumentException("version may be null only for UNKNOWN_MODEL");
         }
@@ -82,13 +107,19 @@ public final class RouteDecision {
     }
 
     /**
-     * The entity's bucket, in {@code [0, 10000)}, or {@link #NO_BUCKET} when a rule decided before
-     * hashing.
+     * The entity's bucket. Empty when a rule decided before hashing (kill switch, deny or allow
+     * list, unknown model, ...). Decisions are cached and reused, so this allocates only when
+     * called; {@link #hasBucket()} does not allocate.
      *
-     * @return the bucket
+     * @return the bucket in {@code [0, 10000)}, or empty
      */
-    public int bucket() {
-        return bucket;
+    public OptionalInt bucket() {
+        return bucket == NO_BUCKET ? OptionalInt.empty() : OptionalInt.of(bucket);
+    }
+
+    /** @return whether the decision was made from the entity's bucket */
+    public boolean hasBucket() {
+        return bucket != NO_BUCKET;
     }
 
     /** @return the revision of the configuration snapshot the decision was made on */
@@ -120,6 +151,7 @@ public final class RouteDecision {
     @Override
     public String toString() {
         return "RouteDecision{version=" + version + ", role=" + role + ", reason=" + reason
-                + ", bucket=" + bucket + ", configRevision=" + configRevision + "}";
+                + (hasBucket() ? ", bucket=" + bucket : "") + ", configRevision=" + configRevision
+                + "}";
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -134,10 +135,21 @@ public final class RouteRequest {
     /**
      * The monetary value at stake, used by revenue-share exposure budgets.
      *
-     * @return the value, or {@code NaN} if none was given
+     * @return the value, or empty if none was given
      */
-    public double monetaryValue() {
-        return monetaryValue;
+    public OptionalDouble monetaryValue() {
+        return hasMonetaryValue() ? OptionalDouble.of(monetaryValue) : OptionalDouble.empty();
+    }
+
+    /**
+     * The monetary value at stake, or a value of the caller's choice when none was given; unlike
+     * {@link #monetaryValue()} it never allocates (for the router's hot path).
+     *
+     * @param whenAbsent what to return when no value was given
+     * @return the value, or {@code whenAbsent}
+     */
+    public double monetaryValueOr(double whenAbsent) {
+        return hasMonetaryValue() ? monetaryValue : whenAbsent;
     }
 
     @Override

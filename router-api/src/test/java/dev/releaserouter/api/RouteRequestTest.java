@@ -21,8 +21,21 @@ class RouteRequestTest {
         assertThatThrownBy(() -> r.attributes().put("x", "y"))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(r.dataClasses()).containsExactlyInAnyOrder("pii", "sovereign-br");
-        assertThat(r.monetaryValue()).isEqualTo(12.5);
+        assertThat(r.monetaryValue()).hasValue(12.5);
         assertThat(r.toBuilder().build()).isEqualTo(r);
+    }
+
+    @Test
+    void monetaryValue_whenNotGiven_isEmpty_andOrGivesTheCallersDefault() {
+        RouteRequest none = RouteRequest.of("churn", "c-1");
+        RouteRequest some = RouteRequest.builder("churn", "c-1").monetaryValue(7.5).build();
+
+        assertThat(none.hasMonetaryValue()).isFalse();
+        assertThat(none.monetaryValue()).isEmpty();
+        assertThat(none.monetaryValueOr(0)).isZero();
+        assertThat(some.hasMonetaryValue()).isTrue();
+        assertThat(some.monetaryValue()).hasValue(7.5);
+        assertThat(some.monetaryValueOr(0)).isEqualTo(7.5);
     }
 
     @Test
@@ -50,11 +63,29 @@ class RouteRequestTest {
     }
 
     @Test
+    void decision_ofBucket_hasBucket_withoutBucket_hasEmptyBucket() {
+        RouteDecision bucketed = RouteDecision.of("v2", Role.CANDIDATE, Reason.CANARY_BUCKET,
+                42, 3);
+        RouteDecision killed = RouteDecision.withoutBucket("v1", Role.STABLE,
+                Reason.KILL_SWITCH, 3);
+
+        assertThat(bucketed.hasBucket()).isTrue();
+        assertThat(bucketed.bucket()).hasValue(42);
+        assertThat(killed.hasBucket()).isFalse();
+        assertThat(killed.bucket()).isEmpty();
+        assertThat(killed.toString()).doesNotContain("bucket=");
+        assertThat(killed).isNotEqualTo(RouteDecision.of("v1", Role.STABLE, Reason.KILL_SWITCH,
+                0, 3));
+    }
+
+    @Test
     void decision_validatesBucketAndVersion() {
         assertThatThrownBy(() -> RouteDecision.of("v1", Role.STABLE, Reason.STABLE_BUCKET,
                 10_000, 1)).hasMessageContaining("but was 10000");
-        assertThatThrownBy(() -> RouteDecision.of(null, Role.STABLE, Reason.KILL_SWITCH, -1, 1))
-                .hasMessageContaining("UNKNOWN_MODEL");
+        assertThatThrownBy(() -> RouteDecision.of("v1", Role.STABLE, Reason.STABLE_BUCKET,
+                -1, 1)).hasMessageContaining("but was -1");
+        assertThatThrownBy(() -> RouteDecision.withoutBucket(null, Role.STABLE,
+                Reason.KILL_SWITCH, 1)).hasMessageContaining("UNKNOWN_MODEL");
         assertThat(Reason.CANARY_BUCKET.routesToCandidate()).isTrue();
         assertThat(Reason.BUDGET_EXHAUSTED.routesToCandidate()).isFalse();
     }

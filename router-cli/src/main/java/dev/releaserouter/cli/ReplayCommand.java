@@ -3,6 +3,8 @@ package dev.releaserouter.cli;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.replay.eval.ShadowCriteria;
 import dev.releaserouter.replay.eval.ShadowEvaluation;
+import dev.releaserouter.rollout.gates.CriterionResult;
+import dev.releaserouter.rollout.gates.GateDecision;
 import dev.releaserouter.replay.ReplayTarget;
 import dev.releaserouter.replay.Replayer;
 import dev.releaserouter.replay.store.JsonlPairStore;
@@ -146,14 +148,10 @@ final class ReplayCommand {
             return Main.IO_ERROR;
         }
         summarize(eval, o.out);
-        switch (eval.verdict()) {
-            case PASS:
-                return Main.PASS;
-            case FAIL:
-                return Main.FAIL;
-            default:
-                return Main.NOT_ENOUGH_DATA;
+        if (eval.decision() == GateDecision.PROCEED) {
+            return Main.PASS;
         }
+        return eval.failed() ? Main.FAIL : Main.NOT_ENOUGH_DATA;
     }
 
     private void summarize(ShadowEvaluation e, Path file) {
@@ -161,12 +159,14 @@ final class ReplayCommand {
         String subject = m.calls() == 0 && m.model().isEmpty() ? "no pairs"
                 : "model '" + m.model() + "' " + m.stableVersion() + " -> "
                         + m.candidateVersion();
-        out.println("shadow evaluation of " + subject + ": " + e.verdict() + " (" + m.calls()
+        String verdict = e.decision() == GateDecision.PROCEED ? "PASS"
+                : e.failed() ? "FAIL" : "NOT_ENOUGH_DATA";
+        out.println("shadow evaluation of " + subject + ": " + verdict + " (" + m.calls()
                 + " calls)");
-        for (ShadowEvaluation.CriterionResult r : e.criteria()) {
-            out.println(String.format(Locale.ROOT, "  %-26s %10s %s %-8s %-15s n=%d", r.name(),
-                    number(r.measured()), r.comparison(), number(r.threshold()), r.status(),
-                    r.sampleSize()));
+        for (CriterionResult r : e.criteria()) {
+            out.println(String.format(Locale.ROOT, "  %-26s %10s vs %-8s %-15s n=%d  %s",
+                    r.name(), number(r.value()), number(r.threshold()), r.status(),
+                    ShadowEvaluation.sampleSize(r), r.expression()));
         }
         for (ShadowEvaluation.NotChecked n : e.notChecked()) {
             out.println("  not checked: " + n.name() + " (" + n.reason() + ")");

@@ -120,10 +120,11 @@ class ReplayCommandTest {
                 "--min-match", "0.9", "--max-psi", "off", "--max-abs-mean-delta", "0.1");
 
         assertThat(status).isEqualTo(Main.PASS);
-        JsonNode thresholds = written(file).get("thresholds");
-        assertThat(thresholds.get("min_match_rate").asDouble()).isEqualTo(0.9);
-        assertThat(thresholds.get("max_psi").isNull()).isTrue();
-        assertThat(thresholds.get("max_abs_mean_delta").asDouble()).isEqualTo(0.1);
+        // the flags build the shadow policy's params (schema 2: "policy" replaces "thresholds")
+        JsonNode params = written(file).get("policy").get("params");
+        assertThat(params.get("sla.min_match_rate").asDouble()).isEqualTo(0.9);
+        assertThat(params.has("sla.max_psi")).isFalse();
+        assertThat(params.get("sla.max_abs_mean_delta").asDouble()).isEqualTo(0.1);
     }
 
     @Test

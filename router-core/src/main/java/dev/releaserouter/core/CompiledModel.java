@@ -108,8 +108,8 @@ final class CompiledModel {
             boolean isKilled = killedVersions.contains(v.id());
             boolean servable = v.stage().servable();
             slotStatus[slot] = isKilled ? KILLED : servable ? SERVE : NOT_APPROVED;
-            if (v.budget() != null) {
-                CompiledBudget b = ledger.compile(name, v.id(), v.budget(), clock);
+            if (v.budget().isPresent()) {
+                CompiledBudget b = ledger.compile(name, v.id(), v.budget().get(), clock);
                 slotBudget[slot] = b;
                 if (b.tracksValue()) {
                     total = ledger.modelValueTotal(name);
@@ -134,17 +134,15 @@ final class CompiledModel {
         this.killed = m.kills().all() || global.all();
         this.killedTenants = Overrides.union(m.kills().tenants(), global.tenants());
         this.killedChannels = Overrides.union(m.kills().channels(), global.channels());
-        this.killDecision = stableDecision(Reason.KILL_SWITCH, RouteDecision.NO_BUCKET);
-        this.deniedDecision = stableDecision(Reason.DENIED_SEGMENT, RouteDecision.NO_BUCKET);
-        this.notAllowedDecision =
-                stableDecision(Reason.NOT_IN_ALLOWED_SEGMENT, RouteDecision.NO_BUCKET);
-        this.internalErrorDecision =
-                stableDecision(Reason.INTERNAL_ERROR, RouteDecision.NO_BUCKET);
+        this.killDecision = unbucketedStable(Reason.KILL_SWITCH);
+        this.deniedDecision = unbucketedStable(Reason.DENIED_SEGMENT);
+        this.notAllowedDecision = unbucketedStable(Reason.NOT_IN_ALLOWED_SEGMENT);
+        this.internalErrorDecision = unbucketedStable(Reason.INTERNAL_ERROR);
         if (anyWeighted && allWeightedKilled) {
             modelLevelBlock = killDecision;
         } else if (anyWeighted && allWeightedBlocked) {
             modelLevelBlock =
-                    stableDecision(Reason.VERSION_NOT_APPROVED, RouteDecision.NO_BUCKET);
+                    unbucketedStable(Reason.VERSION_NOT_APPROVED);
         } else {
             modelLevelBlock = null;
         }
@@ -230,6 +228,10 @@ final class CompiledModel {
 
     private static @Nullable Set<String> orNull(Set<String> s) {
         return s.isEmpty() ? null : s;
+    }
+
+    private RouteDecision unbucketedStable(Reason reason) {
+        return RouteDecision.withoutBucket(stable, Role.STABLE, reason, revision);
     }
 
     private RouteDecision stableDecision(Reason reason, int bucket) {

@@ -103,14 +103,14 @@ final class ConfigDiff {
                 String vp = p + "/versions/" + JsonFields.escape(v.id());
                 f.put(vp + "/stage", v.stage().name().toLowerCase(java.util.Locale.ROOT));
                 f.put(vp + "/weight", Weights.percent(v.weightBasisPoints()));
-                if (v.reserveBasisPoints() != VersionConfig.DEFAULT_RESERVE) {
-                    f.put(vp + "/reserve", Weights.percent(v.reserveBasisPoints()));
+                if (v.reserveBasisPoints().isPresent()) {
+                    f.put(vp + "/reserve", Weights.percent(v.reserveBasisPoints().getAsInt()));
                 }
                 if (v.artifactDigest() != null) {
                     f.put(vp + "/artifact_digest", v.artifactDigest());
                 }
-                if (v.budget() != null) {
-                    f.put(vp + "/budget", v.budget().toString());
+                if (v.budget().isPresent()) {
+                    f.put(vp + "/budget", v.budget().get().toString());
                 }
             }
             for (Dimension d : Dimension.values()) {

@@ -456,7 +456,7 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
             ChangeContext change) {
         VersionConfig v = candidate(model, version);
         change(change, "budget.set", model + "/" + version,
-                v.budget() == null ? null : ConfigDiff.json(v.budget().toString()),
+                v.budget().map(b -> ConfigDiff.json(b.toString())).orElse(null),
                 budget == null ? null : ConfigDiff.json(budget.toString()),
                 o -> o.withModel(model, m -> m.withBudget(version, Optional.ofNullable(budget))));
     }

@@ -151,16 +151,9 @@ final class OverridesCodec {
 
     private static ObjectNode budgetJson(ExposureBudget b) {
         ObjectNode n = JSON.createObjectNode();
-        if (b.limitsRequests()) {
-            n.put("max_requests", b.maxRequests());
-        }
-        Duration w = b.window();
-        if (w != null) {
-            n.put("window", w.toString());
-        }
-        if (b.limitsValueShare()) {
-            n.put("max_value_share", b.maxValueShare());
-        }
+        b.maxRequests().ifPresent(max -> n.put("max_requests", max));
+        b.window().ifPresent(w -> n.put("window", w.toString()));
+        b.maxValueShare().ifPresent(share -> n.put("max_value_share", share));
         return n;
     }
 

@@ -58,8 +58,8 @@ final class Snapshot {
     RouteDecision decide(RouteRequest request) {
         CompiledModel m = models.get(request.model());
         if (m == null) {
-            return RouteDecision.of(null, Role.STABLE, Reason.UNKNOWN_MODEL,
-                    RouteDecision.NO_BUCKET, revision);
+            return RouteDecision.withoutBucket(
+                    null, Role.STABLE, Reason.UNKNOWN_MODEL, revision);
         }
         return m.decide(request);
     }
@@ -73,8 +73,8 @@ final class Snapshot {
     RouteDecision internalError(@Nullable String model) {
         CompiledModel m = model == null ? null : models.get(model);
         if (m == null) {
-            return RouteDecision.of(null, Role.STABLE, Reason.UNKNOWN_MODEL,
-                    RouteDecision.NO_BUCKET, revision);
+            return RouteDecision.withoutBucket(
+                    null, Role.STABLE, Reason.UNKNOWN_MODEL, revision);
         }
         return m.internalErrorDecision;
     }

@@ -108,7 +108,7 @@ class ShadowEntryPointTest {
         await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 1);
         assertThat(v1Calls).as("the router never calls v1: the caller did").hasValue(0);
         assertThat(stats().matches()).isEqualTo(1);
-        assertThat(stats().deltaMean()).isCloseTo(0.01,
+        assertThat(stats().scoreDeltas().orElseThrow().mean()).isCloseTo(0.01,
                 org.assertj.core.data.Offset.offset(1e-9));
         router.close();
         ShadowPair pair = pairs.pairs().get(0);
@@ -258,7 +258,7 @@ class ShadowEntryPointTest {
         assertThat(stats().outcomes().get(ShadowOutcome.SUCCESS)).isZero();
         release.countDown();
         await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 1);
-        assertThat(stats().candidateLatencyNanos()[0])
+        assertThat(stats().candidateLatency().orElseThrow().p50().toNanos())
                 .isCloseTo(Duration.ofSeconds(3).toNanos(),
                         org.assertj.core.data.Percentage.withPercentage(1));
         assertThat(stats().outcomes().get(ShadowOutcome.TIMEOUT)).isZero();

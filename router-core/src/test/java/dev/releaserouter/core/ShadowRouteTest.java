@@ -124,7 +124,8 @@ class ShadowRouteTest {
         await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 1);
         assertThat(threads).singleElement().isNotEqualTo(caller);
         assertThat(stats().matches()).isEqualTo(1);
-        assertThat(stats().deltaMean()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(stats().scoreDeltas().orElseThrow().mean())
+                .isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -174,7 +175,7 @@ class ShadowRouteTest {
         m.route(req("b"), "in");
         await(() -> stats().outcomes().get(ShadowOutcome.TIMEOUT) == 1
                 && stats().outcomes().get(ShadowOutcome.SUCCESS) == 1);
-        assertThat(stats().candidateLatencyNanos()[0]).isPositive();
+        assertThat(stats().candidateLatency().orElseThrow().p50()).isPositive();
     }
 
     @Test

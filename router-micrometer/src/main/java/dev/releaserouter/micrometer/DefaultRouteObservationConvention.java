@@ -50,7 +50,9 @@ public class DefaultRouteObservationConvention implements RouteObservationConven
         if (d == null) {
             return KeyValues.empty();
         }
-        return KeyValues.of("bucket", String.valueOf(d.bucket()), "config.revision",
+        // "-1" when decided before hashing: the observation's value stays as it was.
+        String bucket = d.hasBucket() ? String.valueOf(d.bucket().getAsInt()) : "-1";
+        return KeyValues.of("bucket", bucket, "config.revision",
                 String.valueOf(d.configRevision()));
     }
 }

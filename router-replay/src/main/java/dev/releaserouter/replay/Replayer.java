@@ -6,6 +6,7 @@ import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.replay.eval.ShadowCriteria;
+import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.replay.eval.ShadowEvaluation;
 import dev.releaserouter.replay.eval.ShadowMeasurements;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Replays stored shadow pairs offline: runs each pair's masked input through a chosen version,
  * compares the new output with the pair's stored stable output, and judges the result against
- * {@link ShadowCriteria}, as a {@link ShadowEvaluation} (written as {@code shadow_eval.json} by
+ * a gate {@link Policy} (the shadow SLA by default, or {@link ShadowCriteria}), as a
+ * {@link ShadowEvaluation} (written as {@code shadow_eval.json} by
  * {@link ShadowEvaluation#toJson()}).
  *
  * <pre>{@code
@@ -52,7 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@linkplain Builder#comparator(ShadowComparator) comparator} if one is set (both sides
  *       decoded to {@code O}), else by JSON equality where numbers are equal when within the
  *       {@linkplain Builder#tolerance(double) tolerance} (default 0), with the score delta (see
- *       {@link ShadowMeasurements#scoreOf(JsonNode, String)}) when both outputs are scores;
+ *       {@link ShadowMeasurements#scoreOf(String, String)}) when both outputs are scores;
  *   <li>measures the replayed pairs with {@link ShadowMeasurements#fromPairs(Iterable, String,
  *       int)}: the candidate is the target version, the stable latencies are the stored ones.
  * </ol>
@@ -79,7 +82,7 @@ public final class Replayer<O> {
     private final @Nullable ShadowComparator<O> comparator;
     private final @Nullable OutputValidator<O> validator;
     private final @Nullable Function<? super JsonNode, ? extends O> decoder;
-    private final ShadowCriteria criteria;
+    private final Policy policy;
     private final @Nullable String scoreField;
     private final double tolerance;
     private final int psiBins;
@@ -92,7 +95,7 @@ public final class Replayer<O> {
         this.comparator = b.comparator;
         this.validator = b.validator;
         this.decoder = b.decoder;
-        this.criteria = b.criteria;
+        this.policy = b.policy;
         this.scoreField = b.scoreField;
         this.tolerance = b.tolerance;
         this.psiBins = b.psiBins;
@@ -151,7 +154,7 @@ public final class Replayer<O> {
 
     private ShadowEvaluation evaluate(Iterable<ShadowPair> pairs) {
         return ShadowEvaluation.evaluate(
-                ShadowMeasurements.fromPairs(pairs, scoreField, psiBins), criteria);
+                ShadowMeasurements.fromPairs(pairs, scoreField, psiBins), policy);
     }
 
     private ShadowPair replay(ShadowPair stored, String version, TimedCalls calls) {
@@ -195,8 +198,9 @@ public final class Replayer<O> {
             return out.outcome(ShadowOutcome.INVALID_OUTPUT)
                     .error(problem == null ? "null output" : problem).build();
         }
-        out.outcome(ShadowOutcome.SUCCESS).candidateOutputJson(MAPPER.writeValueAsString(output));
-        Comparison c = compare(stored.stableOutputJson(), output, decoded);
+        String outputJson = MAPPER.writeValueAsString(output);
+        out.outcome(ShadowOutcome.SUCCESS).candidateOutputJson(outputJson);
+        Comparison c = compare(stored.stableOutputJson(), output, outputJson, decoded);
         if (c != null) {
             out.match(c.match()).delta(c.delta());
         }
@@ -223,7 +227,7 @@ public final class Replayer<O> {
 
     /** @return the comparison, or null when the stable output is missing or unusable */
     private @Nullable Comparison compare(@Nullable String stableJson, JsonNode candidate,
-            @Nullable O decodedCandidate) {
+            String candidateJson, @Nullable O decodedCandidate) {
         JsonNode stable;
         try {
             stable = stableJson == null ? null : MAPPER.readTree(stableJson);
@@ -235,8 +239,10 @@ public final class Replayer<O> {
         }
         ShadowComparator<O> cmp = comparator;
         if (cmp == null) {
-            double delta = ShadowMeasurements.scoreOf(candidate, scoreField)
-                    - ShadowMeasurements.scoreOf(stable, scoreField);
+            OptionalDouble c = ShadowMeasurements.scoreOf(candidateJson, scoreField);
+            OptionalDouble s = ShadowMeasurements.scoreOf(stableJson, scoreField);
+            double delta = c.isPresent() && s.isPresent()
+                    ? c.getAsDouble() - s.getAsDouble() : Double.NaN;
             return Comparison.of(JsonOutputs.equal(stable, candidate, tolerance), delta);
         }
         O decodedStable;
@@ -262,7 +268,7 @@ public final class Replayer<O> {
         private @Nullable ShadowComparator<O> comparator;
         private @Nullable OutputValidator<O> validator;
         private @Nullable Function<? super JsonNode, ? extends O> decoder;
-        private ShadowCriteria criteria = ShadowCriteria.defaults();
+        private Policy policy = ShadowEvaluation.defaultPolicy();
         private @Nullable String scoreField;
         private double tolerance;
         private int psiBins = ShadowMeasurements.DEFAULT_PSI_BINS;
@@ -339,11 +345,27 @@ public final class Replayer<O> {
         }
 
         /**
+         * Typed thresholds, replacing the policy: {@code policy(criteria.toPolicy())}.
+         *
          * @param criteria the thresholds (default: {@link ShadowCriteria#defaults()})
          * @return this builder
+         * @throws NullPointerException if criteria is null
          */
         public Builder<O> criteria(ShadowCriteria criteria) {
-            this.criteria = Objects.requireNonNull(criteria, "criteria");
+            this.policy = Objects.requireNonNull(criteria, "criteria").toPolicy();
+            return this;
+        }
+
+        /**
+         * The gate policy the pairs are judged by, replacing the thresholds.
+         *
+         * @param policy the policy (default: {@link ShadowEvaluation#defaultPolicy()}), e.g.
+         *     {@code Policy.load(file).requireMetrics(ShadowEvaluation.METRICS)}
+         * @return this builder
+         * @throws NullPointerException if policy is null
+         */
+        public Builder<O> policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

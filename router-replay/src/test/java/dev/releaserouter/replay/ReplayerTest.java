@@ -12,7 +12,8 @@ import dev.releaserouter.core.shadow.OutputValidators;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import dev.releaserouter.replay.eval.ShadowCriteria;
 import dev.releaserouter.replay.eval.ShadowEvaluation;
-import dev.releaserouter.replay.eval.ShadowEvaluation.Status;
+import dev.releaserouter.replay.eval.ShadowVerdicts;
+import dev.releaserouter.rollout.gates.CriterionStatus;
 import dev.releaserouter.replay.eval.ShadowMeasurements;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,8 +115,8 @@ class ReplayerTest {
         assertThat(e.measurements().successes()).isEqualTo(192);
         assertThat(e.measurements().failureRate()).isEqualTo(0.04);
         assertThat(e.criterion(ShadowCriteria.FAILURE_RATE).orElseThrow().status())
-                .isEqualTo(Status.FAIL);
-        assertThat(e.verdict()).isEqualTo(Status.FAIL);
+                .isEqualTo(ShadowVerdicts.FAIL);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(ShadowVerdicts.FAIL);
         assertThat(replayed).hasSize(200);
     }
 
@@ -247,9 +248,9 @@ class ReplayerTest {
 
         assertThat(e.measurements().candidateLatency().p50Ms()).isEqualTo(3.0);
         assertThat(e.measurements().candidateLatency().p99Ms()).isEqualTo(3.0);
-        assertThat(e.criterion(ShadowCriteria.P95_LATENCY_INCREASE_PCT).orElseThrow().measured())
+        assertThat(e.criterion(ShadowCriteria.P95_LATENCY_INCREASE_PCT).orElseThrow().value())
                 .isEqualTo(20.0);
-        assertThat(e.verdict()).isEqualTo(Status.FAIL);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(ShadowVerdicts.FAIL);
     }
 
     @Test
@@ -304,7 +305,7 @@ class ReplayerTest {
 
         assertThat(e.measurements().matchRate()).isEqualTo(0.9);
         assertThat(e.criterion(ShadowCriteria.MATCH_RATE).orElseThrow().status())
-                .isEqualTo(Status.PASS);
+                .isEqualTo(ShadowVerdicts.PASS);
         assertThat(e.measurements().candidateVersion()).isEqualTo("v2");
     }
 

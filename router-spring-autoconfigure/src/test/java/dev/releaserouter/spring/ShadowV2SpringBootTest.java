@@ -94,7 +94,7 @@ class ShadowV2SpringBootTest {
         awaitTrue(() -> statistics("churn-scored").comparisons() == 3);
         ShadowStatistics s = statistics("churn-scored");
         assertThat(s.matches()).as("|0.2 - 0.1| is within 0.15").isEqualTo(3);
-        assertThat(s.deltaMean()).isCloseTo(0.1, within(1e-9));
+        assertThat(s.scoreDeltas().orElseThrow().mean()).isCloseTo(0.1, within(1e-9));
     }
 
     @Test
@@ -112,7 +112,7 @@ class ShadowV2SpringBootTest {
         }
         pending.complete(0.1);
         awaitTrue(() -> statistics("churn-timed").calls() == 1);
-        assertThat(statistics("churn-timed").stableLatencyNanos()[0])
+        assertThat(statistics("churn-timed").stableLatency().orElseThrow().p50().toNanos())
                 .as("v1's latency runs to the completion of its stage, not to its return")
                 .isGreaterThanOrEqualTo(minimum * 95 / 100); // HdrHistogram rounds down
     }

@@ -83,7 +83,7 @@ public final class PopulationStability {
     }
 
     /**
-     * Bin edges at the baseline's quantiles {@code i / bins} (R's default type-7 quantiles),
+     * Bin edges at the baseline's quantiles {@code i / bins} ({@link Quantiles}, R's type 7),
      * so that each bin holds about the same share of the baseline; repeated edges (from ties)
      * are dropped.
      *
@@ -112,10 +112,7 @@ public final class PopulationStability {
     private static double[] distinctQuantiles(double[] sorted, int bins) {
         double[] edges = new double[bins - 1];
         for (int b = 1; b < bins; b++) {
-            double h = (sorted.length - 1) * ((double) b / bins);
-            int lo = (int) Math.floor(h);
-            int hi = Math.min(lo + 1, sorted.length - 1);
-            edges[b - 1] = sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+            edges[b - 1] = Quantiles.type7Sorted(sorted, (double) b / bins);
         }
         return Arrays.stream(edges).distinct().toArray();
     }

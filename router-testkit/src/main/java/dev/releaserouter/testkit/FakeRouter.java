@@ -86,8 +86,8 @@ public final class FakeRouter implements Router {
      */
     public static FakeRouter routeTo(String version) {
         Objects.requireNonNull(version, "version");
-        return scripted(r -> RouteDecision.of(version, Role.CANDIDATE, Reason.CANARY_BUCKET,
-                RouteDecision.NO_BUCKET, 1));
+        return scripted(r -> RouteDecision.withoutBucket(
+                version, Role.CANDIDATE, Reason.CANARY_BUCKET, 1));
     }
 
     /**
@@ -186,8 +186,7 @@ public final class FakeRouter implements Router {
         }
         var m = config.model(request.model());
         String stable = m != null ? m.stableVersion() : "v1";
-        return RouteDecision.of(stable, Role.STABLE, Reason.STABLE_BUCKET, RouteDecision.NO_BUCKET,
-                1);
+        return RouteDecision.withoutBucket(stable, Role.STABLE, Reason.STABLE_BUCKET, 1);
     }
 
     /**

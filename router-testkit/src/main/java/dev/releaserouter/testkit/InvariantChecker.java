@@ -79,7 +79,7 @@ final class InvariantChecker {
                 continue;
             }
             if (!Objects.equals(d.version(), e.version()) || d.role() != e.role()
-                    || d.bucket() != e.bucket()) {
+                    || !d.bucket().equals(e.bucket())) {
                 out.add(new Violation(Invariant.ASSIGNMENT_IS_STICKY, request, d, null,
                         "the same request was decided differently: first " + d + ", then "
                                 + e));
@@ -246,7 +246,7 @@ final class InvariantChecker {
             }
             boolean killed = config.globalKills().all() || m.kills().all();
             for (VersionConfig v : m.candidates()) {
-                if (v.budget() != null) {
+                if (v.budget().isPresent()) {
                     continue;
                 }
                 boolean serves = !killed && v.stage() == Stage.APPROVED

@@ -2,6 +2,9 @@ package dev.releaserouter.api.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExposureBudget {
 
-    /** Value of {@link #maxRequests()} when there is no request limit. */
-    public static final long UNLIMITED = -1;
+    /** Internal encoding of "no request limit"; {@link #maxRequests()} is empty instead. */
+    private static final long UNLIMITED = -1;
 
     private final long maxRequests;
     private final @Nullable Duration window;
@@ -31,22 +34,22 @@ public final class ExposureBudget {
         return new Builder();
     }
 
-    /** @return the request limit, or {@link #UNLIMITED} */
-    public long maxRequests() {
-        return maxRequests;
+    /** @return the request limit (in total, or per {@link #window()}), or empty if none */
+    public OptionalLong maxRequests() {
+        return limitsRequests() ? OptionalLong.of(maxRequests) : OptionalLong.empty();
     }
 
-    /** @return the rolling window of the request limit, or null if the limit is a total */
-    public @Nullable Duration window() {
-        return window;
+    /** @return the rolling window of the request limit, or empty if the limit is a total */
+    public Optional<Duration> window() {
+        return Optional.ofNullable(window);
     }
 
     /**
      * @return the largest share in {@code [0, 1]} of the model's monetary value the candidate may
-     *     receive, or {@code NaN} if there is no such limit
+     *     receive, or empty if there is no such limit
      */
-    public double maxValueShare() {
-        return maxValueShare;
+    public OptionalDouble maxValueShare() {
+        return limitsValueShare() ? OptionalDouble.of(maxValueShare) : OptionalDouble.empty();
     }
 
     /** @return whether a request limit is set */

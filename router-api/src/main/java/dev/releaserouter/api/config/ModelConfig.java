@@ -287,8 +287,8 @@ public final class ModelConfig {
                 throw new ConfigException(sp + "/stage", stable.stage(),
                         "the stable version must be Approved");
             }
-            if (stable.budget() != null) {
-                throw new ConfigException(sp + "/budget", stable.budget(),
+            if (stable.budget().isPresent()) {
+                throw new ConfigException(sp + "/budget", stable.budget().get(),
                         "the stable version cannot have an exposure budget");
             }
             if (versions.size() - 1 > MAX_CANDIDATES) {
@@ -304,10 +304,10 @@ public final class ModelConfig {
                     continue;
                 }
                 sum += v.weightBasisPoints();
-                if (v.reserveBasisPoints() == VersionConfig.DEFAULT_RESERVE) {
-                    undeclared++;
+                if (v.reserveBasisPoints().isPresent()) {
+                    declaredReserves += v.reserveBasisPoints().getAsInt();
                 } else {
-                    declaredReserves += v.reserveBasisPoints();
+                    undeclared++;
                 }
             }
             if (sum > Weights.BUCKETS) {
@@ -333,8 +333,10 @@ public final class ModelConfig {
                 if (v == stable) {
                     continue;
                 }
-                int r = v.reserveBasisPoints();
-                if (r == VersionConfig.DEFAULT_RESERVE) {
+                int r;
+                if (v.reserveBasisPoints().isPresent()) {
+                    r = v.reserveBasisPoints().getAsInt();
+                } else {
                     seen++;
                     // The last undeclared candidate takes the rounding remainder.
                     r = seen == undeclared ? left - share * (undeclared - 1) : share;

@@ -2,6 +2,8 @@ package dev.releaserouter.api.config;
 
 import dev.releaserouter.api.Stage;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class VersionConfig {
 
-    /** {@link #reserveBasisPoints()} when the reserve is derived from the number of candidates. */
-    public static final int DEFAULT_RESERVE = -1;
+    /** Internal encoding of "no declared reserve"; {@link #reserveBasisPoints()} is empty. */
+    private static final int DEFAULT_RESERVE = -1;
 
     private final String id;
     private final Stage stage;
@@ -70,14 +72,18 @@ public final class VersionConfig {
         return weightBasisPoints;
     }
 
-    /** @return the declared reserve in basis points, or {@link #DEFAULT_RESERVE} */
-    public int reserveBasisPoints() {
-        return reserveBasisPoints;
+    /**
+     * @return the declared reserve in basis points, or empty when none is declared (the reserve
+     *     is then derived from the number of candidates, see {@code docs/assignment.md})
+     */
+    public OptionalInt reserveBasisPoints() {
+        return reserveBasisPoints == DEFAULT_RESERVE ? OptionalInt.empty()
+                : OptionalInt.of(reserveBasisPoints);
     }
 
-    /** @return the exposure budget, or null if unlimited */
-    public @Nullable ExposureBudget budget() {
-        return budget;
+    /** @return the exposure budget, or empty if the version's exposure is unlimited */
+    public Optional<ExposureBudget> budget() {
+        return Optional.ofNullable(budget);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.releaserouter.replay.eval;
 
+import dev.releaserouter.stats.Quantiles;
 import java.util.Arrays;
 
 /**
@@ -71,8 +72,8 @@ public record DeltaSummary(
         }
         Arrays.sort(sorted);
         return new DeltaSummary(sorted.length, mean, sorted[0],
-                sorted[sorted.length - 1], Quantiles.type7(sorted, 0.05),
-                Quantiles.type7(sorted, 0.50), Quantiles.type7(sorted, 0.95));
+                sorted[sorted.length - 1], Quantiles.type7Sorted(sorted, 0.05),
+                Quantiles.type7Sorted(sorted, 0.50), Quantiles.type7Sorted(sorted, 0.95));
     }
 
     private static void check(String name, double v, long n) {

@@ -1,5 +1,13 @@
 package dev.releaserouter.replay.eval;
 
+import dev.releaserouter.rollout.gates.CriterionResult;
+import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.GateDecision;
+import dev.releaserouter.rollout.gates.Policy;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
@@ -16,7 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class EvaluationJson {
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
+
+    private static final Pattern COMPARISON = Pattern.compile("<=|>=|==|!=|<|>");
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
@@ -33,37 +43,78 @@ final class EvaluationJson {
 
     static String write(ShadowEvaluation e) {
         ShadowMeasurements m = e.measurements();
-        ShadowCriteria c = e.thresholds();
+        Policy policy = e.policy();
         ObjectNode root = NODES.objectNode();
         root.put("schema_version", SCHEMA_VERSION);
         root.put("model", m.model());
         root.put("stable_version", m.stableVersion());
         root.put("candidate_version", m.candidateVersion());
-        root.put("verdict", e.verdict().name());
+        root.put("verdict", e.decision() == GateDecision.PROCEED ? "PASS"
+                : e.failed() ? "FAIL" : "NOT_ENOUGH_DATA");
+        root.put("decision", e.decision().name());
         ArrayNode criteria = root.putArray("criteria");
-        for (ShadowEvaluation.CriterionResult r : e.criteria()) {
+        for (CriterionResult r : e.criteria()) {
             ObjectNode o = criteria.addObject();
             o.put("name", r.name());
-            number(o, "measured", r.measured());
-            o.put("comparison", r.comparison());
+            number(o, "measured", r.value());
+            o.put("comparison", comparison(r));
             number(o, "threshold", r.threshold());
-            o.put("status", r.status().name());
-            o.put("sample_size", r.sampleSize());
+            o.put("status", r.status() == CriterionStatus.OK ? "PASS"
+                    : ShadowEvaluation.failed(r) ? "FAIL" : "NOT_ENOUGH_DATA");
+            o.put("sample_size", ShadowEvaluation.sampleSize(r));
+            o.put("expression", r.expression());
+            o.put("severity", r.severity().name());
+            o.put("gate_status", r.status().name());
+            o.put("detail", r.detail());
         }
         ArrayNode notChecked = root.putArray("not_checked");
         for (ShadowEvaluation.NotChecked n : e.notChecked()) {
             notChecked.addObject().put("name", n.name()).put("reason", n.reason());
         }
-        ObjectNode t = root.putObject("thresholds");
-        number(t, "min_match_rate", c.minMatchRate());
-        number(t, "max_failure_rate", c.maxFailureRate());
-        number(t, "max_p95_increase_pct", c.maxP95IncreasePct());
-        number(t, "max_psi", c.maxPsi());
-        number(t, "max_abs_mean_delta", c.maxAbsMeanDelta());
-        t.put("max_served_from_shadow", 0);
-        t.put("min_samples", c.minSamples());
+        ObjectNode p = root.putObject("policy");
+        p.put("name", policy.name());
+        p.put("sha256", policy.digest());
+        p.put("min_samples", policy.minSamples());
+        ObjectNode params = p.putObject("params");
+        for (Map.Entry<String, Double> param : new java.util.TreeMap<>(policy.params())
+                .entrySet()) {
+            number(params, param.getKey(), param.getValue());
+        }
         root.set("measurements", measurements(m));
         return PRETTY.writeValueAsString(root) + "\n";
+    }
+
+    /**
+     * The comparison that passes: the operator of an expression with one comparison (negated
+     * for {@code fail_when}), {@code <=} for {@code psi} and {@code relative_increase}, else
+     * null.
+     */
+    private static @Nullable String comparison(CriterionResult r) {
+        if (r.type().equals("psi") || r.type().equals("relative_increase")) {
+            return "<=";
+        }
+        if (!r.type().equals("expression")) {
+            return null;
+        }
+        Matcher op = COMPARISON.matcher(r.expression());
+        if (!op.find()) {
+            return null;
+        }
+        String found = op.group();
+        if (op.find()) {
+            return null; // several comparisons: no single side passes
+        }
+        if (!r.detail().startsWith("fail_when")) {
+            return found;
+        }
+        return switch (found) {
+            case "<" -> ">=";
+            case "<=" -> ">";
+            case ">" -> "<=";
+            case ">=" -> "<";
+            case "==" -> "!=";
+            default -> "==";
+        };
     }
 
     private static ObjectNode measurements(ShadowMeasurements m) {

@@ -1,5 +1,6 @@
 package dev.releaserouter.replay.eval;
 
+import dev.releaserouter.stats.Quantiles;
 import java.util.Arrays;
 
 /**
@@ -67,8 +68,8 @@ public record LatencySummary(long count, double p50Ms, double p95Ms, double p99M
             return EMPTY;
         }
         Arrays.sort(ms);
-        return new LatencySummary(ms.length, Quantiles.type7(ms, 0.50),
-                Quantiles.type7(ms, 0.95), Quantiles.type7(ms, 0.99));
+        return new LatencySummary(ms.length, Quantiles.type7Sorted(ms, 0.50),
+                Quantiles.type7Sorted(ms, 0.95), Quantiles.type7Sorted(ms, 0.99));
     }
 
     private static void check(String name, double v, long count) {

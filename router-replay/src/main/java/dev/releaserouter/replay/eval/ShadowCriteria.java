@@ -1,11 +1,18 @@
 package dev.releaserouter.replay.eval;
 
+import dev.releaserouter.rollout.gates.Policy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The thresholds a shadowed candidate version must meet: the shadow SLA. Immutable and
- * thread-safe; built with {@link #builder()}, or {@link #defaults()} for the SLA's values.
+ * The thresholds a shadowed candidate version must meet: the shadow SLA, as typed values that
+ * {@link #toPolicy()} turns into a {@code rollout.gates} {@link Policy}, the one gate engine
+ * that judges shadow runs and rollouts alike ({@link ShadowEvaluation}). Immutable and
+ * thread-safe; built with {@link #builder()}, or {@link #defaults()} for the SLA's values,
+ * whose policy is the shipped {@code shadow-sla.json} ({@link ShadowEvaluation#defaultPolicy()}).
  *
  * <table>
  * <caption>Criteria, in the order they are reported</caption>
@@ -25,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * </table>
  *
  * <p>A criterion measured on fewer than {@link #minSamples()} observations is
- * {@code NOT_ENOUGH_DATA}, never {@code PASS}; see {@link ShadowEvaluation}.
+ * {@code NOT_ENOUGH_DATA}, never a pass (the policy's criteria say {@code "min_samples_per":
+ * "metric"}); the zero-impact criterion is judged on any number of calls
+ * ({@code "min_samples": 0}). Every criterion is CRITICAL. See {@link ShadowEvaluation}.
  */
 public final class ShadowCriteria {
 
@@ -70,6 +79,9 @@ public final class ShadowCriteria {
         this.maxAbsMeanDelta = b.maxAbsMeanDelta;
         this.minSamples = b.minSamples;
     }
+
+    /** The name of the policies {@link #toPolicy()} builds. */
+    public static final String POLICY_NAME = "shadow.sla";
 
     /** @return the shadow SLA's criteria: 0.95, 0.03, 15%, PSI 0.2, 100 samples */
     public static ShadowCriteria defaults() {
@@ -123,6 +135,61 @@ public final class ShadowCriteria {
     /** @return the fewest observations a criterion needs to pass or fail on a rate, {@code >= 1} */
     public long minSamples() {
         return minSamples;
+    }
+
+    /**
+     * These thresholds as a gate policy: one CRITICAL expression criterion per checked
+     * threshold, named as in the table on the class, thresholds in {@code params} under
+     * {@code sla}. For {@link #defaults()} the text is that of the shipped
+     * {@code shadow-sla.json}, so both have the same digest.
+     *
+     * @return the policy's JSON text
+     */
+    public String toPolicyJson() {
+        List<String> params = new ArrayList<>();
+        List<String> criteria = new ArrayList<>();
+        params.add("\"min_match_rate\": " + minMatchRate);
+        criteria.add(criterion(MATCH_RATE, "candidate.match_rate >= sla.min_match_rate", true));
+        params.add("\"max_failure_rate\": " + maxFailureRate);
+        criteria.add(criterion(FAILURE_RATE, "candidate.failure_rate <= sla.max_failure_rate",
+                true));
+        params.add("\"max_p95_increase_pct\": " + maxP95IncreasePct);
+        criteria.add(criterion(P95_LATENCY_INCREASE_PCT,
+                "candidate.p95_latency_increase_pct <= sla.max_p95_increase_pct", true));
+        if (!Double.isNaN(maxPsi)) {
+            params.add("\"max_psi\": " + maxPsi);
+            criteria.add(criterion(PSI, "candidate.psi <= sla.max_psi", true));
+        }
+        if (!Double.isNaN(maxAbsMeanDelta)) {
+            params.add("\"max_abs_mean_delta\": " + maxAbsMeanDelta);
+            criteria.add(criterion(ABS_MEAN_DELTA,
+                    "abs(candidate.score_delta_mean) <= sla.max_abs_mean_delta", true));
+        }
+        criteria.add(criterion(SERVED_FROM_SHADOW, "candidate.served_from_shadow <= 0", false));
+        return "{\n"
+                + "  \"name\": \"" + POLICY_NAME + "\",\n"
+                + "  \"description\": \"The shadow SLA (seed 002): decisions match, few failures"
+                + " and fallbacks, a bounded p95 increase, stable score distributions, and no"
+                + " answer ever served from a shadow call.\",\n"
+                + "  \"min_samples\": " + minSamples + ",\n"
+                + "  \"params\": {\"sla\": {" + String.join(", ", params) + "}},\n"
+                + "  \"criteria\": [\n    " + String.join(",\n    ", criteria) + "\n  ]\n"
+                + "}\n";
+    }
+
+    /**
+     * These thresholds as a gate policy, see {@link #toPolicyJson()}.
+     *
+     * @return the policy, its source {@code shadow-sla.json}
+     */
+    public Policy toPolicy() {
+        return Policy.parse(toPolicyJson().getBytes(StandardCharsets.UTF_8), "shadow-sla.json");
+    }
+
+    private static String criterion(String name, String expr, boolean perMetric) {
+        return "{\"name\": \"" + name + "\", \"expr\": \"" + expr
+                + "\", \"severity\": \"CRITICAL\", "
+                + (perMetric ? "\"min_samples_per\": \"metric\"}" : "\"min_samples\": 0}");
     }
 
     @Override

@@ -1,5 +1,12 @@
 package dev.releaserouter.replay.eval;
 
+import dev.releaserouter.rollout.gates.CriterionResult;
+import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.GateDecision;
+import dev.releaserouter.rollout.gates.GateVerdict;
+import dev.releaserouter.rollout.gates.MetricCatalog;
+import dev.releaserouter.rollout.gates.Policy;
+import dev.releaserouter.rollout.gates.PolicyEvaluator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,27 +14,29 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The verdict of a shadow evaluation: each criterion of a {@link ShadowCriteria} judged against
- * {@link ShadowMeasurements}, with the measured value, the threshold and the sample size.
- * Immutable and thread-safe.
+ * The verdict of a shadow evaluation: a gate {@link Policy} (by default the shadow SLA,
+ * {@link #defaultPolicy()}) evaluated by the one gate engine ({@link PolicyEvaluator}) over
+ * {@link ShadowMeasurements}. Shadow runs and rollouts are judged by the same engine, with the
+ * same {@link CriterionResult}s, statuses and decision rule. Immutable and thread-safe.
  *
  * <p>Rules:
  *
  * <ul>
- *   <li>A criterion is {@link Status#NOT_ENOUGH_DATA} when its sample (comparisons for the match
- *       rate, shadow calls for the failure rate, latency pairs for p95, score pairs for the PSI,
- *       deltas for the mean delta) is smaller than {@link ShadowCriteria#minSamples()}, or its
- *       value cannot be measured; otherwise {@link Status#PASS} if the value is within the
- *       threshold (the bound included) and {@link Status#FAIL} if not.
- *   <li>The zero-impact criterion ({@value ShadowCriteria#SERVED_FROM_SHADOW}) fails on any
- *       answer served from a shadow call, however few calls there were: it counts violations,
- *       it does not estimate a rate. With none it passes once there are enough calls.
- *   <li>The PSI is checked only when the outputs were scores (a PSI was measured) and
- *       {@link ShadowCriteria#maxPsi()} is not NaN; the mean delta only when
- *       {@link ShadowCriteria#maxAbsMeanDelta()} is not NaN. Criteria not checked are listed in
- *       {@link #notChecked()} with the reason.
- *   <li>The verdict is {@link Status#FAIL} if any criterion fails, else
- *       {@link Status#NOT_ENOUGH_DATA} if any lacks data, else {@link Status#PASS}.
+ *   <li>The measurements are read as a {@code GateInput} whose arms are {@code stable} and
+ *       {@code candidate}, with the metrics in {@link #METRICS} (match rate, failure rate,
+ *       latency quantiles and their increase, PSI, score deltas, counts, served from shadow).
+ *       Each metric's sample is what it was measured on (comparisons for the match rate,
+ *       answered calls for latencies, ...), so a criterion with {@code "min_samples_per":
+ *       "metric"} is NOT_ENOUGH_DATA on fewer than {@code min_samples} of them. The window is
+ *       zero: a policy with a {@code min_window} never passes here.
+ *   <li>A criterion that reads a metric these measurements cannot provide at all (the PSI when
+ *       the outputs are not numeric scores) is not checked: it is listed in
+ *       {@link #notChecked()} with the reason, and left out of {@link #criteria()} and the
+ *       decision.
+ *   <li>{@link #decision()} follows {@link GateVerdict}'s rule over the checked criteria: any
+ *       CRITICAL gives ROLLBACK, else any ALERT or NOT_ENOUGH_DATA gives HOLD, else PROCEED.
+ *       In {@code shadow_eval.json} the verdict is written {@code PASS} (PROCEED), {@code FAIL}
+ *       (some criterion failed: {@link #failed()}) or {@code NOT_ENOUGH_DATA}.
  * </ul>
  *
  * <p>{@link #toJson()} writes the {@code shadow_eval.json} document described in
@@ -35,86 +44,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ShadowEvaluation {
 
-    /** The outcome of one criterion, or of the whole evaluation. */
-    public enum Status {
-        /** Within the threshold, on enough data. */
-        PASS,
-        /** Beyond the threshold, on enough data (or any answer served from a shadow call). */
-        FAIL,
-        /** Too few observations to judge. */
-        NOT_ENOUGH_DATA
-    }
+    /** The metrics shadow measurements provide, for {@link Policy#requireMetrics}. */
+    public static final MetricCatalog METRICS = ShadowGateInput.METRICS;
 
-    /** Which side of the threshold passes. */
-    public enum Bound {
-        /** Passes when {@code measured <= threshold}. */
-        AT_MOST("<="),
-        /** Passes when {@code measured >= threshold}. */
-        AT_LEAST(">=");
+    /** The classpath resource of the shipped shadow SLA policy. */
+    public static final String DEFAULT_POLICY_RESOURCE =
+            "dev/releaserouter/replay/eval/shadow-sla.json";
 
-        private final String symbol;
-
-        Bound(String symbol) {
-            this.symbol = symbol;
-        }
-
-        /** @return {@code "<="} or {@code ">="} */
-        public String symbol() {
-            return symbol;
-        }
-
-        /**
-         * @param measured the measured value, not NaN
-         * @param threshold the threshold
-         * @return whether the measured value is on the passing side (the bound included)
-         */
-        public boolean holds(double measured, double threshold) {
-            return this == AT_MOST ? measured <= threshold : measured >= threshold;
-        }
-    }
-
-    /**
-     * One criterion's result.
-     *
-     * @param name the criterion, one of the names in {@link ShadowCriteria}
-     * @param measured the measured value; NaN if it could not be measured, +Infinity for a p95
-     *     increase over a stable p95 of 0
-     * @param threshold the threshold
-     * @param bound which side of the threshold passes
-     * @param status the outcome
-     * @param sampleSize the observations the value was measured on
-     */
-    public record CriterionResult(String name, double measured, double threshold, Bound bound,
-            Status status, long sampleSize) {
-
-        /**
-         * Creates a result.
-         *
-         * @param name as described on the record
-         * @param measured as described on the record
-         * @param threshold as described on the record
-         * @param bound as described on the record
-         * @param status as described on the record
-         * @param sampleSize as described on the record
-         * @throws NullPointerException if name, bound or status is null
-         */
-        public CriterionResult {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(bound, "bound");
-            Objects.requireNonNull(status, "status");
-        }
-
-        /** @return the comparison that passes: {@code "<="} or {@code ">="} */
-        public String comparison() {
-            return bound.symbol();
-        }
-    }
+    private static final Policy DEFAULT_POLICY = Policy.fromClasspath(DEFAULT_POLICY_RESOURCE,
+            ShadowEvaluation.class.getClassLoader()).requireMetrics(METRICS);
 
     /**
      * A criterion that was not checked.
      *
      * @param name the criterion
-     * @param reason why, e.g. {@code "not configured"}
+     * @param reason why, e.g. {@code "outputs are not numeric scores"}
      */
     public record NotChecked(String name, String reason) {
 
@@ -132,115 +76,135 @@ public final class ShadowEvaluation {
     }
 
     private final ShadowMeasurements measurements;
-    private final ShadowCriteria thresholds;
-    private final Status verdict;
+    private final Policy policy;
+    private final GateVerdict gateVerdict;
     private final List<CriterionResult> criteria;
     private final List<NotChecked> notChecked;
+    private final GateDecision decision;
 
-    private ShadowEvaluation(ShadowMeasurements measurements, ShadowCriteria thresholds,
-            List<CriterionResult> criteria, List<NotChecked> notChecked) {
+    private ShadowEvaluation(ShadowMeasurements measurements, Policy policy,
+            GateVerdict gateVerdict, List<CriterionResult> criteria,
+            List<NotChecked> notChecked) {
         this.measurements = measurements;
-        this.thresholds = thresholds;
+        this.policy = policy;
+        this.gateVerdict = gateVerdict;
         this.criteria = List.copyOf(criteria);
         this.notChecked = List.copyOf(notChecked);
-        this.verdict = verdictOf(this.criteria);
+        this.decision = decide(this.criteria);
     }
 
     /**
-     * Judges measurements against criteria, as described on the class.
+     * The shipped shadow SLA, {@code shadow-sla.json} (also in
+     * {@code docs/examples/shadow}): the policy of {@link ShadowCriteria#defaults()}.
+     *
+     * @return the policy
+     */
+    public static Policy defaultPolicy() {
+        return DEFAULT_POLICY;
+    }
+
+    /**
+     * Judges measurements against typed thresholds: {@code evaluate(m, c.toPolicy())}.
      *
      * @param m what was measured
      * @param c the thresholds
      * @return the evaluation
+     * @throws NullPointerException if an argument is null
      */
     public static ShadowEvaluation evaluate(ShadowMeasurements m, ShadowCriteria c) {
-        Objects.requireNonNull(m, "measurements");
         Objects.requireNonNull(c, "criteria");
-        long min = c.minSamples();
-        List<CriterionResult> results = new ArrayList<>();
-        List<NotChecked> skipped = new ArrayList<>();
-        results.add(rate(ShadowCriteria.MATCH_RATE, m.matchRate(), c.minMatchRate(),
-                Bound.AT_LEAST, m.comparisons(), min));
-        results.add(rate(ShadowCriteria.FAILURE_RATE, m.failureRate(), c.maxFailureRate(),
-                Bound.AT_MOST, m.calls(), min));
-        results.add(rate(ShadowCriteria.P95_LATENCY_INCREASE_PCT,
-                increasePct(m.stableLatency().p95Ms(), m.candidateLatency().p95Ms()),
-                c.maxP95IncreasePct(), Bound.AT_MOST,
-                Math.min(m.stableLatency().count(), m.candidateLatency().count()), min));
-        if (Double.isNaN(c.maxPsi())) {
-            skipped.add(new NotChecked(ShadowCriteria.PSI, "not configured"));
-        } else if (Double.isNaN(m.psi()) || m.psiSamples() == 0) {
-            skipped.add(new NotChecked(ShadowCriteria.PSI, "outputs are not numeric scores"));
-        } else {
-            results.add(rate(ShadowCriteria.PSI, m.psi(), c.maxPsi(), Bound.AT_MOST,
-                    m.psiSamples(), min));
-        }
-        if (Double.isNaN(c.maxAbsMeanDelta())) {
-            skipped.add(new NotChecked(ShadowCriteria.ABS_MEAN_DELTA, "not configured"));
-        } else {
-            results.add(rate(ShadowCriteria.ABS_MEAN_DELTA, Math.abs(m.scoreDelta().mean()),
-                    c.maxAbsMeanDelta(), Bound.AT_MOST, m.scoreDelta().n(), min));
-        }
-        long served = m.servedFromShadow();
-        Status zeroImpact = served > 0 ? Status.FAIL
-                : m.calls() < min ? Status.NOT_ENOUGH_DATA : Status.PASS;
-        results.add(new CriterionResult(ShadowCriteria.SERVED_FROM_SHADOW, served, 0,
-                Bound.AT_MOST, zeroImpact, m.calls()));
-        return new ShadowEvaluation(m, c, results, skipped);
+        return evaluate(m, c.equals(ShadowCriteria.defaults()) ? DEFAULT_POLICY : c.toPolicy());
     }
 
     /**
-     * @return {@code 100 (candidate - stable) / stable}; 0 when both are 0, +Infinity when only
-     *     the stable p95 is 0, NaN when either is unknown
+     * Judges measurements against a gate policy, as described on the class. Check a policy
+     * written for shadow runs with {@code policy.requireMetrics(ShadowEvaluation.METRICS)}
+     * when loading it: a metric these measurements do not know is NOT_ENOUGH_DATA here.
+     *
+     * @param m what was measured
+     * @param policy the policy, e.g. {@link #defaultPolicy()} or {@code Policy.load(file)}
+     * @return the evaluation
+     * @throws NullPointerException if an argument is null
      */
-    private static double increasePct(double stableP95, double candidateP95) {
-        if (Double.isNaN(stableP95) || Double.isNaN(candidateP95)) {
-            return Double.NaN;
-        }
-        if (stableP95 == 0) {
-            return candidateP95 == 0 ? 0 : Double.POSITIVE_INFINITY;
-        }
-        // Multiplying before dividing keeps round values exact: (115 - 100) * 100 / 100 is 15.
-        return 100 * (candidateP95 - stableP95) / stableP95;
-    }
-
-    private static CriterionResult rate(String name, double measured, double threshold,
-            Bound bound, long sampleSize, long minSamples) {
-        Status status = sampleSize < minSamples || Double.isNaN(measured)
-                ? Status.NOT_ENOUGH_DATA
-                : bound.holds(measured, threshold) ? Status.PASS : Status.FAIL;
-        return new CriterionResult(name, measured, threshold, bound, status, sampleSize);
-    }
-
-    private static Status verdictOf(List<CriterionResult> criteria) {
-        Status verdict = Status.PASS;
-        for (CriterionResult r : criteria) {
-            if (r.status() == Status.FAIL) {
-                return Status.FAIL;
+    public static ShadowEvaluation evaluate(ShadowMeasurements m, Policy policy) {
+        Objects.requireNonNull(m, "measurements");
+        Objects.requireNonNull(policy, "policy");
+        ShadowGateInput input = new ShadowGateInput(m);
+        GateVerdict verdict = PolicyEvaluator.evaluate(policy, input);
+        List<CriterionResult> checked = new ArrayList<>();
+        List<NotChecked> skipped = new ArrayList<>();
+        for (CriterionResult r : verdict.criteria()) {
+            String reason = null;
+            for (String ref : policy.metricsRead(r.name())) {
+                int dot = ref.indexOf('.');
+                reason = input.notApplicable(ref.substring(0, dot), ref.substring(dot + 1));
+                if (reason != null) {
+                    break;
+                }
             }
-            if (r.status() == Status.NOT_ENOUGH_DATA) {
-                verdict = Status.NOT_ENOUGH_DATA;
+            if (reason != null && r.status() == CriterionStatus.NOT_ENOUGH_DATA) {
+                skipped.add(new NotChecked(r.name(), reason));
+            } else {
+                checked.add(r);
             }
         }
-        return verdict;
+        return new ShadowEvaluation(m, policy, verdict, checked, skipped);
     }
 
-    /** @return PASS, FAIL or NOT_ENOUGH_DATA, as described on the class */
-    public Status verdict() {
-        return verdict;
+    private static GateDecision decide(List<CriterionResult> criteria) {
+        boolean hold = false;
+        for (CriterionResult c : criteria) {
+            if (c.status() == CriterionStatus.CRITICAL) {
+                return GateDecision.ROLLBACK;
+            }
+            hold |= c.status() != CriterionStatus.OK;
+        }
+        return hold ? GateDecision.HOLD : GateDecision.PROCEED;
     }
 
-    /** @return the checked criteria in report order, immutable */
+    /** @return PROCEED, HOLD or ROLLBACK over the checked criteria, as described on the class */
+    public GateDecision decision() {
+        return decision;
+    }
+
+    /** @return whether a checked criterion failed (its status is ALERT or CRITICAL) */
+    public boolean failed() {
+        return criteria.stream().anyMatch(ShadowEvaluation::failed);
+    }
+
+    static boolean failed(CriterionResult r) {
+        return r.status() == CriterionStatus.ALERT || r.status() == CriterionStatus.CRITICAL;
+    }
+
+    /**
+     * @return the engine's verdict over every criterion of the policy, those not checked
+     *     included (as NOT_ENOUGH_DATA)
+     */
+    public GateVerdict gateVerdict() {
+        return gateVerdict;
+    }
+
+    /** @return the checked criteria in policy order, immutable */
     public List<CriterionResult> criteria() {
         return criteria;
     }
 
     /**
-     * @param name a criterion name from {@link ShadowCriteria}
-     * @return its result, or empty if it was not checked
+     * @param name a criterion name, e.g. one in {@link ShadowCriteria}
+     * @return its result, or empty if it was not checked or the policy has no such criterion
      */
     public Optional<CriterionResult> criterion(String name) {
         return criteria.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The observations a criterion was judged on: the smallest of its per-arm samples.
+     *
+     * @param r a criterion result
+     * @return the sample size, 0 if the result names no arm
+     */
+    public static long sampleSize(CriterionResult r) {
+        return r.samples().values().stream().mapToLong(Long::longValue).min().orElse(0);
     }
 
     /** @return the criteria that were not checked, with the reason, immutable */
@@ -253,9 +217,9 @@ public final class ShadowEvaluation {
         return measurements;
     }
 
-    /** @return the thresholds judged against */
-    public ShadowCriteria thresholds() {
-        return thresholds;
+    /** @return the policy judged against */
+    public Policy policy() {
+        return policy;
     }
 
     /**
@@ -276,21 +240,21 @@ public final class ShadowEvaluation {
             return false;
         }
         ShadowEvaluation e = (ShadowEvaluation) o;
-        return measurements.equals(e.measurements) && thresholds.equals(e.thresholds);
+        return measurements.equals(e.measurements) && policy.digest().equals(e.policy.digest());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(measurements, thresholds);
+        return Objects.hash(measurements, policy.digest());
     }
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("ShadowEvaluation{").append(verdict);
+        StringBuilder s = new StringBuilder("ShadowEvaluation{").append(decision);
         for (CriterionResult r : criteria) {
-            s.append(", ").append(r.name()).append('=').append(r.measured()).append(' ')
-                    .append(r.comparison()).append(' ').append(r.threshold()).append(' ')
-                    .append(r.status()).append(" (n=").append(r.sampleSize()).append(')');
+            s.append(", ").append(r.name()).append('=').append(r.value()).append(' ')
+                    .append(r.expression()).append(' ').append(r.status()).append(" (n=")
+                    .append(sampleSize(r)).append(')');
         }
         return s.append('}').toString();
     }

@@ -4,6 +4,7 @@ import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.stats.PopulationStability;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       latency, are judged by the failure rate instead); exact quantiles by R's type 7;
  *   <li>score delta: the finite {@link ShadowPair#delta()}s;
  *   <li>PSI: over the {@code SUCCESS} pairs whose two outputs are both scores (see
- *       {@link #scoreOf(JsonNode, String)}), bins at the deciles of the stable scores
+ *       {@link #scoreOf(String, String)}), bins at the deciles of the stable scores
  *       ({@link PopulationStability#quantileEdges(double[], int)}), the candidate's counts
  *       against the stable version's ({@link PopulationStability#index(long[], long[])}); NaN
  *       when no pair has two scores;
@@ -204,15 +205,21 @@ public final class ShadowMeasurements {
     }
 
     /**
-     * The score of a JSON output, as {@link #fromPairs(Iterable, String)} reads it: the output
-     * itself if it is a number, else, if {@code scoreField} is given and the output is an object,
-     * the number at that field.
+     * The score of an output in JSON (as a {@link ShadowPair} stores it), as
+     * {@link #fromPairs(Iterable, String)} reads it: the output itself if it is a number, else,
+     * if {@code scoreField} is given and the output is an object, the number at that field.
      *
-     * @param output the output, or null
+     * @param outputJson the output as JSON text, or null
      * @param scoreField a field name, or a JSON pointer if it starts with {@code /}, or null
-     * @return the score, or NaN if there is no finite one
+     * @return the score, or empty if the text is null or not JSON, or there is no finite score
      */
-    public static double scoreOf(@Nullable JsonNode output, @Nullable String scoreField) {
+    public static OptionalDouble scoreOf(@Nullable String outputJson, @Nullable String scoreField) {
+        double v = score(parse(outputJson), scoreField);
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** {@link #scoreOf(String, String)} on a parsed output; NaN when there is no finite score. */
+    private static double score(@Nullable JsonNode output, @Nullable String scoreField) {
         if (output == null) {
             return Double.NaN;
         }
@@ -245,11 +252,11 @@ public final class ShadowMeasurements {
 
     private static void addScores(ShadowPair p, @Nullable String scoreField, Growable stable,
             Growable candidate) {
-        double s = scoreOf(parse(p.stableOutputJson()), scoreField);
+        double s = score(parse(p.stableOutputJson()), scoreField);
         if (Double.isNaN(s)) {
             return;
         }
-        double c = scoreOf(parse(p.candidateOutputJson()), scoreField);
+        double c = score(parse(p.candidateOutputJson()), scoreField);
         if (!Double.isNaN(c)) {
             stable.add(s);
             candidate.add(c);

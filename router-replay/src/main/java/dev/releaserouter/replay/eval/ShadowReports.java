@@ -2,8 +2,11 @@ package dev.releaserouter.replay.eval;
 
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.shadow.LatencyPercentiles;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.rollout.gates.Policy;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,6 +28,19 @@ public final class ShadowReports {
      */
     public static Optional<ShadowEvaluation> evaluate(Router router, String model,
             ShadowCriteria criteria) {
+        return evaluate(router, model, criteria.toPolicy());
+    }
+
+    /**
+     * Evaluates one model's shadow version against a gate policy, on the statistics so far.
+     *
+     * @param router the router
+     * @param model the model
+     * @param policy the policy, e.g. {@link ShadowEvaluation#defaultPolicy()}
+     * @return the evaluation, or empty if the model has no shadow statistics
+     */
+    public static Optional<ShadowEvaluation> evaluate(Router router, String model,
+            Policy policy) {
         ModelConfig m = router.config().model(model);
         String stable = m == null ? "unknown" : m.stableVersion();
         String shadow = m == null ? null : m.shadowVersion();
@@ -32,7 +48,7 @@ public final class ShadowReports {
                 .filter(s -> s.model().equals(model)
                         && (shadow == null || s.candidateVersion().equals(shadow)))
                 .findFirst()
-                .map(s -> ShadowEvaluation.evaluate(measurements(s, stable), criteria));
+                .map(s -> ShadowEvaluation.evaluate(measurements(s, stable), policy));
     }
 
     /**
@@ -48,10 +64,7 @@ public final class ShadowReports {
     public static ShadowMeasurements measurements(ShadowStatistics s, String stableVersion) {
         long timeouts = s.outcomes().get(ShadowOutcome.TIMEOUT);
         long calls = s.calls();
-        long[] st = s.stableLatencyNanos();
-        long[] ca = s.candidateLatencyNanos();
         long answered = calls - timeouts;
-        double[] q = s.deltaQuantiles();
         long fallbacks = 0;
         for (long f : s.fallbacks().values()) {
             fallbacks += f;
@@ -68,14 +81,22 @@ public final class ShadowReports {
                 .matches(s.matches())
                 .fallbacks(fallbacks)
                 .servedFromShadow(0)
-                .stableLatency(calls == 0 ? LatencySummary.EMPTY
-                        : new LatencySummary(calls, st[0] / 1e6, st[1] / 1e6, st[2] / 1e6))
-                .candidateLatency(answered == 0 ? LatencySummary.EMPTY
-                        : new LatencySummary(answered, ca[0] / 1e6, ca[1] / 1e6, ca[2] / 1e6))
-                .scoreDelta(s.deltaCount() == 0 ? DeltaSummary.EMPTY
-                        : new DeltaSummary(s.deltaCount(), s.deltaMean(), s.deltaMin(),
-                                s.deltaMax(), q[0], q[1], q[2]))
+                .stableLatency(latency(calls, s.stableLatency()))
+                .candidateLatency(latency(answered, s.candidateLatency()))
+                .scoreDelta(s.scoreDeltas().map(d -> new DeltaSummary(d.count(), d.mean(),
+                        d.min(), d.max(), d.p05(), d.p50(), d.p95()))
+                        .orElse(DeltaSummary.EMPTY))
                 .psi(Double.NaN, 0)
                 .build();
+    }
+
+    private static LatencySummary latency(long count, Optional<LatencyPercentiles> p) {
+        return count == 0 || p.isEmpty() ? LatencySummary.EMPTY
+                : new LatencySummary(count, millis(p.get().p50()), millis(p.get().p95()),
+                        millis(p.get().p99()));
+    }
+
+    private static double millis(Duration d) {
+        return d.toNanos() / 1e6;
     }
 }

@@ -52,7 +52,7 @@ class ShadowEvaluationJsonTest {
         assertThat(json.get("criteria").get(0).get("measured").isNull()).isTrue();
         assertThat(json.get("measurements").get("latency_ms").get("stable").get("p95").isNull())
                 .isTrue();
-        assertThat(json.get("thresholds").get("max_abs_mean_delta").isNull()).isTrue();
+        assertThat(json.get("policy").get("name").asString()).isEqualTo("shadow.sla");
     }
 
     @Test

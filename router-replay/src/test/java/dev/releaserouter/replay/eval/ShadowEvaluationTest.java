@@ -1,13 +1,13 @@
 package dev.releaserouter.replay.eval;
 
-import static dev.releaserouter.replay.eval.ShadowEvaluation.Status.FAIL;
-import static dev.releaserouter.replay.eval.ShadowEvaluation.Status.NOT_ENOUGH_DATA;
-import static dev.releaserouter.replay.eval.ShadowEvaluation.Status.PASS;
+import static dev.releaserouter.replay.eval.ShadowVerdicts.FAIL;
+import static dev.releaserouter.replay.eval.ShadowVerdicts.NOT_ENOUGH_DATA;
+import static dev.releaserouter.replay.eval.ShadowVerdicts.PASS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.releaserouter.replay.eval.ShadowEvaluation.CriterionResult;
+import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.replay.eval.ShadowEvaluation.NotChecked;
-import dev.releaserouter.replay.eval.ShadowEvaluation.Status;
+import dev.releaserouter.rollout.gates.CriterionStatus;
 import org.junit.jupiter.api.Test;
 
 class ShadowEvaluationTest {
@@ -18,13 +18,13 @@ class ShadowEvaluationTest {
     void healthyCandidate_passesEveryCriterion() {
         ShadowEvaluation e = ShadowEvaluation.evaluate(Healthy.measurements().build(), DEFAULTS);
 
-        assertThat(e.verdict()).isEqualTo(PASS);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(PASS);
         assertThat(e.criteria()).extracting(CriterionResult::name).containsExactly(
                 "match_rate", "failure_rate", "p95_latency_increase_pct", "psi",
                 "served_from_shadow");
         assertThat(e.criteria()).extracting(CriterionResult::status).containsOnly(PASS);
-        assertThat(e.notChecked()).containsExactly(new NotChecked("abs_mean_delta",
-                "not configured"));
+        // abs_mean_delta is not in the default policy: not configured means not a criterion
+        assertThat(e.notChecked()).isEmpty();
     }
 
     @Test
@@ -38,10 +38,10 @@ class ShadowEvaluationTest {
         CriterionResult r = evaluate(Healthy.measurements().matches(9_500))
                 .criterion("match_rate").orElseThrow();
 
-        assertThat(r.measured()).isEqualTo(0.95);
+        assertThat(r.value()).isEqualTo(0.95);
         assertThat(r.threshold()).isEqualTo(0.95);
-        assertThat(r.comparison()).isEqualTo(">=");
-        assertThat(r.sampleSize()).isEqualTo(Healthy.N);
+        assertThat(r.expression()).contains(" >= ");
+        assertThat(ShadowEvaluation.sampleSize(r)).isEqualTo(Healthy.N);
     }
 
     @Test
@@ -52,10 +52,10 @@ class ShadowEvaluationTest {
         CriterionResult r = ShadowEvaluation.evaluate(m, DEFAULTS).criterion("failure_rate")
                 .orElseThrow();
 
-        assertThat(r.measured()).isEqualTo(0.03);
-        assertThat(r.sampleSize()).isEqualTo(Healthy.N);
+        assertThat(r.value()).isEqualTo(0.03);
+        assertThat(ShadowEvaluation.sampleSize(r)).isEqualTo(Healthy.N);
         assertThat(r.status()).isEqualTo(PASS);
-        assertThat(r.comparison()).isEqualTo("<=");
+        assertThat(r.expression()).contains(" <= ");
     }
 
     @Test
@@ -74,7 +74,7 @@ class ShadowEvaluationTest {
                 .candidateLatency(new LatencySummary(Healthy.N, 40, 115.01, 200));
 
         CriterionResult r = evaluate(at).criterion("p95_latency_increase_pct").orElseThrow();
-        assertThat(r.measured()).isEqualTo(15.0);
+        assertThat(r.value()).isEqualTo(15.0);
         assertThat(r.status()).isEqualTo(PASS);
         assertThat(status(past, "p95_latency_increase_pct")).isEqualTo(FAIL);
     }
@@ -85,7 +85,7 @@ class ShadowEvaluationTest {
                 .candidateLatency(new LatencySummary(99, 1, 2, 3)))
                 .criterion("p95_latency_increase_pct").orElseThrow();
 
-        assertThat(r.sampleSize()).isEqualTo(99);
+        assertThat(ShadowEvaluation.sampleSize(r)).isEqualTo(99);
         assertThat(r.status()).isEqualTo(NOT_ENOUGH_DATA);
     }
 
@@ -95,7 +95,7 @@ class ShadowEvaluationTest {
                 .stableLatency(new LatencySummary(Healthy.N, 0, 0, 0)))
                 .criterion("p95_latency_increase_pct").orElseThrow();
 
-        assertThat(r.measured()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(r.value()).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(r.status()).isEqualTo(FAIL);
     }
 
@@ -113,7 +113,7 @@ class ShadowEvaluationTest {
         assertThat(e.criterion("psi")).isEmpty();
         assertThat(e.notChecked()).contains(new NotChecked("psi",
                 "outputs are not numeric scores"));
-        assertThat(e.verdict()).isEqualTo(PASS);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(PASS);
     }
 
     @Test
@@ -121,8 +121,9 @@ class ShadowEvaluationTest {
         ShadowEvaluation e = ShadowEvaluation.evaluate(Healthy.measurements().psi(5, Healthy.N)
                 .build(), ShadowCriteria.builder().maxPsi(Double.NaN).build());
 
-        assertThat(e.notChecked()).contains(new NotChecked("psi", "not configured"));
-        assertThat(e.verdict()).isEqualTo(PASS);
+        assertThat(e.criterion("psi")).isEmpty();
+        assertThat(e.policy().criterionNames()).doesNotContain("psi");
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(PASS);
     }
 
     @Test
@@ -144,7 +145,7 @@ class ShadowEvaluationTest {
                 .criterion("abs_mean_delta").orElseThrow();
 
         assertThat(r.status()).isEqualTo(NOT_ENOUGH_DATA);
-        assertThat(r.measured()).isNaN();
+        assertThat(r.value()).isNaN();
     }
 
     @Test
@@ -163,7 +164,7 @@ class ShadowEvaluationTest {
         ShadowEvaluation e = ShadowEvaluation.evaluate(m, DEFAULTS);
 
         assertThat(e.criterion("served_from_shadow").orElseThrow().status()).isEqualTo(FAIL);
-        assertThat(e.verdict()).isEqualTo(FAIL);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(FAIL);
     }
 
     @Test
@@ -176,9 +177,11 @@ class ShadowEvaluationTest {
         ShadowEvaluation e = ShadowEvaluation.evaluate(m, c);
 
         assertThat(e.criteria()).hasSize(6);
-        assertThat(e.criteria()).extracting(CriterionResult::status)
-                .containsOnly(NOT_ENOUGH_DATA);
-        assertThat(e.verdict()).isEqualTo(NOT_ENOUGH_DATA);
+        // zero impact is judged on any number of calls ("min_samples": 0): none served passes
+        assertThat(e.criteria()).filteredOn(r -> !r.name().equals("served_from_shadow"))
+                .extracting(CriterionResult::status).containsOnly(NOT_ENOUGH_DATA);
+        assertThat(e.criterion("served_from_shadow").orElseThrow().status()).isEqualTo(PASS);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(NOT_ENOUGH_DATA);
     }
 
     @Test
@@ -187,7 +190,7 @@ class ShadowEvaluationTest {
                 .matches(100).stableLatency(new LatencySummary(100, 1, 1, 1))
                 .candidateLatency(new LatencySummary(100, 1, 1, 1)).psi(0, 100).build();
 
-        assertThat(ShadowEvaluation.evaluate(m, DEFAULTS).verdict()).isEqualTo(PASS);
+        assertThat(ShadowVerdicts.verdict(ShadowEvaluation.evaluate(m, DEFAULTS))).isEqualTo(PASS);
     }
 
     @Test
@@ -195,8 +198,8 @@ class ShadowEvaluationTest {
         ShadowEvaluation e = ShadowEvaluation.evaluate(ShadowMeasurements.builder().build(),
                 DEFAULTS);
 
-        assertThat(e.verdict()).isEqualTo(NOT_ENOUGH_DATA);
-        assertThat(e.criterion("match_rate").orElseThrow().measured()).isNaN();
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(NOT_ENOUGH_DATA);
+        assertThat(e.criterion("match_rate").orElseThrow().value()).isNaN();
     }
 
     @Test
@@ -206,7 +209,7 @@ class ShadowEvaluationTest {
 
         assertThat(e.criterion("p95_latency_increase_pct").orElseThrow().status())
                 .isEqualTo(NOT_ENOUGH_DATA);
-        assertThat(e.verdict()).isEqualTo(FAIL);
+        assertThat(ShadowVerdicts.verdict(e)).isEqualTo(FAIL);
     }
 
     private static ShadowMeasurements.Builder delta(double mean) {
@@ -218,11 +221,11 @@ class ShadowEvaluationTest {
         return ShadowEvaluation.evaluate(m.build(), DEFAULTS);
     }
 
-    private static Status status(ShadowMeasurements.Builder m, String criterion) {
+    private static CriterionStatus status(ShadowMeasurements.Builder m, String criterion) {
         return evaluate(m).criterion(criterion).orElseThrow().status();
     }
 
-    private static Status status(ShadowMeasurements.Builder m, ShadowCriteria c) {
+    private static CriterionStatus status(ShadowMeasurements.Builder m, ShadowCriteria c) {
         return ShadowEvaluation.evaluate(m.build(), c).criterion("abs_mean_delta").orElseThrow()
                 .status();
     }

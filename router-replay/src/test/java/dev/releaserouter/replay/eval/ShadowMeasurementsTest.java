@@ -13,11 +13,8 @@ import dev.releaserouter.stats.PopulationStability;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 class ShadowMeasurementsTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
     void fromPairs_countsOutcomesComparisonsAndMatches() {
@@ -169,14 +166,19 @@ class ShadowMeasurementsTest {
 
     @Test
     void scoreOf_acceptsOnlyFiniteNumbers() {
-        assertThat(ShadowMeasurements.scoreOf(JSON.readTree("0.25"), null)).isEqualTo(0.25);
-        assertThat(ShadowMeasurements.scoreOf(JSON.readTree("{\"score\":3}"), "score"))
-                .isEqualTo(3);
-        assertThat(ShadowMeasurements.scoreOf(JSON.readTree("{\"score\":\"3\"}"), "score"))
-                .isNaN();
-        assertThat(ShadowMeasurements.scoreOf(JSON.readTree("{\"x\":3}"), "score")).isNaN();
-        assertThat(ShadowMeasurements.scoreOf(JSON.readTree("[3]"), "score")).isNaN();
-        assertThat(ShadowMeasurements.scoreOf(null, "score")).isNaN();
+        assertThat(ShadowMeasurements.scoreOf("0.25", null)).hasValue(0.25);
+        assertThat(ShadowMeasurements.scoreOf("{\"score\":3}", "score")).hasValue(3);
+        assertThat(ShadowMeasurements.scoreOf("{\"p\":{\"s\":0.5}}", "/p/s")).hasValue(0.5);
+        assertThat(ShadowMeasurements.scoreOf("{\"score\":\"3\"}", "score")).isEmpty();
+        assertThat(ShadowMeasurements.scoreOf("{\"x\":3}", "score")).isEmpty();
+        assertThat(ShadowMeasurements.scoreOf("[3]", "score")).isEmpty();
+        assertThat(ShadowMeasurements.scoreOf(null, "score")).isEmpty();
+    }
+
+    @Test
+    void scoreOf_notJson_isEmpty() {
+        assertThat(ShadowMeasurements.scoreOf("not json {", "score")).isEmpty();
+        assertThat(ShadowMeasurements.scoreOf("", null)).isEmpty();
     }
 
     @Test

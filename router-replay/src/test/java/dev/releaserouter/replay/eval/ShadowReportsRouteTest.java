@@ -79,10 +79,10 @@ class ShadowReportsRouteTest {
         await(() -> stats().calls() == 200);
         var evaluation = ShadowReports.evaluate(router, "churn",
                 ShadowCriteria.defaults()).orElseThrow();
-        assertThat(evaluation.verdict())
-                .isEqualTo(ShadowEvaluation.Status.FAIL);
+        assertThat(ShadowVerdicts.verdict(evaluation))
+                .isEqualTo(ShadowVerdicts.FAIL);
         assertThat(evaluation.toJson()).contains("\"match_rate\"").contains("0.9");
-        assertThat(stats().deltaQuantiles()[1]).isCloseTo(0.005,
+        assertThat(stats().scoreDeltas().orElseThrow().p50()).isCloseTo(0.005,
                 org.assertj.core.data.Offset.offset(1e-9));
     }
 }

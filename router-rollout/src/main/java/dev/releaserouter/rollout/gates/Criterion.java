@@ -12,10 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param severity what a failure means
  * @param consecutiveWindows breached windows in a row before the failure counts, {@code >= 1}
  * @param minSamples per-arm samples below which the criterion is NOT_ENOUGH_DATA
+ * @param perMetricSamples whether {@code minSamples} applies to the samples behind each metric
+ *     the criterion reads ({@link GateInput#samples(String, String)}, {@code "min_samples_per":
+ *     "metric"}) rather than to each arm's requests ({@link GateInput#samples(String)})
  * @param check the measurement
  */
 record Criterion(String name, Severity severity, int consecutiveWindows, long minSamples,
-        Check check) {
+        boolean perMetricSamples, Check check) {
 
     /** What a criterion measures. Implementations are immutable and thread-safe. */
     public interface Check {

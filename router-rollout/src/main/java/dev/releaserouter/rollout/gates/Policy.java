@@ -7,9 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A parsed, validated gate policy file (format in {@code docs/gates.md}): minimum window and
@@ -214,6 +217,33 @@ public final class Policy {
      */
     public List<String> criterionNames() {
         return parsed.criteria().stream().map(Criterion::name).toList();
+    }
+
+    /**
+     * The metrics one criterion reads, as {@code arm.metric} with canonical arm names
+     * ({@code stable}, {@code candidate}; aliases resolved): an expression's references, a
+     * statistical or {@code psi} criterion's metric on both arms, a {@code relative_increase}'s
+     * metric on the candidate and its baseline arm. Useful to tell which criteria depend on a
+     * measurement that a particular input cannot provide.
+     *
+     * @param criterion the criterion's name
+     * @return the metrics in reading order, without duplicates; unmodifiable
+     * @throws IllegalArgumentException if the policy has no such criterion
+     * @throws NullPointerException if criterion is null
+     */
+    public Set<String> metricsRead(String criterion) {
+        Objects.requireNonNull(criterion, "criterion");
+        for (Criterion c : parsed.criteria()) {
+            if (c.name().equals(criterion)) {
+                Set<String> out = new LinkedHashSet<>();
+                for (Expr.Ref r : PolicyMetrics.read(c.check())) {
+                    out.add(r.arm() + "." + r.metric());
+                }
+                return Collections.unmodifiableSet(out);
+            }
+        }
+        throw new IllegalArgumentException("no criterion named " + criterion
+                + "; the criteria are " + criterionNames());
     }
 
     /**

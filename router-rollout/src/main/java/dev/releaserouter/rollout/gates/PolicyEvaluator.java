@@ -14,7 +14,9 @@ import java.util.Objects;
  *
  * <p>For each criterion: if the window is shorter than {@code min_window}, or an arm the
  * criterion reads has fewer samples than its {@code min_samples}, or an operand is unknown, or a
- * statistical test is inconclusive, the status is NOT_ENOUGH_DATA. Otherwise a breach extends
+ * statistical test is inconclusive, the status is NOT_ENOUGH_DATA. A criterion with
+ * {@code "min_samples_per": "metric"} compares {@code min_samples} with the samples behind each
+ * metric it reads ({@link GateInput#samples(String, String)}) instead of each arm's. Otherwise a breach extends
  * the criterion's streak of consecutive breached windows (anything else resets it to 0); the
  * status is the criterion's severity once the streak reaches {@code consecutive_windows}, and
  * one level milder before that (a CRITICAL breach is ALERT, an ALERT breach is OK). The verdict
@@ -89,25 +91,38 @@ public final class PolicyEvaluator {
             boolean shortWindow, Duration minWindow, Map<String, SequentialTest> tests) {
         Criterion.Check check = c.check();
         SequentialTest previous = history.sequentialTest(c.name());
-        String shortArm = null;
-        for (String arm : check.arms()) {
-            if (input.samples(arm) < c.minSamples()) {
-                shortArm = arm;
-                break;
+        // Per arm: the arm's requests. Per metric: each metric's own sample, and each arm
+        // reports the smallest sample among the metrics read on it.
+        Map<String, Long> samples = new LinkedHashMap<>();
+        String shortOf = null;
+        long shortSamples = 0;
+        if (c.perMetricSamples()) {
+            for (Expr.Ref r : PolicyMetrics.read(check)) {
+                long n = input.samples(r.arm(), r.metric());
+                samples.merge(r.arm(), n, Math::min);
+                if (shortOf == null && n < c.minSamples()) {
+                    shortOf = r.arm() + "." + r.metric();
+                    shortSamples = n;
+                }
+            }
+        } else {
+            for (String arm : check.arms()) {
+                long n = input.samples(arm);
+                samples.put(arm, n);
+                if (shortOf == null && n < c.minSamples()) {
+                    shortOf = "arm " + arm;
+                    shortSamples = n;
+                }
             }
         }
-        if (shortWindow || shortArm != null) {
-            Map<String, Long> samples = new LinkedHashMap<>();
-            for (String arm : check.arms()) {
-                samples.put(arm, input.samples(arm));
-            }
+        if (shortWindow || shortOf != null) {
             if (previous != null) {
                 tests.put(c.name(), previous);
             }
             String detail = shortWindow
                     ? "window " + input.window() + " is shorter than min_window " + minWindow
-                    : "arm " + shortArm + " has " + input.samples(shortArm)
-                            + " samples, fewer than min_samples " + c.minSamples();
+                    : shortOf + " has " + shortSamples + " samples, fewer than min_samples "
+                            + c.minSamples();
             return new CriterionResult(c.name(), check.type(), check.text(), c.severity(),
                     CriterionStatus.NOT_ENOUGH_DATA, false, Double.NaN, Double.NaN, Map.of(),
                     samples, Double.NaN, Double.NaN, 0, c.consecutiveWindows(), detail);
@@ -135,7 +150,8 @@ public final class PolicyEvaluator {
                     + " consecutive windows";
         }
         return new CriterionResult(c.name(), check.type(), check.text(), c.severity(), status,
-                breached, m.value(), m.threshold(), m.observed(), m.samples(), m.statistic(),
+                breached, m.value(), m.threshold(), m.observed(),
+                c.perMetricSamples() ? samples : m.samples(), m.statistic(),
                 m.pValue(), streak, c.consecutiveWindows(), detail);
     }
 }

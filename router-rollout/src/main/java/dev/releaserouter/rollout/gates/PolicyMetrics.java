@@ -72,6 +72,33 @@ final class PolicyMetrics {
     }
 
     /** Collects the metric references; the tree's depth is bounded by the parser. */
+    /**
+     * The arm metrics a criterion reads: an expression's references, the metric of a
+     * statistical criterion on both arms, a relative increase's metric on the candidate and its
+     * baseline arm.
+     *
+     * @param check the criterion's check
+     * @return the references in reading order, without duplicates
+     */
+    static List<Expr.Ref> read(Criterion.Check check) {
+        List<Expr.Ref> out = new ArrayList<>();
+        if (check instanceof Checks.Expression e) {
+            refs(e.expr(), out);
+        } else if (check instanceof Checks.RelativeIncrease r) {
+            out.add(new Expr.Ref(GateInput.CANDIDATE, r.metric()));
+            if (r.baselineArm() != null) {
+                out.add(new Expr.Ref(r.baselineArm(), r.metric()));
+            }
+        } else {
+            String metric = check instanceof Checks.Psi p ? p.metric()
+                    : check instanceof Checks.NonInferiority n ? n.metric()
+                    : ((Checks.Sequential) check).metric();
+            out.add(new Expr.Ref(GateInput.STABLE, metric));
+            out.add(new Expr.Ref(GateInput.CANDIDATE, metric));
+        }
+        return out.stream().distinct().toList();
+    }
+
     private static void refs(Expr e, List<Expr.Ref> out) {
         if (e instanceof Expr.Ref r) {
             out.add(r);

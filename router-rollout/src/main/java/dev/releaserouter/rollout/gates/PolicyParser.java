@@ -47,7 +47,7 @@ final class PolicyParser {
     private static final Set<String> TOP = Set.of("name", "description", "aliases",
             "min_window", "min_samples", "params", "criteria");
     private static final Set<String> COMMON = Set.of("name", "description", "severity",
-            "consecutive_windows", "min_samples", "type");
+            "consecutive_windows", "min_samples", "min_samples_per", "type");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "expression", Set.of("expr", "fail_when"),
             "non_inferiority", Set.of("metric", "margin", "direction", "kind", "alpha"),
@@ -285,10 +285,19 @@ final class PolicyParser {
         }
         long minSamples = node.has("min_samples")
                 ? count(node.get("min_samples"), pointer + "/min_samples") : defaultMinSamples;
+        boolean perMetric = false;
+        if (node.has("min_samples_per")) {
+            String per = string(node.get("min_samples_per"), pointer + "/min_samples_per");
+            if (!per.equals("arm") && !per.equals("metric")) {
+                throw error(pointer + "/min_samples_per", node.get("min_samples_per"),
+                        "min_samples_per must be \"arm\" or \"metric\"");
+            }
+            perMetric = per.equals("metric");
+        }
         if (node.has("description")) {
             string(node.get("description"), pointer + "/description");
         }
-        return new Criterion(name, severity, consecutive, minSamples,
+        return new Criterion(name, severity, consecutive, minSamples, perMetric,
                 check(type, node, pointer));
     }
 

@@ -30,6 +30,11 @@ final class MapInput implements GateInput {
         return this;
     }
 
+    MapInput metricSamples(String arm, String metric, long n) {
+        metricSamples.put(arm + "." + metric, n);
+        return this;
+    }
+
     MapInput window(Duration w) {
         window = w;
         return this;

@@ -62,8 +62,8 @@ public final class BudgetAccounts {
         BudgetState state = state(model, version);
         state.resolve(this, model, version);
         state.giveBackAllotment(this);
-        WindowCounter window = budget.window() == null ? state.history()
-                : state.windowFor(budget.window().toMillis(), clock);
+        WindowCounter window = budget.window().isEmpty() ? state.history()
+                : state.windowFor(budget.window().get().toMillis(), clock);
         AtomicLong total = budget.limitsValueShare() ? modelValueTotal(model) : null;
         return new CompiledBudget(budget, state, window, total, clock, this);
     }

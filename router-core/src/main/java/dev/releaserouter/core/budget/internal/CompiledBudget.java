@@ -33,11 +33,11 @@ public final class CompiledBudget {
     CompiledBudget(ExposureBudget budget, BudgetState state, WindowCounter window,
             @Nullable AtomicLong modelValue, Clock clock, BudgetAccounts owner) {
         this.owner = owner;
-        this.maxRequests = budget.maxRequests();
-        this.totalLimit = budget.limitsRequests() && budget.window() == null;
-        this.maxShare = budget.maxValueShare();
+        this.maxRequests = budget.maxRequests().orElse(-1); // read only when limitsRequests()
+        this.totalLimit = budget.limitsRequests() && budget.window().isEmpty();
+        this.maxShare = budget.maxValueShare().orElse(Double.NaN); // read only when tracksValue()
         this.state = state;
-        this.windowed = budget.window() != null;
+        this.windowed = budget.window().isPresent();
         this.window = window;
         this.modelValue = modelValue;
         this.clock = clock;
@@ -56,7 +56,7 @@ public final class CompiledBudget {
      */
     public static void addToModelTotal(AtomicLong total, RouteRequest request) {
         if (request.hasMonetaryValue()) {
-            total.accumulateAndGet(toMicros(request.monetaryValue()), CompiledBudget::plus);
+            total.accumulateAndGet(toMicros(request.monetaryValueOr(0)), CompiledBudget::plus);
         }
     }
 
@@ -107,7 +107,7 @@ public final class CompiledBudget {
         if (!request.hasMonetaryValue()) {
             return true; // nothing at stake
         }
-        long v = toMicros(request.monetaryValue());
+        long v = toMicros(request.monetaryValueOr(0));
         AtomicLong granted = state.valueMicros;
         while (true) {
             long used = granted.get();

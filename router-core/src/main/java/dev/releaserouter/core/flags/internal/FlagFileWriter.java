@@ -192,16 +192,13 @@ public final class FlagFileWriter {
         if (!stable || version.weightBasisPoints() != 0) {
             node.put("weight", percent(version.weightBasisPoints()));
         }
-        if (version.reserveBasisPoints() != VersionConfig.DEFAULT_RESERVE) {
-            node.put("reserve", percent(version.reserveBasisPoints()));
+        if (version.reserveBasisPoints().isPresent()) {
+            node.put("reserve", percent(version.reserveBasisPoints().getAsInt()));
         }
         if (version.artifactDigest() != null) {
             node.put("artifact_digest", version.artifactDigest());
         }
-        ExposureBudget budget = version.budget();
-        if (budget != null) {
-            node.set("budget", tree(budget));
-        }
+        version.budget().ifPresent(budget -> node.set("budget", tree(budget)));
         return node;
     }
 
@@ -233,16 +230,9 @@ public final class FlagFileWriter {
 
     private static ObjectNode tree(ExposureBudget budget) {
         ObjectNode node = NODES.objectNode();
-        if (budget.limitsRequests()) {
-            node.put("max_requests", budget.maxRequests());
-        }
-        Duration window = budget.window();
-        if (window != null) {
-            node.put("window", window.toString());
-        }
-        if (budget.limitsValueShare()) {
-            node.put("max_value_share", budget.maxValueShare());
-        }
+        budget.maxRequests().ifPresent(max -> node.put("max_requests", max));
+        budget.window().ifPresent(window -> node.put("window", window.toString()));
+        budget.maxValueShare().ifPresent(share -> node.put("max_value_share", share));
         return node;
     }
 

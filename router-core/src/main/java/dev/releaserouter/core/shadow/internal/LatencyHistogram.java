@@ -1,6 +1,8 @@
 package dev.releaserouter.core.shadow.internal;
 
+import dev.releaserouter.api.shadow.LatencyPercentiles;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A lock-free latency histogram with two significant decimal digits, from 0 up to a fixed
@@ -64,12 +66,8 @@ final class LatencyHistogram {
      * @return the value at each percentile (0 for each if nothing was recorded)
      */
     long[] percentiles(double... percentiles) {
-        long[] copy = new long[counts.length()];
-        long total = 0;
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = counts.get(i);
-            total += copy[i];
-        }
+        long[] copy = copyCounts();
+        long total = total(copy);
         long[] out = new long[percentiles.length];
         if (total == 0) {
             return out;
@@ -78,6 +76,36 @@ final class LatencyHistogram {
             out[p] = valueAtPercentile(copy, total, percentiles[p]);
         }
         return out;
+    }
+
+    /**
+     * @return the 50th, 95th and 99th percentiles (of one copy of the counts), or null if
+     *     nothing was recorded
+     */
+    @Nullable LatencyPercentiles latencyPercentiles() {
+        long[] copy = copyCounts();
+        long total = total(copy);
+        if (total == 0) {
+            return null;
+        }
+        return LatencyPercentiles.ofNanos(valueAtPercentile(copy, total, 50),
+                valueAtPercentile(copy, total, 95), valueAtPercentile(copy, total, 99));
+    }
+
+    private long[] copyCounts() {
+        long[] copy = new long[counts.length()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = counts.get(i);
+        }
+        return copy;
+    }
+
+    private static long total(long[] counts) {
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        return total;
     }
 
     private static long valueAtPercentile(long[] counts, long total, double percentile) {

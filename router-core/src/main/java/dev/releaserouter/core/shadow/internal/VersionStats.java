@@ -3,6 +3,7 @@ package dev.releaserouter.core.shadow.internal;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
+import dev.releaserouter.api.shadow.ScoreDeltas;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import java.util.EnumMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counters of one (model, version): shadow outcomes, dispositions, fallbacks, comparisons,
@@ -125,13 +127,16 @@ final class VersionStats {
     }
 
     ShadowStatistics snapshot() {
-        long n = deltaCount.sum();
-        return new ShadowStatistics(model, version, sums(outcomes), sums(dispositions),
-                sums(fallbacks), comparisons.sum(), matches.sum(), primaryInvalid.sum(),
-                quantiles(stableLatency),
-                quantiles(candidateLatency), n, n == 0 ? Double.NaN : deltaSum.sum() / n,
-                Double.longBitsToDouble(deltaMin.get()), Double.longBitsToDouble(deltaMax.get()),
-                deltaQuantiles());
+        return ShadowStatistics.builder(model, version)
+                .outcomes(sums(outcomes))
+                .dispositions(sums(dispositions))
+                .fallbacks(sums(fallbacks))
+                .comparisons(comparisons.sum(), matches.sum())
+                .primaryInvalidOutputs(primaryInvalid.sum())
+                .stableLatency(stableLatency.latencyPercentiles())
+                .candidateLatency(candidateLatency.latencyPercentiles())
+                .scoreDeltas(scoreDeltas())
+                .build();
     }
 
     private static <E extends Enum<E>> Map<E, Long> sums(EnumMap<E, LongAdder> m) {
@@ -140,18 +145,24 @@ final class VersionStats {
         return r;
     }
 
-    /** p05, p50, p95 (R type 7) of the recent deltas; NaN if none. */
-    private double[] deltaQuantiles() {
+    /** Count, mean, extremes and p05, p50, p95 (R type 7) of the recent deltas; null if none. */
+    private @Nullable ScoreDeltas scoreDeltas() {
+        long n = deltaCount.sum();
         int filled = (int) Math.min(deltaSlots.get(), RESERVOIR);
-        if (filled == 0) {
-            return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        double min = Double.longBitsToDouble(deltaMin.get());
+        double max = Double.longBitsToDouble(deltaMax.get());
+        // Counters are read one by one while writers run: a delta counted but not yet in the
+        // reservoir or extremes is reported with the next snapshot.
+        if (n == 0 || filled == 0 || Double.isNaN(min) || Double.isNaN(max)) {
+            return null;
         }
         double[] v = new double[filled];
         for (int i = 0; i < filled; i++) {
             v[i] = Double.longBitsToDouble(recentDeltas.get(i));
         }
         java.util.Arrays.sort(v);
-        return new double[] {type7(v, 0.05), type7(v, 0.5), type7(v, 0.95)};
+        return new ScoreDeltas(n, deltaSum.sum() / n, min, max,
+                type7(v, 0.05), type7(v, 0.5), type7(v, 0.95));
     }
 
     private static double type7(double[] sorted, double p) {
@@ -159,9 +170,5 @@ final class VersionStats {
         int lo = (int) Math.floor(h);
         int hi = Math.min(lo + 1, sorted.length - 1);
         return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    private static long[] quantiles(LatencyHistogram h) {
-        return h.percentiles(50, 95, 99);
     }
 }

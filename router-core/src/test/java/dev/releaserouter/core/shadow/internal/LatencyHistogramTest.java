@@ -32,6 +32,19 @@ class LatencyHistogramTest {
     }
 
     @Test
+    void latencyPercentiles_empty_isNull_elseNamedP50P95P99() {
+        LatencyHistogram h = new LatencyHistogram(HOUR_NANOS);
+        assertThat(h.latencyPercentiles()).isNull();
+
+        for (long v : new long[] {100, 200, 300, 400, 500, 600, 700, 800, 900, 1_000_000}) {
+            h.record(v);
+        }
+
+        assertThat(h.latencyPercentiles()).isEqualTo(
+                dev.releaserouter.api.shadow.LatencyPercentiles.ofNanos(501, 1_003_519, 1_003_519));
+    }
+
+    @Test
     void empty_givesZeros() {
         assertThat(new LatencyHistogram(HOUR_NANOS).percentiles(50, 95, 99))
                 .containsExactly(0, 0, 0);
