@@ -1,6 +1,5 @@
 package dev.releaserouter.api;
 
-import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
@@ -16,6 +15,14 @@ import java.util.List;
  * takes no lock, does no I/O and never throws for configuration problems or internal faults (the
  * stable version answers and {@link RouteDecision#reason()} says why). Not intended for external
  * implementation except as a test double.
+ *
+ * <p>A {@code Router} evaluates; it cannot change routing. Weights, kill switches, lists,
+ * stages and budgets change through a separate capability,
+ * {@link dev.releaserouter.api.admin.RouterAdmin}, which whoever builds the router receives (e.g.
+ * {@code ReleaseRouter.builder()...buildWithAdmin()} in router-core) and keeps where changes are
+ * made: an operators' endpoint, the rollout controller, release governance. Hand the
+ * {@code Router} to request code; a holder of it cannot reach the admin, neither through a method
+ * nor by a cast.
  */
 public interface Router extends AutoCloseable {
 
@@ -97,9 +104,6 @@ public interface Router extends AutoCloseable {
      * @return fresh, immutable snapshots; empty if nothing was routed with {@code route}
      */
     List<ShadowStatistics> shadowStatistics();
-
-    /** @return the administration interface for runtime changes */
-    RouterAdmin admin();
 
     /**
      * Stops watching flag sources, stops shadow calls within a bounded wait (shadow threads

@@ -1,6 +1,7 @@
 package dev.releaserouter.core;
 
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link Router}.
+ * Builds a {@link Router}, and hands out its {@link RouterAdmin} to whoever asks for it.
  *
  * <pre>{@code
  * Router router = ReleaseRouter.builder()
@@ -29,6 +30,17 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * RouteResult<Double> r = router.route(RouteRequest.of("churn", customerId), features);
  * RouteDecision d = router.decide(RouteRequest.builder("churn", customerId).tenant(t).build());
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} returns a router that evaluates only. Where routing is changed at
+ * runtime (an operators' endpoint, a rollout controller), build with
+ * {@link Builder#buildWithAdmin()} and hand {@code admin.router()} to request code:
+ *
+ * <pre>{@code
+ * RouterAdmin admin = ReleaseRouter.builder().flagSource(source).buildWithAdmin();
+ * Router router = admin.router();        // for request code: decide, route
+ * admin.kill(KillTarget.version("churn", "v2"), ChangeContext.of("alice", "error spike"));
+ * router.close();                        // closing the router ends the admin too
  * }</pre>
  */
 public final class ReleaseRouter {
@@ -84,7 +96,7 @@ public final class ReleaseRouter {
 
         /**
          * Uses a fixed, programmatic configuration (change it later with
-         * {@code router.admin().applyConfig(...)}).
+         * {@code admin.applyConfig(...)}, the admin of {@link #buildWithAdmin()}).
          *
          * @param config the configuration
          * @return this builder
@@ -158,14 +170,34 @@ public final class ReleaseRouter {
 
         /**
          * Loads the configuration, records the start in the audit trail and starts watching the
-         * flag source.
+         * flag source. The router evaluates only: nothing reachable from it changes routing (use
+         * {@link #buildWithAdmin()} for runtime changes).
          *
-         * @return the router
+         * @return the router; thread-safe
          * @throws IllegalStateException if no flag source was given
          * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
          * @throws java.io.UncheckedIOException if the audit sink cannot record the start
          */
         public Router build() {
+            return newRouter();
+        }
+
+        /**
+         * Builds a router as {@link #build()} does and returns the capability to change it at
+         * runtime: {@code admin.router()} is the new router (hand it to request code), and
+         * closing it, {@code admin.router().close()}, ends both. Keep the admin where changes are
+         * made: an operators' endpoint, a rollout controller, release governance.
+         *
+         * @return the admin of a new router; thread-safe
+         * @throws IllegalStateException if no flag source was given
+         * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
+         * @throws java.io.UncheckedIOException if the audit sink cannot record the start
+         */
+        public RouterAdmin buildWithAdmin() {
+            return new DefaultRouterAdmin(newRouter());
+        }
+
+        private DefaultRouter newRouter() {
             if (source == null) {
                 throw new IllegalStateException(
                         "a flag source is required: call flagSource(...) or config(...)");

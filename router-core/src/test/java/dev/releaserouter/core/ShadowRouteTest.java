@@ -10,6 +10,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
@@ -52,6 +53,7 @@ class ShadowRouteTest {
 
     static final ChangeContext OPS = ChangeContext.of("ops", "test");
     final CountDownLatch release = new CountDownLatch(1);
+    RouterAdmin admin;
     Router router;
 
     @AfterEach
@@ -73,12 +75,13 @@ class ShadowRouteTest {
     }
 
     Router start(ModelConfig model, ShadowSettings settings) {
-        router = ReleaseRouter.builder()
+        admin = ReleaseRouter.builder()
                 .config(RouterConfig.builder().model(model).build())
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
                 .shadow(settings)
-                .build();
+                .buildWithAdmin();
+        router = admin.router();
         return router;
     }
 
@@ -420,16 +423,16 @@ class ShadowRouteTest {
                 .shadow()).isEqualTo(ShadowDisposition.FORBIDDEN_DATA);
         assertThat(m.route(req("k").toBuilder().tenant("regulated_fx").build(), "in").shadow())
                 .isEqualTo(ShadowDisposition.DENIED_SEGMENT);
-        router.admin().kill(KillTarget.tenant("acme"), OPS);
+        admin.kill(KillTarget.tenant("acme"), OPS);
         assertThat(m.route(req("k").toBuilder().tenant("acme").build(), "in").shadow())
                 .isEqualTo(ShadowDisposition.KILL_SWITCH);
-        router.admin().kill(KillTarget.version("churn", "v2"), OPS);
+        admin.kill(KillTarget.version("churn", "v2"), OPS);
         assertThat(m.route(req("k"), "in").shadow()).isEqualTo(ShadowDisposition.KILL_SWITCH);
-        router.admin().unkill(KillTarget.version("churn", "v2"), OPS);
-        router.admin().setStage("churn", "v2", Stage.STAGING, OPS);
+        admin.unkill(KillTarget.version("churn", "v2"), OPS);
+        admin.setStage("churn", "v2", Stage.STAGING, OPS);
         assertThat(m.route(req("k"), "in").shadow()).as("Staging may be shadowed")
                 .isEqualTo(ShadowDisposition.SCHEDULED);
-        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
+        admin.setStage("churn", "v2", Stage.REVOKED, OPS);
         assertThat(m.route(req("k"), "in").shadow())
                 .isEqualTo(ShadowDisposition.VERSION_NOT_ELIGIBLE);
         await(() -> stats().calls() == 1);

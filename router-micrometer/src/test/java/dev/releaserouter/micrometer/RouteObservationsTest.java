@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.core.ReleaseRouter;
@@ -30,6 +31,7 @@ class RouteObservationsTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ObservationRegistry observations = ObservationRegistry.create();
     final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+    RouterAdmin admin;
     Router router;
 
     RouteObservationsTest() {
@@ -56,13 +58,14 @@ class RouteObservationsTest {
     }
 
     Router start(int v2BasisPoints, RouteObserver observer) {
-        router = ReleaseRouter.builder()
+        admin = ReleaseRouter.builder()
                 .config(Configs.of(Configs.withStage(Configs.churn(v2BasisPoints), "v2",
                         Stage.APPROVED).build()))
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
                 .routeObserver(observer)
-                .build();
+                .buildWithAdmin();
+        router = admin.router();
         return router;
     }
 
@@ -101,7 +104,7 @@ class RouteObservationsTest {
     @Test
     void killedCandidate_isTaggedWithTheStableVersionAndTheKillSwitch() {
         start(10_000, RouteObservations.of(observations));
-        router.admin().kill(dev.releaserouter.api.admin.KillTarget.version("churn", "v2"),
+        admin.kill(dev.releaserouter.api.admin.KillTarget.version("churn", "v2"),
                 dev.releaserouter.api.admin.ChangeContext.of("ops", "test"));
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "one").version("v2", x -> "two").build());

@@ -11,6 +11,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ModelConfig;
@@ -135,6 +136,7 @@ class UserCodeFaultInjectionTest {
     final AtomicBoolean auditClosed = new AtomicBoolean();
     final AtomicBoolean storeClosed = new AtomicBoolean();
     final AtomicInteger stored = new AtomicInteger();
+    RouterAdmin admin;
     Router router;
     PushSource source;
 
@@ -315,13 +317,14 @@ class UserCodeFaultInjectionTest {
                 })
                 .build();
         source = new PushSource(config());
-        router = ReleaseRouter.builder()
+        admin = ReleaseRouter.builder()
                 .flagSource(source)
                 .auditSink(audit)
                 .hashSecretHex(Configs.SECRET)
                 .shadow(settings)
                 .routeObserver(observer())
-                .build();
+                .buildWithAdmin();
+        router = admin.router();
         Predictor<String, Double> canaryV2 = x -> {
             hit(Boundary.CANARY);
             hit(Boundary.CANARY_WITH_TIMEOUT);
@@ -534,7 +537,7 @@ class UserCodeFaultInjectionTest {
         KillTarget v2 = KillTarget.version("canary", "v2");
 
         Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
-                () -> router.admin().kill(v2, OPS));
+                () -> admin.kill(v2, OPS));
 
         if (f.fatal() || f == Fault.RUNTIME_EXCEPTION) {
             assertThat(refused).isSameAs(fault);
@@ -545,7 +548,7 @@ class UserCodeFaultInjectionTest {
         assertThat(router.decide(req("canary")).version()).as("not applied unaudited")
                 .isEqualTo("v2");
         auditFailing = false;
-        router.admin().kill(v2, OPS);
+        admin.kill(v2, OPS);
         assertThat(router.decide(req("canary")).version()).isEqualTo("v1");
     }
 

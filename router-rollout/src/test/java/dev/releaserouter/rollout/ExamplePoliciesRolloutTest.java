@@ -83,7 +83,7 @@ class ExamplePoliciesRolloutTest {
                     .candidateVersion("v2").stages(500, 2500, 5000, 10_000)
                     .checkpointDuration(checkpoint).minSamples(policy.minSamples())
                     .policy(policy).build();
-            controller = RolloutController.start(f.router, measurements, plan,
+            controller = RolloutController.start(f.admin, measurements, plan,
                     new FileRolloutStateStore(dir.resolve(file)), f.clock, "rollout-bot");
         }
 

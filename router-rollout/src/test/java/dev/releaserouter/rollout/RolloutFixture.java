@@ -2,6 +2,7 @@ package dev.releaserouter.rollout;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
@@ -38,16 +39,18 @@ public final class RolloutFixture {
 
     public final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     public final RecordingAuditSink audit = new RecordingAuditSink();
+    public final RouterAdmin admin;
     public final Router router;
     public final ArmMeasurements measurements;
 
     public RolloutFixture(int v2BasisPoints) {
-        router = ReleaseRouter.builder()
+        admin = ReleaseRouter.builder()
                 .config(Configs.of(Configs.churn(v2BasisPoints).build()))
                 .auditSink(audit)
                 .hashSecretHex(Configs.SECRET)
                 .clock(clock)
-                .build();
+                .buildWithAdmin();
+        router = admin.router();
         measurements = ArmMeasurements.builder(router).clock(clock)
                 .window(Duration.ofMinutes(1)).retainedWindows(120).build();
     }
@@ -67,7 +70,7 @@ public final class RolloutFixture {
     }
 
     public RolloutController start(RolloutPlan plan, Path dir) {
-        return RolloutController.start(router, measurements, plan, new FileRolloutStateStore(dir),
+        return RolloutController.start(admin, measurements, plan, new FileRolloutStateStore(dir),
                 clock, "rollout-bot");
     }
 

@@ -38,7 +38,7 @@ class RolloutFullTrafficTest {
     }
 
     private RolloutController walkTo100(RolloutStateStore store) {
-        RolloutController c = RolloutController.start(f.router, f.measurements,
+        RolloutController c = RolloutController.start(f.admin, f.measurements,
                 f.plan(RELATIVE).build(), store, f.clock, "rollout-bot");
         for (int i = 0; i < 3; i++) {
             f.checkpoint(c, 100, 55, 0);
@@ -68,7 +68,7 @@ class RolloutFullTrafficTest {
     void restoredAtFullTraffic_withoutABaseline_holdsAndSaysWhy() {
         RolloutStateStore store = RolloutStateStore.inMemory();
         walkTo100(store);
-        RolloutController restored = RolloutController.start(f.router, f.measurements,
+        RolloutController restored = RolloutController.start(f.admin, f.measurements,
                 f.plan(RELATIVE).build(), store, f.clock, "rollout-bot");
         assertThat(restored.restored()).isTrue();
         assertThat(candidateOnlyCheckpoint(restored, 55)).isEqualTo(RolloutStatus.RUNNING);

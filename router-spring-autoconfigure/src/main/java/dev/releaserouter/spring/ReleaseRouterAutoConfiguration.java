@@ -1,6 +1,7 @@
 package dev.releaserouter.spring;
 
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
@@ -29,6 +30,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,12 +38,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 
 /**
  * Auto-configures a {@link Router} from {@link RouterProperties} ({@code router.*}) and a flag
- * file, applies {@link dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer
+ * file, with its {@link RouterAdmin} as a separate bean (inject the {@code Router} into request
+ * code, the {@code RouterAdmin} only where routing is changed), applies {@link dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer
  * meters when a {@code MeterRegistry} bean exists, and contributes the {@code router} actuator
  * endpoint and health indicator when Spring Boot Actuator is present.
  *
@@ -129,8 +133,12 @@ public class ReleaseRouterAutoConfiguration {
     }
 
     /**
-     * The router, built from the properties, the flag source, the audit sink, shadow listeners
-     * and the route observer, then adjusted by the customizers.
+     * The router's admin: the capability to change routing at runtime (kill switches, weights,
+     * stages), used by the {@code router} actuator endpoint and by application beans that change
+     * routing (a {@link RolloutController}, release governance). The router is built from the
+     * properties, the flag source, the audit sink, shadow listeners and the route observer, then
+     * adjusted by the customizers. Not configured when the application defines its own
+     * {@code Router} or {@code RouterAdmin} bean.
      *
      * @param properties the properties
      * @param flagSource the flag file
@@ -141,13 +149,13 @@ public class ReleaseRouterAutoConfiguration {
      * @param customizers builder customizers
      * @param models {@link ModelBinding} beans, registered so that
      *     {@code router.route(request, input)} dispatches to them by model name
-     * @return the router; closed with the context
+     * @return the admin of the new router (the {@code Router} bean, closed with the context)
      * @throws RouterPropertyException if a property is refused
      * @throws ConfigException if the flag file is invalid
      */
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
-    public Router releaseRouter(RouterProperties properties, FlagSource flagSource,
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean({RouterAdmin.class, Router.class})
+    public RouterAdmin releaseRouterAdmin(RouterProperties properties, FlagSource flagSource,
             ObjectProvider<AuditSink> auditSink, ObjectProvider<ShadowListener> shadowListeners,
             ObjectProvider<RouteObserver> routeObserver,
             ObjectProvider<ShadowSettingsCustomizer> shadowCustomizers,
@@ -169,7 +177,20 @@ public class ReleaseRouterAutoConfiguration {
         routeObserver.ifAvailable(builder::routeObserver);
         models.orderedStream().forEach(builder::model);
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.build();
+        return builder.buildWithAdmin();
+    }
+
+    /**
+     * The router: what request code injects to {@code decide} and {@code route}. It is the
+     * {@link RouterAdmin} bean's router; it cannot change routing itself.
+     *
+     * @param admin the router's admin
+     * @return {@code admin.router()}; closed with the context
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Router releaseRouter(RouterAdmin admin) {
+        return admin.router();
     }
 
     private static ShadowSettings shadowSettings(RouterProperties.Shadow shadow,
@@ -277,16 +298,20 @@ public class ReleaseRouterAutoConfiguration {
         }
     }
 
-    /** The {@code router} actuator endpoint, when Spring Boot Actuator is present. */
+    /**
+     * The {@code router} actuator endpoint, when Spring Boot Actuator is present and there is a
+     * {@link RouterAdmin} bean (the endpoint changes routing through it).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Endpoint.class)
+    @Conditional(RouterAdminAvailable.class)
     static class EndpointConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RouterEndpoint routerEndpoint(Router router,
+        RouterEndpoint routerEndpoint(RouterAdmin admin,
                 ObjectProvider<RolloutController> controllers) {
-            return new RouterEndpoint(router, controllers::orderedStream);
+            return new RouterEndpoint(admin, controllers::orderedStream);
         }
     }
 
@@ -301,5 +326,25 @@ public class ReleaseRouterAutoConfiguration {
                 ObjectProvider<RolloutController> controllers) {
             return new RouterHealthIndicator(router, controllers::orderedStream);
         }
+    }
+
+    /**
+     * Whether a {@link RouterAdmin} bean will exist: the application's own, or the one this
+     * configuration builds when the application defines no {@code Router} either. Nested
+     * configurations are evaluated before this class's own bean methods are registered, so a
+     * plain {@code @ConditionalOnBean(RouterAdmin.class)} would not see
+     * {@link #releaseRouterAdmin}.
+     */
+    static final class RouterAdminAvailable extends AnyNestedCondition {
+
+        RouterAdminAvailable() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(RouterAdmin.class)
+        static final class ApplicationAdmin {}
+
+        @ConditionalOnMissingBean(Router.class)
+        static final class AutoConfiguredAdmin {}
     }
 }

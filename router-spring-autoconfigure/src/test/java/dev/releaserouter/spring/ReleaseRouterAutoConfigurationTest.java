@@ -3,8 +3,10 @@ package dev.releaserouter.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -106,7 +108,39 @@ class ReleaseRouterAutoConfigurationTest {
     @Test
     void userRouter_winsOverAutoConfiguredOne() {
         runner.withUserConfiguration(UserRouter.class).run(ctx -> {
-            assertThat(ctx).hasSingleBean(Router.class);
+            assertThat(ctx).hasNotFailed().hasSingleBean(Router.class);
+            assertThat(ctx.getBean(Router.class).status().source())
+                    .isEqualTo("classpath:custom-flags.json");
+            assertThat(ctx).as("no second router is built for an admin")
+                    .doesNotHaveBean(RouterAdmin.class)
+                    .as("the endpoint changes routing: it needs a RouterAdmin")
+                    .doesNotHaveBean(RouterEndpoint.class);
+        });
+    }
+
+    @Test
+    void defaults_routerAndRouterAdminBeans_areOneRouter_andTheRouterIsNotTheAdmin() {
+        runner.run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(RouterAdmin.class)
+                    .hasSingleBean(Router.class);
+            Router router = ctx.getBean(Router.class);
+            RouterAdmin admin = ctx.getBean(RouterAdmin.class);
+            assertThat(admin.router()).isSameAs(router);
+            assertThat(router).isNotInstanceOf(RouterAdmin.class);
+            ctx.getBean(RouterEndpoint.class).change("churn", "kill", "ana", "error spike",
+                    null, null, "INC-1");
+            assertThat(router.decide(RouteRequest.of("churn", "c-1")).reason())
+                    .as("the endpoint's change, through the admin").isEqualTo(Reason.KILL_SWITCH);
+        });
+    }
+
+    @Test
+    void userRouterAdmin_winsOverAutoConfiguredOne_andItsRouterIsTheRouterBean() {
+        runner.withUserConfiguration(UserRouterAdmin.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(RouterAdmin.class)
+                    .hasSingleBean(Router.class).hasSingleBean(RouterEndpoint.class);
+            assertThat(ctx.getBean(Router.class))
+                    .isSameAs(ctx.getBean(RouterAdmin.class).router());
             assertThat(ctx.getBean(Router.class).status().source())
                     .isEqualTo("classpath:custom-flags.json");
         });
@@ -295,13 +329,14 @@ class ReleaseRouterAutoConfigurationTest {
                 + " \"fail_when\": \"v2.error_rate > 0.05\", \"severity\": \"CRITICAL\"}]}";
 
         @Bean
-        RolloutController churnRollout(Router router) {
+        RolloutController churnRollout(RouterAdmin admin) {
+            Router router = admin.router();
             RolloutPlan plan = RolloutPlan.builder().model("churn").stableVersion("v1")
                     .candidateVersion("v2").stages(500, 2500, 10_000)
                     .checkpointDuration(Duration.ofMinutes(30)).minSamples(20)
                     .policy(Policy.parse(POLICY.getBytes(StandardCharsets.UTF_8), "test"))
                     .build();
-            return RolloutController.start(router, ArmMeasurements.builder(router).build(), plan,
+            return RolloutController.start(admin, ArmMeasurements.builder(router).build(), plan,
                     RolloutStateStore.inMemory(), Clock.systemUTC(), "rollout-bot");
         }
     }
@@ -312,6 +347,15 @@ class ReleaseRouterAutoConfigurationTest {
         Router myRouter() {
             return ReleaseRouter.builder()
                     .flagSource(FlagSources.classpath("custom-flags.json")).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserRouterAdmin {
+        @Bean
+        RouterAdmin myRouterAdmin() {
+            return ReleaseRouter.builder()
+                    .flagSource(FlagSources.classpath("custom-flags.json")).buildWithAdmin();
         }
     }
 

@@ -39,8 +39,18 @@ import org.jspecify.annotations.Nullable;
  * thread, or the first registered version if the decision names one that is not registered (as
  * the real router does); they never shadow, and report the shadow disposition set with
  * {@link #withShadow(ShadowDisposition)} ({@link ShadowDisposition#NOT_CONFIGURED} by default).
- * {@link #wrapping(RouterConfig)} uses the real router instead: decisions, shadowing, admin and
+ * {@link #wrapping(RouterConfig)} uses the real router instead: decisions, shadowing and
  * statistics are the real ones.
+ *
+ * <p>Changing routing in a test: a {@code Router} cannot change routing (that is the separate
+ * {@link RouterAdmin} capability), and neither can a fake through the {@code Router} interface.
+ * A fake that wraps a real router hands out that router's admin through its own
+ * {@link #admin()} method, e.g. to kill a version half-way through a test:
+ *
+ * <pre>{@code
+ * FakeRouter router = FakeRouter.wrapping(TestFlagFiles.readClasspath("flags.json"));
+ * router.admin().kill(KillTarget.version("churn", "v2"), ChangeContext.of("test", "kill v2"));
+ * }</pre>
  *
  * <p>{@link #route(RouteRequest, Object)} routes to the model bound last under the request's
  * model name with {@link #bind} (a fake has no builder to register models on).
@@ -52,6 +62,7 @@ public final class FakeRouter implements Router {
 
     private final @Nullable Function<RouteRequest, RouteDecision> script;
     private final @Nullable Router delegate;
+    private final @Nullable RouterAdmin admin;
     private final RouterConfig config;
     private final ShadowDisposition shadow;
     private final List<RouteRequest> seen = new CopyOnWriteArrayList<>();
@@ -59,8 +70,15 @@ public final class FakeRouter implements Router {
 
     private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
             @Nullable Router delegate, RouterConfig config, ShadowDisposition shadow) {
+        this(script, delegate, null, config, shadow);
+    }
+
+    private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
+            @Nullable Router delegate, @Nullable RouterAdmin admin, RouterConfig config,
+            ShadowDisposition shadow) {
         this.script = script;
         this.delegate = delegate;
+        this.admin = admin;
         this.config = config;
         this.shadow = shadow;
     }
@@ -105,15 +123,35 @@ public final class FakeRouter implements Router {
 
     /**
      * A real router ({@code ReleaseRouter.builder().config(config)}, default hash secret, no
-     * audit output) that records the requests it sees: the most faithful fake.
+     * audit output) that records the requests it sees: the most faithful fake. Its routing
+     * changes through {@link #admin()}.
      *
      * @param config the configuration, e.g. {@code TestFlagFiles.readClasspath("flags.json")}
      * @return the router; close it to stop the real router's shadow threads
      * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
      */
     public static FakeRouter wrapping(RouterConfig config) {
-        Router real = ReleaseRouter.builder().config(config).auditSink(event -> { }).build();
-        return new FakeRouter(null, real, config, ShadowDisposition.NOT_CONFIGURED);
+        RouterAdmin real = ReleaseRouter.builder().config(config).auditSink(event -> { })
+                .buildWithAdmin();
+        return new FakeRouter(null, real.router(), real, config,
+                ShadowDisposition.NOT_CONFIGURED);
+    }
+
+    /**
+     * Records the requests an administered router sees, answering with its decisions; its
+     * routing changes through {@link #admin()}.
+     *
+     * @param admin the admin of the router to wrap (e.g. from
+     *     {@code ReleaseRouter.builder()...buildWithAdmin()}); its router is closed when this one
+     *     is closed
+     * @return the router
+     * @throws NullPointerException if {@code admin} is null
+     */
+    public static FakeRouter wrapping(RouterAdmin admin) {
+        Objects.requireNonNull(admin, "admin");
+        Router router = admin.router();
+        return new FakeRouter(null, router, admin, router.config(),
+                ShadowDisposition.NOT_CONFIGURED);
     }
 
     /**
@@ -295,18 +333,27 @@ public final class FakeRouter implements Router {
     }
 
     /**
-     * @return the wrapped router's admin
-     * @throws UnsupportedOperationException for a scripted fake, which has nothing to administer;
-     *     use {@link #wrapping(RouterConfig)}
+     * The admin of the wrapped real router, to change its routing in a test (kill switches,
+     * weights, stages). Not part of the {@link Router} interface: code under test that holds
+     * this fake as a {@code Router} cannot reach it, as with a real router. Changes made through
+     * it are seen by this fake's {@code decide} and {@code route}; {@code admin().router()} is
+     * the wrapped router, which does not record requests.
+     *
+     * @return the wrapped router's admin; never null
+     * @throws UnsupportedOperationException for a scripted fake, which has nothing to administer
+     *     (use {@link #wrapping(RouterConfig)}), or one made with {@link #wrapping(Router)},
+     *     whose admin it was not given (use {@link #wrapping(RouterAdmin)})
      */
-    @Override
     public RouterAdmin admin() {
-        Router d = delegate;
-        if (d == null) {
-            throw new UnsupportedOperationException("a scripted FakeRouter has no admin; use "
-                    + "FakeRouter.wrapping(config) to test admin changes");
+        RouterAdmin a = admin;
+        if (a == null) {
+            throw new UnsupportedOperationException(delegate == null
+                    ? "a scripted FakeRouter has no admin; use FakeRouter.wrapping(config) to "
+                            + "test admin changes"
+                    : "this FakeRouter wraps a Router without its admin; use "
+                            + "FakeRouter.wrapping(routerAdmin) to test admin changes");
         }
-        return d.admin();
+        return a;
     }
 
     /** Closes the wrapped router, if any. Idempotent. */

@@ -7,11 +7,15 @@ import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.core.ReleaseRouter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,6 +113,33 @@ class FakeRouterTest {
             assertThat(r.output()).isEqualTo("v1:x");
             assertThat(router.requests()).containsExactly(vip);
             assertThat(router.status().upToDate()).isTrue();
+        }
+    }
+
+    @Test
+    void wrapping_adminChanges_areSeenByTheFake_whichIsNotItselfAnAdmin() {
+        try (FakeRouter router = FakeRouter.wrapping(TestFlagFiles.readClasspath("flags.json"))) {
+            RouteRequest r = RouteRequest.of("churn", "c-3");
+
+            router.admin().kill(KillTarget.model("churn"), ChangeContext.of("test", "kill"));
+
+            assertThat(router.decide(r).reason()).isEqualTo(Reason.KILL_SWITCH);
+            assertThat(router.requests()).containsExactly(r);
+            assertThat((Object) router).isNotInstanceOf(RouterAdmin.class);
+        }
+    }
+
+    @Test
+    void wrappingARouterAdmin_handsOutThatAdmin_wrappingARouterHasNone() {
+        RouterAdmin real = ReleaseRouter.builder()
+                .config(TestFlagFiles.readClasspath("flags.json")).auditSink(e -> { })
+                .buildWithAdmin();
+        try (FakeRouter withAdmin = FakeRouter.wrapping(real);
+                FakeRouter without = FakeRouter.wrapping(real.router())) {
+            assertThat(withAdmin.admin()).isSameAs(real);
+            assertThatThrownBy(without::admin)
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("wrapping(routerAdmin)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.releaserouter.samples.quickstart;
 import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
@@ -138,13 +139,15 @@ public final class QuickstartDemo {
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig()
                 .observationHandler(new DefaultMeterObservationHandler(meters));
-        try (Router router = ReleaseRouter.builder()
+        // The admin changes routing (here: the rollout controller); the router only evaluates.
+        RouterAdmin admin = ReleaseRouter.builder()
                 .flagSource(FlagSources.classpath("flags.json"))
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c") // use your own secret
                 .auditSink(audit)
                 .clock(clock)
                 .routeObserver(RouteObservations.of(observations))
-                .build()) {
+                .buildWithAdmin();
+        try (Router router = admin.router()) {
             RoutedModel<Features, Scored> churn = router.bind(
                     ModelBinding.<Features, Scored>builder(MODEL)
                             .version("v1", service.v1())
@@ -161,7 +164,7 @@ public final class QuickstartDemo {
                     .minSamples(100)
                     .policy(policy)
                     .build();
-            RolloutController rollout = RolloutController.start(router, arms, plan,
+            RolloutController rollout = RolloutController.start(admin, arms, plan,
                     RolloutStateStore.inMemory(), clock, "rollout-bot");
             new RolloutMetrics(rollout).bindTo(meters);
 
