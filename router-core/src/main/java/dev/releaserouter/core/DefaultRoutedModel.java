@@ -1,7 +1,10 @@
 package dev.releaserouter.core;
 
+import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.OutputValidity;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.InputCopier;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -16,14 +19,14 @@ import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * stable if configured, then hand the shadow call to the {@link ShadowRunner}.
  *
  * <p>Every user-code boundary here follows the one policy of {@link Throwables}: whatever a
- * copier, validator, canary (with fallback on), route observer or shadow listener throws is
+ * copier, validator, canary (with fallback on) or route hook throws is
  * contained and counted, {@code StackOverflowError}, {@code AssertionError} and
  * {@code LinkageError} included; only the fatal VM errors ({@link Throwables#isFatal}) reach the
  * caller. The one exception is the served version itself: when nothing else can answer (no
@@ -77,26 +80,18 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
     @Override
     public RouteResult<O> route(RouteRequest request, I input) {
         checkModel(request);
-        RouteObserver observer = router.observer();
-        if (observer == null) {
-            return route(request, input, null);
+        HookChain hooks = router.hooks();
+        if (hooks.isEmpty()) {
+            return route(request, input, hooks, null); // no hooks: nothing allocated for them
         }
-        RouteObserver.Observed observed = startObserving(observer, request);
-        if (observed == null) {
-            return route(request, input, null);
-        }
+        HookChain.Context context = hooks.before(request);
         try {
-            RouteResult<O> result;
-            try {
-                result = route(request, input, observed);
-            } catch (RuntimeException | Error e) {
-                notify(observed, o -> o.failed(e));
-                throw e; // the served version's own failure: nothing else could answer
-            }
-            notify(observed, o -> o.served(result));
-            return result;
+            return route(request, input, hooks, context);
+        } catch (RuntimeException | Error e) {
+            hooks.onError(context, e);
+            throw e; // the served version's own failure: nothing else could answer
         } finally {
-            notify(observed, RouteObserver.Observed::close);
+            hooks.finallyAfter(context);
         }
     }
 
@@ -136,10 +131,14 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                 ? compiled.stable : firstVersion;
     }
 
-    /** Counts a primary output its validator rejects; a failing validator is counted too. */
-    private void checkPrimary(String version, @Nullable O output) {
+    /**
+     * Counts a primary output its validator rejects; a failing validator is counted too.
+     *
+     * @return what the validator said
+     */
+    private OutputValidity checkPrimary(String version, @Nullable O output) {
         if (validator == null) {
-            return;
+            return OutputValidity.NOT_CHECKED;
         }
         boolean invalid;
         try {
@@ -150,36 +149,18 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         }
         if (invalid) {
             runner().primaryInvalid(model, version);
+            return OutputValidity.INVALID;
         }
+        return OutputValidity.VALID;
     }
 
-    private RouteObserver.@Nullable Observed startObserving(RouteObserver observer,
-            RouteRequest request) {
-        try {
-            return Objects.requireNonNull(observer.start(request), "observer returned null");
-        } catch (Throwable t) {
-            Throwables.rethrowIfFatal(t);
-            router.internalError(); // an observer never fails a request
-            return null;
-        }
-    }
-
-    private void notify(RouteObserver.Observed observed,
-            Consumer<RouteObserver.Observed> event) {
-        try {
-            event.accept(observed);
-        } catch (Throwable t) {
-            Throwables.rethrowIfFatal(t);
-            router.internalError(); // an observer never fails a request
-        }
-    }
-
-    private RouteResult<O> route(RouteRequest request, I input,
-            RouteObserver.@Nullable Observed observed) {
+    /** Decide, call, fall back, shadow; tells the hooks if there is a context. */
+    private RouteResult<O> route(RouteRequest request, I input, HookChain hooks,
+            HookChain.@Nullable Context context) {
         Snapshot snapshot = router.currentSnapshot();
         RouteDecision decision = router.decideOn(snapshot, request);
-        if (observed != null) {
-            notify(observed, o -> o.decided(decision));
+        if (context != null) {
+            hooks.afterDecision(context, decision);
         }
         CompiledModel compiled = snapshot.model(model);
         String stable = stableOf(compiled);
@@ -189,8 +170,11 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         }
         String served = chosen;
         FallbackCause fallback = null;
+        CallEvent.Fallback failedCanary = null;
+        OutputValidity validity = OutputValidity.NOT_CHECKED;
         O output;
-        long start = runner().ticker().getAsLong();
+        LongSupplier ticker = router.ticker();
+        long start = ticker.getAsLong();
         boolean canFallBack = binding.fallbackToStable() && decision.isCandidate()
                 && !chosen.equals(stable);
         try {
@@ -201,21 +185,39 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                     @SuppressWarnings("unchecked")
                     O o = (O) holder[0];
                     output = o;
+                    validity = validator == null ? OutputValidity.NOT_CHECKED
+                            : OutputValidity.VALID;
                 } else {
+                    long failedAt = ticker.getAsLong();
                     runner().fallback(model, chosen, fallback);
+                    if (context != null) {
+                        failedCanary = new CallEvent.Fallback(chosen, fallback,
+                                Math.max(0, failedAt - start));
+                    }
                     served = stable;
-                    start = runner().ticker().getAsLong(); // the stable call is what we compare
+                    start = ticker.getAsLong(); // the stable call is what we compare
                     output = call(stable, input);
                 }
             } else {
                 output = call(chosen, input);
-                checkPrimary(chosen, output);
+                validity = checkPrimary(chosen, output);
             }
         } catch (RuntimeException | Error e) {
-            skip(compiled, ShadowDisposition.PRIMARY_FAILED);
+            long took = Math.max(0, ticker.getAsLong() - start);
+            skip(compiled, request, served, ShadowDisposition.PRIMARY_FAILED);
+            if (context != null) {
+                hooks.afterCall(context, new CallEvent(request, decision, served,
+                        roleOf(decision, served), took, true, OutputValidity.NOT_CHECKED,
+                        Optional.ofNullable(failedCanary)));
+            }
             throw e;
         }
-        long primaryNanos = runner().ticker().getAsLong() - start;
+        long primaryNanos = Math.max(0, ticker.getAsLong() - start);
+        if (context != null) {
+            hooks.afterCall(context, new CallEvent(request, decision, served,
+                    roleOf(decision, served), primaryNanos, false, validity,
+                    Optional.ofNullable(failedCanary)));
+        }
         ShadowDisposition shadow;
         try {
             shadow = shadow(compiled, request, input, served, output, primaryNanos);
@@ -226,6 +228,11 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             shadow = ShadowDisposition.NOT_CONFIGURED;
         }
         return new RouteResult<>(output, decision, served, fallback, shadow);
+    }
+
+    /** The served version's role: the decided canary's only if it answered itself. */
+    private static Role roleOf(RouteDecision decision, String served) {
+        return served.equals(decision.version()) ? decision.role() : Role.STABLE;
     }
 
     private ShadowDisposition shadow(@Nullable CompiledModel compiled, RouteRequest request,
@@ -241,7 +248,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         }
         if (d != ShadowDisposition.SCHEDULED) {
             if (d != ShadowDisposition.NOT_CONFIGURED) {
-                runner().skipped(model, shadowVersion, d);
+                runner().skipped(request, served, shadowVersion, d, primaryNanos);
             }
             return d;
         }
@@ -277,9 +284,10 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         };
     }
 
-    private void skip(@Nullable CompiledModel compiled, ShadowDisposition d) {
+    private void skip(@Nullable CompiledModel compiled, RouteRequest request, String served,
+            ShadowDisposition d) {
         if (compiled != null && compiled.shadowVersion != null) {
-            runner().skipped(model, compiled.shadowVersion, d);
+            runner().skipped(request, served, compiled.shadowVersion, d, 0);
         }
     }
 

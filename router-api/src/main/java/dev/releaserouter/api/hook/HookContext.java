@@ -1,0 +1,36 @@
+package dev.releaserouter.api.hook;
+
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@code route(...)} call as the hooks see it: the request, the decision once made, and one
+ * state slot per hook, so that a hook can carry per-call state (an observation and its scope)
+ * from {@link RouteHook#beforeDecision} to {@link RouteHook#finallyAfter}. Each hook sees only
+ * its own slot.
+ *
+ * <p>Created by the router once per routed call, only when hooks are registered. Confined to the
+ * thread that routes; not thread-safe. Not intended for external implementation.
+ */
+public interface HookContext {
+
+    /** @return the request being routed (never null) */
+    RouteRequest request();
+
+    /** @return the decision, empty before {@link RouteHook#afterDecision} */
+    Optional<RouteDecision> decision();
+
+    /**
+     * @return the state the current hook stored with {@link #setState}, or null if none
+     */
+    @Nullable Object state();
+
+    /**
+     * Stores the current hook's per-call state (it is dropped when the call ends).
+     *
+     * @param state the state; null clears it
+     */
+    void setState(@Nullable Object state);
+}
