@@ -172,12 +172,14 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
      * @param <T> the type
      * @return the hook, or empty if none of that type is registered
      */
-    <T> Optional<T> hook(Class<T> type) {
+    @Override
+    public <T> Optional<T> hook(Class<T> type) {
         return hooks.find(Objects.requireNonNull(type, "type"));
     }
 
     /** @return the clock of budgets, audit timestamps and measurements */
-    Clock clock() {
+    @Override
+    public Clock clock() {
         return clock;
     }
 

@@ -48,7 +48,7 @@ public final class RolloutFixture {
                 .hashSecretHex(Configs.SECRET)
                 .clock(clock)
                 .build();
-        measurements = ArmMeasurements.builder(router).clock(clock)
+        measurements = ArmMeasurements.builder().clock(clock)
                 .window(Duration.ofMinutes(1)).retainedWindows(120).build();
     }
 
@@ -75,10 +75,8 @@ public final class RolloutFixture {
     public void record(int n, long v2LatencyMs, double v2ErrorShare) {
         int errors = (int) Math.round(n * v2ErrorShare);
         for (int i = 0; i < n; i++) {
-            measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false,
-                    Double.NaN, Double.NaN, Double.NaN);
-            measurements.recordCall("churn", "v2", Duration.ofMillis(v2LatencyMs).toNanos(),
-                    i < errors, Double.NaN, Double.NaN, Double.NaN);
+            measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false);
+            measurements.recordCall("churn", "v2", Duration.ofMillis(v2LatencyMs).toNanos(), i < errors);
         }
     }
 
