@@ -1,9 +1,9 @@
 package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteDecision;
-import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.api.shadow.RouteResult;
-import dev.releaserouter.core.RouteObserver;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * Router router = ReleaseRouter.builder()
  *         .flagSource(...)
- *         .routeObserver(RouteObservations.of(observationRegistry))
+ *         .hook(RouteObservations.of(observationRegistry))
  *         .build();
  * }</pre>
  *
@@ -28,24 +28,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class RouteObservations implements RouteObserver {
+public final class RouteObservations implements RouteHook {
 
     private static final DefaultRouteObservationConvention DEFAULT =
             new DefaultRouteObservationConvention();
-
-    private static final Observed NOOP = new Observed() {
-        @Override
-        public void decided(RouteDecision decision) {}
-
-        @Override
-        public void served(RouteResult<?> result) {}
-
-        @Override
-        public void failed(Throwable error) {}
-
-        @Override
-        public void close() {}
-    };
 
     private final ObservationRegistry registry;
     private final @Nullable RouteObservationConvention custom;
@@ -76,51 +62,63 @@ public final class RouteObservations implements RouteObserver {
         return new RouteObservations(registry, Objects.requireNonNull(convention, "convention"));
     }
 
+    /** Starts the observation and opens its scope; both are kept in the call's context. */
     @Override
-    public Observed start(RouteRequest request) {
+    public void beforeDecision(HookContext context) {
         if (registry.isNoop()) {
-            return NOOP;
+            return;
         }
-        RouteObservationContext context = new RouteObservationContext(request);
-        Observation observation = Observation.createNotStarted(custom, DEFAULT, () -> context,
+        RouteObservationContext observed = new RouteObservationContext(context.request());
+        Observation observation = Observation.createNotStarted(custom, DEFAULT, () -> observed,
                 registry).start();
-        return new MicrometerObserved(observation, context);
+        context.setState(new Scoped(observation, observed, observation.openScope()));
     }
 
-    /** One observation; used on the routing thread only. */
-    private static final class MicrometerObserved implements Observed {
-        private final Observation observation;
-        private final RouteObservationContext context;
-        private final Observation.Scope scope;
-
-        MicrometerObserved(Observation observation, RouteObservationContext context) {
-            this.observation = observation;
-            this.context = context;
-            this.scope = observation.openScope();
-        }
-
-        @Override
-        public void decided(RouteDecision decision) {
-            context.decision(decision);
-        }
-
-        @Override
-        public void served(RouteResult<?> result) {
-            context.result(result);
-        }
-
-        @Override
-        public void failed(Throwable error) {
-            observation.error(error);
-        }
-
-        @Override
-        public void close() {
-            try {
-                scope.close();
-            } finally {
-                observation.stop();
-            }
+    @Override
+    public void afterDecision(HookContext context, RouteDecision decision) {
+        Scoped s = scoped(context);
+        if (s != null) {
+            s.context.decision(decision);
         }
     }
+
+    @Override
+    public void afterCall(HookContext context, CallEvent call) {
+        Scoped s = scoped(context);
+        if (s != null) {
+            s.context.call(call);
+        }
+    }
+
+    @Override
+    public void onError(HookContext context, Throwable error) {
+        Scoped s = scoped(context);
+        if (s != null) {
+            s.observation.error(error);
+        }
+    }
+
+    /** Closes the scope, then stops the observation (even if closing the scope failed). */
+    @Override
+    public void finallyAfter(HookContext context) {
+        Scoped s = scoped(context);
+        if (s == null) {
+            return;
+        }
+        context.setState(null);
+        try {
+            s.scope.close();
+        } finally {
+            s.observation.stop();
+        }
+    }
+
+    private static @Nullable Scoped scoped(HookContext context) {
+        Object state = context.state();
+        return state instanceof Scoped ? (Scoped) state : null;
+    }
+
+    /** One observation and its open scope; used on the routing thread only. */
+    private record Scoped(Observation observation, RouteObservationContext context,
+            Observation.Scope scope) {}
 }
