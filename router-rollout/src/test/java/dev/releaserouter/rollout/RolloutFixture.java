@@ -42,14 +42,15 @@ public final class RolloutFixture {
     public final ArmMeasurements measurements;
 
     public RolloutFixture(int v2BasisPoints) {
+        measurements = ArmMeasurements.builder().clock(clock)
+                .window(Duration.ofMinutes(1)).retainedWindows(120).build();
         router = ReleaseRouter.builder()
                 .config(Configs.of(Configs.churn(v2BasisPoints).build()))
                 .auditSink(audit)
                 .hashSecretHex(Configs.SECRET)
                 .clock(clock)
+                .hook(measurements)
                 .build();
-        measurements = ArmMeasurements.builder().clock(clock)
-                .window(Duration.ofMinutes(1)).retainedWindows(120).build();
     }
 
     public RolloutFixture() {
@@ -76,7 +77,8 @@ public final class RolloutFixture {
         int errors = (int) Math.round(n * v2ErrorShare);
         for (int i = 0; i < n; i++) {
             measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false);
-            measurements.recordCall("churn", "v2", Duration.ofMillis(v2LatencyMs).toNanos(), i < errors);
+            measurements.recordCall("churn", "v2", Duration.ofMillis(v2LatencyMs).toNanos(),
+                    i < errors);
         }
     }
 
