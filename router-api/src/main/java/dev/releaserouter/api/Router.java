@@ -8,6 +8,7 @@ import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Decides which version of a model serves a request.
@@ -112,6 +113,27 @@ public interface Router extends AutoCloseable {
      * @throws NullPointerException if request is null
      */
     void recordLabel(RouteRequest request, double predicted, double actual);
+
+    /**
+     * Routes a request without blocking the caller, for models whose versions answer
+     * asynchronously ({@code ModelBinding.builder(model).asyncVersion("v2", input -> stage)}):
+     * exactly as {@link RoutedModel#routeAsync} of the registered binding.
+     *
+     * <pre>{@code
+     * router.<Features, Double>routeAsync(RouteRequest.of("churn", id), features)
+     *         .thenAccept(r -> reply(r.output()));
+     * }</pre>
+     *
+     * @param request the request; its model selects the binding
+     * @param input the model input; treated as immutable
+     * @param <I> input type of the model's binding
+     * @param <O> output type of the model's binding
+     * @return the stage of the served output with the decision
+     * @throws IllegalArgumentException if no binding is registered for the request's model
+     * @throws NullPointerException if the request is null
+     * @see RoutedModel#routeAsync(RouteRequest, Object)
+     */
+    <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input);
 
     /**
      * Binds a model's callable versions to this router, to {@code route} requests: decide, call

@@ -39,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -189,8 +190,17 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     }
 
     @Override
-    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
     public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        return this.<I, O>registered(request).route(request, input);
+    }
+
+    @Override
+    public <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        return this.<I, O>registered(request).routeAsync(request, input);
+    }
+
+    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
+    private <I, O> RoutedModel<I, O> registered(RouteRequest request) {
         Objects.requireNonNull(request, "request");
         RoutedModel<I, O> m = (RoutedModel<I, O>) models.get(request.model());
         if (m == null) {
@@ -199,7 +209,7 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
                     + new TreeSet<>(models.keySet())
                     + "); register it with ReleaseRouter.builder().model(ModelBinding...)");
         }
-        return m.route(request, input);
+        return m;
     }
 
     @Override

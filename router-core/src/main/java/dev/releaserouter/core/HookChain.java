@@ -41,8 +41,8 @@ final class HookChain {
     }
 
     /** Starts a call: a new context, then every hook's {@code beforeDecision}. */
-    Context before(RouteRequest request) {
-        Context c = new Context(request, hooks.length);
+    Context before(RouteRequest request, boolean async) {
+        Context c = new Context(request, hooks.length, async);
         Throwable fatal = null;
         for (int i = 0; i < hooks.length; i++) {
             c.current = i;
@@ -154,12 +154,19 @@ final class HookChain {
     static final class Context implements HookContext {
         private final RouteRequest request;
         private final @Nullable Object[] states;
+        private final boolean async;
         private @Nullable RouteDecision decision;
         private int current;
 
-        Context(RouteRequest request, int hooks) {
+        Context(RouteRequest request, int hooks, boolean async) {
             this.request = request;
             this.states = new Object[hooks];
+            this.async = async;
+        }
+
+        @Override
+        public boolean isAsync() {
+            return async;
         }
 
         @Override

@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The observation starts before the decision and its scope is open while the chosen version
  * runs, so spans the model opens are children of it; it records a model failure as its error.
+ * For {@code routeAsync}, which ends on another thread, no scope is opened: the observation
+ * still spans the call.
  * Names and keys come from {@link DefaultRouteObservationConvention} unless a custom
  * {@link RouteObservationConvention} is given (or registered globally on the registry). With
  * {@link ObservationRegistry#NOOP} nothing is created per call.
@@ -71,7 +73,10 @@ public final class RouteObservations implements RouteHook {
         RouteObservationContext observed = new RouteObservationContext(context.request());
         Observation observation = Observation.createNotStarted(custom, DEFAULT, () -> observed,
                 registry).start();
-        context.setState(new Scoped(observation, observed, observation.openScope()));
+        // routeAsync ends on another thread: no thread-bound scope then (the span still covers
+        // the call, and the model's client can take it as its parent explicitly).
+        context.setState(new Scoped(observation, observed,
+                context.isAsync() ? null : observation.openScope()));
     }
 
     @Override
@@ -107,7 +112,9 @@ public final class RouteObservations implements RouteHook {
         }
         context.setState(null);
         try {
-            s.scope.close();
+            if (s.scope != null) {
+                s.scope.close();
+            }
         } finally {
             s.observation.stop();
         }
@@ -120,5 +127,5 @@ public final class RouteObservations implements RouteHook {
 
     /** One observation and its open scope; used on the routing thread only. */
     private record Scoped(Observation observation, RouteObservationContext context,
-            Observation.Scope scope) {}
+            Observation.@Nullable Scope scope) {}
 }

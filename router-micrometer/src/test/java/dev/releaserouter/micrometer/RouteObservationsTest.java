@@ -212,6 +212,11 @@ class RouteObservationsTest {
             }
 
             @Override
+            public boolean isAsync() {
+                return false;
+            }
+
+            @Override
             public java.util.Optional<dev.releaserouter.api.RouteDecision> decision() {
                 return java.util.Optional.empty();
             }

@@ -18,6 +18,7 @@ import dev.releaserouter.core.ReleaseRouter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -226,14 +227,33 @@ public final class FakeRouter implements Router {
      * @throws IllegalArgumentException if no model of that name was bound
      */
     @Override
-    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
     public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        return this.<I, O>bound(request).route(request, input);
+    }
+
+    /**
+     * Routes asynchronously to the model last bound under the request's model name.
+     *
+     * @param request the request
+     * @param input the model input
+     * @param <I> input type of that binding
+     * @param <O> output type of that binding
+     * @return what that bound model's {@code routeAsync} returns
+     * @throws IllegalArgumentException if no model of that name was bound
+     */
+    @Override
+    public <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        return this.<I, O>bound(request).routeAsync(request, input);
+    }
+
+    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
+    private <I, O> RoutedModel<I, O> bound(RouteRequest request) {
         RoutedModel<I, O> m = (RoutedModel<I, O>) bound.get(request.model());
         if (m == null) {
             throw new IllegalArgumentException("no model '" + request.model()
                     + "' was bound to this FakeRouter; call bind(ModelBinding...) first");
         }
-        return m.route(request, input);
+        return m;
     }
 
     /**

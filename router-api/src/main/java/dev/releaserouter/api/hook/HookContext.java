@@ -11,13 +11,24 @@ import org.jspecify.annotations.Nullable;
  * from {@link RouteHook#beforeDecision} to {@link RouteHook#finallyAfter}. Each hook sees only
  * its own slot.
  *
- * <p>Created by the router once per routed call, only when hooks are registered. Confined to the
- * thread that routes; not thread-safe. Not intended for external implementation.
+ * <p>Created by the router once per routed call, only when hooks are registered. Used by one
+ * thread at a time (the caller's, then for {@code routeAsync} the completing one, with a
+ * happens-before edge between them); not thread-safe. Not intended for external implementation.
  */
 public interface HookContext {
 
     /** @return the request being routed (never null) */
     RouteRequest request();
+
+    /**
+     * Whether this is a {@code routeAsync} call: then {@link RouteHook#afterCall},
+     * {@link RouteHook#onError} and {@link RouteHook#finallyAfter} run on the thread that
+     * completes the model's stage, not on the caller's, so a hook must not open thread-bound
+     * scopes in {@link RouteHook#beforeDecision}.
+     *
+     * @return true for {@code routeAsync}, false for {@code route}
+     */
+    boolean isAsync();
 
     /** @return the decision, empty before {@link RouteHook#afterDecision} */
     Optional<RouteDecision> decision();
