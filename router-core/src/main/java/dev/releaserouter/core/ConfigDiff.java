@@ -7,6 +7,7 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
+import dev.releaserouter.core.config.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -95,11 +96,11 @@ final class ConfigDiff {
         Map<String, Object> f = new LinkedHashMap<>();
         kills(f, "/kill", c.globalKills());
         for (ModelConfig m : c.models().values()) {
-            String p = "/models/" + Overrides.escape(m.name());
+            String p = "/models/" + JsonFields.escape(m.name());
             f.put(p + "/stable", m.stableVersion());
             f.put(p + "/salt", m.salt());
             for (VersionConfig v : m.versions().values()) {
-                String vp = p + "/versions/" + Overrides.escape(v.id());
+                String vp = p + "/versions/" + JsonFields.escape(v.id());
                 f.put(vp + "/stage", v.stage().name().toLowerCase(java.util.Locale.ROOT));
                 f.put(vp + "/weight", Weights.percent(v.weightBasisPoints()));
                 if (v.reserveBasisPoints() != VersionConfig.DEFAULT_RESERVE) {

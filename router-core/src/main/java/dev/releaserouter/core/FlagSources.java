@@ -4,6 +4,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.flags.internal.ClasspathFlagSource;
+import dev.releaserouter.core.flags.internal.FlagFileWriter;
 import dev.releaserouter.core.flags.internal.StaticFlagSource;
 import dev.releaserouter.core.flags.internal.WatchedFileFlagSource;
 import java.nio.file.Path;
@@ -117,6 +118,23 @@ public final class FlagSources {
      */
     public static FlagSource inMemory(RouterConfig config) {
         return new StaticFlagSource("in-memory", config);
+    }
+
+    /**
+     * Writes a configuration as a canonical long-form flag file (docs/flag-file.md): fields in
+     * the documented order, set values sorted, defaults that carry no information left out,
+     * two-space indentation, {@code \n} line ends. Equal configurations give equal text, and
+     * reading the text back (e.g. {@link #inMemory} of a parsed file, or {@link #file}) gives an
+     * equal configuration. This is the writer the router itself uses for audit entries.
+     *
+     * <p>Thread-safe: stateless.
+     *
+     * @param config the configuration
+     * @return the flag file text, ending with a line end
+     * @throws NullPointerException if config is null
+     */
+    public static String toJson(RouterConfig config) {
+        return FlagFileWriter.toJson(Objects.requireNonNull(config, "config"));
     }
 
     /**

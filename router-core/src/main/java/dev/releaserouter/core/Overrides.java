@@ -9,6 +9,7 @@ import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.core.config.JsonFields;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -165,7 +166,7 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
         try {
             return mb.build();
         } catch (ConfigException e) {
-            throw e.locatedIn(null, "/models/" + escape(m.name()));
+            throw e.locatedIn(null, "/models/" + JsonFields.escape(m.name()));
         }
     }
 
@@ -186,9 +187,6 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
         return u;
     }
 
-    static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
-    }
 
     private static <K, V> Map<K, V> put(Map<K, V> map, K key, V value) {
         Map<K, V> m = new HashMap<>(map);

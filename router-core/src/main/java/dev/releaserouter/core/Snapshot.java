@@ -8,6 +8,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.config.JsonFields;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,9 +46,9 @@ final class Snapshot {
             } catch (IllegalArgumentException e) {
                 if (e instanceof ConfigException) {
                     throw ((ConfigException) e).locatedIn(null, "/models/"
-                            + Overrides.escape(m.name()));
+                            + JsonFields.escape(m.name()));
                 }
-                throw new ConfigException(null, "/models/" + Overrides.escape(m.name()), null,
+                throw new ConfigException(null, "/models/" + JsonFields.escape(m.name()), null,
                         e.getMessage(), e);
             }
         }

@@ -1,5 +1,6 @@
 package dev.releaserouter.replay;
 
+import dev.releaserouter.api.config.ConfigException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ final class JsonOutputs {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String at = nonFiniteNumber(e.getValue());
                 if (at != null) {
-                    return "/" + e.getKey().replace("~", "~0").replace("/", "~1") + at;
+                    return "/" + ConfigException.pointerToken(e.getKey()) + at;
                 }
             }
         } else if (node.isArray()) {

@@ -141,7 +141,7 @@ public final class RouterArbitraries {
      * @return the arbitrary
      */
     public static Arbitrary<String> flagFiles() {
-        return routerConfigs().map(FlagFileJson::write);
+        return routerConfigs().map(TestFlagFiles::toJson);
     }
 
     /**

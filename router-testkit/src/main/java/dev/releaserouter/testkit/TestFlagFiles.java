@@ -45,14 +45,15 @@ public final class TestFlagFiles {
     }
 
     /**
-     * Writes a configuration as a long-form flag file: defaults left out, lists sorted.
-     * {@link #read(Path)} of the text gives back an equal configuration.
+     * Writes a configuration as a canonical long-form flag file with router-core's own writer
+     * ({@link FlagSources#toJson}): defaults left out, lists sorted. {@link #read(Path)} of the
+     * text gives back an equal configuration.
      *
      * @param config the configuration
      * @return the JSON text
      */
     public static String toJson(RouterConfig config) {
-        return FlagFileJson.write(config);
+        return FlagSources.toJson(config);
     }
 
     /**

@@ -71,6 +71,19 @@ public class ConfigException extends IllegalArgumentException {
         return e;
     }
 
+    /**
+     * Escapes a name for use as one reference token of a JSON pointer (RFC 6901): {@code ~}
+     * becomes {@code ~0} and {@code /} becomes {@code ~1}, so that a model named {@code a/b}
+     * is located at {@code /models/a~1b}. The one implementation the router's modules share.
+     *
+     * @param name a field name or key, as written in the document
+     * @return the escaped token
+     * @throws NullPointerException if name is null
+     */
+    public static String pointerToken(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
+
     /** @return the file or resource, or null if not known */
     public @Nullable String source() {
         return source;

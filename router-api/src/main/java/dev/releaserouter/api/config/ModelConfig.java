@@ -282,7 +282,7 @@ public final class ModelConfig {
                 throw new ConfigException("/stable", stableVersion,
                         "the stable version must be one of " + versions.keySet());
             }
-            String sp = "/versions/" + escape(stableVersion);
+            String sp = "/versions/" + ConfigException.pointerToken(stableVersion);
             if (stable.stage() != Stage.APPROVED) {
                 throw new ConfigException(sp + "/stage", stable.stage(),
                         "the stable version must be Approved");
@@ -340,7 +340,7 @@ public final class ModelConfig {
                     r = seen == undeclared ? left - share * (undeclared - 1) : share;
                 }
                 if (v.weightBasisPoints() > r) {
-                    throw new ConfigException("/versions/" + escape(v.id()) + "/weight",
+                    throw new ConfigException("/versions/" + ConfigException.pointerToken(v.id()) + "/weight",
                             Weights.percent(v.weightBasisPoints()),
                             "weight exceeds the candidate's reserve of " + Weights.percent(r)
                                     + "% (declare a larger reserve)");
@@ -371,10 +371,5 @@ public final class ModelConfig {
             }
             return new ModelConfig(this, reserves);
         }
-    }
-
-    /** JSON pointer escaping of one reference token (RFC 6901). */
-    static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
     }
 }

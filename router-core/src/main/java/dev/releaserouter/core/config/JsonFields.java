@@ -78,12 +78,13 @@ public final class JsonFields {
     }
 
     /**
-     * Escapes a key for a JSON pointer (RFC 6901).
+     * Escapes a key for a JSON pointer (RFC 6901); the same as
+     * {@link ConfigException#pointerToken(String)}.
      *
      * @param key the key
      * @return the escaped token
      */
     public static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
+        return ConfigException.pointerToken(key);
     }
 }

@@ -1,6 +1,7 @@
 package dev.releaserouter.governance.release;
 
 import dev.releaserouter.api.config.ConfigException;
+import dev.releaserouter.core.config.JsonFields;
 import dev.releaserouter.rollout.ChangeType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -575,7 +576,7 @@ public final class ReleaseManifest {
             Map<String, String> roles = new HashMap<>();
             Map<String, String> people = new HashMap<>();
             for (Map.Entry<String, String> e : approvals.entrySet()) {
-                String pointer = "/approvals/" + e.getKey().replace("~", "~0").replace("/", "~1");
+                String pointer = "/approvals/" + JsonFields.escape(e.getKey());
                 text(e.getKey(), "/approvals", "an approval role");
                 text(e.getValue(), pointer, "an approver");
                 String role = e.getKey().strip().toLowerCase(Locale.ROOT);

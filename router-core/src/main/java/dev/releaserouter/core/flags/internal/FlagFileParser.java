@@ -1,5 +1,7 @@
 package dev.releaserouter.core.flags.internal;
 
+import static dev.releaserouter.core.config.JsonFields.escape;
+
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.config.Durations;
@@ -200,16 +202,6 @@ public final class FlagFileParser {
      */
     public static RouterConfig parse(String json, String source) {
         return parse(json.getBytes(StandardCharsets.UTF_8), source);
-    }
-
-    /**
-     * Escapes one reference token of a JSON pointer (RFC 6901): {@code ~} and {@code /}.
-     *
-     * @param token a field name
-     * @return the escaped token
-     */
-    public static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
     }
 
     // ---------------------------------------------------------------- syntax
