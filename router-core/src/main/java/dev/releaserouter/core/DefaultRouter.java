@@ -10,6 +10,8 @@ import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.hook.OutcomeEvent;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
@@ -24,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -69,9 +74,11 @@ final class DefaultRouter implements Router {
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
+    private final AtomicLong unattributedOutcomes = new AtomicLong();
 
     private final ShadowSettings shadowSettings;
-    private final @Nullable RouteObserver observer;
+    private final HookChain hooks;
+    private final LongSupplier ticker;
     // Created on first use, so a router that never routes starts no threads.
     private volatile @Nullable ShadowRunner shadowRunner;
     private volatile @Nullable ExecutorService fallbackExecutor;
@@ -93,10 +100,11 @@ final class DefaultRouter implements Router {
      * @throws java.io.UncheckedIOException if the audit sink cannot record the start
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
-            ShadowSettings shadowSettings, @Nullable RouteObserver observer,
+            ShadowSettings shadowSettings, List<RouteHook> hooks, @Nullable LongSupplier ticker,
             List<ModelBinding<?, ?>> bindings) {
-        this.observer = observer;
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
+        this.hooks = new HookChain(hooks, this);
+        this.ticker = ticker != null ? ticker : shadowSettings.ticker();
         this.source = Objects.requireNonNull(source, "source");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -143,9 +151,30 @@ final class DefaultRouter implements Router {
         }
     }
 
-    /** @return the route observer, or null */
-    @Nullable RouteObserver observer() {
-        return observer;
+    /** @return the route hooks, in registration order (possibly none) */
+    HookChain hooks() {
+        return hooks;
+    }
+
+    /** @return the nanosecond ticker that times model calls */
+    LongSupplier ticker() {
+        return ticker;
+    }
+
+    /**
+     * The first registered hook of a type, e.g. the {@code ArmMeasurements} a rollout reads.
+     *
+     * @param type the hook's type
+     * @param <T> the type
+     * @return the hook, or empty if none of that type is registered
+     */
+    <T> Optional<T> hook(Class<T> type) {
+        return hooks.find(Objects.requireNonNull(type, "type"));
+    }
+
+    /** @return the clock of budgets, audit timestamps and measurements */
+    Clock clock() {
+        return clock;
     }
 
     /** Counts a fault inside the router (or a hook it calls) that did not fail the request. */
@@ -154,8 +183,17 @@ final class DefaultRouter implements Router {
     }
 
     @Override
-    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
     public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        return this.<I, O>registered(request).route(request, input);
+    }
+
+    @Override
+    public <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        return this.<I, O>registered(request).routeAsync(request, input);
+    }
+
+    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
+    private <I, O> RoutedModel<I, O> registered(RouteRequest request) {
         Objects.requireNonNull(request, "request");
         RoutedModel<I, O> m = (RoutedModel<I, O>) models.get(request.model());
         if (m == null) {
@@ -164,7 +202,57 @@ final class DefaultRouter implements Router {
                     + new TreeSet<>(models.keySet())
                     + "); register it with ReleaseRouter.builder().model(ModelBinding...)");
         }
-        return m.route(request, input);
+        return m;
+    }
+
+    @Override
+    public void recordOutcome(String model, String entityKey, String name, double value) {
+        recordOutcome(RouteRequest.of(model, entityKey), name, value);
+    }
+
+    @Override
+    public void recordOutcome(RouteRequest request, String name, double value) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(name, "name");
+        if (hooks.isEmpty()) {
+            return;
+        }
+        String version = arm(request);
+        if (version != null) {
+            hooks.onOutcome(OutcomeEvent.outcome(request, version, name, value));
+        }
+    }
+
+    @Override
+    public void recordLabel(String model, String entityKey, double predicted, double actual) {
+        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
+    }
+
+    @Override
+    public void recordLabel(RouteRequest request, double predicted, double actual) {
+        Objects.requireNonNull(request, "request");
+        if (hooks.isEmpty()) {
+            return;
+        }
+        String version = arm(request);
+        if (version != null) {
+            hooks.onOutcome(OutcomeEvent.label(request, version, predicted, actual));
+        }
+    }
+
+    /** The arm the current configuration gives a request; null (counted) for unknown models. */
+    private @Nullable String arm(RouteRequest request) {
+        RouteDecision d = decide(request);
+        if (d.version() == null) {
+            unattributedOutcomes.incrementAndGet();
+            return null;
+        }
+        return d.version();
+    }
+
+    /** @return outcomes and labels dropped because the router did not know their model */
+    long unattributedOutcomes() {
+        return unattributedOutcomes.get();
     }
 
     @Override
@@ -186,7 +274,7 @@ final class DefaultRouter implements Router {
             synchronized (writeLock) {
                 r = shadowRunner;
                 if (r == null) {
-                    r = new ShadowRunner(shadowSettings, clock);
+                    r = new ShadowRunner(shadowSettings, clock, hooks.asList());
                     shadowRunner = r;
                     if (closed) {
                         r.close(); // first shadow call after close: CLOSED, and no threads

@@ -12,6 +12,7 @@ import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,16 @@ final class DefaultRouterAdmin implements RouterAdmin {
     @Override
     public Router router() {
         return router;
+    }
+
+    @Override
+    public <T> Optional<T> hook(Class<T> type) {
+        return router.hook(type);
+    }
+
+    @Override
+    public Clock clock() {
+        return router.clock();
     }
 
     @Override

@@ -8,11 +8,14 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
 import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.api.hook.RouteHook;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +64,8 @@ public final class ReleaseRouter {
         private Clock clock = Clock.systemUTC();
         private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
         private ShadowSettings shadow = ShadowSettings.DEFAULTS;
-        private @Nullable RouteObserver observer;
+        private final List<RouteHook> hooks = new ArrayList<>();
+        private @Nullable LongSupplier ticker;
         private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
 
         private Builder() {}
@@ -157,14 +161,30 @@ public final class ReleaseRouter {
         }
 
         /**
-         * Observes every {@code route(...)} call, e.g. with a Micrometer Observation:
-         * {@code routeObserver(RouteObservations.of(observationRegistry))}.
+         * Registers a hook that sees every {@code route(...)} call, shadow comparison and
+         * recorded outcome: measurements ({@code ArmMeasurements}), metrics and tracing
+         * ({@code RouteObservations}, {@code ShadowMetrics}, {@code ArmMetrics}), exposure
+         * logging. Repeatable; hooks are called in the order they were registered. A hook that
+         * throws is contained and counted, never fails a request.
          *
-         * @param observer the observer; null (the default) observes nothing
+         * @param hook the hook
          * @return this builder
+         * @throws NullPointerException if hook is null
          */
-        public Builder routeObserver(@Nullable RouteObserver observer) {
-            this.observer = observer;
+        public Builder hook(RouteHook hook) {
+            hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * @param nanoTime the nanosecond time source that times model calls (the latencies hooks
+         *     and measurements see); defaults to the shadow settings' ticker,
+         *     {@code System::nanoTime}. Inject a simulated one in tests and demos.
+         * @return this builder
+         * @throws NullPointerException if nanoTime is null
+         */
+        public Builder ticker(LongSupplier nanoTime) {
+            this.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 
@@ -207,7 +227,7 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret, shadow, observer, List.copyOf(models.values()));
+                    secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()));
         }
     }
 }

@@ -17,6 +17,8 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
@@ -74,13 +76,16 @@ class ShadowRouteTest {
                         Segments.of(Map.of(Dimension.TENANT, Set.of("regulated_fx")))));
     }
 
-    Router start(ModelConfig model, ShadowSettings settings) {
-        admin = ReleaseRouter.builder()
+    Router start(ModelConfig model, ShadowSettings settings, RouteHook... hooks) {
+        ReleaseRouter.Builder b = ReleaseRouter.builder()
                 .config(RouterConfig.builder().model(model).build())
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
-                .shadow(settings)
-                .buildWithAdmin();
+                .shadow(settings);
+        for (RouteHook h : hooks) {
+            b.hook(h);
+        }
+        admin = b.buildWithAdmin();
         router = admin.router();
         return router;
     }
@@ -285,21 +290,18 @@ class ShadowRouteTest {
     }
 
     @Test
-    void shadowListenerAssertionError_afterThePrimaryAnswered_neverLosesTheAnswer() {
-        start(model(0, 10_000, Stage.APPROVED).build(), fast().listener(
-                new dev.releaserouter.core.shadow.ShadowListener() {
-                    @Override
-                    public void disposition(String model, String version,
-                            ShadowDisposition disposition) {
-                        throw new AssertionError("listener bug");
-                    }
-
-                    @Override
-                    public void outcome(String model, String version, ShadowOutcome outcome,
-                            long stableNanos, long candidateNanos) {
-                        throw new NoClassDefFoundError("io/example/Missing");
-                    }
-                }).build());
+    void shadowHookAssertionError_afterThePrimaryAnswered_neverLosesTheAnswer() {
+        start(model(0, 10_000, Stage.APPROVED).build(), fast().build(), new RouteHook() {
+            @Override
+            public void afterShadow(ShadowEvent shadow) {
+                throw new AssertionError("hook bug");
+            }
+        }, new RouteHook() {
+            @Override
+            public void afterShadow(ShadowEvent shadow) {
+                throw new NoClassDefFoundError("io/example/Missing");
+            }
+        });
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "stable").version("v2", x -> "stable").build());
 
@@ -307,7 +309,7 @@ class ShadowRouteTest {
         assertThat(m.route(req("k2"), "in").output()).isEqualTo("stable");
 
         await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 2);
-        await(() -> router.status().internalErrors() == 4); // 2 dispositions, 2 outcomes
+        await(() -> router.status().internalErrors() == 4); // 2 hooks, 2 ended calls each
     }
 
     @Test

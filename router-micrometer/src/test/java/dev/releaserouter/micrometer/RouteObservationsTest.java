@@ -10,7 +10,9 @@ import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.RouteObserver;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import io.micrometer.common.KeyValues;
@@ -57,13 +59,13 @@ class RouteObservationsTest {
         }
     }
 
-    Router start(int v2BasisPoints, RouteObserver observer) {
+    Router start(int v2BasisPoints, RouteHook observer) {
         admin = ReleaseRouter.builder()
                 .config(Configs.of(Configs.withStage(Configs.churn(v2BasisPoints), "v2",
                         Stage.APPROVED).build()))
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
-                .routeObserver(observer)
+                .hook(observer)
                 .buildWithAdmin();
         router = admin.router();
         return router;
@@ -165,9 +167,12 @@ class RouteObservationsTest {
     }
 
     @Test
-    void failingObserver_neverFailsTheRequest_andIsCounted() {
-        start(0, request -> {
-            throw new IllegalStateException("observer bug");
+    void failingHook_neverFailsTheRequest_andIsCounted() {
+        start(0, new RouteHook() {
+            @Override
+            public void beforeDecision(HookContext context) {
+                throw new IllegalStateException("hook bug");
+            }
         });
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "one").build());
@@ -175,22 +180,20 @@ class RouteObservationsTest {
         assertThat(router.status().internalErrors()).isEqualTo(1);
 
         router.close();
-        start(0, request -> new RouteObserver.Observed() {
+        start(0, new RouteHook() {
             @Override
-            public void decided(dev.releaserouter.api.RouteDecision decision) {
+            public void afterDecision(HookContext context,
+                    dev.releaserouter.api.RouteDecision decision) {
                 throw new IllegalStateException();
             }
 
             @Override
-            public void served(dev.releaserouter.api.shadow.RouteResult<?> result) {
+            public void afterCall(HookContext context, CallEvent call) {
                 throw new IllegalStateException();
             }
 
             @Override
-            public void failed(Throwable error) {}
-
-            @Override
-            public void close() {
+            public void finallyAfter(HookContext context) {
                 throw new IllegalStateException();
             }
         });
@@ -201,9 +204,38 @@ class RouteObservationsTest {
     }
 
     @Test
-    void noopRegistry_createsNothingPerCall() {
+    void noopRegistry_keepsNoStatePerCall() {
         RouteObservations o = RouteObservations.of(ObservationRegistry.NOOP);
-        assertThat(o.start(RouteRequest.of("churn", "a")))
-                .isSameAs(o.start(RouteRequest.of("churn", "b")));
+        HookContext context = new HookContext() {
+            Object state;
+
+            @Override
+            public RouteRequest request() {
+                return RouteRequest.of("churn", "a");
+            }
+
+            @Override
+            public boolean isAsync() {
+                return false;
+            }
+
+            @Override
+            public java.util.Optional<dev.releaserouter.api.RouteDecision> decision() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public Object state() {
+                return state;
+            }
+
+            @Override
+            public void setState(Object state) {
+                this.state = state;
+            }
+        };
+        o.beforeDecision(context);
+        assertThat(context.state()).isNull();
+        o.finallyAfter(context);
     }
 }

@@ -44,15 +44,16 @@ public final class RolloutFixture {
     public final ArmMeasurements measurements;
 
     public RolloutFixture(int v2BasisPoints) {
+        measurements = ArmMeasurements.builder().clock(clock)
+                .window(Duration.ofMinutes(1)).retainedWindows(120).build();
         admin = ReleaseRouter.builder()
                 .config(Configs.of(Configs.churn(v2BasisPoints).build()))
                 .auditSink(audit)
                 .hashSecretHex(Configs.SECRET)
                 .clock(clock)
+                .hook(measurements)
                 .buildWithAdmin();
         router = admin.router();
-        measurements = ArmMeasurements.builder(router).clock(clock)
-                .window(Duration.ofMinutes(1)).retainedWindows(120).build();
     }
 
     public RolloutFixture() {
@@ -78,10 +79,9 @@ public final class RolloutFixture {
     public void record(int n, long v2LatencyMs, double v2ErrorShare) {
         int errors = (int) Math.round(n * v2ErrorShare);
         for (int i = 0; i < n; i++) {
-            measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false,
-                    Double.NaN, Double.NaN, Double.NaN);
+            measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false);
             measurements.recordCall("churn", "v2", Duration.ofMillis(v2LatencyMs).toNanos(),
-                    i < errors, Double.NaN, Double.NaN, Double.NaN);
+                    i < errors);
         }
     }
 

@@ -30,8 +30,7 @@ class RolloutFullTrafficTest {
     private RolloutStatus candidateOnlyCheckpoint(RolloutController c, long latencyMs) {
         f.clock.advance(RolloutFixture.CHECKPOINT.dividedBy(2));
         for (int i = 0; i < 100; i++) {
-            f.measurements.recordCall("churn", "v2", Duration.ofMillis(latencyMs).toNanos(),
-                    false, Double.NaN, Double.NaN, Double.NaN);
+            f.measurements.recordCall("churn", "v2", Duration.ofMillis(latencyMs).toNanos(), false);
         }
         f.clock.advance(RolloutFixture.CHECKPOINT.dividedBy(2));
         return c.tick();

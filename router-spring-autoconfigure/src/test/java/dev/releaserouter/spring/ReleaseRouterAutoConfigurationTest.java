@@ -14,7 +14,11 @@ import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.micrometer.ArmMetrics;
+import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
 import dev.releaserouter.micrometer.ShadowMetrics;
 import dev.releaserouter.rollout.RolloutController;
@@ -77,6 +81,72 @@ class ReleaseRouterAutoConfigurationTest {
                     Router router = ctx.getBean(Router.class);
                     RouteResult<String> r = router.route(RouteRequest.of("churn", "c-1"), "x");
                     assertThat(r.output()).isEqualTo("v1:x");
+                });
+    }
+
+    @Test
+    void measurementsEnabled_registersArmMeasurementsOnTheRouter_soRouteFeedsThem() {
+        runner.withPropertyValues("router.measurements.enabled=true",
+                        "router.measurements.window=30s")
+                .withBean("churnBinding", ModelBinding.class,
+                        () -> ModelBinding.<String, String>builder("churn")
+                                .version("v1", x -> "v1:" + x).version("v2", x -> "v2:" + x)
+                                .build())
+                .run(ctx -> {
+                    ArmMeasurements arms = ctx.getBean(ArmMeasurements.class);
+                    assertThat(arms.windowMillis()).isEqualTo(30_000);
+                    Router router = ctx.getBean(Router.class);
+                    router.route(RouteRequest.of("churn", "c-1"), "x");
+                    assertThat(arms.snapshot("churn", Duration.ofMinutes(1)).arm("v1")
+                            .requests()).isEqualTo(1);
+                    assertThat(ctx.getBean(RouterAdmin.class).hook(ArmMeasurements.class))
+                            .containsSame(arms);
+                });
+    }
+
+    @Test
+    void measurementsByDefault_areNotCreated() {
+        runner.run(ctx -> assertThat(ctx).doesNotHaveBean(ArmMeasurements.class));
+    }
+
+    @Test
+    void badMeasurementsWindow_failsStartup_namingTheProperty() {
+        runner.withPropertyValues("router.measurements.enabled=true",
+                "router.measurements.window=0s").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    FailureAnalysis a = new RouterFailureAnalyzer()
+                            .analyze(ctx.getStartupFailure());
+                    assertThat(a).isNotNull();
+                    assertThat(a.getAction()).contains("router.measurements.window");
+                });
+    }
+
+    @Test
+    void routeHookBeans_areRegisteredOnTheRouter_inBeanOrder() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withBean("churnBinding", ModelBinding.class,
+                        () -> ModelBinding.<String, String>builder("churn")
+                                .version("v1", x -> "v1:" + x).build())
+                .withBean("myHook", RouteHook.class, () -> new RouteHook() {
+                    @Override
+                    public void afterCall(HookContext context, CallEvent call) {
+                        seen.add(call.servedVersion());
+                    }
+                })
+                .run(ctx -> {
+                    ctx.getBean(Router.class).route(RouteRequest.of("churn", "c-1"), "x");
+                    assertThat(seen).containsExactly("v1");
+                });
+    }
+
+    @Test
+    void withObservationRegistry_routeObservationsAreAHookOnTheRouter() {
+        runner.withBean(io.micrometer.observation.ObservationRegistry.class,
+                        io.micrometer.observation.ObservationRegistry::create)
+                .run(ctx -> {
+                    RouteObservations o = ctx.getBean(RouteObservations.class);
+                    assertThat(ctx.getBean(RouterAdmin.class).hook(RouteObservations.class))
+                            .containsSame(o);
                 });
     }
 
@@ -330,13 +400,12 @@ class ReleaseRouterAutoConfigurationTest {
 
         @Bean
         RolloutController churnRollout(RouterAdmin admin) {
-            Router router = admin.router();
             RolloutPlan plan = RolloutPlan.builder().model("churn").stableVersion("v1")
                     .candidateVersion("v2").stages(500, 2500, 10_000)
                     .checkpointDuration(Duration.ofMinutes(30)).minSamples(20)
                     .policy(Policy.parse(POLICY.getBytes(StandardCharsets.UTF_8), "test"))
                     .build();
-            return RolloutController.start(admin, ArmMeasurements.builder(router).build(), plan,
+            return RolloutController.start(admin, ArmMeasurements.builder().build(), plan,
                     RolloutStateStore.inMemory(), Clock.systemUTC(), "rollout-bot");
         }
     }

@@ -8,6 +8,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.RouterStatus;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.hook.OutcomeEvent;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
@@ -17,6 +18,7 @@ import dev.releaserouter.core.ReleaseRouter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -67,6 +69,7 @@ public final class FakeRouter implements Router {
     private final ShadowDisposition shadow;
     private final List<RouteRequest> seen = new CopyOnWriteArrayList<>();
     private final Map<String, RoutedModel<?, ?>> bound = new ConcurrentHashMap<>();
+    private final List<OutcomeEvent> outcomes = new CopyOnWriteArrayList<>();
 
     private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
             @Nullable Router delegate, RouterConfig config, ShadowDisposition shadow) {
@@ -261,14 +264,75 @@ public final class FakeRouter implements Router {
      * @throws IllegalArgumentException if no model of that name was bound
      */
     @Override
-    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
     public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        return this.<I, O>bound(request).route(request, input);
+    }
+
+    /**
+     * Routes asynchronously to the model last bound under the request's model name.
+     *
+     * @param request the request
+     * @param input the model input
+     * @param <I> input type of that binding
+     * @param <O> output type of that binding
+     * @return what that bound model's {@code routeAsync} returns
+     * @throws IllegalArgumentException if no model of that name was bound
+     */
+    @Override
+    public <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        return this.<I, O>bound(request).routeAsync(request, input);
+    }
+
+    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
+    private <I, O> RoutedModel<I, O> bound(RouteRequest request) {
         RoutedModel<I, O> m = (RoutedModel<I, O>) bound.get(request.model());
         if (m == null) {
             throw new IllegalArgumentException("no model '" + request.model()
                     + "' was bound to this FakeRouter; call bind(ModelBinding...) first");
         }
-        return m.route(request, input);
+        return m;
+    }
+
+    /**
+     * Records the outcome, joined to the arm {@link #decide} gives (without recording that
+     * request); see {@link #outcomes()}. Never throws for an unknown model.
+     */
+    @Override
+    public void recordOutcome(String model, String entityKey, String name, double value) {
+        recordOutcome(RouteRequest.of(model, entityKey), name, value);
+    }
+
+    /** Records the outcome, joined to its arm; see {@link #outcomes()}. */
+    @Override
+    public void recordOutcome(RouteRequest request, String name, double value) {
+        Objects.requireNonNull(name, "name");
+        String version = decideUnrecorded(Objects.requireNonNull(request, "request")).version();
+        if (version != null) {
+            outcomes.add(OutcomeEvent.outcome(request, version, name, value));
+        }
+    }
+
+    /** Records the label, joined to its arm; see {@link #outcomes()}. */
+    @Override
+    public void recordLabel(String model, String entityKey, double predicted, double actual) {
+        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
+    }
+
+    /** Records the label, joined to its arm; see {@link #outcomes()}. */
+    @Override
+    public void recordLabel(RouteRequest request, double predicted, double actual) {
+        String version = decideUnrecorded(Objects.requireNonNull(request, "request")).version();
+        if (version != null) {
+            outcomes.add(OutcomeEvent.label(request, version, predicted, actual));
+        }
+    }
+
+    /**
+     * @return the outcomes and labels recorded so far, joined to their arms, oldest first; an
+     *     immutable snapshot
+     */
+    public List<OutcomeEvent> outcomes() {
+        return List.copyOf(outcomes);
     }
 
     /**

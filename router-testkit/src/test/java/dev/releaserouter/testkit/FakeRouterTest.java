@@ -188,4 +188,19 @@ class FakeRouterTest {
         }
         assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofSeconds(4));
     }
+
+    @Test
+    void recordOutcome_joinsTheScriptedArm_withoutRecordingARequest() {
+        FakeRouter router = FakeRouter.routeTo("v2");
+
+        router.recordOutcome("churn", "c-1", "retained", 1.0);
+        router.recordLabel("churn", "c-1", 0.3, 1.0);
+
+        assertThat(router.outcomes()).containsExactly(
+                dev.releaserouter.api.hook.OutcomeEvent.outcome(RouteRequest.of("churn", "c-1"),
+                        "v2", "retained", 1.0),
+                dev.releaserouter.api.hook.OutcomeEvent.label(RouteRequest.of("churn", "c-1"),
+                        "v2", 0.3, 1.0));
+        assertThat(router.requests()).isEmpty();
+    }
 }

@@ -5,6 +5,8 @@ import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.RouterConfig;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -159,4 +161,26 @@ public interface RouterAdmin {
      * @param change who and why
      */
     void applyConfig(RouterConfig config, ChangeContext change);
+
+    /**
+     * The first hook of a type registered on the router this administers, e.g. the
+     * {@code ArmMeasurements} a rollout reads ({@code Rollouts.start} uses it). On the admin
+     * side only: a holder of the {@code Router} cannot reach the hooks.
+     *
+     * @param type the hook's type
+     * @param <T> the type
+     * @return the hook, or empty if none of that type is registered (the default)
+     * @throws NullPointerException if type is null
+     */
+    default <T> Optional<T> hook(Class<T> type) {
+        return Optional.empty();
+    }
+
+    /**
+     * @return the clock of the router this administers (budgets, audit timestamps); the
+     *     default is the UTC system clock
+     */
+    default Clock clock() {
+        return Clock.systemUTC();
+    }
 }
