@@ -46,8 +46,9 @@ class ArchitectureTest {
     /**
      * No package cycles, within a module or across modules. One exception, the only cycle left
      * in router-api: {@code Router} and {@code RouterStatus} (root package) name types of
-     * {@code api.admin}, {@code api.config} and {@code api.shadow}, which name root types back;
-     * it goes with the API changes of issue 13 (Router.route, admin as a separate capability).
+     * {@code api.config} and {@code api.shadow}, which name root types back. {@code api.admin}
+     * is out of it since {@code Router} lost {@code admin()}: the admin names the router, never
+     * the reverse.
      */
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("dev.releaserouter.(**)")
@@ -55,11 +56,27 @@ class ArchitectureTest {
             .ignoreDependency(describe("Router or RouterStatus",
                     c -> Set.of("dev.releaserouter.api.Router",
                             "dev.releaserouter.api.RouterStatus").contains(c.getName())),
-                    describe("a type of api.admin, api.config or api.shadow",
-                            c -> Set.of("dev.releaserouter.api.admin",
-                                    "dev.releaserouter.api.config",
+                    describe("a type of api.config or api.shadow",
+                            c -> Set.of("dev.releaserouter.api.config",
                                     "dev.releaserouter.api.shadow")
                                     .contains(c.getPackageName())));
+
+    /**
+     * A {@code Router} evaluates; changing routing is the separate {@code RouterAdmin}
+     * capability. No class is both, so no holder of a {@code Router} reaches the admin by a cast
+     * (a test double such as the testkit's {@code FakeRouter} may offer its admin through a
+     * method of its own).
+     */
+    @ArchTest
+    static final ArchRule noRouterIsAlsoItsAdmin = noClasses()
+            .that().areAssignableTo("dev.releaserouter.api.Router")
+            .should().beAssignableTo("dev.releaserouter.api.admin.RouterAdmin");
+
+    /** The flag source talks to the router through a private listener, not the router itself. */
+    @ArchTest
+    static final ArchRule noRouterIsAFlagSourceListener = noClasses()
+            .that().areAssignableTo("dev.releaserouter.api.Router")
+            .should().beAssignableTo("dev.releaserouter.api.config.FlagSource$Listener");
 
     /**
      * An {@code internal} package is its module's own business. The JMH benchmarks are exempt:

@@ -7,7 +7,9 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.api.hook.OutcomeEvent;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.CallCost;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.openjdk.jol.info.GraphLayout;
 
@@ -99,21 +102,21 @@ public final class Footprint {
                 .auditSink(new DecideBenchmark.DiscardingSink()).build()) {
             GateBenchmark.SettableClock clock =
                     new GateBenchmark.SettableClock(Instant.parse("2026-11-22T10:00:00Z"));
-            ArmMeasurements m = ArmMeasurements.builder(router).clock(clock)
+            ArmMeasurements m = ArmMeasurements.builder().clock(clock)
                     .window(Duration.ofMinutes(1)).retainedWindows(60).build();
             long empty = sizeWithoutRouter(m);
             SplittableRandom random = new SplittableRandom(7);
-            m.recordCall("churn", "v1", 0, false, Double.NaN, Double.NaN, Double.NaN);
+            m.recordCall("churn", "v1", 0, false);
             long oneWindowFirstCall = sizeWithoutRouter(m) - empty;
-            fill(m, random, 20_000);
+            fill(router, m, random, 20_000);
             long oneWindow = sizeWithoutRouter(m) - empty;
             for (int w = 1; w < 60; w++) {
                 clock.advance(Duration.ofMinutes(1));
-                fill(m, random, 20_000);
+                fill(router, m, random, 20_000);
             }
             long sixty = sizeWithoutRouter(m) - empty;
             clock.advance(Duration.ofMinutes(1));
-            fill(m, random, 20_000);
+            fill(router, m, random, 20_000);
             long sixtyOne = sizeWithoutRouter(m) - empty;
             System.out.println("one window, first call (latency 0, no score): "
                     + kib(oneWindowFirstCall));
@@ -125,16 +128,19 @@ public final class Footprint {
         }
     }
 
-    private static void fill(ArmMeasurements m, SplittableRandom random, int calls) {
+    private static void fill(Router router, ArmMeasurements m, SplittableRandom random,
+            int calls) {
         for (int i = 0; i < calls; i++) {
             long nanos = 20_000_000L + (long) (random.nextDouble() * 80_000_000L);
-            m.recordCall("churn", "v1", nanos, random.nextInt(1000) == 0, 0.0003, 120,
-                    random.nextDouble());
+            m.recordCall("churn", "v1", nanos, random.nextInt(1000) == 0, new CallCost(
+                    OptionalDouble.of(0.0003), OptionalDouble.of(120),
+                    OptionalDouble.of(random.nextDouble())));
         }
         // Outcomes are attributed with decide(); one metric name per arm here.
         for (int i = 0; i < 100; i++) {
-            m.recordOutcome(RouteRequest.of("churn", "customer-" + i), "converted",
-                    random.nextInt(10) == 0 ? 1 : 0);
+            RouteRequest r = RouteRequest.of("churn", "customer-" + i);
+            m.onOutcome(OutcomeEvent.outcome(r, router.decide(r).version(), "converted",
+                    random.nextInt(10) == 0 ? 1 : 0));
         }
     }
 

@@ -11,6 +11,7 @@ import dev.releaserouter.rollout.gates.GateVerdict;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.gates.PolicyEvaluator;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.CallCost;
 import dev.releaserouter.rollout.measure.MeasurementSnapshot;
 import dev.releaserouter.rollout.measure.SnapshotGateInput;
 import dev.releaserouter.stats.AnalysisConfig;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -140,13 +142,14 @@ public class GateBenchmark {
                 .version(VersionConfig.builder("v1").build())
                 .version(VersionConfig.builder("v2").weightBasisPoints(500).build())
                 .build();
+        measurements = ArmMeasurements.builder().clock(clock)
+                .window(Duration.ofMinutes(1)).retainedWindows(60).build();
         router = ReleaseRouter.builder().config(RouterConfig.builder().model(churn).build())
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
                 .auditSink(new DecideBenchmark.DiscardingSink())
                 .clock(clock)
+                .hook(measurements)
                 .build();
-        measurements = ArmMeasurements.builder(router).clock(clock)
-                .window(Duration.ofMinutes(1)).retainedWindows(60).build();
         SplittableRandom random = new SplittableRandom(42);
         requests = new RouteRequest[4096];
         versions = new String[requests.length];
@@ -157,8 +160,9 @@ public class GateBenchmark {
                 double score = random.nextDouble();
                 long nanos = 20_000_000L + (long) (random.nextDouble() * 80_000_000L);
                 measurements.recordCall(r, d.version(), nanos, random.nextInt(1000) == 0,
-                        0.0003, 120, score);
-                measurements.recordOutcome(r, "converted", random.nextInt(10) == 0 ? 1 : 0);
+                        new CallCost(OptionalDouble.of(0.0003), OptionalDouble.of(120),
+                                OptionalDouble.of(score)));
+                router.recordOutcome(r, "converted", random.nextInt(10) == 0 ? 1 : 0);
                 if (w == 0 && i < requests.length) {
                     requests[i] = r;
                     versions[i] = d.version();
@@ -244,11 +248,14 @@ public class GateBenchmark {
      *
      * @return the version recorded
      */
+    private static final CallCost COST = new CallCost(OptionalDouble.of(0.0003),
+            OptionalDouble.of(120), OptionalDouble.of(0.5));
+
     @Benchmark
     public String recordCall(Cursor cursor) {
         int i = cursor.next++ & (requests.length - 1);
         measurements.recordCall(requests[i], versions[i], 35_000_000L + i * 1000L, false,
-                0.0003, 120, 0.5);
+                COST);
         return versions[i];
     }
 

@@ -1,7 +1,11 @@
 package dev.releaserouter.core;
 
+import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.OutputValidity;
+import dev.releaserouter.api.shadow.AsyncPredictor;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.InputCopier;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -16,14 +20,16 @@ import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowComparators;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * stable if configured, then hand the shadow call to the {@link ShadowRunner}.
  *
  * <p>Every user-code boundary here follows the one policy of {@link Throwables}: whatever a
- * copier, validator, canary (with fallback on), route observer or shadow listener throws is
+ * copier, validator, canary (with fallback on) or route hook throws is
  * contained and counted, {@code StackOverflowError}, {@code AssertionError} and
  * {@code LinkageError} included; only the fatal VM errors ({@link Throwables#isFatal}) reach the
  * caller. The one exception is the served version itself: when nothing else can answer (no
@@ -47,6 +53,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
     private final ModelBinding<I, O> binding;
     private final String model;
     private final Map<String, Predictor<I, O>> versions;
+    private final Map<String, AsyncPredictor<I, O>> asyncVersions;
     private final String firstVersion;
     private final ShadowComparator<O> comparator;
     private final @Nullable OutputValidator<O> validator;
@@ -60,6 +67,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         this.binding = binding;
         this.model = binding.model();
         this.versions = binding.versions();
+        this.asyncVersions = binding.asyncVersions();
         this.firstVersion = versions.keySet().iterator().next();
         ShadowComparator<O> c = binding.comparator();
         this.comparator = c != null ? c : ShadowComparators.equality();
@@ -77,26 +85,218 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
     @Override
     public RouteResult<O> route(RouteRequest request, I input) {
         checkModel(request);
-        RouteObserver observer = router.observer();
-        if (observer == null) {
-            return route(request, input, null);
+        HookChain hooks = router.hooks();
+        if (hooks.isEmpty()) {
+            return route(request, input, hooks, null); // no hooks: nothing allocated for them
         }
-        RouteObserver.Observed observed = startObserving(observer, request);
-        if (observed == null) {
-            return route(request, input, null);
-        }
+        HookChain.Context context = hooks.before(request, false);
         try {
-            RouteResult<O> result;
-            try {
-                result = route(request, input, observed);
-            } catch (RuntimeException | Error e) {
-                notify(observed, o -> o.failed(e));
-                throw e; // the served version's own failure: nothing else could answer
-            }
-            notify(observed, o -> o.served(result));
-            return result;
+            return route(request, input, hooks, context);
+        } catch (RuntimeException | Error e) {
+            hooks.onError(context, e);
+            throw e; // the served version's own failure: nothing else could answer
         } finally {
-            notify(observed, RouteObserver.Observed::close);
+            hooks.finallyAfter(context);
+        }
+    }
+
+    /**
+     * Decides and starts the chosen version on the caller's thread; everything after the model
+     * answers (fallback, validation, hooks' afterCall and finally, the shadow call) runs when
+     * its stage completes. The returned stage always completes: whatever a hook or the
+     * bookkeeping throws there is contained like on the synchronous path, and a fatal VM error
+     * completes it exceptionally rather than leaving the caller waiting.
+     */
+    @Override
+    public CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        checkModel(request);
+        HookChain hooks = router.hooks();
+        HookChain.Context context = hooks.isEmpty() ? null : hooks.before(request, true);
+        CompletableFuture<RouteResult<O>> result = new CompletableFuture<>();
+        try {
+            Snapshot snapshot = router.currentSnapshot();
+            RouteDecision decision = router.decideOn(snapshot, request);
+            if (context != null) {
+                hooks.afterDecision(context, decision);
+            }
+            CompiledModel compiled = snapshot.model(model);
+            String stable = stableOf(compiled);
+            String decided = decision.version();
+            String chosen = decided == null || !versions.containsKey(decided) ? stable : decided;
+            boolean canFallBack = binding.fallbackToStable() && decision.isCandidate()
+                    && !chosen.equals(stable);
+            AsyncCall call = new AsyncCall(request, input, hooks, context, decision, compiled,
+                    stable, result);
+            long start = router.ticker().getAsLong();
+            CompletableFuture<O> first = callAsync(chosen, input);
+            if (canFallBack && binding.primaryTimeout() != null) {
+                first = first.thenApply(o -> o).orTimeout(
+                        binding.primaryTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+            first.whenComplete((out, err) -> call.guarded(() -> {
+                if (canFallBack) {
+                    call.canaryAnswered(chosen, start, out, unwrap(err));
+                } else {
+                    call.finish(chosen, start, out, unwrap(err), null, null);
+                }
+            }));
+        } catch (RuntimeException | Error e) {
+            // Before any model ran (a hook's fatal error): nothing to answer with.
+            if (context != null) {
+                hooks.finallyAfter(context);
+            }
+            throw e;
+        }
+        return result;
+    }
+
+    /** Starts a version; a predictor that throws (or returns null) gives a failed stage. */
+    private CompletableFuture<O> callAsync(String version, I input) {
+        try {
+            CompletionStage<O> stage = asyncVersions.get(version).predict(input);
+            if (stage == null) {
+                return CompletableFuture.failedFuture(new ModelInvocationException(model,
+                        version, new NullPointerException("the async predictor returned null")));
+            }
+            return stage.toCompletableFuture();
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(new ModelInvocationException(model, version,
+                    e));
+        }
+    }
+
+    private static @Nullable Throwable unwrap(@Nullable Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** One routeAsync call after the decision; its methods run on completing threads. */
+    private final class AsyncCall {
+        private final RouteRequest request;
+        private final I input;
+        private final HookChain hooks;
+        private final HookChain.@Nullable Context context;
+        private final RouteDecision decision;
+        private final @Nullable CompiledModel compiled;
+        private final String stable;
+        private final CompletableFuture<RouteResult<O>> result;
+
+        AsyncCall(RouteRequest request, I input, HookChain hooks,
+                HookChain.@Nullable Context context, RouteDecision decision,
+                @Nullable CompiledModel compiled, String stable,
+                CompletableFuture<RouteResult<O>> result) {
+            this.request = request;
+            this.input = input;
+            this.hooks = hooks;
+            this.context = context;
+            this.decision = decision;
+            this.compiled = compiled;
+            this.stable = stable;
+            this.result = result;
+        }
+
+        /** Runs a completion step; the result completes even if the step threw. */
+        void guarded(Runnable step) {
+            try {
+                step.run();
+            } catch (Throwable t) {
+                result.completeExceptionally(t); // no-op if already completed
+            }
+        }
+
+        /** The canary answered or failed: validate, or fall back to stable. */
+        void canaryAnswered(String canary, long start, @Nullable O out,
+                @Nullable Throwable err) {
+            FallbackCause cause = null;
+            if (err instanceof java.util.concurrent.TimeoutException) {
+                cause = FallbackCause.TIMEOUT;
+            } else if (err != null) {
+                Throwables.rethrowIfFatal(err);
+                cause = FallbackCause.ERROR;
+            } else if (validator != null) {
+                String problem;
+                try {
+                    problem = validator.problem(out);
+                } catch (Throwable t) {
+                    Throwables.rethrowIfFatal(t);
+                    problem = "validator failed";
+                }
+                if (problem != null) {
+                    cause = FallbackCause.INVALID_OUTPUT;
+                }
+            }
+            if (cause == null) {
+                finish(canary, start, out, null, null, validator == null
+                        ? OutputValidity.NOT_CHECKED : OutputValidity.VALID);
+                return;
+            }
+            long failedAt = router.ticker().getAsLong();
+            runner().fallback(model, canary, cause);
+            CallEvent.Fallback failed = new CallEvent.Fallback(canary, cause,
+                    Math.max(0, failedAt - start));
+            FallbackCause why = cause;
+            long stableStart = router.ticker().getAsLong();
+            callAsync(stable, input).whenComplete((o, e) -> guarded(() ->
+                    finishAfterFallback(stableStart, o, unwrap(e), failed, why)));
+        }
+
+        private void finishAfterFallback(long start, @Nullable O out, @Nullable Throwable err,
+                CallEvent.Fallback failed, FallbackCause cause) {
+            finish(stable, start, out, err, failed, OutputValidity.NOT_CHECKED, cause);
+        }
+
+        void finish(String served, long start, @Nullable O out, @Nullable Throwable err,
+                CallEvent.@Nullable Fallback failed, @Nullable OutputValidity checked) {
+            finish(served, start, out, err, failed, checked, null);
+        }
+
+        /** The served version answered or failed: hooks, shadow, then the result. */
+        private void finish(String served, long start, @Nullable O out, @Nullable Throwable err,
+                CallEvent.@Nullable Fallback failed, @Nullable OutputValidity checked,
+                @Nullable FallbackCause cause) {
+            long took = Math.max(0, router.ticker().getAsLong() - start);
+            Role role = roleOf(decision, served);
+            RouteResult<O> answer = null;
+            try {
+                if (err != null) {
+                    skip(compiled, request, served, ShadowDisposition.PRIMARY_FAILED);
+                    if (context != null) {
+                        hooks.afterCall(context, new CallEvent(request, decision, served, role,
+                                took, true, OutputValidity.NOT_CHECKED,
+                                Optional.ofNullable(failed)));
+                        hooks.onError(context, err);
+                    }
+                } else {
+                    OutputValidity validity = checked != null ? checked
+                            : checkPrimary(served, out);
+                    if (context != null) {
+                        hooks.afterCall(context, new CallEvent(request, decision, served, role,
+                                took, false, validity, Optional.ofNullable(failed)));
+                    }
+                    ShadowDisposition shadow;
+                    try {
+                        shadow = shadow(compiled, request, input, served, out, took);
+                    } catch (Throwable t) {
+                        Throwables.rethrowIfFatal(t);
+                        router.internalError();
+                        shadow = ShadowDisposition.NOT_CONFIGURED;
+                    }
+                    answer = new RouteResult<>(out, decision, served, cause, shadow);
+                }
+            } finally {
+                if (context != null) {
+                    hooks.finallyAfter(context); // before the caller sees the result
+                }
+            }
+            if (err != null) {
+                result.completeExceptionally(err);
+            } else {
+                result.complete(answer);
+            }
         }
     }
 
@@ -136,10 +336,14 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                 ? compiled.stable : firstVersion;
     }
 
-    /** Counts a primary output its validator rejects; a failing validator is counted too. */
-    private void checkPrimary(String version, @Nullable O output) {
+    /**
+     * Counts a primary output its validator rejects; a failing validator is counted too.
+     *
+     * @return what the validator said
+     */
+    private OutputValidity checkPrimary(String version, @Nullable O output) {
         if (validator == null) {
-            return;
+            return OutputValidity.NOT_CHECKED;
         }
         boolean invalid;
         try {
@@ -150,36 +354,18 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         }
         if (invalid) {
             runner().primaryInvalid(model, version);
+            return OutputValidity.INVALID;
         }
+        return OutputValidity.VALID;
     }
 
-    private RouteObserver.@Nullable Observed startObserving(RouteObserver observer,
-            RouteRequest request) {
-        try {
-            return Objects.requireNonNull(observer.start(request), "observer returned null");
-        } catch (Throwable t) {
-            Throwables.rethrowIfFatal(t);
-            router.internalError(); // an observer never fails a request
-            return null;
-        }
-    }
-
-    private void notify(RouteObserver.Observed observed,
-            Consumer<RouteObserver.Observed> event) {
-        try {
-            event.accept(observed);
-        } catch (Throwable t) {
-            Throwables.rethrowIfFatal(t);
-            router.internalError(); // an observer never fails a request
-        }
-    }
-
-    private RouteResult<O> route(RouteRequest request, I input,
-            RouteObserver.@Nullable Observed observed) {
+    /** Decide, call, fall back, shadow; tells the hooks if there is a context. */
+    private RouteResult<O> route(RouteRequest request, I input, HookChain hooks,
+            HookChain.@Nullable Context context) {
         Snapshot snapshot = router.currentSnapshot();
         RouteDecision decision = router.decideOn(snapshot, request);
-        if (observed != null) {
-            notify(observed, o -> o.decided(decision));
+        if (context != null) {
+            hooks.afterDecision(context, decision);
         }
         CompiledModel compiled = snapshot.model(model);
         String stable = stableOf(compiled);
@@ -189,8 +375,11 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         }
         String served = chosen;
         FallbackCause fallback = null;
+        CallEvent.Fallback failedCanary = null;
+        OutputValidity validity = OutputValidity.NOT_CHECKED;
         O output;
-        long start = runner().ticker().getAsLong();
+        LongSupplier ticker = router.ticker();
+        long start = ticker.getAsLong();
         boolean canFallBack = binding.fallbackToStable() && decision.isCandidate()
                 && !chosen.equals(stable);
         try {
@@ -201,21 +390,39 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                     @SuppressWarnings("unchecked")
                     O o = (O) holder[0];
                     output = o;
+                    validity = validator == null ? OutputValidity.NOT_CHECKED
+                            : OutputValidity.VALID;
                 } else {
+                    long failedAt = ticker.getAsLong();
                     runner().fallback(model, chosen, fallback);
+                    if (context != null) {
+                        failedCanary = new CallEvent.Fallback(chosen, fallback,
+                                Math.max(0, failedAt - start));
+                    }
                     served = stable;
-                    start = runner().ticker().getAsLong(); // the stable call is what we compare
+                    start = ticker.getAsLong(); // the stable call is what we compare
                     output = call(stable, input);
                 }
             } else {
                 output = call(chosen, input);
-                checkPrimary(chosen, output);
+                validity = checkPrimary(chosen, output);
             }
         } catch (RuntimeException | Error e) {
-            skip(compiled, ShadowDisposition.PRIMARY_FAILED);
+            long took = Math.max(0, ticker.getAsLong() - start);
+            skip(compiled, request, served, ShadowDisposition.PRIMARY_FAILED);
+            if (context != null) {
+                hooks.afterCall(context, new CallEvent(request, decision, served,
+                        roleOf(decision, served), took, true, OutputValidity.NOT_CHECKED,
+                        Optional.ofNullable(failedCanary)));
+            }
             throw e;
         }
-        long primaryNanos = runner().ticker().getAsLong() - start;
+        long primaryNanos = Math.max(0, ticker.getAsLong() - start);
+        if (context != null) {
+            hooks.afterCall(context, new CallEvent(request, decision, served,
+                    roleOf(decision, served), primaryNanos, false, validity,
+                    Optional.ofNullable(failedCanary)));
+        }
         ShadowDisposition shadow;
         try {
             shadow = shadow(compiled, request, input, served, output, primaryNanos);
@@ -226,6 +433,11 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
             shadow = ShadowDisposition.NOT_CONFIGURED;
         }
         return new RouteResult<>(output, decision, served, fallback, shadow);
+    }
+
+    /** The served version's role: the decided canary's only if it answered itself. */
+    private static Role roleOf(RouteDecision decision, String served) {
+        return served.equals(decision.version()) ? decision.role() : Role.STABLE;
     }
 
     private ShadowDisposition shadow(@Nullable CompiledModel compiled, RouteRequest request,
@@ -241,7 +453,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         }
         if (d != ShadowDisposition.SCHEDULED) {
             if (d != ShadowDisposition.NOT_CONFIGURED) {
-                runner().skipped(model, shadowVersion, d);
+                runner().skipped(request, served, shadowVersion, d, primaryNanos);
             }
             return d;
         }
@@ -277,9 +489,10 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         };
     }
 
-    private void skip(@Nullable CompiledModel compiled, ShadowDisposition d) {
+    private void skip(@Nullable CompiledModel compiled, RouteRequest request, String served,
+            ShadowDisposition d) {
         if (compiled != null && compiled.shadowVersion != null) {
-            runner().skipped(model, compiled.shadowVersion, d);
+            runner().skipped(request, served, compiled.shadowVersion, d, 0);
         }
     }
 

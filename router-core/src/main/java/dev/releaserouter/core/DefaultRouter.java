@@ -4,21 +4,14 @@ import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.RouterStatus;
-import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
-import dev.releaserouter.api.admin.KillTarget;
-import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ConfigException;
-import dev.releaserouter.api.config.Dimension;
-import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.FlagSource;
-import dev.releaserouter.api.config.KillSwitches;
-import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
-import dev.releaserouter.api.config.VersionConfig;
-import dev.releaserouter.api.config.Weights;
+import dev.releaserouter.api.hook.OutcomeEvent;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
@@ -32,12 +25,11 @@ import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -45,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,6 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The router: decisions on the current snapshot, and every way the snapshot changes (flag-source
  * reloads and admin overrides).
+ *
+ * <p>Capabilities: this class is the evaluation side only. It implements {@link Router} and
+ * nothing that changes routing, so no holder of a {@code Router} reaches a write by a cast: admin
+ * changes go through {@link DefaultRouterAdmin} (handed out by
+ * {@link ReleaseRouter.Builder#buildWithAdmin()}), which calls the package-private write
+ * primitives below, and the flag source talks to a private {@link SourceListener}.
  *
  * <p>Design: readers ({@link #decide}) do one volatile read of {@link #snapshot} and nothing else
  * shared except lock-free budget counters. Writers (admin calls and the flag source's thread)
@@ -63,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * change takes effect without its audit entry. A change is visible to every {@code decide} that
  * starts after the writer returns.
  */
-final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
+final class DefaultRouter implements Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRouter.class);
 
@@ -76,9 +75,11 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
+    private final AtomicLong unattributedOutcomes = new AtomicLong();
 
     private final ShadowSettings shadowSettings;
-    private final @Nullable RouteObserver observer;
+    private final HookChain hooks;
+    private final LongSupplier ticker;
     // Created on first use, so a router that never routes starts no threads.
     private volatile @Nullable ShadowRunner shadowRunner;
     private volatile @Nullable ExecutorService fallbackExecutor;
@@ -100,11 +101,12 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
      * @throws java.io.UncheckedIOException if the audit sink cannot record the start
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
-            ShadowSettings shadowSettings, @Nullable RouteObserver observer,
+            ShadowSettings shadowSettings, List<RouteHook> hooks, @Nullable LongSupplier ticker,
             List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger) {
-        this.observer = observer;
         this.ledger = new BudgetAccounts(budgetLedger);
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
+        this.hooks = new HookChain(hooks, this);
+        this.ticker = ticker != null ? ticker : shadowSettings.ticker();
         this.source = Objects.requireNonNull(source, "source");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -121,7 +123,7 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
             bound.put(b.model(), bind(b));
         }
         this.models = Map.copyOf(bound);
-        source.watch(this);
+        source.watch(new SourceListener());
     }
 
     private String actor() {
@@ -151,9 +153,30 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
         }
     }
 
-    /** @return the route observer, or null */
-    @Nullable RouteObserver observer() {
-        return observer;
+    /** @return the route hooks, in registration order (possibly none) */
+    HookChain hooks() {
+        return hooks;
+    }
+
+    /** @return the nanosecond ticker that times model calls */
+    LongSupplier ticker() {
+        return ticker;
+    }
+
+    /**
+     * The first registered hook of a type, e.g. the {@code ArmMeasurements} a rollout reads.
+     *
+     * @param type the hook's type
+     * @param <T> the type
+     * @return the hook, or empty if none of that type is registered
+     */
+    <T> Optional<T> hook(Class<T> type) {
+        return hooks.find(Objects.requireNonNull(type, "type"));
+    }
+
+    /** @return the clock of budgets, audit timestamps and measurements */
+    Clock clock() {
+        return clock;
     }
 
     /** Counts a fault inside the router (or a hook it calls) that did not fail the request. */
@@ -162,8 +185,17 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     }
 
     @Override
-    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
     public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        return this.<I, O>registered(request).route(request, input);
+    }
+
+    @Override
+    public <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        return this.<I, O>registered(request).routeAsync(request, input);
+    }
+
+    @SuppressWarnings("unchecked") // the binding's types are the caller's (documented on Router)
+    private <I, O> RoutedModel<I, O> registered(RouteRequest request) {
         Objects.requireNonNull(request, "request");
         RoutedModel<I, O> m = (RoutedModel<I, O>) models.get(request.model());
         if (m == null) {
@@ -172,7 +204,57 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
                     + new TreeSet<>(models.keySet())
                     + "); register it with ReleaseRouter.builder().model(ModelBinding...)");
         }
-        return m.route(request, input);
+        return m;
+    }
+
+    @Override
+    public void recordOutcome(String model, String entityKey, String name, double value) {
+        recordOutcome(RouteRequest.of(model, entityKey), name, value);
+    }
+
+    @Override
+    public void recordOutcome(RouteRequest request, String name, double value) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(name, "name");
+        if (hooks.isEmpty()) {
+            return;
+        }
+        String version = arm(request);
+        if (version != null) {
+            hooks.onOutcome(OutcomeEvent.outcome(request, version, name, value));
+        }
+    }
+
+    @Override
+    public void recordLabel(String model, String entityKey, double predicted, double actual) {
+        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
+    }
+
+    @Override
+    public void recordLabel(RouteRequest request, double predicted, double actual) {
+        Objects.requireNonNull(request, "request");
+        if (hooks.isEmpty()) {
+            return;
+        }
+        String version = arm(request);
+        if (version != null) {
+            hooks.onOutcome(OutcomeEvent.label(request, version, predicted, actual));
+        }
+    }
+
+    /** The arm the current configuration gives a request; null (counted) for unknown models. */
+    private @Nullable String arm(RouteRequest request) {
+        RouteDecision d = decide(request);
+        if (d.version() == null) {
+            unattributedOutcomes.incrementAndGet();
+            return null;
+        }
+        return d.version();
+    }
+
+    /** @return outcomes and labels dropped because the router did not know their model */
+    long unattributedOutcomes() {
+        return unattributedOutcomes.get();
     }
 
     @Override
@@ -194,7 +276,7 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
             synchronized (writeLock) {
                 r = shadowRunner;
                 if (r == null) {
-                    r = new ShadowRunner(shadowSettings, clock);
+                    r = new ShadowRunner(shadowSettings, clock, hooks.asList());
                     shadowRunner = r;
                     if (closed) {
                         r.close(); // first shadow call after close: CLOSED, and no threads
@@ -238,11 +320,6 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
     }
 
     @Override
-    public RouterAdmin admin() {
-        return this;
-    }
-
-    @Override
     public RouterStatus status() {
         ShadowRunner r = shadowRunner;
         long hookErrors = r == null ? 0 : r.hookErrors();
@@ -265,8 +342,26 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
 
     // ---------------------------------------------------------------- flag source
 
-    @Override
-    public void onChange(RouterConfig next) {
+    /**
+     * Receives the flag source's changes. A private object rather than the router itself, so that
+     * no holder of the {@code Router} can push a configuration by casting it to
+     * {@link FlagSource.Listener}.
+     */
+    private final class SourceListener implements FlagSource.Listener {
+
+        @Override
+        public void onChange(RouterConfig next) {
+            reload(next);
+        }
+
+        @Override
+        public void onError(ConfigException error) {
+            reloadRefused(error);
+        }
+    }
+
+    /** Applies the flag source's new base configuration (on the source's thread). */
+    private void reload(RouterConfig next) {
         synchronized (writeLock) {
             if (closed) {
                 return;
@@ -314,156 +409,48 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
         }
     }
 
-    @Override
-    public void onError(ConfigException error) {
+    /** Counts a reload the source refused itself (invalid or unreadable content). */
+    private void reloadRefused(ConfigException error) {
         // The source logs the error once per distinct bad content; here it is only counted.
         reloadFailures.incrementAndGet();
         lastReloadError = error;
     }
 
-    // ---------------------------------------------------------------- admin
+    // ---------------------------------------------------------------- admin write primitives
+    // Called by DefaultRouterAdmin only, which validates the arguments and says what to change.
 
-    @Override
-    public void setWeight(String model, String version, int basisPoints, ChangeContext change) {
-        VersionConfig v = candidate(model, version);
-        change(change, "weight.set", model + "/" + version,
-                Weights.percent(v.weightBasisPoints()), Weights.percent(basisPoints),
-                o -> o.withModel(model, m -> m.withWeight(version, basisPoints)));
-    }
+    /** The audited before and after of a change. */
+    record BeforeAfter(@Nullable String before, @Nullable String after) {}
 
-    @Override
-    public void kill(KillTarget target, ChangeContext change) {
-        toggleKill(target, true, change);
-    }
-
-    @Override
-    public void unkill(KillTarget target, ChangeContext change) {
-        toggleKill(target, false, change);
-    }
-
-    private void toggleKill(KillTarget t, boolean on, ChangeContext change) {
-        String action = on ? "kill.on" : "kill.off";
-        if (t.model() != null) {
-            requireModel(t.model());
-        }
-        if (t.kind() == KillTarget.Kind.VERSION) {
-            candidate(t.model(), t.value());
-        }
-        UnaryOperator<Overrides> op;
-        String model = t.model();
-        String value = t.value();
-        switch (t.kind()) {
-            case ALL:
-                op = o -> o.withGlobalKills(o.globalKills().withAll(on));
-                break;
-            case MODEL:
-                op = o -> o.withModel(model, m -> m.withKills(m.kills().withAll(on)));
-                break;
-            default:
-                String field = t.kind() == KillTarget.Kind.VERSION ? "versions"
-                        : t.kind() == KillTarget.Kind.TENANT ? "tenants" : "channels";
-                op = model == null
-                        ? o -> o.withGlobalKills(o.globalKills().with(field, value, on))
-                        : o -> o.withModel(model,
-                                m -> m.withKills(m.kills().with(field, value, on)));
-        }
-        // Before and after are what is in force, not what was asked: killing a killed target
-        // shows true -> true, and an unkill that a file's kill outlives shows true -> true.
-        change(change, action, t.toString(), (now, next) -> new BeforeAfter(
-                String.valueOf(isKilled(now, t)), String.valueOf(isKilled(next, t))), op);
-    }
-
-    /** Whether the kill switch a target names is on in a configuration. */
-    private static boolean isKilled(RouterConfig config, KillTarget t) {
-        KillSwitches kills;
-        if (t.model() == null) {
-            kills = config.globalKills();
-        } else {
-            ModelConfig m = config.model(t.model());
-            if (m == null) {
-                return false;
-            }
-            kills = m.kills();
-        }
-        switch (t.kind()) {
-            case ALL:
-            case MODEL:
-                return kills.all();
-            case VERSION:
-                return kills.versions().contains(t.value());
-            case TENANT:
-                return kills.tenants().contains(t.value());
-            default:
-                return kills.channels().contains(t.value());
+    /**
+     * The one way overrides change: validate (compile), audit, then publish; {@code beforeAfter}
+     * gets the effective configurations in force and to be published.
+     *
+     * @throws IllegalStateException if the router is closed, or the audit sink failed
+     */
+    void change(ChangeContext change, String action, String target,
+            BiFunction<RouterConfig, RouterConfig, BeforeAfter> beforeAfter,
+            UnaryOperator<Overrides> op) {
+        Objects.requireNonNull(change, "change");
+        synchronized (writeLock) {
+            ensureOpen();
+            Overrides next = op.apply(overrides);
+            RouterConfig effective = next.apply(base);
+            long rev = snapshot.revision + 1;
+            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+            BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
+            record(event(change, action, target, ba.before(), ba.after(), rev));
+            overrides = next;
+            snapshot = s;
         }
     }
 
-    @Override
-    public void setStage(String model, String version, Stage stage, ChangeContext change) {
-        VersionConfig v = version(model, version);
-        change(change, "stage.set", model + "/" + version, quote(v.stage()), quote(stage),
-                o -> o.withModel(model, m -> m.withStage(version, stage)));
-    }
-
-    @Override
-    public void setStable(String model, String version, ChangeContext change) {
-        VersionConfig v = version(model, version);
-        String previous = requireModel(model).stableVersion();
-        if (previous.equals(v.id())) {
-            return; // already stable: nothing to change, nothing to audit
-        }
-        change(change, "stable.set", model + "/stable", ConfigDiff.json(previous),
-                ConfigDiff.json(version), o -> o.withModel(model,
-                        m -> m.withStable(version, previous)));
-    }
-
-    @Override
-    public void deny(String model, Dimension dimension, String value, ChangeContext change) {
-        requireModel(model);
-        requireValue(value);
-        change(change, "deny.add", model + "/deny/" + dimension.jsonName(), null,
-                ConfigDiff.json(value), o -> o.withModel(model, m -> m.withDeny(
-                        m.denyAdded().with(dimension,
-                                Overrides.union(m.denyAdded().get(dimension), Set.of(value))))));
-    }
-
-    @Override
-    public void undeny(String model, Dimension dimension, String value, ChangeContext change) {
-        requireModel(model);
-        requireValue(value);
-        change(change, "deny.remove", model + "/deny/" + dimension.jsonName(),
-                ConfigDiff.json(value), null, o -> o.withModel(model, m -> {
-                    Set<String> s = new TreeSet<>(m.denyAdded().get(dimension));
-                    s.remove(value);
-                    return m.withDeny(m.denyAdded().with(dimension, s));
-                }));
-    }
-
-    @Override
-    public void setAllowList(String model, Dimension dimension, Set<String> values,
-            ChangeContext change) {
-        ModelConfig m = requireModel(model);
-        Set<String> copy = Set.copyOf(values);
-        copy.forEach(DefaultRouter::requireValue);
-        change(change, "allow.set", model + "/allow/" + dimension.jsonName(),
-                ConfigDiff.json(new TreeSet<>(m.allow().get(dimension))),
-                ConfigDiff.json(new TreeSet<>(copy)),
-                o -> o.withModel(model, mo -> mo.withAllow(dimension, copy)));
-    }
-
-    @Override
-    public void setBudget(String model, String version, @Nullable ExposureBudget budget,
-            ChangeContext change) {
-        VersionConfig v = candidate(model, version);
-        change(change, "budget.set", model + "/" + version,
-                v.budget().map(b -> ConfigDiff.json(b.toString())).orElse(null),
-                budget == null ? null : ConfigDiff.json(budget.toString()),
-                o -> o.withModel(model, m -> m.withBudget(version, Optional.ofNullable(budget))));
-    }
-
-    @Override
-    public void resetBudget(String model, String version, ChangeContext change) {
-        candidate(model, version);
+    /**
+     * Forgets what a candidate's budget consumed, audited as {@code budget.reset}.
+     *
+     * @throws IllegalStateException if the router is closed, or the audit sink failed
+     */
+    void resetBudget(String model, String version, ChangeContext change) {
         synchronized (writeLock) {
             ensureOpen();
             BudgetState s = ledger.find(model, version);
@@ -477,19 +464,13 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
         }
     }
 
-    @Override
-    public void clearOverrides(String model, ChangeContext change) {
-        requireModel(model);
-        change(change, "overrides.clear", model, (now, next) -> {
-            ConfigDiff diff = ConfigDiff.between(now, next);
-            return new BeforeAfter(diff.beforeJson(), diff.afterJson());
-        }, o -> o.withoutModel(model));
-    }
-
-    @Override
-    public void applyConfig(RouterConfig config, ChangeContext change) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(change, "change");
+    /**
+     * Replaces the base configuration (overrides stay), audited as {@code config.apply}.
+     *
+     * @throws ConfigException if the configuration with the overrides applied is invalid
+     * @throws IllegalStateException if the router is closed, or the audit sink failed
+     */
+    void applyConfig(RouterConfig config, ChangeContext change) {
         synchronized (writeLock) {
             ensureOpen();
             RouterConfig effective = overrides.apply(config);
@@ -499,36 +480,6 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
             record(event(change, "config.apply", "programmatic", diff.beforeJson(),
                     diff.afterJson(), rev));
             base = config;
-            snapshot = s;
-        }
-    }
-
-    /** The audited before and after of a change. */
-    private record BeforeAfter(@Nullable String before, @Nullable String after) {}
-
-    /** The one way overrides change: validate, audit, then publish. */
-    private void change(ChangeContext change, String action, String target,
-            @Nullable String before, @Nullable String after, UnaryOperator<Overrides> op) {
-        change(change, action, target, (now, next) -> new BeforeAfter(before, after), op);
-    }
-
-    /**
-     * Validate, audit, then publish; {@code beforeAfter} gets the effective configurations in
-     * force and to be published.
-     */
-    private void change(ChangeContext change, String action, String target,
-            BiFunction<RouterConfig, RouterConfig, BeforeAfter> beforeAfter,
-            UnaryOperator<Overrides> op) {
-        Objects.requireNonNull(change, "change");
-        synchronized (writeLock) {
-            ensureOpen();
-            Overrides next = op.apply(overrides);
-            RouterConfig effective = next.apply(base);
-            long rev = snapshot.revision + 1;
-            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
-            BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
-            record(event(change, action, target, ba.before(), ba.after(), rev));
-            overrides = next;
             snapshot = s;
         }
     }
@@ -561,47 +512,6 @@ final class DefaultRouter implements Router, RouterAdmin, FlagSource.Listener {
         if (closed) {
             throw new IllegalStateException("the router is closed");
         }
-    }
-
-    private ModelConfig requireModel(String model) {
-        Objects.requireNonNull(model, "model");
-        ModelConfig m = snapshot.config.model(model);
-        if (m == null) {
-            throw new IllegalArgumentException("unknown model '" + model + "'; known: "
-                    + snapshot.config.models().keySet());
-        }
-        return m;
-    }
-
-    private VersionConfig version(String model, String version) {
-        Objects.requireNonNull(version, "version");
-        ModelConfig m = requireModel(model);
-        VersionConfig v = m.version(version);
-        if (v == null) {
-            throw new IllegalArgumentException("unknown version '" + version + "' of model '"
-                    + model + "'; known: " + m.versions().keySet());
-        }
-        return v;
-    }
-
-    private VersionConfig candidate(String model, String version) {
-        VersionConfig v = version(model, version);
-        if (v.id().equals(requireModel(model).stableVersion())) {
-            throw new IllegalArgumentException("'" + version + "' is the stable version of '"
-                    + model + "'; this change applies to candidates only");
-        }
-        return v;
-    }
-
-    private static void requireValue(String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("value must be a non-blank string, but was "
-                    + (value == null ? "null" : "'" + value + "'"));
-        }
-    }
-
-    private static String quote(Stage s) {
-        return "\"" + s.name().toLowerCase(Locale.ROOT) + "\"";
     }
 
     /**

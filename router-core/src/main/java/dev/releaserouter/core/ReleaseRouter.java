@@ -1,6 +1,7 @@
 package dev.releaserouter.core;
 
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
@@ -8,17 +9,20 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
 import dev.releaserouter.core.shadow.ShadowSettings;
+import dev.releaserouter.api.hook.RouteHook;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link Router}.
+ * Builds a {@link Router}, and hands out its {@link RouterAdmin} to whoever asks for it.
  *
  * <pre>{@code
  * Router router = ReleaseRouter.builder()
@@ -30,6 +34,17 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * RouteResult<Double> r = router.route(RouteRequest.of("churn", customerId), features);
  * RouteDecision d = router.decide(RouteRequest.builder("churn", customerId).tenant(t).build());
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} returns a router that evaluates only. Where routing is changed at
+ * runtime (an operators' endpoint, a rollout controller), build with
+ * {@link Builder#buildWithAdmin()} and hand {@code admin.router()} to request code:
+ *
+ * <pre>{@code
+ * RouterAdmin admin = ReleaseRouter.builder().flagSource(source).buildWithAdmin();
+ * Router router = admin.router();        // for request code: decide, route
+ * admin.kill(KillTarget.version("churn", "v2"), ChangeContext.of("alice", "error spike"));
+ * router.close();                        // closing the router ends the admin too
  * }</pre>
  */
 public final class ReleaseRouter {
@@ -50,7 +65,8 @@ public final class ReleaseRouter {
         private Clock clock = Clock.systemUTC();
         private byte[] secret = Bucketing.secretFromHex(Bucketing.DEFAULT_SECRET_HEX);
         private ShadowSettings shadow = ShadowSettings.DEFAULTS;
-        private @Nullable RouteObserver observer;
+        private final List<RouteHook> hooks = new ArrayList<>();
+        private @Nullable LongSupplier ticker;
         private @Nullable BudgetLedger budgetLedger;
         private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
 
@@ -86,7 +102,7 @@ public final class ReleaseRouter {
 
         /**
          * Uses a fixed, programmatic configuration (change it later with
-         * {@code router.admin().applyConfig(...)}).
+         * {@code admin.applyConfig(...)}, the admin of {@link #buildWithAdmin()}).
          *
          * @param config the configuration
          * @return this builder
@@ -147,14 +163,30 @@ public final class ReleaseRouter {
         }
 
         /**
-         * Observes every {@code route(...)} call, e.g. with a Micrometer Observation:
-         * {@code routeObserver(RouteObservations.of(observationRegistry))}.
+         * Registers a hook that sees every {@code route(...)} call, shadow comparison and
+         * recorded outcome: measurements ({@code ArmMeasurements}), metrics and tracing
+         * ({@code RouteObservations}, {@code ShadowMetrics}, {@code ArmMetrics}), exposure
+         * logging. Repeatable; hooks are called in the order they were registered. A hook that
+         * throws is contained and counted, never fails a request.
          *
-         * @param observer the observer; null (the default) observes nothing
+         * @param hook the hook
          * @return this builder
+         * @throws NullPointerException if hook is null
          */
-        public Builder routeObserver(@Nullable RouteObserver observer) {
-            this.observer = observer;
+        public Builder hook(RouteHook hook) {
+            hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * @param nanoTime the nanosecond time source that times model calls (the latencies hooks
+         *     and measurements see); defaults to the shadow settings' ticker,
+         *     {@code System::nanoTime}. Inject a simulated one in tests and demos.
+         * @return this builder
+         * @throws NullPointerException if nanoTime is null
+         */
+        public Builder ticker(LongSupplier nanoTime) {
+            this.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 
@@ -178,15 +210,35 @@ public final class ReleaseRouter {
 
         /**
          * Loads the configuration, records the start in the audit trail and starts watching the
-         * flag source.
+         * flag source. The router evaluates only: nothing reachable from it changes routing (use
+         * {@link #buildWithAdmin()} for runtime changes).
          *
-         * @return the router
+         * @return the router; thread-safe
          * @throws IllegalStateException if no flag source was given
          * @throws IllegalArgumentException if the budget ledger's allotment is below 1
          * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
          * @throws java.io.UncheckedIOException if the audit sink cannot record the start
          */
         public Router build() {
+            return newRouter();
+        }
+
+        /**
+         * Builds a router as {@link #build()} does and returns the capability to change it at
+         * runtime: {@code admin.router()} is the new router (hand it to request code), and
+         * closing it, {@code admin.router().close()}, ends both. Keep the admin where changes are
+         * made: an operators' endpoint, a rollout controller, release governance.
+         *
+         * @return the admin of a new router; thread-safe
+         * @throws IllegalStateException if no flag source was given
+         * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
+         * @throws java.io.UncheckedIOException if the audit sink cannot record the start
+         */
+        public RouterAdmin buildWithAdmin() {
+            return new DefaultRouterAdmin(newRouter());
+        }
+
+        private DefaultRouter newRouter() {
             if (source == null) {
                 throw new IllegalStateException(
                         "a flag source is required: call flagSource(...) or config(...)");
@@ -196,7 +248,7 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret, shadow, observer, List.copyOf(models.values()),
+                    secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()),
                     budgetLedger != null ? budgetLedger : BudgetLedger.inMemory());
         }
     }

@@ -48,6 +48,7 @@ class AdminTest {
     RecordingAuditSink audit;
     MutableClock clock;
     PushSource source;
+    RouterAdmin admin;
     Router router;
 
     @BeforeEach
@@ -55,8 +56,9 @@ class AdminTest {
         audit = new RecordingAuditSink();
         clock = MutableClock.at("2026-11-22T10:00:00Z");
         source = new PushSource(of(churn(10_000).build()));
-        router = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
-                .hashSecretHex(Configs.SECRET).build();
+        admin = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
+                .hashSecretHex(Configs.SECRET).buildWithAdmin();
+        router = admin.router();
     }
 
     @Test
@@ -73,14 +75,14 @@ class AdminTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("actor");
         assertThatThrownBy(() -> ChangeContext.of("me", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
-        assertThatThrownBy(() -> router.admin().kill(KillTarget.model("churn"), null))
+        assertThatThrownBy(() -> admin.kill(KillTarget.model("churn"), null))
                 .isInstanceOf(NullPointerException.class);
         assertThat(router.decide(REQ).version()).isEqualTo("v2");
     }
 
     @Test
     void kill_appliesToTheNextDecision_andIsAuditedWithWhoWhenWhy() {
-        router.admin().kill(KillTarget.model("churn"), OPS);
+        admin.kill(KillTarget.model("churn"), OPS);
         assertThat(router.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
         AuditEvent e = audit.last();
         assertThat(e.actor()).isEqualTo("maria.s");
@@ -93,23 +95,23 @@ class AdminTest {
         assertThat(e.time()).isEqualTo(clock.instant());
         assertThat(e.revision()).isEqualTo(router.configRevision());
 
-        router.admin().unkill(KillTarget.model("churn"), OPS);
+        admin.unkill(KillTarget.model("churn"), OPS);
         assertThat(router.decide(REQ).version()).isEqualTo("v2");
     }
 
     @Test
     void killTargets_tenantChannelVersionAndAll() {
-        router.admin().kill(KillTarget.tenant("acme"), OPS);
-        router.admin().kill(KillTarget.channel("churn", "batch"), OPS);
+        admin.kill(KillTarget.tenant("acme"), OPS);
+        admin.kill(KillTarget.channel("churn", "batch"), OPS);
         assertThat(router.decide(REQ.toBuilder().tenant("acme").build()).reason())
                 .isEqualTo(Reason.KILL_SWITCH);
         assertThat(router.decide(REQ.toBuilder().channel("batch").build()).reason())
                 .isEqualTo(Reason.KILL_SWITCH);
         assertThat(router.decide(REQ).isCandidate()).isTrue();
-        router.admin().kill(KillTarget.version("churn", "v2"), OPS);
+        admin.kill(KillTarget.version("churn", "v2"), OPS);
         assertThat(router.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
-        router.admin().unkill(KillTarget.version("churn", "v2"), OPS);
-        router.admin().kill(KillTarget.all(), OPS);
+        admin.unkill(KillTarget.version("churn", "v2"), OPS);
+        admin.kill(KillTarget.all(), OPS);
         assertThat(router.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
     }
 
@@ -130,7 +132,7 @@ class AdminTest {
         changes.forEach((action, call) -> {
             int before = audit.events.size();
             clock.advance(Duration.ofMinutes(1));
-            call.accept(router.admin());
+            call.accept(admin);
             assertThat(audit.events).as(action).hasSize(before + 1);
             AuditEvent e = audit.last();
             assertThat(e.action()).isEqualTo(action);
@@ -147,15 +149,15 @@ class AdminTest {
 
     @Test
     void killAudit_recordsWhatIsInForce_notWhatWasAsked() {
-        router.admin().kill(KillTarget.model("churn"), OPS);
-        router.admin().kill(KillTarget.model("churn"), OPS);
+        admin.kill(KillTarget.model("churn"), OPS);
+        admin.kill(KillTarget.model("churn"), OPS);
         assertThat(audit.last().before()).as("it was already killed").isEqualTo("true");
         assertThat(audit.last().after()).isEqualTo("true");
-        router.admin().unkill(KillTarget.model("churn"), OPS);
+        admin.unkill(KillTarget.model("churn"), OPS);
 
         source.push(of(churn(10_000).kills(KillSwitches.of(false, Set.of(), Set.of("acme"),
                 Set.of())).build()));
-        router.admin().unkill(KillTarget.tenant("churn", "acme"), OPS);
+        admin.unkill(KillTarget.tenant("churn", "acme"), OPS);
         assertThat(audit.last().before()).isEqualTo("true");
         assertThat(audit.last().after()).as("an override does not lift the file's kill")
                 .isEqualTo("true");
@@ -165,8 +167,8 @@ class AdminTest {
 
     @Test
     void clearOverrides_isAuditedWithTheDiffItMakes() {
-        router.admin().setWeight("churn", "v2", 2_500, OPS);
-        router.admin().clearOverrides("churn", OPS);
+        admin.setWeight("churn", "v2", 2_500, OPS);
+        admin.clearOverrides("churn", OPS);
         assertThat(audit.last().action()).isEqualTo("overrides.clear");
         assertThat(audit.last().before())
                 .isEqualTo("{\"/models/churn/versions/v2/weight\":\"25\"}");
@@ -184,10 +186,12 @@ class AdminTest {
                 seenWhileRecording.add(r.decide(REQ).reason());
             }
         };
-        Router r = ReleaseRouter.builder().flagSource(new PushSource(of(churn(10_000).build())))
-                .auditSink(sink).clock(clock).hashSecretHex(Configs.SECRET).build();
+        RouterAdmin a = ReleaseRouter.builder()
+                .flagSource(new PushSource(of(churn(10_000).build())))
+                .auditSink(sink).clock(clock).hashSecretHex(Configs.SECRET).buildWithAdmin();
+        Router r = a.router();
         self.set(r);
-        r.admin().kill(KillTarget.model("churn"), OPS);
+        a.kill(KillTarget.model("churn"), OPS);
         assertThat(seenWhileRecording).containsExactly(Reason.CANARY_BUCKET);
         assertThat(r.decide(REQ).reason()).isEqualTo(Reason.KILL_SWITCH);
     }
@@ -195,7 +199,7 @@ class AdminTest {
     @Test
     void auditFailure_refusesTheChange() {
         audit.failing = true;
-        assertThatThrownBy(() -> router.admin().kill(KillTarget.model("churn"), OPS))
+        assertThatThrownBy(() -> admin.kill(KillTarget.model("churn"), OPS))
                 .isInstanceOf(UncheckedIOException.class);
         assertThat(router.decide(REQ).version()).as("the change did not take effect")
                 .isEqualTo("v2");
@@ -205,7 +209,7 @@ class AdminTest {
     @Test
     void invalidChange_isRefusedWithThePointer_andNothingIsAudited() {
         int before = audit.events.size();
-        assertThatThrownBy(() -> router.admin().setStage("churn", "v1", Stage.REVOKED, OPS))
+        assertThatThrownBy(() -> admin.setStage("churn", "v1", Stage.REVOKED, OPS))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("/models/churn/versions/v1/stage")
                 .hasMessageContaining("must be Approved");
@@ -214,17 +218,17 @@ class AdminTest {
 
     @Test
     void unknownModelOrVersion_isRefused() {
-        assertThatThrownBy(() -> router.admin().setWeight("nope", "v2", 1, OPS))
+        assertThatThrownBy(() -> admin.setWeight("nope", "v2", 1, OPS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
-        assertThatThrownBy(() -> router.admin().setWeight("churn", "v9", 1, OPS))
+        assertThatThrownBy(() -> admin.setWeight("churn", "v9", 1, OPS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("v9");
-        assertThatThrownBy(() -> router.admin().setWeight("churn", "v1", 1, OPS))
+        assertThatThrownBy(() -> admin.setWeight("churn", "v1", 1, OPS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stable");
     }
 
     @Test
     void revoke_takesEffectAtOnce() {
-        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
+        admin.setStage("churn", "v2", Stage.REVOKED, OPS);
         assertThat(router.decide(REQ).reason()).isEqualTo(Reason.VERSION_NOT_APPROVED);
         assertThat(audit.last().before()).isEqualTo("\"approved\"");
         assertThat(audit.last().after()).isEqualTo("\"revoked\"");
@@ -232,13 +236,13 @@ class AdminTest {
 
     @Test
     void overrides_surviveAReload_untilCleared() {
-        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
-        router.admin().deny("churn", Dimension.TENANT, "vip", OPS);
+        admin.setStage("churn", "v2", Stage.REVOKED, OPS);
+        admin.deny("churn", Dimension.TENANT, "vip", OPS);
         source.push(of(churn(9_000).build())); // the file still says v2 approved at 90%
         assertThat(router.config().model("churn").version("v2").weightBasisPoints())
                 .isEqualTo(9_000);
         assertThat(router.decide(REQ).reason()).isEqualTo(Reason.VERSION_NOT_APPROVED);
-        router.admin().clearOverrides("churn", OPS);
+        admin.clearOverrides("churn", OPS);
         assertThat(router.decide(REQ).isCandidate()).isTrue();
     }
 
@@ -318,7 +322,7 @@ class AdminTest {
 
     @Test
     void reloadConflictingWithOverrides_isRefused_andTheOldConfigStays() {
-        router.admin().setWeight("churn", "v2", 6_000, OPS);
+        admin.setWeight("churn", "v2", 6_000, OPS);
         RouterConfig conflicting = of(churn(0).build().toBuilder()
                 .version(dev.releaserouter.api.config.VersionConfig.builder("v3")
                         .weightBasisPoints(5_000).reservePercent(50).build())
@@ -336,14 +340,14 @@ class AdminTest {
 
     @Test
     void allowList_andDenyOverrides_apply() {
-        router.admin().setAllowList("churn", Dimension.REGION, Set.of("BR"), OPS);
+        admin.setAllowList("churn", Dimension.REGION, Set.of("BR"), OPS);
         assertThat(router.decide(REQ.toBuilder().region("US").build()).reason())
                 .isEqualTo(Reason.NOT_IN_ALLOWED_SEGMENT);
         assertThat(router.decide(REQ.toBuilder().region("BR").build()).isCandidate()).isTrue();
-        router.admin().deny("churn", Dimension.TENANT, "vip", OPS);
+        admin.deny("churn", Dimension.TENANT, "vip", OPS);
         assertThat(router.decide(REQ.toBuilder().region("BR").tenant("vip").build()).reason())
                 .isEqualTo(Reason.DENIED_SEGMENT);
-        router.admin().undeny("churn", Dimension.TENANT, "vip", OPS);
+        admin.undeny("churn", Dimension.TENANT, "vip", OPS);
         assertThat(router.decide(REQ.toBuilder().region("BR").tenant("vip").build())
                 .isCandidate()).isTrue();
     }
@@ -368,7 +372,7 @@ class AdminTest {
             }));
         }
         for (int i = 0; i < 400; i++) {
-            router.admin().setWeight("churn", "v2", i % 2 == 0 ? 0 : 10_000, OPS);
+            admin.setWeight("churn", "v2", i % 2 == 0 ? 0 : 10_000, OPS);
         }
         stop.set(true);
         int total = 0;

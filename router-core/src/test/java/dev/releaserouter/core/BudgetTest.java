@@ -1,5 +1,6 @@
 package dev.releaserouter.core;
 
+import static dev.releaserouter.core.testing.Configs.admin;
 import static dev.releaserouter.core.testing.Configs.churn;
 import static dev.releaserouter.core.testing.Configs.of;
 import static dev.releaserouter.core.testing.Configs.router;
@@ -10,6 +11,7 @@ import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.VersionConfig;
@@ -204,11 +206,12 @@ class BudgetTest {
     void consumption_survivesAReloadThatKeepsTheBudget_andResetIsAudited() {
         RecordingAuditSink audit = new RecordingAuditSink();
         ModelConfig m = budgeted(ExposureBudget.builder().maxRequests(10).build());
-        Router r = router(of(m), audit, MutableClock.at("2026-11-22T00:00:00Z"));
+        RouterAdmin admin = admin(of(m), audit, MutableClock.at("2026-11-22T00:00:00Z"));
+        Router r = admin.router();
         assertThat(countCandidate(r, 6, "a")).isEqualTo(6);
-        r.admin().setBudget("churn", "v2", ExposureBudget.builder().maxRequests(12).build(), OPS);
+        admin.setBudget("churn", "v2", ExposureBudget.builder().maxRequests(12).build(), OPS);
         assertThat(countCandidate(r, 50, "b")).as("6 used, 6 left").isEqualTo(6);
-        r.admin().resetBudget("churn", "v2", OPS);
+        admin.resetBudget("churn", "v2", OPS);
         assertThat(audit.last().action()).isEqualTo("budget.reset");
         assertThat(countCandidate(r, 50, "c")).isEqualTo(12);
     }

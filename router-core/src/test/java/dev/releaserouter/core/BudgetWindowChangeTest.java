@@ -4,11 +4,13 @@ import static dev.releaserouter.core.BudgetTest.OPS;
 import static dev.releaserouter.core.BudgetTest.budgeted;
 import static dev.releaserouter.core.BudgetTest.countCandidate;
 import static dev.releaserouter.core.testing.Configs.SECRET;
+import static dev.releaserouter.core.testing.Configs.admin;
 import static dev.releaserouter.core.testing.Configs.of;
 import static dev.releaserouter.core.testing.Configs.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.PushSource;
@@ -31,11 +33,12 @@ class BudgetWindowChangeTest {
     @Test
     void setBudget_windowFrom1hTo2h_keepsThe100AlreadyGranted() {
         MutableClock clock = MutableClock.at(T0);
-        Router r = router(of(budgeted(perWindow(100, Duration.ofHours(1)))),
+        RouterAdmin admin = admin(of(budgeted(perWindow(100, Duration.ofHours(1)))),
                 new RecordingAuditSink(), clock);
+        Router r = admin.router();
         assertThat(countCandidate(r, 1_000, "a")).isEqualTo(100);
         clock.advance(Duration.ofMinutes(30));
-        r.admin().setBudget("churn", "v2", perWindow(100, Duration.ofHours(2)), OPS);
+        admin.setBudget("churn", "v2", perWindow(100, Duration.ofHours(2)), OPS);
         assertThat(countCandidate(r, 1_000, "b")).as("100 already in the 2h window").isZero();
         clock.advance(Duration.ofMinutes(35)); // t0 + 65 min: out of the old 1h window
         assertThat(countCandidate(r, 1_000, "c")).as("still inside the new 2h window").isZero();
@@ -64,11 +67,12 @@ class BudgetWindowChangeTest {
     @Test
     void setBudget_windowFrom2hTo1h_keepsGrantsStillInsideTheShorterWindow() {
         MutableClock clock = MutableClock.at(T0);
-        Router r = router(of(budgeted(perWindow(100, Duration.ofHours(2)))),
+        RouterAdmin admin = admin(of(budgeted(perWindow(100, Duration.ofHours(2)))),
                 new RecordingAuditSink(), clock);
+        Router r = admin.router();
         assertThat(countCandidate(r, 1_000, "a")).isEqualTo(100);
         clock.advance(Duration.ofMinutes(30));
-        r.admin().setBudget("churn", "v2", perWindow(100, Duration.ofHours(1)), OPS);
+        admin.setBudget("churn", "v2", perWindow(100, Duration.ofHours(1)), OPS);
         assertThat(countCandidate(r, 1_000, "b")).isZero();
         clock.advance(Duration.ofMinutes(28)); // t0 + 58 min
         assertThat(countCandidate(r, 1_000, "c")).isZero();
@@ -79,11 +83,12 @@ class BudgetWindowChangeTest {
     @Test
     void setBudget_windowFrom1hTo30m_grantsAgainOnce30mHavePassed() {
         MutableClock clock = MutableClock.at(T0);
-        Router r = router(of(budgeted(perWindow(100, Duration.ofHours(1)))),
+        RouterAdmin admin = admin(of(budgeted(perWindow(100, Duration.ofHours(1)))),
                 new RecordingAuditSink(), clock);
+        Router r = admin.router();
         assertThat(countCandidate(r, 1_000, "a")).isEqualTo(100);
         clock.advance(Duration.ofMinutes(10));
-        r.admin().setBudget("churn", "v2", perWindow(100, Duration.ofMinutes(30)), OPS);
+        admin.setBudget("churn", "v2", perWindow(100, Duration.ofMinutes(30)), OPS);
         assertThat(countCandidate(r, 1_000, "b")).isZero();
         clock.advance(Duration.ofMinutes(23)); // t0 + 33 min
         assertThat(countCandidate(r, 1_000, "c")).isEqualTo(100);
@@ -92,11 +97,12 @@ class BudgetWindowChangeTest {
     @Test
     void setBudget_windowAddedAfterATotalLimit_countsWhatTheTotalGranted() {
         MutableClock clock = MutableClock.at(T0);
-        Router r = router(of(budgeted(ExposureBudget.builder().maxRequests(100).build())),
+        RouterAdmin admin = admin(of(budgeted(ExposureBudget.builder().maxRequests(100).build())),
                 new RecordingAuditSink(), clock);
+        Router r = admin.router();
         assertThat(countCandidate(r, 1_000, "a")).isEqualTo(100);
         clock.advance(Duration.ofMinutes(10));
-        r.admin().setBudget("churn", "v2", perWindow(100, Duration.ofHours(1)), OPS);
+        admin.setBudget("churn", "v2", perWindow(100, Duration.ofHours(1)), OPS);
         assertThat(countCandidate(r, 1_000, "b")).as("100 granted 10 min ago").isZero();
         clock.advance(Duration.ofMinutes(53)); // t0 + 63 min
         assertThat(countCandidate(r, 1_000, "c")).isEqualTo(100);
@@ -105,13 +111,14 @@ class BudgetWindowChangeTest {
     @Test
     void setBudget_windowChangedBackAndForth_neverGrantsMoreThanTheLimitPerWindow() {
         MutableClock clock = MutableClock.at(T0);
-        Router r = router(of(budgeted(perWindow(100, Duration.ofHours(1)))),
+        RouterAdmin admin = admin(of(budgeted(perWindow(100, Duration.ofHours(1)))),
                 new RecordingAuditSink(), clock);
+        Router r = admin.router();
         long granted = countCandidate(r, 1_000, "a");
         for (int i = 0; i < 6; i++) {
             clock.advance(Duration.ofMinutes(5));
             Duration w = i % 2 == 0 ? Duration.ofHours(2) : Duration.ofMinutes(90);
-            r.admin().setBudget("churn", "v2", perWindow(100, w), OPS);
+            admin.setBudget("churn", "v2", perWindow(100, w), OPS);
             granted += countCandidate(r, 1_000, "b" + i);
         }
         assertThat(granted).as("all within 30 minutes").isEqualTo(100);
@@ -121,14 +128,15 @@ class BudgetWindowChangeTest {
     void windowChangedRepeatedly_whileEightThreadsDecide_neverGrantsMoreThanTheLimit()
             throws Exception {
         MutableClock clock = MutableClock.at(T0);
-        Router r = router(of(budgeted(perWindow(2_000, Duration.ofHours(1)))),
+        RouterAdmin admin = admin(of(budgeted(perWindow(2_000, Duration.ofHours(1)))),
                 new RecordingAuditSink(), clock);
+        Router r = admin.router();
         java.util.concurrent.atomic.AtomicBoolean done =
                 new java.util.concurrent.atomic.AtomicBoolean();
         Thread changer = new Thread(() -> {
             for (int i = 0; !done.get(); i++) {
                 Duration w = Duration.ofMinutes(30 + (i % 7) * 10);
-                r.admin().setBudget("churn", "v2", perWindow(2_000, w), OPS);
+                admin.setBudget("churn", "v2", perWindow(2_000, w), OPS);
             }
         });
         changer.start();

@@ -11,6 +11,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -46,6 +47,7 @@ class ShadowEntryPointTest {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger v1Calls = new AtomicInteger();
+    RouterAdmin admin;
     Router router;
 
     @AfterEach
@@ -57,12 +59,13 @@ class ShadowEntryPointTest {
     }
 
     void start(ModelConfig model, ShadowSettings.Builder settings) {
-        router = ReleaseRouter.builder()
+        admin = ReleaseRouter.builder()
                 .config(RouterConfig.builder().model(model).build())
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
                 .shadow(settings.ticker(now::get).build())
-                .build();
+                .buildWithAdmin();
+        router = admin.router();
     }
 
     static ShadowSettings.Builder settings() {
@@ -126,10 +129,10 @@ class ShadowEntryPointTest {
         assertThat(m.shadow(sovereign, 0.1, 0.2, 10)).isEqualTo(ShadowDisposition.FORBIDDEN_DATA);
         RouteRequest denied = req("k").toBuilder().tenant("regulated_fx").build();
         assertThat(m.shadow(denied, 0.1, 0.2, 10)).isEqualTo(ShadowDisposition.DENIED_SEGMENT);
-        router.admin().kill(KillTarget.tenant("acme"), OPS);
+        admin.kill(KillTarget.tenant("acme"), OPS);
         RouteRequest killed = req("k").toBuilder().tenant("acme").build();
         assertThat(m.shadow(killed, 0.1, 0.2, 10)).isEqualTo(ShadowDisposition.KILL_SWITCH);
-        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
+        admin.setStage("churn", "v2", Stage.REVOKED, OPS);
         assertThat(m.shadow(req("k"), 0.1, 0.2, 10))
                 .isEqualTo(ShadowDisposition.VERSION_NOT_ELIGIBLE);
 

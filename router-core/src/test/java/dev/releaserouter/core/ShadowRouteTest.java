@@ -10,12 +10,15 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
@@ -52,6 +55,7 @@ class ShadowRouteTest {
 
     static final ChangeContext OPS = ChangeContext.of("ops", "test");
     final CountDownLatch release = new CountDownLatch(1);
+    RouterAdmin admin;
     Router router;
 
     @AfterEach
@@ -72,13 +76,17 @@ class ShadowRouteTest {
                         Segments.of(Map.of(Dimension.TENANT, Set.of("regulated_fx")))));
     }
 
-    Router start(ModelConfig model, ShadowSettings settings) {
-        router = ReleaseRouter.builder()
+    Router start(ModelConfig model, ShadowSettings settings, RouteHook... hooks) {
+        ReleaseRouter.Builder b = ReleaseRouter.builder()
                 .config(RouterConfig.builder().model(model).build())
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
-                .shadow(settings)
-                .build();
+                .shadow(settings);
+        for (RouteHook h : hooks) {
+            b.hook(h);
+        }
+        admin = b.buildWithAdmin();
+        router = admin.router();
         return router;
     }
 
@@ -282,21 +290,18 @@ class ShadowRouteTest {
     }
 
     @Test
-    void shadowListenerAssertionError_afterThePrimaryAnswered_neverLosesTheAnswer() {
-        start(model(0, 10_000, Stage.APPROVED).build(), fast().listener(
-                new dev.releaserouter.core.shadow.ShadowListener() {
-                    @Override
-                    public void disposition(String model, String version,
-                            ShadowDisposition disposition) {
-                        throw new AssertionError("listener bug");
-                    }
-
-                    @Override
-                    public void outcome(String model, String version, ShadowOutcome outcome,
-                            long stableNanos, long candidateNanos) {
-                        throw new NoClassDefFoundError("io/example/Missing");
-                    }
-                }).build());
+    void shadowHookAssertionError_afterThePrimaryAnswered_neverLosesTheAnswer() {
+        start(model(0, 10_000, Stage.APPROVED).build(), fast().build(), new RouteHook() {
+            @Override
+            public void afterShadow(ShadowEvent shadow) {
+                throw new AssertionError("hook bug");
+            }
+        }, new RouteHook() {
+            @Override
+            public void afterShadow(ShadowEvent shadow) {
+                throw new NoClassDefFoundError("io/example/Missing");
+            }
+        });
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "stable").version("v2", x -> "stable").build());
 
@@ -304,7 +309,7 @@ class ShadowRouteTest {
         assertThat(m.route(req("k2"), "in").output()).isEqualTo("stable");
 
         await(() -> stats().outcomes().get(ShadowOutcome.SUCCESS) == 2);
-        await(() -> router.status().internalErrors() == 4); // 2 dispositions, 2 outcomes
+        await(() -> router.status().internalErrors() == 4); // 2 hooks, 2 ended calls each
     }
 
     @Test
@@ -420,16 +425,16 @@ class ShadowRouteTest {
                 .shadow()).isEqualTo(ShadowDisposition.FORBIDDEN_DATA);
         assertThat(m.route(req("k").toBuilder().tenant("regulated_fx").build(), "in").shadow())
                 .isEqualTo(ShadowDisposition.DENIED_SEGMENT);
-        router.admin().kill(KillTarget.tenant("acme"), OPS);
+        admin.kill(KillTarget.tenant("acme"), OPS);
         assertThat(m.route(req("k").toBuilder().tenant("acme").build(), "in").shadow())
                 .isEqualTo(ShadowDisposition.KILL_SWITCH);
-        router.admin().kill(KillTarget.version("churn", "v2"), OPS);
+        admin.kill(KillTarget.version("churn", "v2"), OPS);
         assertThat(m.route(req("k"), "in").shadow()).isEqualTo(ShadowDisposition.KILL_SWITCH);
-        router.admin().unkill(KillTarget.version("churn", "v2"), OPS);
-        router.admin().setStage("churn", "v2", Stage.STAGING, OPS);
+        admin.unkill(KillTarget.version("churn", "v2"), OPS);
+        admin.setStage("churn", "v2", Stage.STAGING, OPS);
         assertThat(m.route(req("k"), "in").shadow()).as("Staging may be shadowed")
                 .isEqualTo(ShadowDisposition.SCHEDULED);
-        router.admin().setStage("churn", "v2", Stage.REVOKED, OPS);
+        admin.setStage("churn", "v2", Stage.REVOKED, OPS);
         assertThat(m.route(req("k"), "in").shadow())
                 .isEqualTo(ShadowDisposition.VERSION_NOT_ELIGIBLE);
         await(() -> stats().calls() == 1);

@@ -4,6 +4,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ModelConfig;
@@ -49,10 +50,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Design: thread-safe. State-changing methods hold this instance's monitor for their whole
  * run (registry read, checks, router change, registry write, audit), so two approvals or an
  * approval and a revocation never interleave. Reads go straight to the registry. The router is
- * changed through {@link Router#admin()}, a snapshot swap: decisions are never blocked.
+ * changed through the {@link RouterAdmin} governance was built with (it reads the router through
+ * {@link RouterAdmin#router()}), each change a snapshot swap: decisions are never blocked.
  */
 public final class ReleaseGovernance {
 
+    private final RouterAdmin admin;
     private final Router router;
     private final ModelRegistry registry;
     private final AuditSink audit;
@@ -62,7 +65,8 @@ public final class ReleaseGovernance {
     private final String routerAlias;
 
     private ReleaseGovernance(Builder b) {
-        this.router = b.router;
+        this.admin = b.admin;
+        this.router = b.admin.router();
         this.registry = b.registry;
         this.audit = Objects.requireNonNull(b.audit, "auditSink is required");
         this.clock = b.clock;
@@ -72,13 +76,14 @@ public final class ReleaseGovernance {
     }
 
     /**
-     * @param router the router that serves the versions
+     * @param admin the admin of the router that serves the versions (the capability to change
+     *     its stages, stable version and kill switches; whoever built the router holds it)
      * @param registry where stages, approvals and aliases are kept
      * @return a builder
      * @throws NullPointerException if an argument is null
      */
-    public static Builder builder(Router router, ModelRegistry registry) {
-        return new Builder(router, registry);
+    public static Builder builder(RouterAdmin admin, ModelRegistry registry) {
+        return new Builder(admin, registry);
     }
 
     /**
@@ -326,7 +331,7 @@ public final class ReleaseGovernance {
             for (VersionRecord r : registry.versions(m.name())) {
                 var v = m.version(r.version());
                 if (v != null && v.stage() != r.stage() && !m.stableVersion().equals(r.version())) {
-                    router.admin().setStage(m.name(), r.version(), r.stage(), ctx);
+                    admin.setStage(m.name(), r.version(), r.stage(), ctx);
                     changed++;
                 }
             }
@@ -368,7 +373,7 @@ public final class ReleaseGovernance {
                         + manifest.model() + "/" + manifest.version() + " does not match: "
                         + String.join("; ", problems) + " (roll the alias back, then check)");
             }
-            router.admin().kill(KillTarget.version(manifest.model(), manifest.version()),
+            admin.kill(KillTarget.version(manifest.model(), manifest.version()),
                     ChangeContext.of(ctx.actor(), cut("release manifest check failed: "
                             + String.join("; ", problems)), ctx.ticket()));
         }
@@ -418,7 +423,7 @@ public final class ReleaseGovernance {
     private AliasRecord pointAlias(String model, String alias, String version,
             List<String> previous, ChangeContext ctx, String action, @Nullable String from) {
         if (alias.equals(routerAlias) && router.config().model(model) != null) {
-            router.admin().setStable(model, version, ctx);
+            admin.setStable(model, version, ctx);
         }
         AliasRecord a = new AliasRecord(model, alias, version, previous);
         registry.saveAlias(a);
@@ -432,7 +437,7 @@ public final class ReleaseGovernance {
         ModelConfig m = router.config().model(r.model());
         if (m != null && m.version(r.version()) != null
                 && !m.stableVersion().equals(r.version())) {
-            router.admin().setStage(r.model(), r.version(), to, ctx);
+            admin.setStage(r.model(), r.version(), to, ctx);
         }
         VersionRecord next = r.moved(transition(ctx, r.stage(), to));
         registry.save(next);
@@ -537,7 +542,7 @@ public final class ReleaseGovernance {
 
     /** Configures {@link ReleaseGovernance}. Not thread-safe. */
     public static final class Builder {
-        private final Router router;
+        private final RouterAdmin admin;
         private final ModelRegistry registry;
         private @Nullable AuditSink audit;
         private Clock clock = Clock.systemUTC();
@@ -545,8 +550,8 @@ public final class ReleaseGovernance {
         private Set<String> requiredRoles = Set.of();
         private String routerAlias = "production";
 
-        private Builder(Router router, ModelRegistry registry) {
-            this.router = Objects.requireNonNull(router, "router");
+        private Builder(RouterAdmin admin, ModelRegistry registry) {
+            this.admin = Objects.requireNonNull(admin, "admin");
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 

@@ -7,6 +7,7 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
@@ -43,6 +44,7 @@ class ReleaseGovernanceTest {
     final MutableClock clock = MutableClock.at("2026-11-10T12:00:00Z");
     final RecordingAuditSink audit = new RecordingAuditSink();
     PushSource source;
+    RouterAdmin admin;
     Router router;
 
     @AfterEach
@@ -66,9 +68,10 @@ class ReleaseGovernanceTest {
     ReleaseGovernance governance(ModelRegistry registry, ChangeCalendar calendar,
             Stage v2Stage) {
         source = new PushSource(config(v2Stage));
-        router = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
-                .hashSecretHex(Configs.SECRET).build();
-        return ReleaseGovernance.builder(router, registry).auditSink(audit).clock(clock)
+        admin = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
+                .hashSecretHex(Configs.SECRET).buildWithAdmin();
+        router = admin.router();
+        return ReleaseGovernance.builder(admin, registry).auditSink(audit).clock(clock)
                 .calendar(calendar).build();
     }
 
@@ -158,9 +161,10 @@ class ReleaseGovernanceTest {
     @Test
     void requiredRoles_mustEachApprove() {
         source = new PushSource(config(Stage.STAGING));
-        router = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
-                .hashSecretHex(Configs.SECRET).build();
-        ReleaseGovernance g = ReleaseGovernance.builder(router, ModelRegistry.inMemory())
+        admin = ReleaseRouter.builder().flagSource(source).auditSink(audit).clock(clock)
+                .hashSecretHex(Configs.SECRET).buildWithAdmin();
+        router = admin.router();
+        ReleaseGovernance g = ReleaseGovernance.builder(admin, ModelRegistry.inMemory())
                 .auditSink(audit).clock(clock).requiredRoles(Set.of("Security", "product"))
                 .build();
         g.register("churn", "v2", OPS);

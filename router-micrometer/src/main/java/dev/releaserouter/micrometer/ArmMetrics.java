@@ -1,8 +1,9 @@
 package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.rollout.measure.ArmMeasurements;
-import dev.releaserouter.rollout.measure.CallListener;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Exports the calls recorded by {@link ArmMeasurements} to Micrometer, per arm:
+ * Exports every routed call to Micrometer, per arm (the same calls
+ * {@code ArmMeasurements} records):
  * <ul>
  *   <li>{@code router.arm.requests{model,version,region,route,tenant}}: calls served;
  *   <li>{@code router.arm.errors{model,version,region,route,tenant}}: failed calls;
@@ -32,19 +34,19 @@ import org.jspecify.annotations.Nullable;
  *       {@value #UNKNOWN}; after {@code maxRoutes} distinct values, new ones become
  *       {@value #OTHER}.
  * </ul>
- * Calls recorded without a request get {@value #UNKNOWN} region and route and tenant
- * {@value #OTHER}. The entity key is never a tag.
+ * After a fallback, the canary that failed counts a request and an error (with the latency of
+ * its failed attempt) and the stable version the served call. The entity key is never a tag.
  *
  * <pre>{@code
  * ArmMetrics metrics = ArmMetrics.builder(meterRegistry).allowTenants(Set.of("acme")).build();
- * ArmMeasurements m = ArmMeasurements.builder(router).listener(metrics).build();
+ * Router router = ReleaseRouter.builder().flagSource(...).hook(metrics).build();
  * }</pre>
  *
  * <p>Thread-safe: meters are created once per tag combination and cached, so steady-state calls
  * only increment; the distinct-value caps are enforced with concurrent sets (a race may admit a
  * value or two past a cap, never an unbounded number).
  */
-public final class ArmMetrics implements CallListener {
+public final class ArmMetrics implements RouteHook {
 
     /** Tag value of tenants off the allow-list and of values past a cap. */
     public static final String OTHER = "other";
@@ -82,8 +84,23 @@ public final class ArmMetrics implements CallListener {
         return tenants;
     }
 
+    /**
+     * Counts the served call (and, after a fallback, the canary's failed attempt).
+     *
+     * @param context the call's context
+     * @param call the call
+     */
     @Override
-    public void onCall(String model, String version, @Nullable RouteRequest request,
+    public void afterCall(HookContext context, CallEvent call) {
+        if (call.fallback().isPresent()) {
+            CallEvent.Fallback f = call.fallback().get();
+            onCall(call.model(), f.version(), call.request(), f.latencyNanos(), true);
+        }
+        onCall(call.model(), call.servedVersion(), call.request(), call.latencyNanos(),
+                call.failed());
+    }
+
+    private void onCall(String model, String version, @Nullable RouteRequest request,
             long latencyNanos, boolean error) {
         String tenant = OTHER;
         String region = UNKNOWN;
@@ -199,7 +216,7 @@ public final class ArmMetrics implements CallListener {
             return this;
         }
 
-        /** @return the metrics; pass them to {@code ArmMeasurements.Builder#listener} */
+        /** @return the metrics; register them with {@code ReleaseRouter.Builder#hook} */
         public ArmMetrics build() {
             return new ArmMetrics(this);
         }

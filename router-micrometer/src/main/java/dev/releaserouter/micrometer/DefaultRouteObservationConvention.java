@@ -1,7 +1,7 @@
 package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteDecision;
-import dev.releaserouter.api.shadow.RouteResult;
+import dev.releaserouter.api.hook.CallEvent;
 import io.micrometer.common.KeyValues;
 import java.util.Locale;
 
@@ -36,8 +36,8 @@ public class DefaultRouteObservationConvention implements RouteObservationConven
     @Override
     public KeyValues getLowCardinalityKeyValues(RouteObservationContext context) {
         RouteDecision d = context.decision();
-        RouteResult<?> r = context.result();
-        String version = r != null ? r.servedVersion()
+        CallEvent c = context.call();
+        String version = c != null ? c.servedVersion()
                 : d != null && d.version() != null ? d.version() : "none";
         String reason = d == null ? "none" : d.reason().name().toLowerCase(Locale.ROOT);
         return KeyValues.of("model", context.request().model(), "version", version,

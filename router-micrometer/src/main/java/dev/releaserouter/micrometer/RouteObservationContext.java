@@ -2,14 +2,14 @@ package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.api.shadow.RouteResult;
+import dev.releaserouter.api.hook.CallEvent;
 import io.micrometer.observation.Observation;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The Micrometer {@link Observation.Context} of one {@code route(...)} call: the request, then the
- * decision, then the result. A {@link RouteObservationConvention} reads it to name the
+ * decision, then the model call. A {@link RouteObservationConvention} reads it to name the
  * observation and choose its key values.
  *
  * <p>Not thread-safe: filled on the thread that routes, and read by the observation handlers on
@@ -19,7 +19,7 @@ public final class RouteObservationContext extends Observation.Context {
 
     private final RouteRequest request;
     private @Nullable RouteDecision decision;
-    private @Nullable RouteResult<?> result;
+    private @Nullable CallEvent call;
 
     /**
      * @param request the request being routed
@@ -39,16 +39,19 @@ public final class RouteObservationContext extends Observation.Context {
         return decision;
     }
 
-    /** @return what {@code route} returned, or null before that or when the model call failed */
-    public @Nullable RouteResult<?> result() {
-        return result;
+    /**
+     * @return the model call (served version, latency, error, fallback), or null before the
+     *     call ended
+     */
+    public @Nullable CallEvent call() {
+        return call;
     }
 
     void decision(RouteDecision decision) {
         this.decision = decision;
     }
 
-    void result(RouteResult<?> result) {
-        this.result = result;
+    void call(CallEvent call) {
+        this.call = call;
     }
 }

@@ -1,9 +1,9 @@
 package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.RouteDecision;
-import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.api.shadow.RouteResult;
-import dev.releaserouter.core.RouteObserver;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
@@ -16,36 +16,24 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * Router router = ReleaseRouter.builder()
  *         .flagSource(...)
- *         .routeObserver(RouteObservations.of(observationRegistry))
+ *         .hook(RouteObservations.of(observationRegistry))
  *         .build();
  * }</pre>
  *
  * <p>The observation starts before the decision and its scope is open while the chosen version
  * runs, so spans the model opens are children of it; it records a model failure as its error.
+ * For {@code routeAsync}, which ends on another thread, no scope is opened: the observation
+ * still spans the call.
  * Names and keys come from {@link DefaultRouteObservationConvention} unless a custom
  * {@link RouteObservationConvention} is given (or registered globally on the registry). With
  * {@link ObservationRegistry#NOOP} nothing is created per call.
  *
  * <p>Thread-safe.
  */
-public final class RouteObservations implements RouteObserver {
+public final class RouteObservations implements RouteHook {
 
     private static final DefaultRouteObservationConvention DEFAULT =
             new DefaultRouteObservationConvention();
-
-    private static final Observed NOOP = new Observed() {
-        @Override
-        public void decided(RouteDecision decision) {}
-
-        @Override
-        public void served(RouteResult<?> result) {}
-
-        @Override
-        public void failed(Throwable error) {}
-
-        @Override
-        public void close() {}
-    };
 
     private final ObservationRegistry registry;
     private final @Nullable RouteObservationConvention custom;
@@ -76,51 +64,68 @@ public final class RouteObservations implements RouteObserver {
         return new RouteObservations(registry, Objects.requireNonNull(convention, "convention"));
     }
 
+    /** Starts the observation and opens its scope; both are kept in the call's context. */
     @Override
-    public Observed start(RouteRequest request) {
+    public void beforeDecision(HookContext context) {
         if (registry.isNoop()) {
-            return NOOP;
+            return;
         }
-        RouteObservationContext context = new RouteObservationContext(request);
-        Observation observation = Observation.createNotStarted(custom, DEFAULT, () -> context,
+        RouteObservationContext observed = new RouteObservationContext(context.request());
+        Observation observation = Observation.createNotStarted(custom, DEFAULT, () -> observed,
                 registry).start();
-        return new MicrometerObserved(observation, context);
+        // routeAsync ends on another thread: no thread-bound scope then (the span still covers
+        // the call, and the model's client can take it as its parent explicitly).
+        context.setState(new Scoped(observation, observed,
+                context.isAsync() ? null : observation.openScope()));
     }
 
-    /** One observation; used on the routing thread only. */
-    private static final class MicrometerObserved implements Observed {
-        private final Observation observation;
-        private final RouteObservationContext context;
-        private final Observation.Scope scope;
-
-        MicrometerObserved(Observation observation, RouteObservationContext context) {
-            this.observation = observation;
-            this.context = context;
-            this.scope = observation.openScope();
+    @Override
+    public void afterDecision(HookContext context, RouteDecision decision) {
+        Scoped s = scoped(context);
+        if (s != null) {
+            s.context.decision(decision);
         }
+    }
 
-        @Override
-        public void decided(RouteDecision decision) {
-            context.decision(decision);
+    @Override
+    public void afterCall(HookContext context, CallEvent call) {
+        Scoped s = scoped(context);
+        if (s != null) {
+            s.context.call(call);
         }
+    }
 
-        @Override
-        public void served(RouteResult<?> result) {
-            context.result(result);
+    @Override
+    public void onError(HookContext context, Throwable error) {
+        Scoped s = scoped(context);
+        if (s != null) {
+            s.observation.error(error);
         }
+    }
 
-        @Override
-        public void failed(Throwable error) {
-            observation.error(error);
+    /** Closes the scope, then stops the observation (even if closing the scope failed). */
+    @Override
+    public void finallyAfter(HookContext context) {
+        Scoped s = scoped(context);
+        if (s == null) {
+            return;
         }
-
-        @Override
-        public void close() {
-            try {
-                scope.close();
-            } finally {
-                observation.stop();
+        context.setState(null);
+        try {
+            if (s.scope != null) {
+                s.scope.close();
             }
+        } finally {
+            s.observation.stop();
         }
     }
+
+    private static @Nullable Scoped scoped(HookContext context) {
+        Object state = context.state();
+        return state instanceof Scoped ? (Scoped) state : null;
+    }
+
+    /** One observation and its open scope; used on the routing thread only. */
+    private record Scoped(Observation observation, RouteObservationContext context,
+            Observation.@Nullable Scope scope) {}
 }

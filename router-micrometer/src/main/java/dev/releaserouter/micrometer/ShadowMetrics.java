@@ -1,9 +1,12 @@
 package dev.releaserouter.micrometer;
 
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
-import dev.releaserouter.core.shadow.ShadowListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,12 +33,12 @@ import java.util.function.Function;
  * </ul>
  * Tags are low-cardinality: model and version names, fixed enum values; never entity keys.
  *
- * <pre>{@code ShadowSettings.builder().listener(new ShadowMetrics(meterRegistry))}</pre>
+ * <pre>{@code ReleaseRouter.builder().hook(new ShadowMetrics(meterRegistry))}</pre>
  *
  * <p>Thread-safe: meters are created once per tag combination and cached, so steady-state events
  * only increment.
  */
-public final class ShadowMetrics implements ShadowListener {
+public final class ShadowMetrics implements RouteHook {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
@@ -47,8 +50,47 @@ public final class ShadowMetrics implements ShadowListener {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
+    /**
+     * Counts a shadow call that ended (calls, latencies, comparison) or a request that was not
+     * shadowed (dropped, circuit open, or skipped with its reason).
+     *
+     * @param shadow the event
+     */
     @Override
-    public void disposition(String model, String version, ShadowDisposition d) {
+    public void afterShadow(ShadowEvent shadow) {
+        String model = shadow.model();
+        String version = shadow.shadowVersion();
+        if (shadow.outcome().isEmpty()) {
+            disposition(model, version, shadow.disposition());
+            return;
+        }
+        calls(model, version, name(shadow.outcome().get())).increment();
+        latency(model, version, "stable").record(shadow.stableLatencyNanos(),
+                TimeUnit.NANOSECONDS);
+        if (shadow.shadowLatencyNanos().isPresent()) {
+            latency(model, version, "candidate").record(shadow.shadowLatencyNanos().getAsLong(),
+                    TimeUnit.NANOSECONDS);
+        }
+        if (shadow.match().isPresent()) {
+            comparison(model, version, shadow.match().get(), shadow.delta().orElse(Double.NaN));
+        }
+    }
+
+    /**
+     * Counts a canary request answered by the stable version.
+     *
+     * @param context the call's context
+     * @param call the call
+     */
+    @Override
+    public void afterCall(HookContext context, CallEvent call) {
+        if (call.fallback().isPresent()) {
+            CallEvent.Fallback f = call.fallback().get();
+            fallback(call.model(), f.version(), f.cause());
+        }
+    }
+
+    private void disposition(String model, String version, ShadowDisposition d) {
         switch (d) {
             case SCHEDULED:
                 return; // counted when the call ends
@@ -65,18 +107,7 @@ public final class ShadowMetrics implements ShadowListener {
         }
     }
 
-    @Override
-    public void outcome(String model, String version, ShadowOutcome outcome, long stableNanos,
-            long candidateNanos) {
-        calls(model, version, name(outcome)).increment();
-        latency(model, version, "stable").record(stableNanos, TimeUnit.NANOSECONDS);
-        if (candidateNanos >= 0) {
-            latency(model, version, "candidate").record(candidateNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    @Override
-    public void comparison(String model, String version, boolean match, double delta) {
+    private void comparison(String model, String version, boolean match, double delta) {
         meter("m|" + model + "|" + version + "|" + match, k -> Counter
                 .builder(MetricNames.SHADOW_COMPARISONS)
                 .description("Shadow comparisons; match=true when the outputs matched")
@@ -92,8 +123,7 @@ public final class ShadowMetrics implements ShadowListener {
         }
     }
 
-    @Override
-    public void fallback(String model, String version, FallbackCause cause) {
+    private void fallback(String model, String version, FallbackCause cause) {
         meter("f|" + model + "|" + version + "|" + cause, k -> Counter
                 .builder(MetricNames.FALLBACKS)
                 .description("Canary requests answered by the stable version, by cause")

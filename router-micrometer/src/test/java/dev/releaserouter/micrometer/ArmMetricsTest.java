@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.Role;
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.OutputValidity;
+import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.rollout.measure.TestRouters;
 import dev.releaserouter.core.testing.MutableClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -31,13 +37,45 @@ class ArmMetricsTest {
         router.close();
     }
 
-    private ArmMeasurements measurements(ArmMetrics metrics) {
-        return ArmMeasurements.builder(router).clock(clock).listener(metrics).build();
+    private Calls measurements(ArmMetrics metrics) {
+        return new Calls(metrics);
+    }
+
+    /** Hands routed calls to the hook as the router does after each route(). */
+    private record Calls(ArmMetrics metrics) {
+        void recordCall(RouteRequest request, String version, long nanos, boolean error,
+                double cost, double tokens, double score) {
+            RouteDecision d = RouteDecision.of(version, Role.STABLE, Reason.STABLE_BUCKET, 1, 1);
+            metrics.afterCall(null, new CallEvent(request, d, version, Role.STABLE, nanos,
+                    error, OutputValidity.NOT_CHECKED, Optional.empty()));
+        }
+
+        void recordCall(String model, String version, long nanos, boolean error, double cost,
+                double tokens, double score) {
+            recordCall(RouteRequest.of(model, "c"), version, nanos, error, cost, tokens, score);
+        }
+    }
+
+    @Test
+    void fallback_countsAnErrorOfTheCanary_andTheServedCallOfStable() {
+        ArmMetrics metrics = ArmMetrics.builder(registry).build();
+        RouteRequest request = RouteRequest.of("churn", "c1");
+        metrics.afterCall(null, new CallEvent(request,
+                RouteDecision.of("v2", Role.CANDIDATE, Reason.CANARY_BUCKET, 1, 1), "v1",
+                Role.STABLE, 1_000, false, OutputValidity.NOT_CHECKED, Optional.of(
+                        new CallEvent.Fallback("v2", FallbackCause.ERROR, 2_000))));
+
+        assertThat(registry.get(MetricNames.ARM_ERRORS).tag("version", "v2").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.ARM_REQUESTS).tag("version", "v1").counter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get(MetricNames.ARM_ERRORS).tag("version", "v1").counter().count())
+                .isZero();
     }
 
     @Test
     void calls_becomeRequestErrorAndLatencyMetersWithTheSeedsKeys() {
-        ArmMeasurements m = measurements(ArmMetrics.builder(registry)
+        Calls m = measurements(ArmMetrics.builder(registry)
                 .allowTenants(Set.of("acme")).build());
         RouteRequest request = RouteRequest.builder("churn", "c1")
                 .tenant("acme").region("br-south").attribute("route", "/score").build();
@@ -61,7 +99,7 @@ class ArmMetricsTest {
 
     @Test
     void requestWithoutSegments_andCallsWithoutRequest_getFixedTagValues() {
-        ArmMeasurements m = measurements(ArmMetrics.builder(registry).build());
+        Calls m = measurements(ArmMetrics.builder(registry).build());
 
         m.recordCall("churn", "v1", 1, false, NAN, NAN, NAN);
         m.recordCall(RouteRequest.builder("churn", "c").channel("app").build(), "v1", 1, false,
@@ -77,7 +115,7 @@ class ArmMetricsTest {
     @Test
     void tenThousandTenants_produceAtMostAllowListPlusOneTagValues() {
         Set<String> allowed = Set.of("tenant-1", "tenant-2", "tenant-3");
-        ArmMeasurements m = measurements(ArmMetrics.builder(registry)
+        Calls m = measurements(ArmMetrics.builder(registry)
                 .allowTenants(allowed).build());
 
         for (int i = 0; i < 10_000; i++) {
@@ -94,13 +132,13 @@ class ArmMetricsTest {
                 .containsExactlyInAnyOrder("tenant-1", "tenant-2", "tenant-3", "other");
         assertThat(registry.get(MetricNames.ARM_REQUESTS).tag("tenant", "other").counter()
                 .count()).isEqualTo(10_000 - 3);
-        assertThat(m.snapshot("churn", Duration.ofMinutes(1)).arm("v2").requests())
-                .isEqualTo(10_000);
+        assertThat(registry.get(MetricNames.ARM_REQUESTS).counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isEqualTo(10_000);
     }
 
     @Test
     void regionsAndRoutesPastTheirCaps_collapseToOther() {
-        ArmMeasurements m = measurements(ArmMetrics.builder(registry)
+        Calls m = measurements(ArmMetrics.builder(registry)
                 .maxRegions(2).maxRoutes(1).build());
 
         for (int i = 0; i < 100; i++) {

@@ -23,7 +23,7 @@ class RolloutTickFailureMetricsTest {
     private final FaultyClock clock = new FaultyClock(f.clock);
 
     private RolloutController start(RolloutPlan plan) {
-        return RolloutController.start(f.router, f.measurements, plan,
+        return RolloutController.start(f.admin, f.measurements, plan,
                 new FileRolloutStateStore(dir), clock, "rollout-bot");
     }
 

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.RouteObserver;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import io.micrometer.common.KeyValues;
@@ -30,6 +33,7 @@ class RouteObservationsTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ObservationRegistry observations = ObservationRegistry.create();
     final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+    RouterAdmin admin;
     Router router;
 
     RouteObservationsTest() {
@@ -55,14 +59,15 @@ class RouteObservationsTest {
         }
     }
 
-    Router start(int v2BasisPoints, RouteObserver observer) {
-        router = ReleaseRouter.builder()
+    Router start(int v2BasisPoints, RouteHook observer) {
+        admin = ReleaseRouter.builder()
                 .config(Configs.of(Configs.withStage(Configs.churn(v2BasisPoints), "v2",
                         Stage.APPROVED).build()))
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
-                .routeObserver(observer)
-                .build();
+                .hook(observer)
+                .buildWithAdmin();
+        router = admin.router();
         return router;
     }
 
@@ -101,7 +106,7 @@ class RouteObservationsTest {
     @Test
     void killedCandidate_isTaggedWithTheStableVersionAndTheKillSwitch() {
         start(10_000, RouteObservations.of(observations));
-        router.admin().kill(dev.releaserouter.api.admin.KillTarget.version("churn", "v2"),
+        admin.kill(dev.releaserouter.api.admin.KillTarget.version("churn", "v2"),
                 dev.releaserouter.api.admin.ChangeContext.of("ops", "test"));
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "one").version("v2", x -> "two").build());
@@ -162,9 +167,12 @@ class RouteObservationsTest {
     }
 
     @Test
-    void failingObserver_neverFailsTheRequest_andIsCounted() {
-        start(0, request -> {
-            throw new IllegalStateException("observer bug");
+    void failingHook_neverFailsTheRequest_andIsCounted() {
+        start(0, new RouteHook() {
+            @Override
+            public void beforeDecision(HookContext context) {
+                throw new IllegalStateException("hook bug");
+            }
         });
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "one").build());
@@ -172,22 +180,20 @@ class RouteObservationsTest {
         assertThat(router.status().internalErrors()).isEqualTo(1);
 
         router.close();
-        start(0, request -> new RouteObserver.Observed() {
+        start(0, new RouteHook() {
             @Override
-            public void decided(dev.releaserouter.api.RouteDecision decision) {
+            public void afterDecision(HookContext context,
+                    dev.releaserouter.api.RouteDecision decision) {
                 throw new IllegalStateException();
             }
 
             @Override
-            public void served(dev.releaserouter.api.shadow.RouteResult<?> result) {
+            public void afterCall(HookContext context, CallEvent call) {
                 throw new IllegalStateException();
             }
 
             @Override
-            public void failed(Throwable error) {}
-
-            @Override
-            public void close() {
+            public void finallyAfter(HookContext context) {
                 throw new IllegalStateException();
             }
         });
@@ -198,9 +204,38 @@ class RouteObservationsTest {
     }
 
     @Test
-    void noopRegistry_createsNothingPerCall() {
+    void noopRegistry_keepsNoStatePerCall() {
         RouteObservations o = RouteObservations.of(ObservationRegistry.NOOP);
-        assertThat(o.start(RouteRequest.of("churn", "a")))
-                .isSameAs(o.start(RouteRequest.of("churn", "b")));
+        HookContext context = new HookContext() {
+            Object state;
+
+            @Override
+            public RouteRequest request() {
+                return RouteRequest.of("churn", "a");
+            }
+
+            @Override
+            public boolean isAsync() {
+                return false;
+            }
+
+            @Override
+            public java.util.Optional<dev.releaserouter.api.RouteDecision> decision() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public Object state() {
+                return state;
+            }
+
+            @Override
+            public void setState(Object state) {
+                this.state = state;
+            }
+        };
+        o.beforeDecision(context);
+        assertThat(context.state()).isNull();
+        o.finallyAfter(context);
     }
 }

@@ -52,8 +52,8 @@ class ShadowMetricsRouteTest {
                 .config(RouterConfig.builder().model(model).build())
                 .auditSink(new RecordingAuditSink())
                 .hashSecretHex(Configs.SECRET)
-                .shadow(ShadowSettings.builder().timeout(Duration.ofSeconds(10))
-                        .listener(new ShadowMetrics(registry)).build())
+                .shadow(ShadowSettings.builder().timeout(Duration.ofSeconds(10)).build())
+                .hook(new ShadowMetrics(registry))
                 .build();
         RoutedModel<String, String> m = router.bind(ModelBinding.<String, String>builder("churn")
                 .version("v1", x -> "a").version("v2", x -> "a").build());

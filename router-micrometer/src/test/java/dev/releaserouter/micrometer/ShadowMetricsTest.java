@@ -2,26 +2,48 @@ package dev.releaserouter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.Role;
+import dev.releaserouter.api.RouteDecision;
+import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.OutputValidity;
+import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ShadowMetricsTest {
+
+    private static final RouteRequest REQUEST = RouteRequest.of("churn", "c1");
+
+    private static ShadowEvent notRun(ShadowDisposition d) {
+        return new ShadowEvent(REQUEST, "v1", "v2", d, Optional.empty(), 1_000_000,
+                OptionalLong.empty(), Optional.empty(), OptionalDouble.empty());
+    }
 
     @Test
     void events_becomeLowCardinalityMeters() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ShadowMetrics m = new ShadowMetrics(registry);
-        m.disposition("churn", "v2", ShadowDisposition.SCHEDULED);
-        m.disposition("churn", "v2", ShadowDisposition.DROPPED);
-        m.disposition("churn", "v2", ShadowDisposition.FORBIDDEN_DATA);
-        m.disposition("churn", "v2", ShadowDisposition.FORBIDDEN_DATA);
-        m.outcome("churn", "v2", ShadowOutcome.SUCCESS, 1_000_000, 2_000_000);
-        m.outcome("churn", "v2", ShadowOutcome.TIMEOUT, 1_000_000, -1);
-        m.comparison("churn", "v2", true, 0.01);
-        m.fallback("churn", "v2", FallbackCause.TIMEOUT);
+        m.afterShadow(notRun(ShadowDisposition.DROPPED));
+        m.afterShadow(notRun(ShadowDisposition.FORBIDDEN_DATA));
+        m.afterShadow(notRun(ShadowDisposition.FORBIDDEN_DATA));
+        m.afterShadow(new ShadowEvent(REQUEST, "v1", "v2", ShadowDisposition.SCHEDULED,
+                Optional.of(ShadowOutcome.SUCCESS), 1_000_000, OptionalLong.of(2_000_000),
+                Optional.of(true), OptionalDouble.of(0.01)));
+        m.afterShadow(new ShadowEvent(REQUEST, "v1", "v2", ShadowDisposition.SCHEDULED,
+                Optional.of(ShadowOutcome.TIMEOUT), 1_000_000, OptionalLong.empty(),
+                Optional.empty(), OptionalDouble.empty()));
+        m.afterCall(null, new CallEvent(REQUEST, RouteDecision.of("v2", Role.CANDIDATE,
+                Reason.CANARY_BUCKET, 1, 1), "v1", Role.STABLE, 1, false,
+                OutputValidity.NOT_CHECKED, Optional.of(
+                        new CallEvent.Fallback("v2", FallbackCause.TIMEOUT, 5))));
 
         assertThat(registry.get(MetricNames.SHADOW_CALLS).tag("outcome", "dropped").counter()
                 .count()).isEqualTo(1);

@@ -11,6 +11,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ModelConfig;
@@ -31,9 +32,12 @@ import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.RouteObserver;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.OutcomeEvent;
+import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.core.shadow.ShadowComparators;
-import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.PushSource;
@@ -85,15 +89,14 @@ class UserCodeFaultInjectionTest {
     /** The user-code boundaries. */
     enum Boundary {
         CANARY(Side.REQUEST), CANARY_WITH_TIMEOUT(Side.REQUEST), VALIDATOR_OF_CANARY(Side.REQUEST),
-        LISTENER_ON_FALLBACK(Side.REQUEST), PRIMARY(Side.REQUEST),
+        HOOK_ON_FALLBACK(Side.REQUEST), PRIMARY(Side.REQUEST),
         VALIDATOR_OF_PRIMARY(Side.REQUEST), COPIER(Side.REQUEST),
-        LISTENER_ON_REQUEST(Side.REQUEST), OBSERVER_START(Side.REQUEST),
-        OBSERVER_DECIDED(Side.REQUEST), OBSERVER_SERVED(Side.REQUEST),
-        OBSERVER_CLOSE(Side.REQUEST), OBSERVATION_CONVENTION(Side.REQUEST),
-        SHADOW_ONLY_COPIER(Side.REQUEST), SHADOW_ONLY_LISTENER(Side.REQUEST),
-        CALL_LISTENER(Side.REQUEST),
+        HOOK_BEFORE_DECISION(Side.REQUEST), HOOK_AFTER_DECISION(Side.REQUEST),
+        HOOK_AFTER_CALL(Side.REQUEST), HOOK_FINALLY(Side.REQUEST),
+        OBSERVATION_CONVENTION(Side.REQUEST), SHADOW_ONLY_COPIER(Side.REQUEST),
+        HOOK_ON_OUTCOME(Side.REQUEST),
         SHADOW_CANDIDATE(Side.WORKER), COMPARATOR(Side.WORKER), VALIDATOR_OF_SHADOW(Side.WORKER),
-        LISTENER_ON_WORKER(Side.WORKER), PAIR_MASKER(Side.WORKER), PAIR_STORE_APPEND(Side.WORKER),
+        HOOK_AFTER_SHADOW(Side.WORKER), PAIR_MASKER(Side.WORKER), PAIR_STORE_APPEND(Side.WORKER),
         PAIR_STORE_CLOSE(Side.CLOSE), AUDIT_SINK_CLOSE(Side.CLOSE);
 
         final Side side;
@@ -135,6 +138,7 @@ class UserCodeFaultInjectionTest {
     final AtomicBoolean auditClosed = new AtomicBoolean();
     final AtomicBoolean storeClosed = new AtomicBoolean();
     final AtomicInteger stored = new AtomicInteger();
+    RouterAdmin admin;
     Router router;
     PushSource source;
 
@@ -162,25 +166,6 @@ class UserCodeFaultInjectionTest {
     static boolean onShadowWorker() {
         return Thread.currentThread().getName().startsWith("release-router-shadow-");
     }
-
-    final ShadowListener listener = new ShadowListener() {
-        @Override
-        public void disposition(String model, String version, ShadowDisposition d) {
-            hit(Boundary.LISTENER_ON_REQUEST);
-            hit(Boundary.SHADOW_ONLY_LISTENER);
-        }
-
-        @Override
-        public void outcome(String model, String version, ShadowOutcome outcome,
-                long stableNanos, long candidateNanos) {
-            hit(Boundary.LISTENER_ON_WORKER);
-        }
-
-        @Override
-        public void fallback(String model, String version, FallbackCause cause) {
-            hit(Boundary.LISTENER_ON_FALLBACK);
-        }
-    };
 
     final PairMasker masker = new PairMasker() {
         @Override
@@ -232,12 +217,15 @@ class UserCodeFaultInjectionTest {
     /** Set by the audit tests: record() throws the injected fault. */
     volatile boolean auditFailing;
 
-    /** Wraps Micrometer's observer (with a faulty convention) in a faulty observer of our own. */
-    RouteObserver observer() {
+    /**
+     * Wraps Micrometer's observation hook (with a faulty convention) in a faulty hook of our own,
+     * which also records arm metrics and shadow metrics.
+     */
+    RouteHook hook() {
         ObservationRegistry registry = ObservationRegistry.create();
         registry.observationConfig().observationHandler(
                 new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
-        RouteObserver micrometer = RouteObservations.of(registry,
+        RouteHook micrometer = RouteObservations.of(registry,
                 new DefaultRouteObservationConvention() {
                     @Override
                     public KeyValues getLowCardinalityKeyValues(RouteObservationContext c) {
@@ -245,36 +233,51 @@ class UserCodeFaultInjectionTest {
                         return super.getLowCardinalityKeyValues(c);
                     }
                 });
-        return request -> {
-            hit(Boundary.OBSERVER_START);
-            RouteObserver.Observed inner = micrometer.start(request);
-            return new RouteObserver.Observed() {
-                @Override
-                public void decided(RouteDecision decision) {
-                    hit(Boundary.OBSERVER_DECIDED);
-                    inner.decided(decision);
-                }
+        return new RouteHook() {
+            @Override
+            public void beforeDecision(HookContext context) {
+                hit(Boundary.HOOK_BEFORE_DECISION);
+                micrometer.beforeDecision(context);
+            }
 
-                @Override
-                public void served(RouteResult<?> result) {
-                    hit(Boundary.OBSERVER_SERVED);
-                    inner.served(result);
-                }
+            @Override
+            public void afterDecision(HookContext context, RouteDecision decision) {
+                hit(Boundary.HOOK_AFTER_DECISION);
+                micrometer.afterDecision(context, decision);
+            }
 
-                @Override
-                public void failed(Throwable error) {
-                    inner.failed(error);
+            @Override
+            public void afterCall(HookContext context, CallEvent call) {
+                if (call.fallback().isPresent()) {
+                    hit(Boundary.HOOK_ON_FALLBACK);
                 }
+                hit(Boundary.HOOK_AFTER_CALL);
+                micrometer.afterCall(context, call);
+            }
 
-                @Override
-                public void close() {
-                    try {
-                        hit(Boundary.OBSERVER_CLOSE);
-                    } finally {
-                        inner.close();
-                    }
+            @Override
+            public void onError(HookContext context, Throwable error) {
+                micrometer.onError(context, error);
+            }
+
+            @Override
+            public void finallyAfter(HookContext context) {
+                try {
+                    hit(Boundary.HOOK_FINALLY);
+                } finally {
+                    micrometer.finallyAfter(context);
                 }
-            };
+            }
+
+            @Override
+            public void afterShadow(ShadowEvent shadow) {
+                hit(Boundary.HOOK_AFTER_SHADOW);
+            }
+
+            @Override
+            public void onOutcome(OutcomeEvent outcome) {
+                hit(Boundary.HOOK_ON_OUTCOME);
+            }
         };
     }
 
@@ -301,12 +304,12 @@ class UserCodeFaultInjectionTest {
     ArmMeasurements measurements;
 
     void start() {
+        measurements = ArmMeasurements.builder().build();
         AtomicInteger n = new AtomicInteger();
         ShadowSettings settings = ShadowSettings.builder()
                 .threads(1) // one worker: if it died, the next shadow call would show it
                 .timeout(Duration.ofSeconds(10))
                 .closeTimeout(Duration.ofSeconds(10))
-                .listener(listener)
                 .pairStore(store, masker)
                 .threadFactory(r -> {
                     Thread t = new Thread(r, "release-router-shadow-" + n.incrementAndGet());
@@ -315,17 +318,21 @@ class UserCodeFaultInjectionTest {
                 })
                 .build();
         source = new PushSource(config());
-        router = ReleaseRouter.builder()
+        admin = ReleaseRouter.builder()
                 .flagSource(source)
                 .auditSink(audit)
                 .hashSecretHex(Configs.SECRET)
                 .shadow(settings)
-                .routeObserver(observer())
-                .build();
+                .hook(hook())
+                .hook(measurements)
+                .hook(ArmMetrics.builder(new SimpleMeterRegistry()).build())
+                .hook(new ShadowMetrics(new SimpleMeterRegistry()))
+                .buildWithAdmin();
+        router = admin.router();
         Predictor<String, Double> canaryV2 = x -> {
             hit(Boundary.CANARY);
             hit(Boundary.CANARY_WITH_TIMEOUT);
-            if (active == Boundary.LISTENER_ON_FALLBACK) {
+            if (active == Boundary.HOOK_ON_FALLBACK) {
                 throw new IllegalStateException("the canary fails, so the stable answers");
             }
             return CANDIDATE;
@@ -364,10 +371,6 @@ class UserCodeFaultInjectionTest {
                     return null;
                 })
                 .build());
-        measurements = ArmMeasurements.builder(router)
-                .listener((model, version, request, latencyNanos, error) ->
-                        hit(Boundary.CALL_LISTENER))
-                .build();
     }
 
     ShadowStatistics stats(String model, String version) {
@@ -447,15 +450,14 @@ class UserCodeFaultInjectionTest {
         switch (b) {
             case CANARY:
             case VALIDATOR_OF_CANARY:
-            case LISTENER_ON_FALLBACK:
+            case HOOK_ON_FALLBACK:
                 return canary.route(req("canary"), "in").output();
             case CANARY_WITH_TIMEOUT:
                 return canaryWithTimeout.route(req("canary"), "in").output();
             case SHADOW_ONLY_COPIER:
-            case SHADOW_ONLY_LISTENER:
                 return shadowed.shadow(req("shadowed"), "in", PRIMARY, 1_000);
-            case CALL_LISTENER:
-                measurements.recordCall(req("shadowed"), "v1", 1_000, false, 1, 1, 0.5);
+            case HOOK_ON_OUTCOME:
+                router.recordOutcome("shadowed", "entity-1", "converted", 1.0);
                 return "recorded";
             default:
                 return shadowed.route(req("shadowed"), "in").output();
@@ -467,12 +469,11 @@ class UserCodeFaultInjectionTest {
             case CANARY:
             case CANARY_WITH_TIMEOUT:
             case VALIDATOR_OF_CANARY:
-            case LISTENER_ON_FALLBACK:
+            case HOOK_ON_FALLBACK:
                 return STABLE;
             case SHADOW_ONLY_COPIER:
-            case SHADOW_ONLY_LISTENER:
                 return ShadowDisposition.SCHEDULED;
-            case CALL_LISTENER:
+            case HOOK_ON_OUTCOME:
                 return "recorded";
             default:
                 return PRIMARY;
@@ -491,7 +492,7 @@ class UserCodeFaultInjectionTest {
                 assertThat(stats("canary", "v2").fallbacks())
                         .containsEntry(FallbackCause.INVALID_OUTPUT, 1L);
                 break;
-            case LISTENER_ON_FALLBACK:
+            case HOOK_ON_FALLBACK:
                 assertThat(stats("canary", "v2").fallbacks())
                         .containsEntry(FallbackCause.ERROR, 1L);
                 assertThat(internalErrors()).isEqualTo(1);
@@ -507,17 +508,14 @@ class UserCodeFaultInjectionTest {
             case VALIDATOR_OF_SHADOW:
                 await(() -> outcomes(ShadowOutcome.INVALID_OUTPUT) == 1);
                 break;
-            case CALL_LISTENER:
-                assertThat(measurements.listenerFailures()).isEqualTo(1);
-                break;
             case COMPARATOR:
-            case LISTENER_ON_WORKER:
+            case HOOK_AFTER_SHADOW:
             case PAIR_MASKER:
             case PAIR_STORE_APPEND:
                 await(() -> outcomes(ShadowOutcome.SUCCESS) == 1);
                 await(() -> internalErrors() == 1);
                 break;
-            default: // observers and the request-thread listener
+            default: // hooks on the request thread
                 assertThat(internalErrors()).isEqualTo(1);
         }
     }
@@ -534,7 +532,7 @@ class UserCodeFaultInjectionTest {
         KillTarget v2 = KillTarget.version("canary", "v2");
 
         Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
-                () -> router.admin().kill(v2, OPS));
+                () -> admin.kill(v2, OPS));
 
         if (f.fatal() || f == Fault.RUNTIME_EXCEPTION) {
             assertThat(refused).isSameAs(fault);
@@ -545,7 +543,7 @@ class UserCodeFaultInjectionTest {
         assertThat(router.decide(req("canary")).version()).as("not applied unaudited")
                 .isEqualTo("v2");
         auditFailing = false;
-        router.admin().kill(v2, OPS);
+        admin.kill(v2, OPS);
         assertThat(router.decide(req("canary")).version()).isEqualTo("v1");
     }
 

@@ -1,8 +1,8 @@
 package dev.releaserouter.rollout;
 
-import dev.releaserouter.api.Router;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.rollout.gates.CriterionStatus;
@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design: thread-safe. Every state-changing method ({@code tick}, the manual operations)
  * holds the controller's monitor for its whole run, so the state machine, the gate history, the
  * store and the router changes are updated as one step and never interleave; {@link #status()}
- * and {@link #state()} read a volatile field and take no lock. Router changes go through
- * {@link Router#admin()}, which is itself a snapshot swap, so {@code decide} is never blocked.
+ * and {@link #state()} read a volatile field and take no lock. Router changes go through the
+ * {@link RouterAdmin} the controller was started with (each change a snapshot swap), so
+ * {@code decide} is never blocked.
  * Listeners live in a copy-on-write list (added from any thread, without the monitor) and are
  * called under the monitor, in decision order.
  *
@@ -74,7 +75,7 @@ public final class RolloutController {
     static final int MAX_REASON = 500;
     private static final int FULL = 10_000;
 
-    private final Router router;
+    private final RouterAdmin admin;
     private final ArmMeasurements measurements;
     private final RolloutPlan plan;
     private final RolloutStateStore store;
@@ -103,12 +104,12 @@ public final class RolloutController {
     // The stable arm's measurements at the last checkpoint below 100%; guarded by this.
     private @Nullable MeasurementSnapshot baseline;
 
-    private RolloutController(Router router, ArmMeasurements measurements, RolloutPlan plan,
+    private RolloutController(RouterAdmin admin, ArmMeasurements measurements, RolloutPlan plan,
             RolloutStateStore store, Clock clock, String actor, RolloutState state,
             boolean restored, @Nullable RolloutLease lease) {
         this.lease = lease;
         this.leading = lease == null;
-        this.router = router;
+        this.admin = admin;
         this.measurements = measurements;
         this.plan = plan;
         this.store = store;
@@ -127,7 +128,8 @@ public final class RolloutController {
      * status and checkpoint start (the gate history's consecutive-window streaks start again).
      * A stored state of another candidate is replaced by a new rollout.
      *
-     * @param router the router to change
+     * @param admin the admin of the router to change (the capability to change its weights and
+     *     kill switches; whoever built the router holds it)
      * @param measurements the measurements the gates read
      * @param plan the plan
      * @param store where state and decisions are kept
@@ -137,18 +139,18 @@ public final class RolloutController {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if actor is blank, or a stored stage is outside the plan
      */
-    public static RolloutController start(Router router, ArmMeasurements measurements,
+    public static RolloutController start(RouterAdmin admin, ArmMeasurements measurements,
             RolloutPlan plan, RolloutStateStore store, Clock clock, String actor) {
-        return start(router, measurements, plan, store, clock, actor, null);
+        return start(admin, measurements, plan, store, clock, actor, null);
     }
 
     /**
-     * Starts or resumes a rollout as {@link #start(Router, ArmMeasurements, RolloutPlan,
+     * Starts or resumes a rollout as {@link #start(RouterAdmin, ArmMeasurements, RolloutPlan,
      * RolloutStateStore, Clock, String)} does, if this controller acquires the lease; otherwise
      * the controller stands by ({@link RolloutStatus#STANDBY}): it changes nothing until a tick
      * acquires the lease, then takes over from the store.
      *
-     * @param router the router to change
+     * @param admin the admin of the router to change
      * @param measurements the measurements the gates read
      * @param plan the plan
      * @param store where state and decisions are kept (shared by the contenders for the lease)
@@ -159,10 +161,10 @@ public final class RolloutController {
      * @throws NullPointerException if an argument other than lease is null
      * @throws IllegalArgumentException if actor is blank, or a stored stage is outside the plan
      */
-    public static RolloutController start(Router router, ArmMeasurements measurements,
+    public static RolloutController start(RouterAdmin admin, ArmMeasurements measurements,
             RolloutPlan plan, RolloutStateStore store, Clock clock, String actor,
             @Nullable RolloutLease lease) {
-        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(measurements, "measurements");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(store, "store");
@@ -176,7 +178,7 @@ public final class RolloutController {
         RolloutState initial = saved.orElseGet(() -> new RolloutState(plan.model(),
                 plan.candidateVersion(), 0, clock.instant(), RolloutStatus.RUNNING,
                 plan.policy().digest()));
-        RolloutController c = new RolloutController(router, measurements, plan, store, clock,
+        RolloutController c = new RolloutController(admin, measurements, plan, store, clock,
                 actor, initial, saved.isPresent(), lease);
         synchronized (c) {
             if (lease == null) {
@@ -403,15 +405,14 @@ public final class RolloutController {
                     + plan.candidateVersion() + " at stage " + (s.stageIndex() + 1) + " ("
                     + percent(plan.stages().get(s.stageIndex())) + "): " + why));
             try {
-                router.admin().kill(KillTarget.version(plan.model(), plan.candidateVersion()),
-                        ctx);
+                admin.kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
                 out = true;
             } catch (Throwable t) {
                 LOG.error("Release Router: fail-safe could not kill {} {}", plan.model(),
                         plan.candidateVersion(), t);
             }
             try {
-                router.admin().setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+                admin.setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
                 out = true;
             } catch (Throwable t) {
                 LOG.error("Release Router: fail-safe could not set {} {} to 0%", plan.model(),
@@ -711,8 +712,8 @@ public final class RolloutController {
         ChangeContext ctx = ChangeContext.of(who, reason);
         if (!plan.dryRun()) {
             // Kill first: it takes the candidate out of every decision in one snapshot swap.
-            router.admin().kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
-            router.admin().setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+            admin.kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
+            admin.setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
         }
         state = s.with(s.stageIndex(), now, status);
         store.save(state);
@@ -746,7 +747,7 @@ public final class RolloutController {
 
     private void setWeight(int bp, ChangeContext ctx) {
         if (!plan.dryRun()) {
-            router.admin().setWeight(plan.model(), plan.candidateVersion(), bp, ctx);
+            admin.setWeight(plan.model(), plan.candidateVersion(), bp, ctx);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.releaserouter.rollout;
 
+import dev.releaserouter.rollout.measure.TestOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.RouteRequest;
@@ -66,7 +67,7 @@ class ExamplePoliciesRolloutTest {
     final class Run {
         final RolloutFixture f = new RolloutFixture();
         // 5-minute windows, 100 kept: enough for seed 000's two-hour min_window.
-        final ArmMeasurements measurements = ArmMeasurements.builder(f.router).clock(f.clock)
+        final ArmMeasurements measurements = ArmMeasurements.builder().clock(f.clock)
                 .window(Duration.ofMinutes(5)).retainedWindows(100).build();
         final RolloutController controller;
         final Duration checkpoint;
@@ -83,7 +84,7 @@ class ExamplePoliciesRolloutTest {
                     .candidateVersion("v2").stages(500, 2500, 5000, 10_000)
                     .checkpointDuration(checkpoint).minSamples(policy.minSamples())
                     .policy(policy).build();
-            controller = RolloutController.start(f.router, measurements, plan,
+            controller = RolloutController.start(f.admin, measurements, plan,
                     new FileRolloutStateStore(dir.resolve(file)), f.clock, "rollout-bot");
         }
 
@@ -102,17 +103,13 @@ class ExamplePoliciesRolloutTest {
         private void serve(String key, String version, Behaviour b) {
             int k = served.merge(version, 1, Integer::sum);
             double score = b.drift() ? 0.975 : ((k % 20) + 0.5) / 20;
-            measurements.recordCall("churn", version,
-                    Duration.ofMillis(b.latencyMs()).toNanos(), b.error(), 0.0003, 1, score);
+            measurements.recordCall("churn", version, Duration.ofMillis(b.latencyMs()).toNanos(), b.error(), TestOutcomes.cost(0.0003, 1, score));
             boolean converts = b.conversionEvery() > 0 && k % (int) b.conversionEvery() == 0;
-            measurements.recordOutcome("churn", key, "conversion", converts ? 1 : 0);
-            measurements.recordOutcome("churn", key, "approved",
-                    b.drift() ? 1 : k % 2);
-            measurements.recordOutcome("churn", key, "llm_policy_violations",
-                    b.violations());
-            measurements.recordOutcome("churn", key, "llm_critical_violations",
-                    b.violations());
-            measurements.recordLabel("churn", key, 1.0, 1.0 + b.absError());
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "conversion", converts ? 1 : 0);
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "approved", b.drift() ? 1 : k % 2);
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "llm_policy_violations", b.violations());
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "llm_critical_violations", b.violations());
+            TestOutcomes.label(f.router, measurements, "churn", key, 1.0, 1.0 + b.absError());
         }
 
         String lastReasons() {

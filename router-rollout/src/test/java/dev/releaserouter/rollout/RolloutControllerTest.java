@@ -283,7 +283,7 @@ class RolloutControllerTest {
     @Test
     void decisionsReachTheStore() {
         RecordingStore store = new RecordingStore();
-        RolloutController c = RolloutController.start(f.router, f.measurements,
+        RolloutController c = RolloutController.start(f.admin, f.measurements,
                 f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot");
         f.checkpoint(c, 5, 60, 0);
         assertThat(store.decisions).isEqualTo(c.decisions());

@@ -2,6 +2,7 @@ package dev.releaserouter.rollout;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
@@ -38,18 +39,21 @@ public final class RolloutFixture {
 
     public final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     public final RecordingAuditSink audit = new RecordingAuditSink();
+    public final RouterAdmin admin;
     public final Router router;
     public final ArmMeasurements measurements;
 
     public RolloutFixture(int v2BasisPoints) {
-        router = ReleaseRouter.builder()
+        measurements = ArmMeasurements.builder().clock(clock)
+                .window(Duration.ofMinutes(1)).retainedWindows(120).build();
+        admin = ReleaseRouter.builder()
                 .config(Configs.of(Configs.churn(v2BasisPoints).build()))
                 .auditSink(audit)
                 .hashSecretHex(Configs.SECRET)
                 .clock(clock)
-                .build();
-        measurements = ArmMeasurements.builder(router).clock(clock)
-                .window(Duration.ofMinutes(1)).retainedWindows(120).build();
+                .hook(measurements)
+                .buildWithAdmin();
+        router = admin.router();
     }
 
     public RolloutFixture() {
@@ -67,7 +71,7 @@ public final class RolloutFixture {
     }
 
     public RolloutController start(RolloutPlan plan, Path dir) {
-        return RolloutController.start(router, measurements, plan, new FileRolloutStateStore(dir),
+        return RolloutController.start(admin, measurements, plan, new FileRolloutStateStore(dir),
                 clock, "rollout-bot");
     }
 
@@ -75,10 +79,9 @@ public final class RolloutFixture {
     public void record(int n, long v2LatencyMs, double v2ErrorShare) {
         int errors = (int) Math.round(n * v2ErrorShare);
         for (int i = 0; i < n; i++) {
-            measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false,
-                    Double.NaN, Double.NaN, Double.NaN);
+            measurements.recordCall("churn", "v1", Duration.ofMillis(50).toNanos(), false);
             measurements.recordCall("churn", "v2", Duration.ofMillis(v2LatencyMs).toNanos(),
-                    i < errors, Double.NaN, Double.NaN, Double.NaN);
+                    i < errors);
         }
     }
 

@@ -30,15 +30,14 @@ class RolloutFullTrafficTest {
     private RolloutStatus candidateOnlyCheckpoint(RolloutController c, long latencyMs) {
         f.clock.advance(RolloutFixture.CHECKPOINT.dividedBy(2));
         for (int i = 0; i < 100; i++) {
-            f.measurements.recordCall("churn", "v2", Duration.ofMillis(latencyMs).toNanos(),
-                    false, Double.NaN, Double.NaN, Double.NaN);
+            f.measurements.recordCall("churn", "v2", Duration.ofMillis(latencyMs).toNanos(), false);
         }
         f.clock.advance(RolloutFixture.CHECKPOINT.dividedBy(2));
         return c.tick();
     }
 
     private RolloutController walkTo100(RolloutStateStore store) {
-        RolloutController c = RolloutController.start(f.router, f.measurements,
+        RolloutController c = RolloutController.start(f.admin, f.measurements,
                 f.plan(RELATIVE).build(), store, f.clock, "rollout-bot");
         for (int i = 0; i < 3; i++) {
             f.checkpoint(c, 100, 55, 0);
@@ -68,7 +67,7 @@ class RolloutFullTrafficTest {
     void restoredAtFullTraffic_withoutABaseline_holdsAndSaysWhy() {
         RolloutStateStore store = RolloutStateStore.inMemory();
         walkTo100(store);
-        RolloutController restored = RolloutController.start(f.router, f.measurements,
+        RolloutController restored = RolloutController.start(f.admin, f.measurements,
                 f.plan(RELATIVE).build(), store, f.clock, "rollout-bot");
         assertThat(restored.restored()).isTrue();
         assertThat(candidateOnlyCheckpoint(restored, 55)).isEqualTo(RolloutStatus.RUNNING);

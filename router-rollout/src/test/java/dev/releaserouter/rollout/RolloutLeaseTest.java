@@ -20,7 +20,7 @@ class RolloutLeaseTest {
     private final Lease lease = Lease.inMemory(f.clock);
 
     private RolloutController start(RolloutLease l) {
-        return RolloutController.start(f.router, f.measurements,
+        return RolloutController.start(f.admin, f.measurements,
                 f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot", l);
     }
 
@@ -106,7 +106,7 @@ class RolloutLeaseTest {
 
     @Test
     void withoutALease_theControllerLeadsAlways() {
-        RolloutController c = RolloutController.start(f.router, f.measurements,
+        RolloutController c = RolloutController.start(f.admin, f.measurements,
                 f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot");
 
         assertThat(c.leading()).isTrue();

@@ -37,7 +37,7 @@ class RolloutScheduleTest {
     }
 
     private RolloutController start(RolloutPlan plan) {
-        return RolloutController.start(f.router, f.measurements, plan,
+        return RolloutController.start(f.admin, f.measurements, plan,
                 new FileRolloutStateStore(dir), clock, "rollout-bot");
     }
 

@@ -28,7 +28,7 @@ public class RolloutTickFailureTest {
     private final FaultyClock clock = new FaultyClock(f.clock);
 
     private RolloutController start(RolloutPlan plan) {
-        return RolloutController.start(f.router, f.measurements, plan,
+        return RolloutController.start(f.admin, f.measurements, plan,
                 new FileRolloutStateStore(dir), clock, "rollout-bot");
     }
 
@@ -150,7 +150,7 @@ public class RolloutTickFailureTest {
                 inner.append(decision);
             }
         };
-        RolloutController c = RolloutController.start(f.router, f.measurements,
+        RolloutController c = RolloutController.start(f.admin, f.measurements,
                 f.plan(RolloutFixture.POLICY).maxFailedTicks(2).build(), failing, clock,
                 "rollout-bot");
         broken.set(true);

@@ -1,15 +1,15 @@
 package dev.releaserouter.spring;
 
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.RouteObserver;
 import dev.releaserouter.core.audit.JsonlAuditSink;
-import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.micrometer.ArmMetrics;
 import dev.releaserouter.micrometer.RolloutMetrics;
@@ -17,18 +17,18 @@ import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
 import dev.releaserouter.micrometer.ShadowMetrics;
 import dev.releaserouter.rollout.RolloutController;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,12 +36,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 
 /**
  * Auto-configures a {@link Router} from {@link RouterProperties} ({@code router.*}) and a flag
- * file, applies {@link dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer
+ * file, with its {@link RouterAdmin} as a separate bean (inject the {@code Router} into request
+ * code, the {@code RouterAdmin} only where routing is changed), applies {@link dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer
  * meters when a {@code MeterRegistry} bean exists, and contributes the {@code router} actuator
  * endpoint and health indicator when Spring Boot Actuator is present.
  *
@@ -129,27 +131,30 @@ public class ReleaseRouterAutoConfiguration {
     }
 
     /**
-     * The router, built from the properties, the flag source, the audit sink, shadow listeners
-     * and the route observer, then adjusted by the customizers.
+     * The router's admin: the capability to change routing at runtime (kill switches, weights,
+     * stages), used by the {@code router} actuator endpoint and by application beans that change
+     * routing (a {@link RolloutController}, release governance). The router is built from the
+     * properties, the flag source, the audit sink and the {@link RouteHook} beans (measurements,
+     * metrics, observations, your own), then adjusted by the customizers. Not configured when
+     * the application defines its own {@code Router} or {@code RouterAdmin} bean.
      *
      * @param properties the properties
      * @param flagSource the flag file
      * @param auditSink the audit sink, if any
-     * @param shadowListeners shadow listeners (e.g. {@link ShadowMetrics}); several are chained
-     * @param routeObserver the route observer, if any
+     * @param hooks route hooks (e.g. {@link ArmMeasurements}, {@link ShadowMetrics},
+     *     {@link RouteObservations}), registered in their bean order
      * @param shadowCustomizers shadow settings customizers
      * @param customizers builder customizers
      * @param models {@link ModelBinding} beans, registered so that
      *     {@code router.route(request, input)} dispatches to them by model name
-     * @return the router; closed with the context
+     * @return the admin of the new router (the {@code Router} bean, closed with the context)
      * @throws RouterPropertyException if a property is refused
      * @throws ConfigException if the flag file is invalid
      */
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
-    public Router releaseRouter(RouterProperties properties, FlagSource flagSource,
-            ObjectProvider<AuditSink> auditSink, ObjectProvider<ShadowListener> shadowListeners,
-            ObjectProvider<RouteObserver> routeObserver,
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean({RouterAdmin.class, Router.class})
+    public RouterAdmin releaseRouterAdmin(RouterProperties properties, FlagSource flagSource,
+            ObjectProvider<AuditSink> auditSink, ObjectProvider<RouteHook> hooks,
             ObjectProvider<ShadowSettingsCustomizer> shadowCustomizers,
             ObjectProvider<ReleaseRouterBuilderCustomizer> customizers,
             ObjectProvider<ModelBinding<?, ?>> models) {
@@ -163,17 +168,28 @@ public class ReleaseRouterAutoConfiguration {
                         "<" + secret.length() + " characters, not shown>", e.getMessage(), e);
             }
         }
-        builder.shadow(shadowSettings(properties.getShadow(), shadowListeners.orderedStream()
-                .collect(Collectors.toList()), shadowCustomizers));
+        builder.shadow(shadowSettings(properties.getShadow(), shadowCustomizers));
         auditSink.ifAvailable(builder::auditSink);
-        routeObserver.ifAvailable(builder::routeObserver);
+        hooks.orderedStream().forEach(builder::hook);
         models.orderedStream().forEach(builder::model);
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.build();
+        return builder.buildWithAdmin();
+    }
+
+    /**
+     * The router: what request code injects to {@code decide} and {@code route}. It is the
+     * {@link RouterAdmin} bean's router; it cannot change routing itself.
+     *
+     * @param admin the router's admin
+     * @return {@code admin.router()}; closed with the context
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Router releaseRouter(RouterAdmin admin) {
+        return admin.router();
     }
 
     private static ShadowSettings shadowSettings(RouterProperties.Shadow shadow,
-            List<ShadowListener> listeners,
             ObjectProvider<ShadowSettingsCustomizer> customizers) {
         ShadowSettings.Builder b = ShadowSettings.builder();
         try {
@@ -193,11 +209,6 @@ public class ReleaseRouterAutoConfiguration {
         } catch (IllegalArgumentException e) {
             throw new RouterPropertyException("router.shadow.timeout",
                     String.valueOf(shadow.getTimeout()), e.getMessage(), e);
-        }
-        if (listeners.size() == 1) {
-            b.listener(listeners.get(0));
-        } else if (!listeners.isEmpty()) {
-            b.listener(new CompositeShadowListener(listeners));
         }
         customizers.orderedStream().forEach(c -> c.customize(b));
         return b.build();
@@ -228,6 +239,37 @@ public class ReleaseRouterAutoConfiguration {
     public static ShadowV2BeanPostProcessor shadowV2BeanPostProcessor(
             ObjectProvider<Router> router, ObjectProvider<RouteRequestResolver> resolver) {
         return new ShadowV2BeanPostProcessor(router::getObject, resolver::getObject);
+    }
+
+    /**
+     * Per-arm measurements registered on the router as a hook, with
+     * {@code router.measurements.enabled=true}: every {@code route(...)} feeds them, and
+     * {@code Rollouts.start(admin, plan)} finds them.
+     *
+     * @param properties the properties
+     * @return the measurements
+     * @throws RouterPropertyException if the window or the retained windows are refused
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "router.measurements", name = "enabled",
+            havingValue = "true")
+    public ArmMeasurements routerArmMeasurements(RouterProperties properties) {
+        RouterProperties.Measurements m = properties.getMeasurements();
+        ArmMeasurements.Builder b = ArmMeasurements.builder();
+        try {
+            b.window(m.getWindow());
+        } catch (IllegalArgumentException e) {
+            throw new RouterPropertyException("router.measurements.window",
+                    String.valueOf(m.getWindow()), e.getMessage(), e);
+        }
+        try {
+            b.retainedWindows(m.getRetainedWindows());
+        } catch (IllegalArgumentException e) {
+            throw new RouterPropertyException("router.measurements.retained-windows",
+                    String.valueOf(m.getRetainedWindows()), e.getMessage(), e);
+        }
+        return b.build();
     }
 
     /** Micrometer meters, with router-micrometer present and a {@code MeterRegistry} bean. */
@@ -271,22 +313,26 @@ public class ReleaseRouterAutoConfiguration {
     static class ObservationConfiguration {
 
         @Bean
-        @ConditionalOnMissingBean(RouteObserver.class)
+        @ConditionalOnMissingBean(RouteObservations.class)
         RouteObservations routerRouteObservations(ObservationRegistry registry) {
             return RouteObservations.of(registry);
         }
     }
 
-    /** The {@code router} actuator endpoint, when Spring Boot Actuator is present. */
+    /**
+     * The {@code router} actuator endpoint, when Spring Boot Actuator is present and there is a
+     * {@link RouterAdmin} bean (the endpoint changes routing through it).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Endpoint.class)
+    @Conditional(RouterAdminAvailable.class)
     static class EndpointConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RouterEndpoint routerEndpoint(Router router,
+        RouterEndpoint routerEndpoint(RouterAdmin admin,
                 ObjectProvider<RolloutController> controllers) {
-            return new RouterEndpoint(router, controllers::orderedStream);
+            return new RouterEndpoint(admin, controllers::orderedStream);
         }
     }
 
@@ -301,5 +347,25 @@ public class ReleaseRouterAutoConfiguration {
                 ObjectProvider<RolloutController> controllers) {
             return new RouterHealthIndicator(router, controllers::orderedStream);
         }
+    }
+
+    /**
+     * Whether a {@link RouterAdmin} bean will exist: the application's own, or the one this
+     * configuration builds when the application defines no {@code Router} either. Nested
+     * configurations are evaluated before this class's own bean methods are registered, so a
+     * plain {@code @ConditionalOnBean(RouterAdmin.class)} would not see
+     * {@link #releaseRouterAdmin}.
+     */
+    static final class RouterAdminAvailable extends AnyNestedCondition {
+
+        RouterAdminAvailable() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(RouterAdmin.class)
+        static final class ApplicationAdmin {}
+
+        @ConditionalOnMissingBean(Router.class)
+        static final class AutoConfiguredAdmin {}
     }
 }

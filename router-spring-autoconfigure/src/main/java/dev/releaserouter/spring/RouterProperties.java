@@ -34,6 +34,8 @@ public class RouterProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Measurements measurements = new Measurements();
+
     private final Audit audit = new Audit();
 
     /**
@@ -270,6 +272,85 @@ public class RouterProperties {
          */
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+    }
+
+    /**
+     * The per-arm measurements settings.
+     *
+     * @return {@code router.measurements.*}
+     */
+    public Measurements getMeasurements() {
+        return measurements;
+    }
+
+    /**
+     * {@code router.measurements.*}: per-arm measurements ({@code ArmMeasurements}) registered on
+     * the router as a hook, so every {@code route(...)} feeds them.
+     */
+    public static class Measurements {
+
+        /** Whether to create an ArmMeasurements bean and register it on the router. */
+        private boolean enabled;
+
+        /** Length of one tumbling window (whole milliseconds, at least 1 ms). */
+        private Duration window = Duration.ofMinutes(1);
+
+        /** How many windows are kept (1 to 100000). */
+        private int retainedWindows = 60;
+
+        /**
+         * Whether measurements are enabled.
+         *
+         * @return false by default
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether measurements are enabled.
+         *
+         * @param enabled true to measure every routed call per arm
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The window length.
+         *
+         * @return one minute by default
+         */
+        public Duration getWindow() {
+            return window;
+        }
+
+        /**
+         * Sets the window length.
+         *
+         * @param window whole milliseconds, at least 1 ms
+         */
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        /**
+         * The number of windows kept.
+         *
+         * @return 60 by default
+         */
+        public int getRetainedWindows() {
+            return retainedWindows;
+        }
+
+        /**
+         * Sets the number of windows kept.
+         *
+         * @param retainedWindows 1 to 100000
+         */
+        public void setRetainedWindows(int retainedWindows) {
+            this.retainedWindows = retainedWindows;
         }
     }
 

@@ -3,8 +3,8 @@ package dev.releaserouter.spring;
 import dev.releaserouter.core.shadow.ShadowSettings;
 
 /**
- * Callback that adjusts the {@link ShadowSettings.Builder} (pair store, circuit breaker, ticker,
- * listener) after {@code router.shadow.*} was applied and before the router is built. Every bean
+ * Callback that adjusts the {@link ShadowSettings.Builder} (pair store, circuit breaker, ticker)
+ * after {@code router.shadow.*} was applied and before the router is built. Every bean
  * of this type is called, in {@link org.springframework.core.Ordered} order.
  *
  * <p>Called once, on the thread that creates the router bean; implementations need not be

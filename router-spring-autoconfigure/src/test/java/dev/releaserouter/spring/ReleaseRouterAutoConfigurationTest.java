@@ -3,8 +3,10 @@ package dev.releaserouter.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -12,7 +14,11 @@ import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.micrometer.ArmMetrics;
+import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
 import dev.releaserouter.micrometer.ShadowMetrics;
 import dev.releaserouter.rollout.RolloutController;
@@ -79,6 +85,72 @@ class ReleaseRouterAutoConfigurationTest {
     }
 
     @Test
+    void measurementsEnabled_registersArmMeasurementsOnTheRouter_soRouteFeedsThem() {
+        runner.withPropertyValues("router.measurements.enabled=true",
+                        "router.measurements.window=30s")
+                .withBean("churnBinding", ModelBinding.class,
+                        () -> ModelBinding.<String, String>builder("churn")
+                                .version("v1", x -> "v1:" + x).version("v2", x -> "v2:" + x)
+                                .build())
+                .run(ctx -> {
+                    ArmMeasurements arms = ctx.getBean(ArmMeasurements.class);
+                    assertThat(arms.windowMillis()).isEqualTo(30_000);
+                    Router router = ctx.getBean(Router.class);
+                    router.route(RouteRequest.of("churn", "c-1"), "x");
+                    assertThat(arms.snapshot("churn", Duration.ofMinutes(1)).arm("v1")
+                            .requests()).isEqualTo(1);
+                    assertThat(ctx.getBean(RouterAdmin.class).hook(ArmMeasurements.class))
+                            .containsSame(arms);
+                });
+    }
+
+    @Test
+    void measurementsByDefault_areNotCreated() {
+        runner.run(ctx -> assertThat(ctx).doesNotHaveBean(ArmMeasurements.class));
+    }
+
+    @Test
+    void badMeasurementsWindow_failsStartup_namingTheProperty() {
+        runner.withPropertyValues("router.measurements.enabled=true",
+                "router.measurements.window=0s").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    FailureAnalysis a = new RouterFailureAnalyzer()
+                            .analyze(ctx.getStartupFailure());
+                    assertThat(a).isNotNull();
+                    assertThat(a.getAction()).contains("router.measurements.window");
+                });
+    }
+
+    @Test
+    void routeHookBeans_areRegisteredOnTheRouter_inBeanOrder() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.withBean("churnBinding", ModelBinding.class,
+                        () -> ModelBinding.<String, String>builder("churn")
+                                .version("v1", x -> "v1:" + x).build())
+                .withBean("myHook", RouteHook.class, () -> new RouteHook() {
+                    @Override
+                    public void afterCall(HookContext context, CallEvent call) {
+                        seen.add(call.servedVersion());
+                    }
+                })
+                .run(ctx -> {
+                    ctx.getBean(Router.class).route(RouteRequest.of("churn", "c-1"), "x");
+                    assertThat(seen).containsExactly("v1");
+                });
+    }
+
+    @Test
+    void withObservationRegistry_routeObservationsAreAHookOnTheRouter() {
+        runner.withBean(io.micrometer.observation.ObservationRegistry.class,
+                        io.micrometer.observation.ObservationRegistry::create)
+                .run(ctx -> {
+                    RouteObservations o = ctx.getBean(RouteObservations.class);
+                    assertThat(ctx.getBean(RouterAdmin.class).hook(RouteObservations.class))
+                            .containsSame(o);
+                });
+    }
+
+    @Test
     void withoutMeterRegistry_noMeterBeans() {
         runner.run(ctx -> assertThat(ctx).doesNotHaveBean(RouterMetrics.class)
                 .doesNotHaveBean(ShadowMetrics.class).doesNotHaveBean(ArmMetrics.class));
@@ -106,7 +178,39 @@ class ReleaseRouterAutoConfigurationTest {
     @Test
     void userRouter_winsOverAutoConfiguredOne() {
         runner.withUserConfiguration(UserRouter.class).run(ctx -> {
-            assertThat(ctx).hasSingleBean(Router.class);
+            assertThat(ctx).hasNotFailed().hasSingleBean(Router.class);
+            assertThat(ctx.getBean(Router.class).status().source())
+                    .isEqualTo("classpath:custom-flags.json");
+            assertThat(ctx).as("no second router is built for an admin")
+                    .doesNotHaveBean(RouterAdmin.class)
+                    .as("the endpoint changes routing: it needs a RouterAdmin")
+                    .doesNotHaveBean(RouterEndpoint.class);
+        });
+    }
+
+    @Test
+    void defaults_routerAndRouterAdminBeans_areOneRouter_andTheRouterIsNotTheAdmin() {
+        runner.run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(RouterAdmin.class)
+                    .hasSingleBean(Router.class);
+            Router router = ctx.getBean(Router.class);
+            RouterAdmin admin = ctx.getBean(RouterAdmin.class);
+            assertThat(admin.router()).isSameAs(router);
+            assertThat(router).isNotInstanceOf(RouterAdmin.class);
+            ctx.getBean(RouterEndpoint.class).change("churn", "kill", "ana", "error spike",
+                    null, null, "INC-1");
+            assertThat(router.decide(RouteRequest.of("churn", "c-1")).reason())
+                    .as("the endpoint's change, through the admin").isEqualTo(Reason.KILL_SWITCH);
+        });
+    }
+
+    @Test
+    void userRouterAdmin_winsOverAutoConfiguredOne_andItsRouterIsTheRouterBean() {
+        runner.withUserConfiguration(UserRouterAdmin.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(RouterAdmin.class)
+                    .hasSingleBean(Router.class).hasSingleBean(RouterEndpoint.class);
+            assertThat(ctx.getBean(Router.class))
+                    .isSameAs(ctx.getBean(RouterAdmin.class).router());
             assertThat(ctx.getBean(Router.class).status().source())
                     .isEqualTo("classpath:custom-flags.json");
         });
@@ -295,13 +399,13 @@ class ReleaseRouterAutoConfigurationTest {
                 + " \"fail_when\": \"v2.error_rate > 0.05\", \"severity\": \"CRITICAL\"}]}";
 
         @Bean
-        RolloutController churnRollout(Router router) {
+        RolloutController churnRollout(RouterAdmin admin) {
             RolloutPlan plan = RolloutPlan.builder().model("churn").stableVersion("v1")
                     .candidateVersion("v2").stages(500, 2500, 10_000)
                     .checkpointDuration(Duration.ofMinutes(30)).minSamples(20)
                     .policy(Policy.parse(POLICY.getBytes(StandardCharsets.UTF_8), "test"))
                     .build();
-            return RolloutController.start(router, ArmMeasurements.builder(router).build(), plan,
+            return RolloutController.start(admin, ArmMeasurements.builder().build(), plan,
                     RolloutStateStore.inMemory(), Clock.systemUTC(), "rollout-bot");
         }
     }
@@ -312,6 +416,15 @@ class ReleaseRouterAutoConfigurationTest {
         Router myRouter() {
             return ReleaseRouter.builder()
                     .flagSource(FlagSources.classpath("custom-flags.json")).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserRouterAdmin {
+        @Bean
+        RouterAdmin myRouterAdmin() {
+            return ReleaseRouter.builder()
+                    .flagSource(FlagSources.classpath("custom-flags.json")).buildWithAdmin();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowOutcome;
@@ -42,6 +43,9 @@ class ShadowV2SpringBootTest {
     @Autowired
     Router router;
 
+    @Autowired
+    RouterAdmin admin;
+
     @Test
     void plainMethod_answersWithV1_andShadowsV2Asynchronously() {
         long before = shadowCalls();
@@ -70,8 +74,8 @@ class ShadowV2SpringBootTest {
     @Test
     void candidateWithCanaryWeight_isNotServed_v1StillAnswers_andTheCallIsShadowed() {
         ChangeContext ctx = ChangeContext.of("test", "canary weight");
-        router.admin().setStage("churn", "v2", Stage.APPROVED, ctx);
-        router.admin().setWeight("churn", "v2", 10_000, ctx);
+        admin.setStage("churn", "v2", Stage.APPROVED, ctx);
+        admin.setWeight("churn", "v2", 10_000, ctx);
         try {
             assertThat(router.decide(RouteRequest.of("churn", "canary-1")).version())
                     .isEqualTo("v2");
@@ -81,8 +85,8 @@ class ShadowV2SpringBootTest {
             awaitTrue(() -> shadowCalls() >= before + 1);
             assertThat(v2.calls.get()).isEqualTo(v2Before + 1);
         } finally {
-            router.admin().setWeight("churn", "v2", 0, ctx);
-            router.admin().setStage("churn", "v2", Stage.STAGING, ctx);
+            admin.setWeight("churn", "v2", 0, ctx);
+            admin.setStage("churn", "v2", Stage.STAGING, ctx);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.RouterStatus;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.hook.OutcomeEvent;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
@@ -17,6 +18,7 @@ import dev.releaserouter.core.ReleaseRouter;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -39,8 +41,18 @@ import org.jspecify.annotations.Nullable;
  * thread, or the first registered version if the decision names one that is not registered (as
  * the real router does); they never shadow, and report the shadow disposition set with
  * {@link #withShadow(ShadowDisposition)} ({@link ShadowDisposition#NOT_CONFIGURED} by default).
- * {@link #wrapping(RouterConfig)} uses the real router instead: decisions, shadowing, admin and
+ * {@link #wrapping(RouterConfig)} uses the real router instead: decisions, shadowing and
  * statistics are the real ones.
+ *
+ * <p>Changing routing in a test: a {@code Router} cannot change routing (that is the separate
+ * {@link RouterAdmin} capability), and neither can a fake through the {@code Router} interface.
+ * A fake that wraps a real router hands out that router's admin through its own
+ * {@link #admin()} method, e.g. to kill a version half-way through a test:
+ *
+ * <pre>{@code
+ * FakeRouter router = FakeRouter.wrapping(TestFlagFiles.readClasspath("flags.json"));
+ * router.admin().kill(KillTarget.version("churn", "v2"), ChangeContext.of("test", "kill v2"));
+ * }</pre>
  *
  * <p>{@link #route(RouteRequest, Object)} routes to the model bound last under the request's
  * model name with {@link #bind} (a fake has no builder to register models on).
@@ -52,15 +64,24 @@ public final class FakeRouter implements Router {
 
     private final @Nullable Function<RouteRequest, RouteDecision> script;
     private final @Nullable Router delegate;
+    private final @Nullable RouterAdmin admin;
     private final RouterConfig config;
     private final ShadowDisposition shadow;
     private final List<RouteRequest> seen = new CopyOnWriteArrayList<>();
     private final Map<String, RoutedModel<?, ?>> bound = new ConcurrentHashMap<>();
+    private final List<OutcomeEvent> outcomes = new CopyOnWriteArrayList<>();
 
     private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
             @Nullable Router delegate, RouterConfig config, ShadowDisposition shadow) {
+        this(script, delegate, null, config, shadow);
+    }
+
+    private FakeRouter(@Nullable Function<RouteRequest, RouteDecision> script,
+            @Nullable Router delegate, @Nullable RouterAdmin admin, RouterConfig config,
+            ShadowDisposition shadow) {
         this.script = script;
         this.delegate = delegate;
+        this.admin = admin;
         this.config = config;
         this.shadow = shadow;
     }
@@ -105,15 +126,35 @@ public final class FakeRouter implements Router {
 
     /**
      * A real router ({@code ReleaseRouter.builder().config(config)}, default hash secret, no
-     * audit output) that records the requests it sees: the most faithful fake.
+     * audit output) that records the requests it sees: the most faithful fake. Its routing
+     * changes through {@link #admin()}.
      *
      * @param config the configuration, e.g. {@code TestFlagFiles.readClasspath("flags.json")}
      * @return the router; close it to stop the real router's shadow threads
      * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
      */
     public static FakeRouter wrapping(RouterConfig config) {
-        Router real = ReleaseRouter.builder().config(config).auditSink(event -> { }).build();
-        return new FakeRouter(null, real, config, ShadowDisposition.NOT_CONFIGURED);
+        RouterAdmin real = ReleaseRouter.builder().config(config).auditSink(event -> { })
+                .buildWithAdmin();
+        return new FakeRouter(null, real.router(), real, config,
+                ShadowDisposition.NOT_CONFIGURED);
+    }
+
+    /**
+     * Records the requests an administered router sees, answering with its decisions; its
+     * routing changes through {@link #admin()}.
+     *
+     * @param admin the admin of the router to wrap (e.g. from
+     *     {@code ReleaseRouter.builder()...buildWithAdmin()}); its router is closed when this one
+     *     is closed
+     * @return the router
+     * @throws NullPointerException if {@code admin} is null
+     */
+    public static FakeRouter wrapping(RouterAdmin admin) {
+        Objects.requireNonNull(admin, "admin");
+        Router router = admin.router();
+        return new FakeRouter(null, router, admin, router.config(),
+                ShadowDisposition.NOT_CONFIGURED);
     }
 
     /**
@@ -223,14 +264,75 @@ public final class FakeRouter implements Router {
      * @throws IllegalArgumentException if no model of that name was bound
      */
     @Override
-    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
     public <I, O> RouteResult<O> route(RouteRequest request, I input) {
+        return this.<I, O>bound(request).route(request, input);
+    }
+
+    /**
+     * Routes asynchronously to the model last bound under the request's model name.
+     *
+     * @param request the request
+     * @param input the model input
+     * @param <I> input type of that binding
+     * @param <O> output type of that binding
+     * @return what that bound model's {@code routeAsync} returns
+     * @throws IllegalArgumentException if no model of that name was bound
+     */
+    @Override
+    public <I, O> CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        return this.<I, O>bound(request).routeAsync(request, input);
+    }
+
+    @SuppressWarnings("unchecked") // the binding's types are the caller's, as on Router
+    private <I, O> RoutedModel<I, O> bound(RouteRequest request) {
         RoutedModel<I, O> m = (RoutedModel<I, O>) bound.get(request.model());
         if (m == null) {
             throw new IllegalArgumentException("no model '" + request.model()
                     + "' was bound to this FakeRouter; call bind(ModelBinding...) first");
         }
-        return m.route(request, input);
+        return m;
+    }
+
+    /**
+     * Records the outcome, joined to the arm {@link #decide} gives (without recording that
+     * request); see {@link #outcomes()}. Never throws for an unknown model.
+     */
+    @Override
+    public void recordOutcome(String model, String entityKey, String name, double value) {
+        recordOutcome(RouteRequest.of(model, entityKey), name, value);
+    }
+
+    /** Records the outcome, joined to its arm; see {@link #outcomes()}. */
+    @Override
+    public void recordOutcome(RouteRequest request, String name, double value) {
+        Objects.requireNonNull(name, "name");
+        String version = decideUnrecorded(Objects.requireNonNull(request, "request")).version();
+        if (version != null) {
+            outcomes.add(OutcomeEvent.outcome(request, version, name, value));
+        }
+    }
+
+    /** Records the label, joined to its arm; see {@link #outcomes()}. */
+    @Override
+    public void recordLabel(String model, String entityKey, double predicted, double actual) {
+        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
+    }
+
+    /** Records the label, joined to its arm; see {@link #outcomes()}. */
+    @Override
+    public void recordLabel(RouteRequest request, double predicted, double actual) {
+        String version = decideUnrecorded(Objects.requireNonNull(request, "request")).version();
+        if (version != null) {
+            outcomes.add(OutcomeEvent.label(request, version, predicted, actual));
+        }
+    }
+
+    /**
+     * @return the outcomes and labels recorded so far, joined to their arms, oldest first; an
+     *     immutable snapshot
+     */
+    public List<OutcomeEvent> outcomes() {
+        return List.copyOf(outcomes);
     }
 
     /**
@@ -295,18 +397,27 @@ public final class FakeRouter implements Router {
     }
 
     /**
-     * @return the wrapped router's admin
-     * @throws UnsupportedOperationException for a scripted fake, which has nothing to administer;
-     *     use {@link #wrapping(RouterConfig)}
+     * The admin of the wrapped real router, to change its routing in a test (kill switches,
+     * weights, stages). Not part of the {@link Router} interface: code under test that holds
+     * this fake as a {@code Router} cannot reach it, as with a real router. Changes made through
+     * it are seen by this fake's {@code decide} and {@code route}; {@code admin().router()} is
+     * the wrapped router, which does not record requests.
+     *
+     * @return the wrapped router's admin; never null
+     * @throws UnsupportedOperationException for a scripted fake, which has nothing to administer
+     *     (use {@link #wrapping(RouterConfig)}), or one made with {@link #wrapping(Router)},
+     *     whose admin it was not given (use {@link #wrapping(RouterAdmin)})
      */
-    @Override
     public RouterAdmin admin() {
-        Router d = delegate;
-        if (d == null) {
-            throw new UnsupportedOperationException("a scripted FakeRouter has no admin; use "
-                    + "FakeRouter.wrapping(config) to test admin changes");
+        RouterAdmin a = admin;
+        if (a == null) {
+            throw new UnsupportedOperationException(delegate == null
+                    ? "a scripted FakeRouter has no admin; use FakeRouter.wrapping(config) to "
+                            + "test admin changes"
+                    : "this FakeRouter wraps a Router without its admin; use "
+                            + "FakeRouter.wrapping(routerAdmin) to test admin changes");
         }
-        return d.admin();
+        return a;
     }
 
     /** Closes the wrapped router, if any. Idempotent. */

@@ -5,6 +5,7 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,12 @@ final class RecordingRoutedModel<I, O> implements RoutedModel<I, O> {
     public RouteResult<O> route(RouteRequest request, I input) {
         recorder.accept(request);
         return real.route(request, input);
+    }
+
+    @Override
+    public CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        recorder.accept(request);
+        return real.routeAsync(request, input);
     }
 
     @Override

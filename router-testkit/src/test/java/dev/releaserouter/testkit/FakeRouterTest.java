@@ -7,11 +7,15 @@ import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.core.ReleaseRouter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,6 +117,33 @@ class FakeRouterTest {
     }
 
     @Test
+    void wrapping_adminChanges_areSeenByTheFake_whichIsNotItselfAnAdmin() {
+        try (FakeRouter router = FakeRouter.wrapping(TestFlagFiles.readClasspath("flags.json"))) {
+            RouteRequest r = RouteRequest.of("churn", "c-3");
+
+            router.admin().kill(KillTarget.model("churn"), ChangeContext.of("test", "kill"));
+
+            assertThat(router.decide(r).reason()).isEqualTo(Reason.KILL_SWITCH);
+            assertThat(router.requests()).containsExactly(r);
+            assertThat((Object) router).isNotInstanceOf(RouterAdmin.class);
+        }
+    }
+
+    @Test
+    void wrappingARouterAdmin_handsOutThatAdmin_wrappingARouterHasNone() {
+        RouterAdmin real = ReleaseRouter.builder()
+                .config(TestFlagFiles.readClasspath("flags.json")).auditSink(e -> { })
+                .buildWithAdmin();
+        try (FakeRouter withAdmin = FakeRouter.wrapping(real);
+                FakeRouter without = FakeRouter.wrapping(real.router())) {
+            assertThat(withAdmin.admin()).isSameAs(real);
+            assertThatThrownBy(without::admin)
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("wrapping(routerAdmin)");
+        }
+    }
+
+    @Test
     void wrapping_shadowGoesToTheRealRouter_andIsRecorded() {
         try (FakeRouter router = FakeRouter.wrapping(TestFlagFiles.readClasspath("flags.json"))) {
             RouteRequest r = RouteRequest.of("churn", "c-2");
@@ -156,5 +187,20 @@ class FakeRouterTest {
             t.join();
         }
         assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void recordOutcome_joinsTheScriptedArm_withoutRecordingARequest() {
+        FakeRouter router = FakeRouter.routeTo("v2");
+
+        router.recordOutcome("churn", "c-1", "retained", 1.0);
+        router.recordLabel("churn", "c-1", 0.3, 1.0);
+
+        assertThat(router.outcomes()).containsExactly(
+                dev.releaserouter.api.hook.OutcomeEvent.outcome(RouteRequest.of("churn", "c-1"),
+                        "v2", "retained", 1.0),
+                dev.releaserouter.api.hook.OutcomeEvent.label(RouteRequest.of("churn", "c-1"),
+                        "v2", 0.3, 1.0));
+        assertThat(router.requests()).isEmpty();
     }
 }

@@ -1,9 +1,12 @@
 package dev.releaserouter.api.admin;
 
+import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.RouterConfig;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -16,12 +19,27 @@ import org.jspecify.annotations.Nullable;
  * in force across flag-file reloads until they are undone here. Thread-safe; changes are
  * serialized. Not intended for external implementation.
  *
+ * <p>The capability to change routing, kept apart from the {@link Router} that evaluates it: hand
+ * the {@link #router()} to request code, and keep this object where changes are made (an
+ * operators' endpoint, the rollout controller, release governance). Whoever builds a router
+ * receives its admin (e.g. {@code ReleaseRouter.builder()...buildWithAdmin()} in router-core); a
+ * holder of the {@code Router} alone cannot reach it, neither through a method nor by a cast.
+ *
  * <p>Every method throws {@link IllegalArgumentException} for an unknown model or version,
  * {@link dev.releaserouter.api.config.ConfigException} if the change would make the configuration
  * invalid (nothing is changed then), and {@link java.io.UncheckedIOException} if the audit entry
  * cannot be written (nothing is changed then either).
  */
 public interface RouterAdmin {
+
+    /**
+     * The router this administers: the read side, whose {@code decide} sees every change made
+     * here once the change's method returned. Closing it ({@code admin.router().close()}) ends
+     * the router; changes made here afterwards throw {@link IllegalStateException}.
+     *
+     * @return the administered router; always the same instance, never null
+     */
+    Router router();
 
     /**
      * Sets a candidate's weight.
@@ -143,4 +161,26 @@ public interface RouterAdmin {
      * @param change who and why
      */
     void applyConfig(RouterConfig config, ChangeContext change);
+
+    /**
+     * The first hook of a type registered on the router this administers, e.g. the
+     * {@code ArmMeasurements} a rollout reads ({@code Rollouts.start} uses it). On the admin
+     * side only: a holder of the {@code Router} cannot reach the hooks.
+     *
+     * @param type the hook's type
+     * @param <T> the type
+     * @return the hook, or empty if none of that type is registered (the default)
+     * @throws NullPointerException if type is null
+     */
+    default <T> Optional<T> hook(Class<T> type) {
+        return Optional.empty();
+    }
+
+    /**
+     * @return the clock of the router this administers (budgets, audit timestamps); the
+     *     default is the UTC system clock
+     */
+    default Clock clock() {
+        return Clock.systemUTC();
+    }
 }

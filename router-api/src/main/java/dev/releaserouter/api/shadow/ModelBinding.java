@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  *         .validator(OutputValidators.scoreBetween(0, 1))
  *         .build();
  * }</pre>
+ *
+ * <p>A version may answer asynchronously ({@link Builder#asyncVersion}): {@code routeAsync}
+ * then never blocks the caller. Every version serves both {@code route} and {@code routeAsync}:
+ * {@code route} waits for an asynchronous version's stage, {@code routeAsync} calls a
+ * synchronous version on the caller's thread and completes at once.
  *
  * <p>The predictors, comparator, validator and copier are user code that the router calls on
  * the request thread or on shadow workers. Whatever they throw, {@code StackOverflowError},
@@ -35,6 +43,7 @@ public final class ModelBinding<I, O> {
 
     private final String model;
     private final Map<String, Predictor<I, O>> versions;
+    private final Map<String, AsyncPredictor<I, O>> asyncVersions;
     private final @Nullable ShadowComparator<O> comparator;
     private final @Nullable OutputValidator<O> validator;
     private final @Nullable InputCopier<I> copier;
@@ -44,6 +53,7 @@ public final class ModelBinding<I, O> {
     private ModelBinding(Builder<I, O> b) {
         this.model = b.model;
         this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(b.versions));
+        this.asyncVersions = Collections.unmodifiableMap(new LinkedHashMap<>(b.asyncVersions));
         this.comparator = b.comparator;
         this.validator = b.validator;
         this.copier = b.copier;
@@ -69,6 +79,14 @@ public final class ModelBinding<I, O> {
     /** @return callables by version id, immutable */
     public Map<String, Predictor<I, O>> versions() {
         return versions;
+    }
+
+    /**
+     * @return callables by version id as {@code routeAsync} calls them (synchronous versions
+     *     answer on the caller's thread), immutable, in the order of {@link #versions()}
+     */
+    public Map<String, AsyncPredictor<I, O>> asyncVersions() {
+        return asyncVersions;
     }
 
     /** @return the comparator, or null for {@code Objects.equals} */
@@ -100,6 +118,8 @@ public final class ModelBinding<I, O> {
     public static final class Builder<I, O> {
         private final String model;
         private final LinkedHashMap<String, Predictor<I, O>> versions = new LinkedHashMap<>();
+        private final LinkedHashMap<String, AsyncPredictor<I, O>> asyncVersions =
+                new LinkedHashMap<>();
         private @Nullable ShadowComparator<O> comparator;
         private @Nullable OutputValidator<O> validator;
         private @Nullable InputCopier<I> copier;
@@ -124,15 +144,54 @@ public final class ModelBinding<I, O> {
          */
         public Builder<I, O> version(String id, Predictor<I, O> predictor) {
             Objects.requireNonNull(predictor, "predictor");
+            return add(id, predictor, input -> CompletableFuture.completedFuture(
+                    predictor.predict(input)));
+        }
+
+        /**
+         * Registers a version that answers asynchronously: {@code routeAsync} calls it and
+         * returns without waiting; {@code route} (and a shadow call of it) waits for the stage,
+         * interruptibly.
+         *
+         * @param id the version id, as in the configuration
+         * @param predictor its asynchronous callable
+         * @return this builder
+         * @throws IllegalArgumentException if the id is blank or already registered
+         * @throws NullPointerException if predictor is null
+         */
+        public Builder<I, O> asyncVersion(String id, AsyncPredictor<I, O> predictor) {
+            Objects.requireNonNull(predictor, "predictor");
+            return add(id, input -> await(predictor.predict(input)), predictor);
+        }
+
+        private Builder<I, O> add(String id, Predictor<I, O> sync, AsyncPredictor<I, O> async) {
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("version id must be non-blank, but was "
                         + (id == null ? "null" : "'" + id + "'"));
             }
-            if (versions.putIfAbsent(id, predictor) != null) {
+            if (versions.putIfAbsent(id, sync) != null) {
                 throw new IllegalArgumentException("version '" + id + "' of model '" + model
                         + "' is registered twice");
             }
+            asyncVersions.put(id, async);
             return this;
+        }
+
+        /** Waits for a stage, interruptibly; its failure is rethrown as it is. */
+        private static <O> O await(CompletionStage<O> stage) throws Exception {
+            try {
+                return Objects.requireNonNull(stage, "the async predictor returned null")
+                        .toCompletableFuture().get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception) {
+                    throw (Exception) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw e;
+            }
         }
 
         /**

@@ -1,6 +1,8 @@
 package dev.releaserouter.api.shadow;
 
 import dev.releaserouter.api.RouteRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +36,32 @@ public interface RoutedModel<I, O> {
      * @throws IllegalArgumentException if the request names another model
      */
     RouteResult<O> route(RouteRequest request, I input);
+
+    /**
+     * Routes one request without blocking the caller, for versions that answer asynchronously
+     * ({@link ModelBinding.Builder#asyncVersion}): decides on the caller's thread, starts the
+     * chosen version, and completes when it answers: with the stable version's answer after a
+     * canary failure if fallback is on (within the primary-path timeout, if set), otherwise with
+     * the served version's failure. The shadow call and the hooks' {@code afterCall} and
+     * {@code finallyAfter} run when the served stage completes, on the thread that completes it.
+     *
+     * <p>The default implementation routes synchronously and returns a completed stage (for
+     * test doubles).
+     *
+     * @param request the request; its model must be this binding's
+     * @param input the model input; treated as immutable
+     * @return the stage of the served output with the decision; failed with the served
+     *     version's failure when nothing else could answer
+     * @throws IllegalArgumentException if the request is for another model
+     * @throws NullPointerException if the request is null
+     */
+    default CompletionStage<RouteResult<O>> routeAsync(RouteRequest request, I input) {
+        try {
+            return CompletableFuture.completedFuture(route(request, input));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Shadows the candidate behind a primary answer the caller already has: runs the same shadow

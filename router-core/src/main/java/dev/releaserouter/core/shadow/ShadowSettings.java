@@ -31,7 +31,6 @@ public final class ShadowSettings {
     private final @Nullable PairStore pairStore;
     private final @Nullable PairMasker masker;
     private final LongSupplier ticker;
-    private final ShadowListener listener;
     private final @Nullable ThreadFactory threadFactory;
     private final Duration closeTimeout;
 
@@ -46,7 +45,6 @@ public final class ShadowSettings {
         this.pairStore = b.pairStore;
         this.masker = b.masker;
         this.ticker = b.ticker;
-        this.listener = b.listener;
         this.threadFactory = b.threadFactory;
         this.closeTimeout = b.closeTimeout;
     }
@@ -106,11 +104,6 @@ public final class ShadowSettings {
         return ticker;
     }
 
-    /** @return who receives shadow events (metrics) */
-    public ShadowListener listener() {
-        return listener;
-    }
-
     /**
      * @return the factory of the shadow worker threads, or null for the default (daemon platform
      *     threads named {@code release-router-shadow-<n>})
@@ -139,7 +132,6 @@ public final class ShadowSettings {
         private @Nullable PairStore pairStore;
         private @Nullable PairMasker masker;
         private LongSupplier ticker = System::nanoTime;
-        private ShadowListener listener = ShadowListener.NONE;
         private @Nullable ThreadFactory threadFactory;
         private Duration closeTimeout = Duration.ofSeconds(5);
 
@@ -236,15 +228,6 @@ public final class ShadowSettings {
          */
         public Builder ticker(LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
-            return this;
-        }
-
-        /**
-         * @param listener receives shadow events, e.g. {@code new ShadowMetrics(registry)}
-         * @return this builder
-         */
-        public Builder listener(ShadowListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.releaserouter.core.testing;
 
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
@@ -47,5 +48,20 @@ public final class Configs {
                 .clock(clock)
                 .hashSecretHex(SECRET)
                 .build();
+    }
+
+    /** As {@link #router(RouterConfig, RecordingAuditSink, Clock)}, with its admin. */
+    public static RouterAdmin admin(RouterConfig config, RecordingAuditSink audit, Clock clock) {
+        return ReleaseRouter.builder()
+                .flagSource(new PushSource(config))
+                .auditSink(audit)
+                .clock(clock)
+                .hashSecretHex(SECRET)
+                .buildWithAdmin();
+    }
+
+    /** As {@link #router(RouterConfig)}, with its admin. */
+    public static RouterAdmin admin(RouterConfig config) {
+        return admin(config, new RecordingAuditSink(), Clock.systemUTC());
     }
 }

@@ -1,8 +1,12 @@
 package dev.releaserouter.rollout.measure;
 
-import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.api.Router;
+import dev.releaserouter.api.hook.CallEvent;
+import dev.releaserouter.api.hook.HookContext;
+import dev.releaserouter.api.hook.OutcomeEvent;
+import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.hook.ShadowEvent;
+import dev.releaserouter.api.shadow.ShadowOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,192 +16,182 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Per-arm measurements: what each version of each model served, in tumbling windows aligned to
- * an injected clock, for policy gates and dashboards.
+ * an injected clock, for policy gates and dashboards. A {@link RouteHook}: register it on the
+ * router and every {@code route(...)} records itself, with no user code.
  *
  * <pre>{@code
- * ArmMeasurements m = ArmMeasurements.builder(router).window(Duration.ofMinutes(1)).build();
- * m.recordCall(request, decision.version(), nanos, failed, cost, tokens, score); // per call
- * m.recordOutcome("churn", customerId, "retained", 1.0);                    // days later
- * MeasurementSnapshot s = m.snapshot("churn", Duration.ofMinutes(30));
+ * ArmMeasurements arms = ArmMeasurements.builder().clock(clock)
+ *         .window(Duration.ofMinutes(1)).build();
+ * Router router = ReleaseRouter.builder().flagSource(...).model(churn).hook(arms).build();
+ * router.route(request, features);                          // latency, errors, validity, shadow
+ * router.recordOutcome("churn", customerId, "retained", 1.0); // days later, joined to its arm
+ * MeasurementSnapshot s = arms.snapshot("churn", Duration.ofMinutes(30));
  * double p95 = s.arm("v2").value("p95_ms");
  * }</pre>
+ *
+ * <p>What each hook event records, per model and version:
+ * <ul>
+ *   <li>{@code afterCall}: a request of the served version, with its latency as the router's
+ *       ticker measured it; an error if it threw or its validator rejected the output. After a
+ *       fallback the canary that failed also counts a request and an error (with the latency
+ *       of its failed attempt): a fallback is an error of the version that failed.
+ *   <li>{@code afterShadow} (calls that ran): on the shadow version, the outcomes
+ *       {@value #SHADOW_FAILED} (1 if the shadow call failed, timed out or was invalid, else 0),
+ *       {@value #SHADOW_MATCH} (1 if the outputs matched, else 0: its mean is the match rate)
+ *       and {@value #SHADOW_DELTA} (shadow minus stable score), so that gates read them as any
+ *       other outcome.
+ *   <li>{@code onOutcome}: business outcomes and labels recorded through
+ *       {@code Router.recordOutcome} / {@code recordLabel}, on the arm the router resolved.
+ * </ul>
+ * Cost, tokens and scores are not seen by the router: record them with
+ * {@link #recordCall(String, String, long, boolean, CallCost)} if you need them.
  *
  * <p>Window {@code n} covers {@code [n * window, (n + 1) * window)} in epoch milliseconds of the
  * clock; a call, outcome or label counts in the window of the instant it is recorded. Only the
  * last {@code retainedWindows} windows are kept. Nothing sleeps and no thread is started:
- * windows roll when a record or a snapshot reads the clock.
- *
- * <p>Business outcomes and labels carry no version: it is recomputed with
- * {@link Router#decide(RouteRequest)}, which is deterministic for a given configuration, so the
- * application never has to remember the arm. It is the arm the <em>current</em> configuration
- * gives: after a weight change or a kill switch, outcomes of entities that moved are attributed
- * to their new arm, so report outcomes of a stage before changing it.
+ * windows roll when a record or a snapshot reads the clock. Give it the router's clock.
  *
  * <p>Design (concurrency): thread-safe and lock-free on the record path. Series are found in
  * {@link ConcurrentHashMap}s (created once per model and version), windows are installed in a
- * ring by compare-and-set, and every figure is a {@link LongAdder}, {@link
- * java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code AtomicHistogram}. Nothing
- * is logged on the record path. Snapshots merge windows while writers keep recording, so a
- * snapshot taken during a burst may miss calls recorded at that very moment; counts are exact
+ * ring by compare-and-set, and every figure is a {@link java.util.concurrent.atomic.LongAdder},
+ * {@link java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code AtomicHistogram}.
+ * Nothing is logged on the record path. Snapshots merge windows while writers keep recording, so
+ * a snapshot taken during a burst may miss calls recorded at that very moment; counts are exact
  * once writers are done.
  */
-public final class ArmMeasurements {
+public final class ArmMeasurements implements RouteHook {
+
+    /** Outcome name: 1 when a shadow call's output matched the served one, else 0. */
+    public static final String SHADOW_MATCH = "shadow_match";
+    /** Outcome name: shadow minus stable score, for comparators that give a delta. */
+    public static final String SHADOW_DELTA = "shadow_delta";
+    /** Outcome name: 1 when a shadow call failed, timed out or answered invalidly, else 0. */
+    public static final String SHADOW_FAILED = "shadow_failed";
 
     /** What a window without data contributes (never written: nothing is merged into it). */
     private static final ArmWindow.Merged EMPTY_WINDOW = new ArmWindow.Merged();
 
-    private final Router router;
     private final Clock clock;
     private final long windowMillis;
     private final int retained;
-    private final CallListener listener;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ArmSeries>> models =
             new ConcurrentHashMap<>();
-    private final LongAdder listenerFailures = new LongAdder();
-    private final LongAdder unattributed = new LongAdder();
 
     private ArmMeasurements(Builder b) {
-        this.router = b.router;
         this.clock = b.clock;
         this.windowMillis = b.window.toMillis();
         this.retained = b.retainedWindows;
-        this.listener = b.listener;
     }
 
     /**
-     * Starts measurements for a router (used to attribute late outcomes and labels).
+     * Starts measurements; register them with {@code ReleaseRouter.builder().hook(...)}.
      *
-     * @param router the router whose {@code decide} gives the arm of an entity
      * @return a new builder
-     * @throws NullPointerException if router is null
      */
-    public static Builder builder(Router router) {
-        return new Builder(router);
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Records a served call.
+     * Records a routed call: see the class comment. Called by the router.
+     *
+     * @param context the call's context
+     * @param call the call
+     */
+    @Override
+    public void afterCall(HookContext context, CallEvent call) {
+        String model = call.model();
+        call.fallback().ifPresent(f -> window(model, f.version())
+                .recordCall(f.latencyNanos(), true, Double.NaN, Double.NaN, Double.NaN));
+        window(model, call.servedVersion()).recordCall(call.latencyNanos(), call.failed(),
+                Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Records a shadow call that ran, on the shadow version: see the class comment. Called by
+     * the router, on a shadow worker thread.
+     *
+     * @param shadow the shadow event
+     */
+    @Override
+    public void afterShadow(ShadowEvent shadow) {
+        if (shadow.outcome().isEmpty()) {
+            return; // not run: the router's shadow statistics count why
+        }
+        ArmWindow w = window(shadow.model(), shadow.shadowVersion());
+        w.recordOutcome(SHADOW_FAILED, shadow.outcome().get() == ShadowOutcome.SUCCESS ? 0 : 1);
+        shadow.match().ifPresent(m -> w.recordOutcome(SHADOW_MATCH, m ? 1 : 0));
+        shadow.delta().ifPresent(d -> w.recordOutcome(SHADOW_DELTA, d));
+    }
+
+    /**
+     * Records a business outcome or label on the arm the router resolved. NaN or infinite values
+     * are ignored. Called by the router.
+     *
+     * @param outcome the outcome
+     */
+    @Override
+    public void onOutcome(OutcomeEvent outcome) {
+        ArmWindow w = window(outcome.model(), outcome.version());
+        if (outcome.isLabel()) {
+            double predicted = outcome.predicted().getAsDouble();
+            if (Double.isFinite(predicted) && Double.isFinite(outcome.value())) {
+                w.recordLabel(predicted, outcome.value());
+            }
+        } else if (Double.isFinite(outcome.value())) {
+            w.recordOutcome(outcome.name(), outcome.value());
+        }
+    }
+
+    /**
+     * Records a served call by hand, for calls that do not go through {@code route(...)}.
      *
      * @param model the model
      * @param version the version that served it
      * @param latencyNanos latency in nanoseconds (negative counts as 0)
      * @param error whether it failed: exception, 5xx-like outcome, invalid output
-     * @param costUnits the call's cost, NaN if unknown
-     * @param tokens tokens used, NaN if unknown
-     * @param score the model's score, NaN if none
      * @throws NullPointerException if model or version is null
      */
-    public void recordCall(String model, String version, long latencyNanos, boolean error,
-            double costUnits, double tokens, double score) {
-        record(model, version, null, latencyNanos, error, costUnits, tokens, score);
+    public void recordCall(String model, String version, long latencyNanos, boolean error) {
+        window(model, version).recordCall(latencyNanos, error, Double.NaN, Double.NaN,
+                Double.NaN);
     }
 
     /**
-     * Records a served call with the request it served, whose tenant, region and route feed the
-     * {@link CallListener} (metric tags); the measurements themselves are per model and version.
+     * Records a served call by hand, with what only the application knows: its cost, tokens and
+     * score.
      *
-     * @param request the request (its model is the call's model)
+     * @param model the model
      * @param version the version that served it
      * @param latencyNanos latency in nanoseconds (negative counts as 0)
      * @param error whether it failed
-     * @param costUnits the call's cost, NaN if unknown
-     * @param tokens tokens used, NaN if unknown
-     * @param score the model's score, NaN if none
-     * @throws NullPointerException if request or version is null
+     * @param extras cost, tokens and score, each optional
+     * @throws NullPointerException if an argument is null
+     */
+    public void recordCall(String model, String version, long latencyNanos, boolean error,
+            CallCost extras) {
+        Objects.requireNonNull(extras, "extras");
+        window(model, version).recordCall(latencyNanos, error,
+                extras.costUnits().orElse(Double.NaN), extras.tokens().orElse(Double.NaN),
+                extras.score().orElse(Double.NaN));
+    }
+
+    /**
+     * Records a served call by hand, with the request it served (its model is the call's model).
+     *
+     * @param request the request
+     * @param version the version that served it
+     * @param latencyNanos latency in nanoseconds (negative counts as 0)
+     * @param error whether it failed
+     * @param extras cost, tokens and score, each optional
+     * @throws NullPointerException if an argument is null
      */
     public void recordCall(RouteRequest request, String version, long latencyNanos,
-            boolean error, double costUnits, double tokens, double score) {
-        record(request.model(), version, request, latencyNanos, error, costUnits, tokens, score);
-    }
-
-    private void record(String model, String version, @Nullable RouteRequest request,
-            long latencyNanos, boolean error, double costUnits, double tokens, double score) {
-        window(model, version).recordCall(latencyNanos, error, costUnits, tokens, score);
-        try {
-            listener.onCall(model, version, request, Math.max(0, latencyNanos), error);
-        } catch (Throwable t) {
-            // User code on the request path: contained and counted, whatever it throws, except
-            // a fatal VM error (team error policy, see Throwables).
-            listenerFailures.increment();
-            Throwables.rethrowIfFatal(t);
-        }
-    }
-
-    /**
-     * Records a business outcome of an entity, attributed to the version
-     * {@code router.decide(RouteRequest.of(model, entityKey))} gives now. Use
-     * {@link #recordOutcome(RouteRequest, String, double)} when segment rules matter.
-     *
-     * @param model the model
-     * @param entityKey the entity (hashed by the router, never stored here)
-     * @param metric the outcome's name, e.g. {@code converted}
-     * @param value its value; NaN or infinite values are ignored
-     * @throws NullPointerException if an argument is null
-     */
-    public void recordOutcome(String model, String entityKey, String metric, double value) {
-        recordOutcome(RouteRequest.of(model, entityKey), metric, value);
-    }
-
-    /**
-     * Records a business outcome, attributed to the version {@code router.decide(request)}
-     * gives now. If the router does not know the model the outcome is counted in
-     * {@link #unattributed()} and dropped.
-     *
-     * @param request the request as the entity was routed
-     * @param metric the outcome's name
-     * @param value its value; NaN or infinite values are ignored
-     * @throws NullPointerException if an argument is null
-     */
-    public void recordOutcome(RouteRequest request, String metric, double value) {
-        Objects.requireNonNull(metric, "metric");
-        String version = versionOf(request);
-        if (version != null && Double.isFinite(value)) {
-            window(request.model(), version).recordOutcome(metric, value);
-        }
-    }
-
-    /**
-     * Records a late label (the true value of a prediction), for the MAE of the version
-     * {@code router.decide(RouteRequest.of(model, entityKey))} gives now.
-     *
-     * @param model the model
-     * @param entityKey the entity
-     * @param predicted what the model predicted
-     * @param actual what happened
-     * @throws NullPointerException if an argument is null
-     */
-    public void recordLabel(String model, String entityKey, double predicted, double actual) {
-        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
-    }
-
-    /**
-     * Records a late label for the version {@code router.decide(request)} gives now. Labels with
-     * a NaN or infinite value are ignored; an unknown model counts in {@link #unattributed()}.
-     *
-     * @param request the request as the entity was routed
-     * @param predicted what the model predicted
-     * @param actual what happened
-     * @throws NullPointerException if request is null
-     */
-    public void recordLabel(RouteRequest request, double predicted, double actual) {
-        String version = versionOf(request);
-        if (version != null && Double.isFinite(predicted) && Double.isFinite(actual)) {
-            window(request.model(), version).recordLabel(predicted, actual);
-        }
-    }
-
-    private @Nullable String versionOf(RouteRequest request) {
-        RouteDecision d = router.decide(request);
-        String version = d.version();
-        if (version == null) {
-            unattributed.increment();
-        }
-        return version;
+            boolean error, CallCost extras) {
+        recordCall(request.model(), version, latencyNanos, error, extras);
     }
 
     private ArmWindow window(String model, String version) {
@@ -320,30 +314,17 @@ public final class ArmMeasurements {
         return retained;
     }
 
-    /** @return exceptions thrown by the {@link CallListener} (caught, never propagated) */
-    public long listenerFailures() {
-        return listenerFailures.sum();
-    }
-
-    /** @return outcomes and labels dropped because the router did not know their model */
-    public long unattributed() {
-        return unattributed.sum();
-    }
-
     /** Builds {@link ArmMeasurements}. Not thread-safe. */
     public static final class Builder {
-        private final Router router;
         private Clock clock = Clock.systemUTC();
         private Duration window = Duration.ofMinutes(1);
         private int retainedWindows = 60;
-        private CallListener listener = CallListener.NONE;
 
-        private Builder(Router router) {
-            this.router = Objects.requireNonNull(router, "router");
-        }
+        private Builder() {}
 
         /**
-         * @param clock the clock windows are aligned to; defaults to the UTC system clock
+         * @param clock the clock windows are aligned to; defaults to the UTC system clock. Use
+         *     the router's clock, so that windows and rollout checkpoints agree
          * @return this builder
          * @throws NullPointerException if clock is null
          */
@@ -382,17 +363,6 @@ public final class ArmMeasurements {
                                 + retainedWindows);
             }
             this.retainedWindows = retainedWindows;
-            return this;
-        }
-
-        /**
-         * @param listener told of every recorded call, e.g. {@code ArmMetrics}; defaults to
-         *     {@link CallListener#NONE}
-         * @return this builder
-         * @throws NullPointerException if listener is null
-         */
-        public Builder listener(CallListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.releaserouter.rollout.gates;
 
+import dev.releaserouter.rollout.measure.TestOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.Router;
@@ -39,15 +40,14 @@ class PolicyFuzzProperties {
 
     private static GateInput measured() {
         Router router = Configs.router(Configs.of(Configs.churn(5000).build()));
-        ArmMeasurements m = ArmMeasurements.builder(router).build();
+        ArmMeasurements m = ArmMeasurements.builder().build();
         for (int i = 0; i < 400; i++) {
             String v = i % 2 == 0 ? "v1" : "v2";
-            m.recordCall("churn", v, 1_000_000L * (i % 97), i % 13 == 0, 0.001, 10,
-                    (i % 20) / 20.0);
+            m.recordCall("churn", v, 1_000_000L * (i % 97), i % 13 == 0, TestOutcomes.cost(0.001, 10, (i % 20) / 20.0));
             String key = "user-" + i;
-            m.recordOutcome("churn", key, "converted", i % 7 == 0 ? 1 : 0);
-            m.recordOutcome("churn", key, "x", i % 3);
-            m.recordLabel("churn", key, 1.0, 1.0 + (i % 5) / 10.0);
+            TestOutcomes.outcome(router, m, "churn", key, "converted", i % 7 == 0 ? 1 : 0);
+            TestOutcomes.outcome(router, m, "churn", key, "x", i % 3);
+            TestOutcomes.label(router, m, "churn", key, 1.0, 1.0 + (i % 5) / 10.0);
         }
         return SnapshotGateInput.of(m.snapshot("churn", Duration.ofHours(1)), "v1", "v2");
     }

@@ -22,7 +22,7 @@ class ArmMeasurementsConcurrencyTest {
     void eightThreads_tenThousandCallsEach_giveExactCounts() throws Exception {
         MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
         try (Router router = TestRouters.fiftyPercentCanary(clock)) {
-            ArmMeasurements m = ArmMeasurements.builder(router).clock(clock).build();
+            ArmMeasurements m = ArmMeasurements.builder().clock(clock).build();
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> done = new ArrayList<>();
@@ -32,8 +32,7 @@ class ArmMeasurementsConcurrencyTest {
                     start.await();
                     for (int i = 0; i < CALLS; i++) {
                         String version = i % 2 == 0 ? "v1" : "v2";
-                        m.recordCall("churn", version, 1_000_000L + i, i % 10 == 0, 1.0, 10.0,
-                                thread % 2 == 0 ? 0.25 : 0.75);
+                        m.recordCall("churn", version, 1_000_000L + i, i % 10 == 0, TestOutcomes.cost(1.0, 10.0, thread % 2 == 0 ? 0.25 : 0.75));
                     }
                     return null;
                 }));
@@ -65,7 +64,7 @@ class ArmMeasurementsConcurrencyTest {
     void windowsRollingWhileThreadsRecord_loseNoCallWithinRetention() throws Exception {
         MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
         try (Router router = TestRouters.fiftyPercentCanary(clock)) {
-            ArmMeasurements m = ArmMeasurements.builder(router)
+            ArmMeasurements m = ArmMeasurements.builder()
                     .clock(clock)
                     .window(Duration.ofMillis(10))
                     .retainedWindows(100_000)
@@ -79,8 +78,7 @@ class ArmMeasurementsConcurrencyTest {
                         if (thread == 0 && i % 100 == 0) {
                             clock.advance(Duration.ofMillis(10)); // a new window now and then
                         }
-                        m.recordCall("churn", "v2", 1, false, Double.NaN, Double.NaN,
-                                Double.NaN);
+                        m.recordCall("churn", "v2", 1, false);
                     }
                     return null;
                 }));

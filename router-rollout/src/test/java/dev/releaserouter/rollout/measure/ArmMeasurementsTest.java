@@ -21,7 +21,7 @@ class ArmMeasurementsTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     private final Router router = TestRouters.fiftyPercentCanary(clock);
-    private final ArmMeasurements measurements = ArmMeasurements.builder(router)
+    private final ArmMeasurements measurements = ArmMeasurements.builder()
             .clock(clock)
             .window(MINUTE)
             .retainedWindows(5)
@@ -33,8 +33,7 @@ class ArmMeasurementsTest {
     }
 
     private void call(String version, long millis, boolean error) {
-        measurements.recordCall("churn", version, TimeUnit.MILLISECONDS.toNanos(millis), error,
-                NAN, NAN, NAN);
+        measurements.recordCall("churn", version, TimeUnit.MILLISECONDS.toNanos(millis), error);
     }
 
     @Test
@@ -129,7 +128,7 @@ class ArmMeasurementsTest {
 
     @Test
     void latencyAboveOneHour_countsAsOneHour() {
-        measurements.recordCall("churn", "v2", 7_200_000_000_000L, false, NAN, NAN, NAN);
+        measurements.recordCall("churn", "v2", 7_200_000_000_000L, false);
         ArmStats s = measurements.snapshot("churn", MINUTE).arm("v2");
         assertThat(s.p99Ms()).isCloseTo(3_600_000.0, within(36_000.0));
         assertThat(s.requests()).isEqualTo(1);
@@ -152,7 +151,7 @@ class ArmMeasurementsTest {
         Histogram expected = new Histogram(1_000, 3_600_000_000_000L, 2);
         for (int i = 1; i <= 1_000; i++) {
             long nanos = i * 123_457L;
-            measurements.recordCall("churn", "v2", nanos, false, NAN, NAN, NAN);
+            measurements.recordCall("churn", "v2", nanos, false);
             expected.recordValue(nanos);
         }
 
@@ -168,9 +167,9 @@ class ArmMeasurementsTest {
 
     @Test
     void costAndScore_areAveragedOverTheCallsThatReportedThem() {
-        measurements.recordCall("churn", "v2", 1, false, 0.002, 100, 0.30);
-        measurements.recordCall("churn", "v2", 1, false, 0.004, NAN, 0.50);
-        measurements.recordCall("churn", "v2", 1, false, NAN, 50, NAN);
+        measurements.recordCall("churn", "v2", 1, false, TestOutcomes.cost(0.002, 100, 0.30));
+        measurements.recordCall("churn", "v2", 1, false, TestOutcomes.cost(0.004, NAN, 0.50));
+        measurements.recordCall("churn", "v2", 1, false, TestOutcomes.cost(NAN, 50, NAN));
 
         ArmStats s = measurements.snapshot("churn", MINUTE).arm("v2");
 
@@ -184,7 +183,7 @@ class ArmMeasurementsTest {
     @Test
     void scoreHistogram_twentyBins_outOfRangeClampedToTheEnds() {
         for (double score : new double[] {-0.5, 0.0, 0.049, 0.05, 0.5, 0.999, 1.0, 7.0}) {
-            measurements.recordCall("churn", "v1", 1, false, NAN, NAN, score);
+            measurements.recordCall("churn", "v1", 1, false, TestOutcomes.cost(NAN, NAN, score));
         }
 
         double[] h = measurements.snapshot("churn", MINUTE).arm("v1").scoreHistogram();
@@ -205,8 +204,7 @@ class ArmMeasurementsTest {
             String version = router.decide(RouteRequest.of("churn", customer)).version();
             perArm[version.equals("v1") ? 0 : 1]++;
             // v2 customers converted, v1 customers did not
-            measurements.recordOutcome("churn", customer, "converted",
-                    version.equals("v2") ? 1.0 : 0.0);
+            TestOutcomes.outcome(router, measurements, "churn", customer, "converted", version.equals("v2") ? 1.0 : 0.0);
         }
 
         MeasurementSnapshot s = measurements.snapshot("churn", MINUTE);
@@ -228,9 +226,9 @@ class ArmMeasurementsTest {
                 .findFirst().orElseThrow();
         RouteRequest request = RouteRequest.builder("churn", customer).tenant("acme").build();
 
-        measurements.recordOutcome(request, "revenue", 10.0);
-        measurements.recordOutcome(request, "revenue", 20.0);
-        measurements.recordOutcome(request, "revenue", Double.NaN); // ignored
+        TestOutcomes.outcome(router, measurements, request, "revenue", 10.0);
+        TestOutcomes.outcome(router, measurements, request, "revenue", 20.0);
+        TestOutcomes.outcome(router, measurements, request, "revenue", Double.NaN); // ignored
 
         ArmStats v2 = measurements.snapshot("churn", MINUTE).arm("v2");
         assertThat(v2.outcomeMeans()).containsEntry("revenue", 15.0);
@@ -242,7 +240,7 @@ class ArmMeasurementsTest {
         for (int i = 0; i < 200; i++) {
             String customer = "customer-" + i;
             boolean v2 = "v2".equals(router.decide(RouteRequest.of("churn", customer)).version());
-            measurements.recordLabel("churn", customer, v2 ? 12.0 : 11.0, 10.0);
+            TestOutcomes.label(router, measurements, "churn", customer, v2 ? 12.0 : 11.0, 10.0);
         }
 
         MeasurementSnapshot s = measurements.snapshot("churn", MINUTE);
@@ -251,15 +249,6 @@ class ArmMeasurementsTest {
         assertThat(s.arm("v2").value("mae")).isEqualTo(2.0);
         assertThat(s.arm("v1").labels() + s.arm("v2").labels()).isEqualTo(200);
         assertThat(s.arm("v1").value("labels")).isEqualTo(s.arm("v1").labels());
-    }
-
-    @Test
-    void outcomesOfAnUnknownModel_areCountedAndDropped() {
-        measurements.recordOutcome("fraud", "c1", "converted", 1.0);
-        measurements.recordLabel("fraud", "c1", 1.0, 0.0);
-
-        assertThat(measurements.unattributed()).isEqualTo(2);
-        assertThat(measurements.snapshot("fraud", MINUTE).versions()).isEmpty();
     }
 
     @Test
@@ -283,29 +272,8 @@ class ArmMeasurementsTest {
     }
 
     @Test
-    void listener_seesEveryCall_andItsFailuresAreCountedNotThrown() {
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ArmMeasurements m = ArmMeasurements.builder(router)
-                .clock(clock)
-                .listener((model, version, request, nanos, error) -> {
-                    seen.add(model + "/" + version + "/" + (request == null ? "-" :
-                            request.tenant()) + "/" + nanos + "/" + error);
-                    throw new IllegalStateException("boom");
-                })
-                .build();
-
-        m.recordCall("churn", "v1", 5, false, NAN, NAN, NAN);
-        m.recordCall(RouteRequest.builder("churn", "c").tenant("acme").build(), "v2", -3, true,
-                NAN, NAN, NAN);
-
-        assertThat(seen).containsExactly("churn/v1/-/5/false", "churn/v2/acme/0/true");
-        assertThat(m.listenerFailures()).isEqualTo(2);
-        assertThat(m.snapshot("churn", MINUTE).arm("v2").requests()).isEqualTo(1);
-    }
-
-    @Test
     void builder_failsFastOnBadSettings() {
-        ArmMeasurements.Builder b = ArmMeasurements.builder(router);
+        ArmMeasurements.Builder b = ArmMeasurements.builder();
         assertThatThrownBy(() -> b.window(Duration.ZERO))
                 .hasMessageContaining("window must be");
         assertThatThrownBy(() -> b.window(Duration.ofNanos(1_500_000)))
@@ -315,7 +283,7 @@ class ArmMeasurementsTest {
         assertThatThrownBy(() -> measurements.snapshot("churn", Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lookback must be positive");
-        ArmMeasurements defaults = ArmMeasurements.builder(router).build();
+        ArmMeasurements defaults = ArmMeasurements.builder().build();
         assertThat(defaults.windowMillis()).isEqualTo(60_000);
         assertThat(defaults.retainedWindows()).isEqualTo(60);
     }
@@ -339,17 +307,17 @@ class ArmMeasurementsTest {
 
     @Test
     void samplesAndVariance_giveStatisticalCriteriaTheirNAndSpread() {
-        measurements.recordCall("churn", "v2", 1, false, 1.0, 10, 0.2);
-        measurements.recordCall("churn", "v2", 1, true, 3.0, NAN, 0.4);
-        measurements.recordCall("churn", "v2", 1, false, NAN, NAN, 0.6);
+        measurements.recordCall("churn", "v2", 1, false, TestOutcomes.cost(1.0, 10, 0.2));
+        measurements.recordCall("churn", "v2", 1, true, TestOutcomes.cost(3.0, NAN, 0.4));
+        measurements.recordCall("churn", "v2", 1, false, TestOutcomes.cost(NAN, NAN, 0.6));
         String customer = java.util.stream.IntStream.range(0, 1000)
                 .mapToObj(i -> "c" + i)
                 .filter(c -> "v2".equals(router.decide(RouteRequest.of("churn", c)).version()))
                 .findFirst().orElseThrow();
         for (double v : new double[] {2, 4, 4, 4, 5, 5, 7, 9}) {
-            measurements.recordOutcome("churn", customer, "revenue", v);
+            TestOutcomes.outcome(router, measurements, "churn", customer, "revenue", v);
         }
-        measurements.recordLabel("churn", customer, 3, 1);
+        TestOutcomes.label(router, measurements, "churn", customer, 3, 1);
 
         ArmStats s = measurements.snapshot("churn", MINUTE).arm("v2");
 

@@ -23,12 +23,12 @@ class SnapshotGateInputTest {
     }
 
     static ArmMeasurements measure(MutableClock clock, long v2LatencyMs) {
-        ArmMeasurements m = ArmMeasurements.builder(TestRouters.fiftyPercentCanary(clock))
+        ArmMeasurements m = ArmMeasurements.builder()
                 .clock(clock).window(Duration.ofMinutes(10)).build();
         for (int minute = 0; minute < 130; minute++) { // the policy needs two hours
             for (int i = 0; i < 10; i++) {
-                m.recordCall("churn", "v1", 80_000_000L, false, 0.3, 1000, 0.40);
-                m.recordCall("churn", "v2", v2LatencyMs * 1_000_000L, false, 0.3, 1000, 0.41);
+                m.recordCall("churn", "v1", 80_000_000L, false, TestOutcomes.cost(0.3, 1000, 0.40));
+                m.recordCall("churn", "v2", v2LatencyMs * 1_000_000L, false, TestOutcomes.cost(0.3, 1000, 0.41));
             }
             clock.advance(Duration.ofMinutes(1));
         }
@@ -65,14 +65,14 @@ class SnapshotGateInputTest {
         Policy p = Policy.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "t");
         MutableClock clock = MutableClock.at("2026-11-22T00:00:00Z");
         dev.releaserouter.api.Router router = TestRouters.fiftyPercentCanary(clock);
-        ArmMeasurements m = ArmMeasurements.builder(router).clock(clock)
+        ArmMeasurements m = ArmMeasurements.builder().clock(clock)
                 .window(Duration.ofMinutes(10)).build();
         for (int i = 0; i < 4_000; i++) {
             dev.releaserouter.api.RouteRequest r =
                     dev.releaserouter.api.RouteRequest.of("churn", "customer-" + i);
             String version = router.decide(r).version();
-            m.recordCall(r, version, 1_000_000L, false, Double.NaN, Double.NaN, Double.NaN);
-            m.recordOutcome(r, "converted", i % 10 == 0 ? 1 : 0); // 10% in both arms
+            m.recordCall(r.model(), version, 1_000_000L, false);
+            TestOutcomes.outcome(router, m, r, "converted", i % 10 == 0 ? 1 : 0); // 10% in both arms
         }
         clock.advance(Duration.ofMinutes(10));
         SnapshotGateInput in = SnapshotGateInput.of(m.snapshot("churn", Duration.ofMinutes(20)),
@@ -90,9 +90,9 @@ class SnapshotGateInputTest {
     void littleData_holds() {
         Policy p = Policy.load(policy());
         MutableClock clock = MutableClock.at("2026-11-22T00:00:00Z");
-        ArmMeasurements m = ArmMeasurements.builder(TestRouters.fiftyPercentCanary(clock))
+        ArmMeasurements m = ArmMeasurements.builder()
                 .clock(clock).build();
-        m.recordCall("churn", "v2", 1_000_000L, false, 0.1, 100, 0.4);
+        m.recordCall("churn", "v2", 1_000_000L, false, TestOutcomes.cost(0.1, 100, 0.4));
         GateVerdict v = PolicyEvaluator.evaluate(p,
                 SnapshotGateInput.of(m.snapshot("churn", Duration.ofHours(3)), "v1", "v2"));
         assertThat(v.decision()).isEqualTo(GateDecision.HOLD);
@@ -101,9 +101,9 @@ class SnapshotGateInputTest {
     @Test
     void arms_areStableCandidateOrTheirVersionIds() {
         MutableClock clock = MutableClock.at("2026-11-22T00:00:00Z");
-        ArmMeasurements m = ArmMeasurements.builder(TestRouters.fiftyPercentCanary(clock))
+        ArmMeasurements m = ArmMeasurements.builder()
                 .clock(clock).build();
-        m.recordCall("churn", "v2", 1_000_000L, true, Double.NaN, Double.NaN, Double.NaN);
+        m.recordCall("churn", "v2", 1_000_000L, true);
         SnapshotGateInput in = SnapshotGateInput.of(m.snapshot("churn", Duration.ofMinutes(1)),
                 "v1", "v2");
         assertThat(in.value("candidate", "error_rate")).isEqualTo(1.0);

@@ -115,24 +115,23 @@ class WindowMergeProperties {
     private static void record(ArmMeasurements m, Event e) {
         switch (e.kind) {
             case 0:
-                m.recordCall("churn", e.version, e.latencyNanos, e.error, e.cost, e.tokens,
-                        e.score);
+                m.recordCall("churn", e.version, e.latencyNanos, e.error, TestOutcomes.cost(e.cost, e.tokens, e.score));
                 break;
             case 1:
-                m.recordOutcome("churn", e.entity, e.metric, e.value);
+                TestOutcomes.outcome(router, m, "churn", e.entity, e.metric, e.value);
                 break;
             default:
-                m.recordLabel("churn", e.entity, e.value, e.value / 2);
+                TestOutcomes.label(router, m, "churn", e.entity, e.value, e.value / 2);
         }
     }
 
     @Property(tries = 200)
     void lookbackOverWindows_equalsOneWindow(@ForAll("events") List<Event> events) {
         MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-        ArmMeasurements windowed = ArmMeasurements.builder(router).clock(clock)
+        ArmMeasurements windowed = ArmMeasurements.builder().clock(clock)
                 .window(Duration.ofMinutes(1)).retainedWindows(10).build();
         MutableClock still = MutableClock.at("2026-01-01T00:00:00Z");
-        ArmMeasurements single = ArmMeasurements.builder(router).clock(still)
+        ArmMeasurements single = ArmMeasurements.builder().clock(still)
                 .window(Duration.ofHours(1)).build();
 
         List<Event> ordered = events.stream()

@@ -4,6 +4,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.RouterStatus;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
@@ -40,8 +41,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       "actor": ..., "reason": ..., "version": ..., "percent": ...}}. Actions: {@code kill},
  *       {@code unkill} (the model, or one version when {@code version} is given), {@code weight}
  *       (a version's {@code percent}), {@code pause}, {@code resume}, {@code abort} (the model's
- *       rollout). {@code actor} and {@code reason} are required; changes go through
- *       {@link Router#admin()} or the controller, so they are audited.
+ *       rollout). {@code actor} and {@code reason} are required; changes go through the
+ *       {@link RouterAdmin} or the controller, so they are audited.
  * </ul>
  *
  * <p>Expose it with {@code management.endpoints.web.exposure.include=router} and protect the
@@ -55,17 +56,20 @@ public class RouterEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(RouterEndpoint.class);
     private static final int LAST_DECISIONS = 5;
 
+    private final RouterAdmin admin;
     private final Router router;
     private final Supplier<Stream<RolloutController>> controllers;
 
     /**
      * Creates the endpoint.
      *
-     * @param router the router
+     * @param admin the admin of the router shown and changed (reads go to {@code admin.router()})
      * @param controllers the rollout controllers (looked up on every call)
+     * @throws NullPointerException if an argument is null
      */
-    public RouterEndpoint(Router router, Supplier<Stream<RolloutController>> controllers) {
-        this.router = Objects.requireNonNull(router, "router");
+    public RouterEndpoint(RouterAdmin admin, Supplier<Stream<RolloutController>> controllers) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.router = admin.router();
         this.controllers = Objects.requireNonNull(controllers, "controllers");
     }
 
@@ -131,13 +135,13 @@ public class RouterEndpoint {
         LOG.info("router endpoint: {} on model {} by {} ({})", a, model, ctx.actor(),
                 ctx.reason());
         switch (a) {
-            case "kill" -> router.admin().kill(target(model, version), ctx);
-            case "unkill" -> router.admin().unkill(target(model, version), ctx);
+            case "kill" -> admin.kill(target(model, version), ctx);
+            case "unkill" -> admin.unkill(target(model, version), ctx);
             case "weight" -> {
                 if (version == null || percent == null) {
                     throw new IllegalArgumentException("weight needs a version and a percent");
                 }
-                router.admin().setWeight(model, version, Weights.basisPoints(percent), ctx);
+                admin.setWeight(model, version, Weights.basisPoints(percent), ctx);
             }
             case "pause" -> controller(model).pause(ctx);
             case "resume" -> controller(model).resume(ctx);

@@ -2,6 +2,8 @@ package dev.releaserouter.core.shadow.internal;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.shadow.Comparison;
+import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.OutputValidator;
 import dev.releaserouter.api.shadow.PairStore;
@@ -13,12 +15,14 @@ import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.api.shadow.PairMasker;
 import dev.releaserouter.core.internal.Throwables;
-import dev.releaserouter.core.shadow.ShadowListener;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +36,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -55,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *       ignores interruption keeps its thread until it returns; the bulkhead bounds how many
  *       threads that can cost, and the circuit breaker stops sending more.
  *   <li>Everything user code can throw on a worker thread (the candidate, comparator,
- *       validator, listener, masker, pair store), any {@link Throwable} including
+ *       validator, hook, masker, pair store), any {@link Throwable} including
  *       {@code OutOfMemoryError}, is caught and counted, and the worker carries on: a background
  *       safety thread never dies of user code (see {@link Throwables}). On the request thread
  *       ({@link #skipped}, {@link #fallback}, {@link #submit}) only the fatal errors that
@@ -89,7 +92,7 @@ public final class ShadowRunner implements AutoCloseable {
     private final AtomicLong droppedAtClose = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
     private final AtomicLong closeErrors = new AtomicLong();
-    private final boolean listening;
+    private final RouteHook[] hooks;
     private final boolean storing;
     // Every worker thread made; dead ones are pruned when a new one is made.
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
@@ -102,11 +105,21 @@ public final class ShadowRunner implements AutoCloseable {
      * @param clock wall clock for pair timestamps
      */
     public ShadowRunner(ShadowSettings settings, Clock clock) {
+        this(settings, clock, List.of());
+    }
+
+    /**
+     * @param settings executor, timeout, breaker and store settings
+     * @param clock wall clock for pair timestamps
+     * @param hooks told of every shadow disposition and ended call ({@code afterShadow}), in
+     *     this order
+     */
+    public ShadowRunner(ShadowSettings settings, Clock clock, List<RouteHook> hooks) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = settings.ticker();
         this.timeoutNanos = settings.timeout().toNanos();
-        this.listening = settings.listener() != ShadowListener.NONE;
+        this.hooks = hooks.toArray(new RouteHook[0]);
         this.storing = settings.pairStore() != null && settings.masker() != null;
         BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
                 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -173,48 +186,57 @@ public final class ShadowRunner implements AutoCloseable {
     /**
      * Counts a request's shadow disposition that is not a scheduled call.
      *
-     * @param model the model
+     * @param request the routed request (its model is the shadowed one)
+     * @param stableVersion the version that served the request
      * @param version the shadow version
      * @param disposition why it was not shadowed
+     * @param stableNanos latency of the served call, or 0 if it failed
      */
-    public void skipped(String model, String version, ShadowDisposition disposition) {
-        stats(model, version).disposition(disposition);
-        if (listening) {
-            emitOnRequest(l -> l.disposition(model, version, disposition));
+    public void skipped(RouteRequest request, String stableVersion, String version,
+            ShadowDisposition disposition, long stableNanos) {
+        stats(request.model(), version).disposition(disposition);
+        if (hooks.length > 0) {
+            emit(notRun(request, stableVersion, version, disposition, stableNanos), true);
         }
+    }
+
+    private static ShadowEvent notRun(RouteRequest request, String stableVersion,
+            String version, ShadowDisposition disposition, long stableNanos) {
+        return new ShadowEvent(request, stableVersion, version, disposition, Optional.empty(),
+                stableNanos, OptionalLong.empty(), Optional.empty(), OptionalDouble.empty());
     }
 
     /**
-     * Calls the listener on a request thread: a failing listener is counted, never propagated,
-     * except for a fatal VM error (see {@link Throwables}). Callers check {@link #listening}
-     * first so that without a listener no event object is built.
+     * Tells every hook; a failing hook is counted, never propagated, and the others still run.
+     * On a request thread a fatal VM error is rethrown (see {@link Throwables}); on a worker,
+     * nothing is. Callers check {@code hooks.length} first so that without hooks no event object
+     * is built.
      */
-    private void emitOnRequest(Consumer<ShadowListener> event) {
-        try {
-            event.accept(settings.listener());
-        } catch (Throwable t) {
-            Throwables.rethrowIfFatal(t);
-            listenerFailed(t);
+    private void emit(ShadowEvent event, boolean onRequestThread) {
+        Throwable fatal = null;
+        for (RouteHook hook : hooks) {
+            try {
+                hook.afterShadow(event);
+            } catch (Throwable t) {
+                hookFailed(t);
+                if (onRequestThread && fatal == null && Throwables.isFatal(t)) {
+                    fatal = t;
+                }
+            }
+        }
+        if (fatal != null) {
+            Throwables.rethrowIfFatal(fatal);
         }
     }
 
-    /** Calls the listener on a worker thread: whatever it throws is counted, never propagated. */
-    private void emitOnWorker(Consumer<ShadowListener> event) {
-        try {
-            event.accept(settings.listener());
-        } catch (Throwable t) {
-            listenerFailed(t);
-        }
-    }
-
-    private void listenerFailed(Throwable t) {
+    private void hookFailed(Throwable t) {
         if (listenerErrors.getAndIncrement() == 0) {
-            LOG.warn("Release Router: a shadow listener failed ({}); further failures are "
-                    + "only counted", t.getClass().getName());
+            LOG.warn("Release Router: a route hook failed in afterShadow ({}); further failures"
+                    + " are only counted", t.getClass().getName());
         }
     }
 
-    /** @return exceptions thrown by the shadow listener */
+    /** @return exceptions thrown by hooks' {@code afterShadow} */
     public long listenerErrors() {
         return listenerErrors.get();
     }
@@ -228,9 +250,6 @@ public final class ShadowRunner implements AutoCloseable {
      */
     public void fallback(String model, String version, FallbackCause cause) {
         stats(model, version).fallback(cause);
-        if (listening) {
-            emitOnRequest(l -> l.fallback(model, version, cause));
-        }
     }
 
     /**
@@ -277,9 +296,8 @@ public final class ShadowRunner implements AutoCloseable {
             }
         }
         vs.disposition(d);
-        ShadowDisposition disposition = d;
-        if (listening) {
-            emitOnRequest(l -> l.disposition(model, candidateVersion, disposition));
+        if (hooks.length > 0 && d != ShadowDisposition.SCHEDULED) {
+            emit(notRun(request, stableVersion, candidateVersion, d, stableNanos), true);
         }
         return d;
     }
@@ -420,14 +438,15 @@ public final class ShadowRunner implements AutoCloseable {
             breaker.record(outcome != ShadowOutcome.SUCCESS);
             recorded = true;
             vs.outcome(outcome, stableNanos, candidateNanos);
-            if (listening) {
-                ShadowOutcome ended = outcome;
-                emitOnWorker(l -> l.outcome(vs.model, vs.version, ended, stableNanos,
-                        candidateNanos));
-                if (comparison != null) {
-                    Comparison c = comparison;
-                    emitOnWorker(l -> l.comparison(vs.model, vs.version, c.match(), c.delta()));
-                }
+            if (hooks.length > 0) {
+                emit(new ShadowEvent(request, stableVersion, vs.version,
+                        ShadowDisposition.SCHEDULED, Optional.of(outcome), stableNanos,
+                        timedOut ? OptionalLong.empty() : OptionalLong.of(took),
+                        comparison == null ? Optional.empty()
+                                : Optional.of(comparison.match()),
+                        comparison == null || !Double.isFinite(comparison.delta())
+                                ? OptionalDouble.empty() : OptionalDouble.of(comparison.delta())),
+                        false);
             }
             if (masked != null) {
                 store(masked, outcome, timedOut ? null : output, comparison,
@@ -535,8 +554,8 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /**
-     * @return every failure of a hook the runner calls that did not fail a request: shadow
-     *     listener, comparator, masker or pair store (append and close), and the runner's own
+     * @return every failure of a hook the runner calls that did not fail a request: route
+     *     hook, comparator, masker or pair store (append and close), and the runner's own
      *     bookkeeping
      */
     public long hookErrors() {

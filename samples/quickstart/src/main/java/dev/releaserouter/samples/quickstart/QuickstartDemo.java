@@ -1,39 +1,25 @@
 package dev.releaserouter.samples.quickstart;
 
-import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
-import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.shadow.ModelBinding;
-import dev.releaserouter.api.shadow.RouteResult;
-import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.audit.AuditVerification;
 import dev.releaserouter.core.audit.JsonlAuditSink;
-import dev.releaserouter.rollout.gates.Policy;
-import dev.releaserouter.rollout.measure.ArmMeasurements;
-import dev.releaserouter.rollout.measure.ArmStats;
-import dev.releaserouter.rollout.measure.MeasurementSnapshot;
-import dev.releaserouter.micrometer.MetricNames;
-import dev.releaserouter.micrometer.RolloutMetrics;
-import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.rollout.RolloutAction;
-import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutDecision;
 import dev.releaserouter.rollout.RolloutPlan;
-import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
+import dev.releaserouter.rollout.Rollouts;
+import dev.releaserouter.rollout.gates.Policy;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,9 +33,12 @@ import java.util.TreeMap;
  * no request reaches it. Each run prints one line per rollout decision with the numbers the
  * gate saw, then the audit trail is counted and its hash chain verified.
  *
- * <p>Nothing sleeps: one {@link SimulatedClock} drives the router, the measurements and the
- * controller, and latencies are numbers handed to {@link ArmMeasurements#recordCall}. The random
- * seed is fixed, so the output is the same on every run.
+ * <p>The one-call flow: the models are registered on the router, {@code router.route(request,
+ * features)} decides and calls, the {@link ArmMeasurements} hook records every call by itself,
+ * and {@link Rollouts#start} finds the measurements, the clock and a state store on the router.
+ * Nothing sleeps: one {@link SimulatedClock} drives the router, the measurements and the
+ * controller, and each simulated model call "takes" its latency on the clock's ticker, which the
+ * router times calls with. The random seed is fixed, so the output is the same on every run.
  */
 public final class QuickstartDemo {
 
@@ -68,8 +57,7 @@ public final class QuickstartDemo {
 
     /** What one run ended with. */
     private record Outcome(RolloutStatus status, int stageIndex, int stageBasisPoints,
-            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile,
-            String meters) {}
+            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile) {}
 
     /**
      * Runs the demo.
@@ -93,7 +81,6 @@ public final class QuickstartDemo {
         System.out.printf("result: good v2 %s at %s, t=%s, %d decisions%n", good.status(),
                 stage(good.stageIndex(), good.stageBasisPoints()), clock(good.elapsed()),
                 good.decisions());
-        System.out.println(good.meters());
 
         System.out.println();
         System.out.println("== bad v2 (connection pool sized for "
@@ -103,11 +90,10 @@ public final class QuickstartDemo {
                 + " next %d requests%n", bad.status(), stage(bad.stageIndex(),
                 bad.stageBasisPoints()), clock(bad.elapsed()), bad.decisions(),
                 bad.candidateAfterRollback(), CHECK_AFTER_ROLLBACK);
-        System.out.println(bad.meters());
 
         System.out.println();
-        AuditVerification goodChain = JsonlAuditSink.verify(good.auditFile());
-        AuditVerification badChain = JsonlAuditSink.verify(bad.auditFile());
+        var goodChain = JsonlAuditSink.verify(good.auditFile());
+        var badChain = JsonlAuditSink.verify(bad.auditFile());
         System.out.printf("audit: good run %s; bad run %s%n", summary(good.auditFile()),
                 summary(bad.auditFile()));
         if (goodChain.ok() && badChain.ok()) {
@@ -122,7 +108,7 @@ public final class QuickstartDemo {
 
     /** How many audit entries a file holds, by action. */
     private static String summary(Path auditFile) {
-        List<AuditEvent> events = JsonlAuditSink.read(auditFile);
+        var events = JsonlAuditSink.read(auditFile);
         Map<String, Integer> actions = new TreeMap<>();
         events.forEach(e -> actions.merge(e.action(), 1, Integer::sum));
         return events.size() + " entries " + actions;
@@ -132,26 +118,23 @@ public final class QuickstartDemo {
         SimulatedClock clock = new SimulatedClock(START);
         Random random = new Random(SEED);
         SimulatedChurnService service = new SimulatedChurnService(clock, random, badCandidate);
-        JsonlAuditSink audit = JsonlAuditSink.open(auditFile);
-        // Micrometer: each route() is an Observation (timed here; traced with a tracing bridge).
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ObservationRegistry observations = ObservationRegistry.create();
-        observations.observationConfig()
-                .observationHandler(new DefaultMeterObservationHandler(meters));
-        try (Router router = ReleaseRouter.builder()
+        // Per-arm windows of what route() serves: latency, errors, validity, shadow comparisons.
+        ArmMeasurements arms = ArmMeasurements.builder().clock(clock)
+                .window(Duration.ofMinutes(1)).build();
+        // The admin changes routing (here: the rollout); the router only evaluates.
+        RouterAdmin admin = ReleaseRouter.builder()
                 .flagSource(FlagSources.classpath("flags.json"))
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c") // use your own secret
-                .auditSink(audit)
+                .auditSink(JsonlAuditSink.open(auditFile))
                 .clock(clock)
-                .routeObserver(RouteObservations.of(observations))
-                .build()) {
-            RoutedModel<Features, Scored> churn = router.bind(
-                    ModelBinding.<Features, Scored>builder(MODEL)
-                            .version("v1", service.v1())
-                            .version("v2", service.v2())
-                            .build());
-            ArmMeasurements arms = ArmMeasurements.builder(router).clock(clock)
-                    .window(Duration.ofMinutes(1)).build();
+                .ticker(clock::nanoTime) // times each model call (simulated here)
+                .model(ModelBinding.<Features, Scored>builder(MODEL)
+                        .version("v1", service.v1())
+                        .version("v2", service.v2())
+                        .build())
+                .hook(arms)
+                .buildWithAdmin();
+        try (Router router = admin.router()) {
             RolloutPlan plan = RolloutPlan.builder()
                     .model(MODEL).stableVersion("v1").candidateVersion("v2")
                     .stages(500, 2_500, 5_000, 10_000)
@@ -161,15 +144,13 @@ public final class QuickstartDemo {
                     .minSamples(100)
                     .policy(policy)
                     .build();
-            RolloutController rollout = RolloutController.start(router, arms, plan,
-                    RolloutStateStore.inMemory(), clock, "rollout-bot");
-            new RolloutMetrics(rollout).bindTo(meters);
+            var rollout = Rollouts.start(admin, plan); // measurements, clock from the router
 
             int printed = print(rollout.decisions(), 0, arms);
             while (rollout.status() == RolloutStatus.RUNNING
                     && elapsed(clock.instant()).compareTo(GIVE_UP) < 0) {
                 for (long i = TICK.dividedBy(REQUEST_EVERY); i > 0; i--) {
-                    serve(churn, arms, random);
+                    serve(router, random);
                     clock.advance(REQUEST_EVERY);
                 }
                 rollout.tick();
@@ -178,37 +159,19 @@ public final class QuickstartDemo {
             Instant end = clock.instant();
 
             int candidateAfter = rollout.status() == RolloutStatus.ROLLED_BACK
-                    ? afterRollback(churn, arms, random, clock, service, auditFile) : -1;
+                    ? afterRollback(router, random, clock, service, auditFile) : -1;
             return new Outcome(rollout.status(), rollout.state().stageIndex(),
                     rollout.currentBasisPoints(), elapsed(end), rollout.decisions().size(),
-                    candidateAfter, auditFile, meters(meters));
+                    candidateAfter, auditFile);
         }
     }
 
-    /** One line of what a Prometheus scrape would show. */
-    private static String meters(SimpleMeterRegistry meters) {
-        StringBuilder line = new StringBuilder("meters: ");
-        line.append(MetricNames.ROLLOUT_STAGE).append('=')
-                .append((int) meters.get(MetricNames.ROLLOUT_STAGE).gauge().value())
-                .append(' ').append(MetricNames.ROLLOUT_TRAFFIC_PERCENT).append('=')
-                .append((int) meters.get(MetricNames.ROLLOUT_TRAFFIC_PERCENT).gauge().value());
-        Map<String, Long> checkpoints = new TreeMap<>();
-        meters.get(MetricNames.ROLLOUT_CHECKPOINTS).counters().forEach(c -> checkpoints.put(
-                c.getId().getTag("status"), (long) c.count()));
-        line.append(' ').append(MetricNames.ROLLOUT_CHECKPOINTS).append(checkpoints);
-        Map<String, Long> degradations = new TreeMap<>();
-        meters.find(MetricNames.ROLLOUT_DEGRADATIONS).counters().forEach(c -> degradations.put(
-                c.getId().getTag("reason"), (long) c.count()));
-        line.append(' ').append(MetricNames.ROLLOUT_DEGRADATIONS).append(degradations);
-        Map<String, Long> routes = new TreeMap<>();
-        meters.get(MetricNames.ROUTE).timers().forEach(t -> routes.merge(
-                t.getId().getTag("version"), t.count(), Long::sum));
-        return line.append(' ').append(MetricNames.ROUTE).append(routes).toString();
-    }
-
-    /** Routes one request, lets the chosen version answer, and records the call. */
-    private static RouteResult<Scored> serve(RoutedModel<Features, Scored> churn,
-            ArmMeasurements arms, Random random) {
+    /**
+     * Routes one request: the router decides, calls the chosen version and records the call in
+     * the measurements. Returns the version that answered and the decision's reason, or
+     * {@code "failed"} if the model threw (the router counted it as an error of that version).
+     */
+    private static String serve(Router router, Random random) {
         int customer = random.nextInt(CUSTOMERS);
         // 10% of customers are VIP and 5% regulated: denied the canary, they stay on v1.
         String tenant = switch (customer % 20) {
@@ -219,11 +182,12 @@ public final class QuickstartDemo {
         RouteRequest request = RouteRequest.builder(MODEL, "customer-" + customer)
                 .tenant(tenant).build();
         Features features = new Features(customer % 72, random.nextInt(4), 20 + customer % 180);
-        RouteResult<Scored> r = churn.route(request, features);
-        Scored s = r.output();
-        arms.recordCall(request, r.servedVersion(), s.latencyNanos(), s.failed(), Double.NaN,
-                Double.NaN, s.score());
-        return r;
+        try {
+            var r = router.route(request, features);
+            return r.servedVersion() + " " + r.decision().reason();
+        } catch (IllegalStateException e) {
+            return "failed"; // a simulated model failure, measured by the router
+        }
     }
 
     /** Prints the decisions from index {@code from} on; returns how many are printed in all. */
@@ -249,9 +213,8 @@ public final class QuickstartDemo {
                 default -> "";
             };
             // The same lookback the controller evaluated, at the same instant.
-            MeasurementSnapshot snapshot = arms.snapshot(MODEL, CHECKPOINT);
             System.out.printf("%s %-14s %-8s %s | %s  %s%n", t, judged, d.action(),
-                    numbers(snapshot.arm("v2")), numbers(snapshot.arm("v1")), then);
+                    numbers(arms, "v2"), numbers(arms, "v1"), then);
             if (d.action() != RolloutAction.PROCEED) {
                 for (String reason : d.reasons()) {
                     System.out.println("            why: " + reason);
@@ -269,10 +232,10 @@ public final class QuickstartDemo {
      * After a rollback: when the spike began, when v2 was killed, and where traffic goes now.
      * Returns how many of the requests v2 served.
      */
-    private static int afterRollback(RoutedModel<Features, Scored> churn, ArmMeasurements arms,
-            Random random, SimulatedClock clock, SimulatedChurnService service, Path auditFile) {
+    private static int afterRollback(Router router, Random random, SimulatedClock clock,
+            SimulatedChurnService service, Path auditFile) {
         Instant killed = JsonlAuditSink.read(auditFile).stream()
-                .filter(e -> e.action().equals("kill.on")).map(AuditEvent::time)
+                .filter(e -> e.action().equals("kill.on")).map(e -> e.time())
                 .findFirst().orElseThrow();
         Instant spike = service.firstDegraded();
         System.out.printf("            spike: v2 overloaded from t=%s, killed at t=%s (audit"
@@ -280,23 +243,28 @@ public final class QuickstartDemo {
                 Duration.between(spike, killed).toMillis() / 1000.0);
 
         Map<String, Integer> versions = new TreeMap<>();
-        Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
+        Map<String, Integer> reasons = new TreeMap<>();
         for (int i = 0; i < CHECK_AFTER_ROLLBACK; i++) {
-            RouteResult<Scored> r = serve(churn, arms, random);
-            versions.merge(r.servedVersion(), 1, Integer::sum);
-            reasons.merge(r.decision().reason(), 1, Integer::sum);
+            String[] served = serve(router, random).split(" ");
+            versions.merge(served[0], 1, Integer::sum);
+            if (served.length > 1) {
+                reasons.merge(served[1], 1, Integer::sum);
+            }
             clock.advance(REQUEST_EVERY);
         }
         StringBuilder why = new StringBuilder();
         reasons.forEach((reason, n) -> why.append(why.isEmpty() ? "" : ", ").append(reason)
                 .append(' ').append(n));
-        System.out.printf("t=%-9s %d requests since the rollback: v1 %d, v2 %d (%s)%n",
+        System.out.printf("t=%-9s %d requests since the rollback: v1 %d, v2 %d, failed %d (%s)%n",
                 clock(elapsed(clock.instant())), CHECK_AFTER_ROLLBACK,
-                versions.getOrDefault("v1", 0), versions.getOrDefault("v2", 0), why);
+                versions.getOrDefault("v1", 0), versions.getOrDefault("v2", 0),
+                versions.getOrDefault("failed", 0), why);
         return versions.getOrDefault("v2", 0);
     }
 
-    private static String numbers(ArmStats a) {
+    /** One arm's numbers over the lookback the controller evaluated, at the same instant. */
+    private static String numbers(ArmMeasurements arms, String version) {
+        var a = arms.snapshot(MODEL, CHECKPOINT).arm(version);
         return String.format("%s p95=%3.0fms err=%.2f%% n=%d", a.version(), a.p95Ms(),
                 100 * a.errorRate(), a.requests());
     }

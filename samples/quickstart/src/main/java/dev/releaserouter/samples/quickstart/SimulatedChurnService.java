@@ -7,9 +7,9 @@ import java.util.ArrayDeque;
 import java.util.Random;
 
 /**
- * The two versions of the churn model as simulated services. Each call returns a score together
- * with the latency and the outcome the call would have had; the demo passes those numbers to the
- * measurements, so no call ever sleeps.
+ * The two versions of the churn model as simulated services. Each call "takes" its latency by
+ * advancing the simulated ticker the router times calls with, then returns a score or throws, so
+ * no call ever sleeps and the router measures every call itself.
  *
  * <p>v1: p50 about 45 ms, 0.2% errors. v2: p50 about 40 ms, 0.1% errors. The <em>bad</em> v2
  * has a connection pool sized for {@value #BAD_CAPACITY_PER_MINUTE} calls a minute: fine at 5%
@@ -24,8 +24,8 @@ final class SimulatedChurnService {
     /** What the app knows about a customer. */
     record Features(double tenureMonths, int ticketsLast30d, double monthlySpend) {}
 
-    /** A score with the simulated latency and whether the call failed. */
-    record Scored(double score, long latencyNanos, boolean failed) {}
+    /** The churn score. */
+    record Scored(double score) {}
 
     private final SimulatedClock clock;
     private final Random random;
@@ -65,9 +65,14 @@ final class SimulatedChurnService {
         return firstDegraded;
     }
 
+    /** Takes a log-normal latency on the simulated ticker, then answers or fails. */
     private Scored call(double score, double medianMs, double errorRate) {
         double latencyMs = medianMs * Math.exp(0.35 * random.nextGaussian());
-        return new Scored(score, (long) (latencyMs * 1_000_000), random.nextDouble() < errorRate);
+        clock.take(Duration.ofNanos((long) (latencyMs * 1_000_000)));
+        if (random.nextDouble() < errorRate) {
+            throw new IllegalStateException("simulated failure");
+        }
+        return new Scored(score);
     }
 
     private static double score(Features f, double tenureWeight) {

@@ -14,13 +14,29 @@ import java.time.ZoneOffset;
 final class SimulatedClock extends Clock {
 
     private Instant now;
+    private long nanos;
 
     SimulatedClock(Instant start) {
         this.now = start;
     }
 
+    /** Moves wall time (the next request arrives) and the ticker with it. */
     void advance(Duration d) {
         now = now.plus(d);
+        nanos += d.toNanos();
+    }
+
+    /**
+     * A simulated model call "takes" its latency: the ticker the router times calls with moves
+     * on, wall time does not (requests keep arriving on schedule).
+     */
+    void take(Duration d) {
+        nanos += d.toNanos();
+    }
+
+    /** The simulated {@code System.nanoTime()}: the router's ticker. */
+    long nanoTime() {
+        return nanos;
     }
 
     @Override
