@@ -17,6 +17,9 @@ import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
 import dev.releaserouter.api.spi.BudgetLedger;
+import dev.releaserouter.api.spi.OverrideDocument;
+import dev.releaserouter.api.spi.OverrideStore;
+import dev.releaserouter.api.spi.Subscription;
 import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.BudgetState;
@@ -65,6 +68,8 @@ import org.slf4j.LoggerFactory;
 final class DefaultRouter implements Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRouter.class);
+    /** Compare-and-set attempts of one change before it is refused (the store is too busy). */
+    private static final int MAX_OVERRIDE_ATTEMPTS = 16;
 
     private final FlagSource source;
     private final AuditSink audit;
@@ -92,6 +97,10 @@ final class DefaultRouter implements Router {
     // Guarded by writeLock.
     private RouterConfig base;
     private Overrides overrides = Overrides.NONE;
+    // The override store's revision of `overrides`; -1 if not known (the store failed).
+    private long overridesRevision = -1;
+    private final OverrideStore overrideStore;
+    private final @Nullable Subscription overridesSubscription;
     private boolean closed;
 
     /**
@@ -102,8 +111,10 @@ final class DefaultRouter implements Router {
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
             ShadowSettings shadowSettings, List<RouteHook> hooks, @Nullable LongSupplier ticker,
-            List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger) {
+            List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger,
+            OverrideStore overrideStore) {
         this.ledger = new BudgetAccounts(budgetLedger);
+        this.overrideStore = Objects.requireNonNull(overrideStore, "overrideStore");
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
         this.hooks = new HookChain(hooks, this);
         this.ticker = ticker != null ? ticker : shadowSettings.ticker();
@@ -112,7 +123,7 @@ final class DefaultRouter implements Router {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.secret = secret.clone();
         RouterConfig initial = source.load();
-        Snapshot first = Snapshot.compile(initial, 1, this.secret, ledger, clock);
+        Snapshot first = startWithStoredOverrides(initial);
         ConfigDiff diff = ConfigDiff.between(RouterConfig.EMPTY, initial);
         audit.record(new AuditEvent(clock.instant(), actor(), "config.load", source.description(),
                 null, diff.afterJson(), "router started", null, 1));
@@ -123,7 +134,72 @@ final class DefaultRouter implements Router {
             bound.put(b.model(), bind(b));
         }
         this.models = Map.copyOf(bound);
+        this.overridesSubscription = subscribeToOverrides();
         source.watch(new SourceListener());
+    }
+
+    /**
+     * The first snapshot: the source's configuration with the overrides the store holds (made
+     * by an earlier run, or by another instance). A store that fails, or overrides that no
+     * longer fit, leave the configuration alone: counted and logged, never fatal.
+     */
+    private Snapshot startWithStoredOverrides(RouterConfig initial) {
+        try {
+            OverrideDocument doc = overrideStore.load();
+            Overrides stored = OverridesCodec.read(doc.content());
+            Snapshot s = Snapshot.compile(stored.apply(initial), 1, secret, ledger, clock);
+            overrides = stored;
+            overridesRevision = doc.revision();
+            return s;
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            internalErrors.incrementAndGet();
+            LOG.warn("Release Router: the runtime overrides in the override store could not be "
+                    + "applied at start ({}); starting without them", t.toString());
+            return Snapshot.compile(initial, 1, secret, ledger, clock);
+        }
+    }
+
+    private @Nullable Subscription subscribeToOverrides() {
+        try {
+            return overrideStore.subscribe(this::onOverrides);
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            internalErrors.incrementAndGet();
+            LOG.warn("Release Router: cannot subscribe to the override store ({}); changes made "
+                    + "elsewhere are applied only with this router's next change", t.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Overrides written to the store (by another router, or by this one): applied if newer than
+     * what this router has. Never throws (the store's thread).
+     */
+    private void onOverrides(OverrideDocument doc) {
+        try {
+            synchronized (writeLock) {
+                if (closed || doc.revision() <= overridesRevision) {
+                    return; // this router's own write, or older than what it has
+                }
+                Overrides next = OverridesCodec.read(doc.content());
+                long rev = snapshot.revision + 1;
+                Snapshot s = Snapshot.compile(next.apply(base), rev, secret, ledger, clock);
+                overrides = next;
+                overridesRevision = doc.revision();
+                snapshot = s;
+                LOG.info("Release Router: runtime overrides at store revision {} applied; "
+                        + "configuration now at revision {}", doc.revision(), rev);
+            }
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+            try {
+                LOG.warn("Release Router: runtime overrides at store revision {} could not be "
+                        + "applied: {}", doc.revision(), t.toString());
+            } catch (Throwable ignored) {
+                // Counted above.
+            }
+        }
     }
 
     private String actor() {
@@ -434,15 +510,57 @@ final class DefaultRouter implements Router {
         Objects.requireNonNull(change, "change");
         synchronized (writeLock) {
             ensureOpen();
-            Overrides next = op.apply(overrides);
-            RouterConfig effective = next.apply(base);
-            long rev = snapshot.revision + 1;
-            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
-            BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
-            record(event(change, action, target, ba.before(), ba.after(), rev));
-            overrides = next;
-            snapshot = s;
+            // Compare-and-set on the store, so a change made meanwhile on another instance is
+            // kept: on a conflict, take the store's overrides and apply this change to them.
+            for (int attempt = 1; ; attempt++) {
+                Overrides current = overrides;
+                Overrides next = op.apply(current);
+                RouterConfig effective = next.apply(base);
+                long rev = snapshot.revision + 1;
+                Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+                BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
+                Optional<OverrideDocument> written = overrideStore.compareAndSet(
+                        overridesRevision, OverridesCodec.write(next));
+                if (written.isEmpty()) {
+                    if (attempt >= MAX_OVERRIDE_ATTEMPTS) {
+                        throw new IllegalStateException("the override store changed "
+                                + attempt + " times while this change was made; refused");
+                    }
+                    OverrideDocument latest = overrideStore.load();
+                    overrides = OverridesCodec.read(latest.content());
+                    overridesRevision = latest.revision();
+                    continue;
+                }
+                try {
+                    record(event(change, action, target, ba.before(), ba.after(), rev));
+                } catch (RuntimeException e) {
+                    // Refused for want of its audit entry: take it back from the store too.
+                    revertOverrides(written.get(), current);
+                    throw e;
+                }
+                overrides = next;
+                overridesRevision = written.get().revision();
+                snapshot = s;
+                return;
+            }
         }
+    }
+
+    /** Writes back the previous overrides after a stored change whose audit failed. */
+    private void revertOverrides(OverrideDocument written, Overrides previous) {
+        try {
+            Optional<OverrideDocument> back = overrideStore.compareAndSet(written.revision(),
+                    OverridesCodec.write(previous));
+            if (back.isPresent()) {
+                overridesRevision = back.get().revision();
+                return;
+            }
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+        }
+        internalErrors.incrementAndGet();
+        LOG.error("Release Router: an override change whose audit failed stays in the override "
+                + "store (revision {}); other instances may apply it", written.revision());
     }
 
     /**
@@ -547,6 +665,11 @@ final class DefaultRouter implements Router {
         if (e != null) {
             fatal = closeStep("canary executor", fatal, e::shutdownNow);
         }
+        Subscription sub = overridesSubscription;
+        if (sub != null) {
+            fatal = closeStep("override subscription", fatal, sub::close);
+        }
+        fatal = closeStep("override store", fatal, overrideStore::close);
         fatal = closeStep("budget ledger", fatal, ledger::close);
         fatal = closeStep("audit sink", fatal, audit::close);
         if (fatal != null) {

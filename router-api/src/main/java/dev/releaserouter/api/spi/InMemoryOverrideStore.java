@@ -3,15 +3,21 @@ package dev.releaserouter.api.spi;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The default {@link OverrideStore}: one atomic reference.
  *
  * <p>Design: compare-and-set is one CAS on the reference, so it is linearizable. Listeners are
- * told on the writer's thread, after the write, under a per-listener lock, so calls to one
- * listener never overlap; a listener may be told of a document after a newer one (two writers
- * racing to notify), which the contract allows.
+ * told on one notifier thread (a daemon, started by the first write that has listeners to tell,
+ * ending when idle for a second), in write order, never on the writer's thread: a writer holding
+ * its own lock (a router applying an admin change) never runs another listener's code, so two
+ * routers sharing a store cannot deadlock each other.
  */
 final class InMemoryOverrideStore implements OverrideStore {
 
@@ -19,6 +25,12 @@ final class InMemoryOverrideStore implements OverrideStore {
             new AtomicReference<>(OverrideDocument.EMPTY);
     private final CopyOnWriteArrayList<Registration> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final ExecutorService notifier = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "release-router-override-store");
+                t.setDaemon(true);
+                return t;
+            });
 
     @Override
     public OverrideDocument load() {
@@ -36,8 +48,16 @@ final class InMemoryOverrideStore implements OverrideStore {
         if (!current.compareAndSet(now, next)) {
             return Optional.empty();
         }
-        for (Registration r : listeners) {
-            r.tell(next);
+        if (!listeners.isEmpty()) {
+            try {
+                notifier.execute(() -> {
+                    for (Registration r : listeners) {
+                        r.tell(next);
+                    }
+                });
+            } catch (RejectedExecutionException closedMeanwhile) {
+                // Closed: subscriptions have stopped.
+            }
         }
         return Optional.of(next);
     }
@@ -55,6 +75,7 @@ final class InMemoryOverrideStore implements OverrideStore {
     public void close() {
         closed = true;
         listeners.clear();
+        notifier.shutdown();
     }
 
     /** One listener; its calls are serialized. */

@@ -61,7 +61,9 @@ public interface OverrideStore extends AutoCloseable {
 
     /**
      * Registers a listener for documents written from now on (by this instance or another).
-     * Calls to one listener do not overlap. The listener is user code to the store: what it
+     * Calls to one listener do not overlap, and are made on the store's own threads, never on
+     * the thread of a {@link #compareAndSet} call in progress (a router writes while it holds
+     * its lock; a listener of another router takes that router's lock). The listener is user code to the store: what it
      * throws is contained by the store, and later notifications still arrive.
      *
      * @param listener told of new documents
