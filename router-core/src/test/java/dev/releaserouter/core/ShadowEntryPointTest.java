@@ -118,7 +118,7 @@ class ShadowEntryPointTest {
         assertThat(pair.stableVersion()).isEqualTo("v1");
         assertThat(pair.stableOutputJson()).isEqualTo("0.5");
         assertThat(pair.stableLatencyNanos()).isEqualTo(1_500);
-        assertThat(pair.candidateLatencyNanos()).isEqualTo(2_000);
+        assertThat(pair.candidateLatencyNanos()).hasValue(2_000);
     }
 
     @Test

@@ -202,7 +202,7 @@ public final class Replayer<O> {
         out.outcome(ShadowOutcome.SUCCESS).candidateOutputJson(outputJson);
         Comparison c = compare(stored.stableOutputJson(), output, outputJson, decoded);
         if (c != null) {
-            out.match(c.match()).delta(c.delta());
+            out.match(c.match()).delta(c.delta().orElse(Double.NaN));
         }
         return out.build();
     }

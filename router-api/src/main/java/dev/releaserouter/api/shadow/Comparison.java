@@ -1,5 +1,7 @@
 package dev.releaserouter.api.shadow;
 
+import java.util.OptionalDouble;
+
 /**
  * The result of comparing a candidate's output with the stable version's: whether they match
  * (same decision, or scores within tolerance) and, for scores, the delta
@@ -22,11 +24,20 @@ public final class Comparison {
 
     /**
      * @param match whether the outputs match
-     * @param delta candidate minus stable, or NaN if not numeric
+     * @return {@link #MATCH} or {@link #MISMATCH}: a comparison without a delta
+     */
+    public static Comparison of(boolean match) {
+        return match ? MATCH : MISMATCH;
+    }
+
+    /**
+     * @param match whether the outputs match
+     * @param delta candidate minus stable; a value that is not finite (e.g. NaN because a score
+     *     was NaN) gives a comparison without a delta
      * @return a comparison
      */
     public static Comparison of(boolean match, double delta) {
-        return Double.isNaN(delta) ? (match ? MATCH : MISMATCH) : new Comparison(match, delta);
+        return Double.isFinite(delta) ? new Comparison(match, delta) : of(match);
     }
 
     /** @return whether the outputs match */
@@ -34,9 +45,9 @@ public final class Comparison {
         return match;
     }
 
-    /** @return candidate minus stable, or NaN if the outputs are not scores */
-    public double delta() {
-        return delta;
+    /** @return candidate minus stable; empty if the outputs are not scores */
+    public OptionalDouble delta() {
+        return Double.isNaN(delta) ? OptionalDouble.empty() : OptionalDouble.of(delta);
     }
 
     @Override

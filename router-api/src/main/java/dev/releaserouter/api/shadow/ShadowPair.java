@@ -2,6 +2,9 @@ package dev.releaserouter.api.shadow;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,14 +96,17 @@ public final class ShadowPair {
         return outcome;
     }
 
-    /** @return whether the outputs matched, or null if the candidate did not answer validly */
-    public @Nullable Boolean match() {
-        return match;
+    /**
+     * @return whether the outputs matched; empty if they were not compared (the candidate did
+     *     not answer validly)
+     */
+    public Optional<Boolean> match() {
+        return Optional.ofNullable(match);
     }
 
-    /** @return candidate minus stable for scores, else NaN */
-    public double delta() {
-        return delta;
+    /** @return candidate minus stable for scores; empty if the outputs are not scores */
+    public OptionalDouble delta() {
+        return Double.isFinite(delta) ? OptionalDouble.of(delta) : OptionalDouble.empty();
     }
 
     /** @return the stable call's latency in nanoseconds */
@@ -108,9 +114,10 @@ public final class ShadowPair {
         return stableLatencyNanos;
     }
 
-    /** @return the candidate call's latency in nanoseconds, or -1 if it timed out */
-    public long candidateLatencyNanos() {
-        return candidateLatencyNanos;
+    /** @return the candidate call's latency in nanoseconds; empty if it timed out */
+    public OptionalLong candidateLatencyNanos() {
+        return candidateLatencyNanos < 0 ? OptionalLong.empty()
+                : OptionalLong.of(candidateLatencyNanos);
     }
 
     /** @return the candidate's error (exception class or validation problem), never data */
@@ -229,7 +236,11 @@ public final class ShadowPair {
             return this;
         }
 
-        /** @param v candidate minus stable, or NaN @return this builder */
+        /**
+         * @param v candidate minus stable; a value that is not finite (NaN when the outputs are
+         *     not scores) means none
+         * @return this builder
+         */
         public Builder delta(double v) {
             this.delta = v;
             return this;
@@ -241,7 +252,10 @@ public final class ShadowPair {
             return this;
         }
 
-        /** @param v candidate latency, ns, or -1 @return this builder */
+        /**
+         * @param v candidate latency, ns; a negative value means none (the call timed out)
+         * @return this builder
+         */
         public Builder candidateLatencyNanos(long v) {
             this.candidateLatencyNanos = v;
             return this;

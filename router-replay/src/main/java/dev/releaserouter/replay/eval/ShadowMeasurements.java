@@ -164,14 +164,11 @@ public final class ShadowMeasurements {
                         + " and candidate version, but found " + group(first) + " and "
                         + group(p) + "; select one group first");
             }
-            Boolean match = p.match();
-            if (match != null) {
+            if (p.match().isPresent()) {
                 comparisons++;
-                matches += match ? 1 : 0;
+                matches += p.match().get() ? 1 : 0;
             }
-            if (Double.isFinite(p.delta())) {
-                deltas.add(p.delta());
-            }
+            p.delta().ifPresent(deltas::add);
             switch (p.outcome()) {
                 case SUCCESS:
                     success++;
@@ -244,9 +241,9 @@ public final class ShadowMeasurements {
     }
 
     private static void addLatencies(ShadowPair p, Growable stableMs, Growable candidateMs) {
-        if (p.candidateLatencyNanos() >= 0 && p.stableLatencyNanos() >= 0) {
+        if (p.candidateLatencyNanos().isPresent() && p.stableLatencyNanos() >= 0) {
             stableMs.add(p.stableLatencyNanos() / 1e6);
-            candidateMs.add(p.candidateLatencyNanos() / 1e6);
+            candidateMs.add(p.candidateLatencyNanos().getAsLong() / 1e6);
         }
     }
 

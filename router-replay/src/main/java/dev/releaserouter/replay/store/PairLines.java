@@ -42,18 +42,19 @@ final class PairLines {
         line.set("stable_output", embed(pair.stableOutputJson(), "stable output"));
         line.set("candidate_output", embed(pair.candidateOutputJson(), "candidate output"));
         line.put("outcome", pair.outcome().name());
-        if (pair.match() == null) {
-            line.putNull("match");
+        if (pair.match().isPresent()) {
+            line.put("match", pair.match().get().booleanValue());
         } else {
-            line.put("match", pair.match().booleanValue());
+            line.putNull("match");
         }
-        if (Double.isFinite(pair.delta())) {
-            line.put("delta", pair.delta());
+        if (pair.delta().isPresent()) {
+            line.put("delta", pair.delta().getAsDouble());
         } else {
             line.putNull("delta");
         }
         line.put("stable_latency_ns", pair.stableLatencyNanos());
-        line.put("candidate_latency_ns", pair.candidateLatencyNanos());
+        // The wire format keeps -1 for "timed out" (docs/shadow.md, pairs file format).
+        line.put("candidate_latency_ns", pair.candidateLatencyNanos().orElse(-1));
         line.put("error", pair.error());
         byte[] json = MAPPER.writeValueAsBytes(line);
         byte[] bytes = Arrays.copyOf(json, json.length + 1);

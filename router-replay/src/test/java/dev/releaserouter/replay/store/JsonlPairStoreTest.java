@@ -112,8 +112,8 @@ class JsonlPairStoreTest {
                 + "\"candidate_latency_ns\":-1,\"error\":null}");
         ShadowPair read = readAll(dir).get(0);
         assertThat(read.inputJson()).isEqualTo("[1,{\"a\":\"b\"}]");
-        assertThat(read.delta()).isNaN();
-        assertThat(read.match()).isNull();
+        assertThat(read.delta()).isEmpty();
+        assertThat(read.match()).isEmpty();
         assertThat(read.stableOutputJson()).isNull();
     }
 

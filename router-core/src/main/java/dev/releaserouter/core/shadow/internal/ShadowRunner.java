@@ -433,7 +433,7 @@ public final class ShadowRunner implements AutoCloseable {
             // The comparison and the breaker are updated before the outcome is counted: a
             // reader that sees the outcome (LongAdder cells are volatile) also sees them.
             if (comparison != null) {
-                vs.comparison(comparison.match(), comparison.delta());
+                vs.comparison(comparison.match(), comparison.delta().orElse(Double.NaN));
             }
             breaker.record(outcome != ShadowOutcome.SUCCESS);
             recorded = true;
@@ -444,8 +444,7 @@ public final class ShadowRunner implements AutoCloseable {
                         timedOut ? OptionalLong.empty() : OptionalLong.of(took),
                         comparison == null ? Optional.empty()
                                 : Optional.of(comparison.match()),
-                        comparison == null || !Double.isFinite(comparison.delta())
-                                ? OptionalDouble.empty() : OptionalDouble.of(comparison.delta())),
+                        comparison == null ? OptionalDouble.empty() : comparison.delta()),
                         false);
             }
             if (masked != null) {
@@ -504,7 +503,7 @@ public final class ShadowRunner implements AutoCloseable {
                                 ? mask(masker, output) : null)
                         .outcome(outcome)
                         .match(comparison == null ? null : comparison.match())
-                        .delta(comparison == null ? Double.NaN : comparison.delta())
+                        .delta(comparison == null ? Double.NaN : comparison.delta().orElse(Double.NaN))
                         .stableLatencyNanos(stableNanos)
                         .candidateLatencyNanos(took)
                         .error(error)
