@@ -2,7 +2,7 @@ package dev.releaserouter.benchmarks;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.ExposureBudget;
-import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.CompiledBudget;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public class BudgetBenchmark {
     @Setup
     public void setUp() {
         Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
-        BudgetLedger ledger = new BudgetLedger();
+        BudgetAccounts ledger = new BudgetAccounts();
         window = ledger.compile("churn", "v2", ExposureBudget.builder()
                 .maxRequests(Long.MAX_VALUE / 2).window(Duration.ofHours(1)).build(), clock);
         total = ledger.compile("churn", "v3", ExposureBudget.builder()

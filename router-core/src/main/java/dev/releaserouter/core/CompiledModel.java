@@ -12,7 +12,7 @@ import dev.releaserouter.api.config.ShadowConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.api.shadow.ShadowDisposition;
-import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.CompiledBudget;
 import java.time.Clock;
 import java.util.List;
@@ -80,7 +80,7 @@ final class CompiledModel {
     final RouteDecision internalErrorDecision;
 
     CompiledModel(ModelConfig m, KillSwitches global, byte[] secret, long revision,
-            BudgetLedger ledger, Clock clock) {
+            BudgetAccounts ledger, Clock clock) {
         this.name = m.name();
         this.stable = m.stableVersion();
         this.revision = revision;

@@ -16,8 +16,12 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.api.spi.BudgetLedger;
+import dev.releaserouter.api.spi.OverrideDocument;
+import dev.releaserouter.api.spi.OverrideStore;
+import dev.releaserouter.api.spi.Subscription;
 import dev.releaserouter.core.internal.Throwables;
-import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.BudgetState;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowSettings;
@@ -64,12 +68,14 @@ import org.slf4j.LoggerFactory;
 final class DefaultRouter implements Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRouter.class);
+    /** Compare-and-set attempts of one change before it is refused (the store is too busy). */
+    private static final int MAX_OVERRIDE_ATTEMPTS = 16;
 
     private final FlagSource source;
     private final AuditSink audit;
     private final Clock clock;
     private final byte[] secret;
-    private final BudgetLedger ledger = new BudgetLedger();
+    private final BudgetAccounts ledger;
     private final Object writeLock = new Object();
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
@@ -91,6 +97,10 @@ final class DefaultRouter implements Router {
     // Guarded by writeLock.
     private RouterConfig base;
     private Overrides overrides = Overrides.NONE;
+    // The override store's revision of `overrides`; -1 if not known (the store failed).
+    private long overridesRevision = -1;
+    private final OverrideStore overrideStore;
+    private final @Nullable Subscription overridesSubscription;
     private boolean closed;
 
     /**
@@ -101,7 +111,10 @@ final class DefaultRouter implements Router {
      */
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
             ShadowSettings shadowSettings, List<RouteHook> hooks, @Nullable LongSupplier ticker,
-            List<ModelBinding<?, ?>> bindings) {
+            List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger,
+            OverrideStore overrideStore) {
+        this.ledger = new BudgetAccounts(budgetLedger);
+        this.overrideStore = Objects.requireNonNull(overrideStore, "overrideStore");
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
         this.hooks = new HookChain(hooks, this);
         this.ticker = ticker != null ? ticker : shadowSettings.ticker();
@@ -110,7 +123,7 @@ final class DefaultRouter implements Router {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.secret = secret.clone();
         RouterConfig initial = source.load();
-        Snapshot first = Snapshot.compile(initial, 1, this.secret, ledger, clock);
+        Snapshot first = startWithStoredOverrides(initial);
         ConfigDiff diff = ConfigDiff.between(RouterConfig.EMPTY, initial);
         audit.record(new AuditEvent(clock.instant(), actor(), "config.load", source.description(),
                 null, diff.afterJson(), "router started", null, 1));
@@ -121,7 +134,72 @@ final class DefaultRouter implements Router {
             bound.put(b.model(), bind(b));
         }
         this.models = Map.copyOf(bound);
+        this.overridesSubscription = subscribeToOverrides();
         source.watch(new SourceListener());
+    }
+
+    /**
+     * The first snapshot: the source's configuration with the overrides the store holds (made
+     * by an earlier run, or by another instance). A store that fails, or overrides that no
+     * longer fit, leave the configuration alone: counted and logged, never fatal.
+     */
+    private Snapshot startWithStoredOverrides(RouterConfig initial) {
+        try {
+            OverrideDocument doc = overrideStore.load();
+            Overrides stored = OverridesCodec.read(doc.content());
+            Snapshot s = Snapshot.compile(stored.apply(initial), 1, secret, ledger, clock);
+            overrides = stored;
+            overridesRevision = doc.revision();
+            return s;
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            internalErrors.incrementAndGet();
+            LOG.warn("Release Router: the runtime overrides in the override store could not be "
+                    + "applied at start ({}); starting without them", t.toString());
+            return Snapshot.compile(initial, 1, secret, ledger, clock);
+        }
+    }
+
+    private @Nullable Subscription subscribeToOverrides() {
+        try {
+            return overrideStore.subscribe(this::onOverrides);
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+            internalErrors.incrementAndGet();
+            LOG.warn("Release Router: cannot subscribe to the override store ({}); changes made "
+                    + "elsewhere are applied only with this router's next change", t.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Overrides written to the store (by another router, or by this one): applied if newer than
+     * what this router has. Never throws (the store's thread).
+     */
+    private void onOverrides(OverrideDocument doc) {
+        try {
+            synchronized (writeLock) {
+                if (closed || doc.revision() <= overridesRevision) {
+                    return; // this router's own write, or older than what it has
+                }
+                Overrides next = OverridesCodec.read(doc.content());
+                long rev = snapshot.revision + 1;
+                Snapshot s = Snapshot.compile(next.apply(base), rev, secret, ledger, clock);
+                overrides = next;
+                overridesRevision = doc.revision();
+                snapshot = s;
+                LOG.info("Release Router: runtime overrides at store revision {} applied; "
+                        + "configuration now at revision {}", doc.revision(), rev);
+            }
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+            try {
+                LOG.warn("Release Router: runtime overrides at store revision {} could not be "
+                        + "applied: {}", doc.revision(), t.toString());
+            } catch (Throwable ignored) {
+                // Counted above.
+            }
+        }
     }
 
     private String actor() {
@@ -323,7 +401,8 @@ final class DefaultRouter implements Router {
         long hookErrors = r == null ? 0 : r.hookErrors();
         int stragglers = r == null ? 0 : r.stragglers();
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
-                reloadFailures.get(), lastReloadError, internalErrors.get() + hookErrors,
+                reloadFailures.get(), lastReloadError,
+                internalErrors.get() + hookErrors + ledger.ledgerFailures(),
                 watcherAlive(), stragglers);
     }
 
@@ -431,15 +510,57 @@ final class DefaultRouter implements Router {
         Objects.requireNonNull(change, "change");
         synchronized (writeLock) {
             ensureOpen();
-            Overrides next = op.apply(overrides);
-            RouterConfig effective = next.apply(base);
-            long rev = snapshot.revision + 1;
-            Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
-            BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
-            record(event(change, action, target, ba.before(), ba.after(), rev));
-            overrides = next;
-            snapshot = s;
+            // Compare-and-set on the store, so a change made meanwhile on another instance is
+            // kept: on a conflict, take the store's overrides and apply this change to them.
+            for (int attempt = 1; ; attempt++) {
+                Overrides current = overrides;
+                Overrides next = op.apply(current);
+                RouterConfig effective = next.apply(base);
+                long rev = snapshot.revision + 1;
+                Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
+                BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
+                Optional<OverrideDocument> written = overrideStore.compareAndSet(
+                        overridesRevision, OverridesCodec.write(next));
+                if (written.isEmpty()) {
+                    if (attempt >= MAX_OVERRIDE_ATTEMPTS) {
+                        throw new IllegalStateException("the override store changed "
+                                + attempt + " times while this change was made; refused");
+                    }
+                    OverrideDocument latest = overrideStore.load();
+                    overrides = OverridesCodec.read(latest.content());
+                    overridesRevision = latest.revision();
+                    continue;
+                }
+                try {
+                    record(event(change, action, target, ba.before(), ba.after(), rev));
+                } catch (RuntimeException e) {
+                    // Refused for want of its audit entry: take it back from the store too.
+                    revertOverrides(written.get(), current);
+                    throw e;
+                }
+                overrides = next;
+                overridesRevision = written.get().revision();
+                snapshot = s;
+                return;
+            }
         }
+    }
+
+    /** Writes back the previous overrides after a stored change whose audit failed. */
+    private void revertOverrides(OverrideDocument written, Overrides previous) {
+        try {
+            Optional<OverrideDocument> back = overrideStore.compareAndSet(written.revision(),
+                    OverridesCodec.write(previous));
+            if (back.isPresent()) {
+                overridesRevision = back.get().revision();
+                return;
+            }
+        } catch (Throwable t) {
+            Throwables.rethrowIfFatal(t);
+        }
+        internalErrors.incrementAndGet();
+        LOG.error("Release Router: an override change whose audit failed stays in the override "
+                + "store (revision {}); other instances may apply it", written.revision());
     }
 
     /**
@@ -513,7 +634,8 @@ final class DefaultRouter implements Router {
 
     /**
      * Closes the flag source, the shadow runner (bounded wait, then the pair store), the canary
-     * executor and the audit sink, in that order. Each step runs even if an earlier one failed:
+     * executor, the budget ledger (after giving back local allotments) and the audit sink, in
+     * that order. Each step runs even if an earlier one failed:
      * what a source, store or sink throws is counted in {@code internalErrors} and logged, never
      * propagated, except a fatal VM error (see {@link Throwables}), rethrown once every step ran.
      */
@@ -543,6 +665,12 @@ final class DefaultRouter implements Router {
         if (e != null) {
             fatal = closeStep("canary executor", fatal, e::shutdownNow);
         }
+        Subscription sub = overridesSubscription;
+        if (sub != null) {
+            fatal = closeStep("override subscription", fatal, sub::close);
+        }
+        fatal = closeStep("override store", fatal, overrideStore::close);
+        fatal = closeStep("budget ledger", fatal, ledger::close);
         fatal = closeStep("audit sink", fatal, audit::close);
         if (fatal != null) {
             throw (VirtualMachineError) fatal;

@@ -6,6 +6,8 @@ import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.spi.BudgetLedger;
+import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.api.hook.RouteHook;
@@ -66,6 +68,8 @@ public final class ReleaseRouter {
         private ShadowSettings shadow = ShadowSettings.DEFAULTS;
         private final List<RouteHook> hooks = new ArrayList<>();
         private @Nullable LongSupplier ticker;
+        private @Nullable BudgetLedger budgetLedger;
+        private @Nullable OverrideStore overrideStore;
         private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
 
         private Builder() {}
@@ -189,12 +193,51 @@ public final class ReleaseRouter {
         }
 
         /**
+         * Where runtime overrides (what the admin API changes: kill switches, weights, stages,
+         * budgets, segments) are kept. The default is a new {@link OverrideStore#inMemory()}
+         * store of this router alone; a shared store (fleet mode) carries every change made on
+         * one router to every router that uses it. At start the router applies the overrides
+         * the store holds; each admin change is written with compare-and-set (a change made
+         * meanwhile elsewhere is kept) and audited; changes written by others are applied when
+         * the store announces them. A change the store cannot take is refused (the admin caller
+         * sees the exception); a store that fails at start or in a notification is counted in
+         * {@code status().internalErrors()}. The router closes the store when it closes.
+         *
+         * @param store the store
+         * @return this builder
+         * @throws NullPointerException if store is null
+         */
+        public Builder overrideStore(OverrideStore store) {
+            this.overrideStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Where exposure budgets' request counts are consumed. The default is a new
+         * {@link BudgetLedger#inMemory()} ledger of this router alone; a shared ledger (fleet
+         * mode) makes one budget of every router that uses it. The router consumes
+         * {@link BudgetLedger#allotment()} units at a time, gives back what it did not use when a
+         * budget changes or it closes, and closes the ledger when it closes. If the ledger fails,
+         * budgeted candidates get no new exposure (stable answers, reason
+         * {@code BUDGET_EXHAUSTED}) and the failures count in {@code status().internalErrors()}.
+         *
+         * @param ledger the ledger
+         * @return this builder
+         * @throws NullPointerException if ledger is null
+         */
+        public Builder budgetLedger(BudgetLedger ledger) {
+            this.budgetLedger = Objects.requireNonNull(ledger, "ledger");
+            return this;
+        }
+
+        /**
          * Loads the configuration, records the start in the audit trail and starts watching the
          * flag source. The router evaluates only: nothing reachable from it changes routing (use
          * {@link #buildWithAdmin()} for runtime changes).
          *
          * @return the router; thread-safe
          * @throws IllegalStateException if no flag source was given
+         * @throws IllegalArgumentException if the budget ledger's allotment is below 1
          * @throws dev.releaserouter.api.config.ConfigException if the configuration is invalid
          * @throws java.io.UncheckedIOException if the audit sink cannot record the start
          */
@@ -227,7 +270,9 @@ public final class ReleaseRouter {
                         + "predicted by anyone. Configure hashSecret(...) in production.");
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
-                    secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()));
+                    secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()),
+                    budgetLedger != null ? budgetLedger : BudgetLedger.inMemory(),
+                    overrideStore != null ? overrideStore : OverrideStore.inMemory());
         }
     }
 }

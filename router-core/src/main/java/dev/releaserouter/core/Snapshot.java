@@ -7,7 +7,7 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
-import dev.releaserouter.core.budget.internal.BudgetLedger;
+import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.config.JsonFields;
 import java.time.Clock;
 import java.util.HashMap;
@@ -36,7 +36,7 @@ final class Snapshot {
      *
      * @throws ConfigException if a model cannot be compiled
      */
-    static Snapshot compile(RouterConfig config, long revision, byte[] secret, BudgetLedger ledger,
+    static Snapshot compile(RouterConfig config, long revision, byte[] secret, BudgetAccounts ledger,
             Clock clock) {
         Map<String, CompiledModel> models = new HashMap<>();
         for (ModelConfig m : config.models().values()) {

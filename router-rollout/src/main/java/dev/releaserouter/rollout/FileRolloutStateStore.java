@@ -81,8 +81,15 @@ public final class FileRolloutStateStore implements RolloutStateStore {
      */
     @Override
     public synchronized Optional<RolloutState> load(String model) {
+        Objects.requireNonNull(model, "model");
         Path file = stateFile(model);
         if (!Files.exists(file)) {
+            if (!Files.isDirectory(directory)) {
+                // Gone or replaced: "no rollout" would start a new one instead of resuming.
+                throw new UncheckedIOException("cannot read rollout state " + file,
+                        new java.io.IOException("the state directory " + directory
+                                + " is not a directory"));
+            }
             return Optional.empty();
         }
         try {

@@ -3,6 +3,7 @@ package dev.releaserouter.rollout;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.rollout.gates.CriterionStatus;
 import dev.releaserouter.rollout.gates.GateDecision;
@@ -55,6 +56,16 @@ import org.slf4j.LoggerFactory;
  * {@code decide} is never blocked.
  * Listeners live in a copy-on-write list (added from any thread, without the monitor) and are
  * called under the monitor, in decision order.
+ *
+ * <p>Leadership: started with a {@link RolloutLease}, the controller acts only while it holds
+ * the lease {@code rollout/<model>}. Every tick first acquires or renews it; without it the
+ * controller changes nothing (no weight, no store write, no decision) and {@link #status()} is
+ * {@link RolloutStatus#STANDBY}. When it acquires the lease (at start, or later because the
+ * holder stopped renewing) it takes over from the state store: a stored rollout of the
+ * candidate resumes at its stage and checkpoint start, otherwise the rollout starts. A failed
+ * renewal (the lease unreachable) counts as a lost lease ({@link #leaseFailures()}). What the
+ * lease cannot prevent: a holder paused past its TTL acts once more before its next renewal;
+ * a fleet store fences such writes with {@link LeaseGrant#fencingToken()}.
  */
 public final class RolloutController {
 
@@ -75,7 +86,14 @@ public final class RolloutController {
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong tickFailures = new AtomicLong();
     private final AtomicReference<@Nullable RolloutSchedule> schedule = new AtomicReference<>();
-    private final boolean restored;
+    private volatile boolean restored;
+    private final @Nullable RolloutLease lease;
+    // Whether this controller may act: always without a lease; written under this.
+    private volatile boolean leading;
+    private volatile @Nullable LeaseGrant grant;
+    // Whether the state was taken over from the store since the lease was (re)acquired.
+    private boolean tookOver;
+    private final AtomicLong leaseFailures = new AtomicLong();
     // Failed ticks in a row and the last one's error: written under this, read lock-free.
     private volatile int consecutiveFailures;
     private volatile @Nullable String lastTickError;
@@ -88,7 +106,9 @@ public final class RolloutController {
 
     private RolloutController(RouterAdmin admin, ArmMeasurements measurements, RolloutPlan plan,
             RolloutStateStore store, Clock clock, String actor, RolloutState state,
-            boolean restored) {
+            boolean restored, @Nullable RolloutLease lease) {
+        this.lease = lease;
+        this.leading = lease == null;
         this.admin = admin;
         this.measurements = measurements;
         this.plan = plan;
@@ -121,6 +141,29 @@ public final class RolloutController {
      */
     public static RolloutController start(RouterAdmin admin, ArmMeasurements measurements,
             RolloutPlan plan, RolloutStateStore store, Clock clock, String actor) {
+        return start(admin, measurements, plan, store, clock, actor, null);
+    }
+
+    /**
+     * Starts or resumes a rollout as {@link #start(RouterAdmin, ArmMeasurements, RolloutPlan,
+     * RolloutStateStore, Clock, String)} does, if this controller acquires the lease; otherwise
+     * the controller stands by ({@link RolloutStatus#STANDBY}): it changes nothing until a tick
+     * acquires the lease, then takes over from the store.
+     *
+     * @param admin the admin of the router to change
+     * @param measurements the measurements the gates read
+     * @param plan the plan
+     * @param store where state and decisions are kept (shared by the contenders for the lease)
+     * @param clock the clock checkpoints are timed by
+     * @param actor who the controller's changes are attributed to in the audit trail
+     * @param lease the lease to hold while acting, or null to act without one
+     * @return the controller
+     * @throws NullPointerException if an argument other than lease is null
+     * @throws IllegalArgumentException if actor is blank, or a stored stage is outside the plan
+     */
+    public static RolloutController start(RouterAdmin admin, ArmMeasurements measurements,
+            RolloutPlan plan, RolloutStateStore store, Clock clock, String actor,
+            @Nullable RolloutLease lease) {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(measurements, "measurements");
         Objects.requireNonNull(plan, "plan");
@@ -131,31 +174,106 @@ public final class RolloutController {
             throw new IllegalArgumentException("actor must be a non-blank string, but was '"
                     + actor + "'");
         }
-        Optional<RolloutState> saved = store.load(plan.model())
-                .filter(s -> s.candidate().equals(plan.candidateVersion()));
-        if (saved.isPresent()) {
-            RolloutState s = saved.get();
-            if (s.stageIndex() >= plan.stages().size()) {
-                throw new IllegalArgumentException("stored stageIndex must be below "
-                        + plan.stages().size() + " (the plan's stages), but was "
-                        + s.stageIndex());
-            }
-            return new RolloutController(admin, measurements, plan, store, clock, actor, s,
-                    true);
-        }
-        Instant now = clock.instant();
-        RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0, now,
-                RolloutStatus.RUNNING, plan.policy().digest());
+        Optional<RolloutState> saved = stored(plan, store);
+        RolloutState initial = saved.orElseGet(() -> new RolloutState(plan.model(),
+                plan.candidateVersion(), 0, clock.instant(), RolloutStatus.RUNNING,
+                plan.policy().digest()));
         RolloutController c = new RolloutController(admin, measurements, plan, store, clock,
-                actor, s, false);
+                actor, initial, saved.isPresent(), lease);
         synchronized (c) {
-            int bp = plan.stages().get(0);
-            c.setWeight(bp, ChangeContext.of(actor, "rollout stage 1: " + plan.candidateVersion()
-                    + " to " + bp + " bp (" + percent(bp) + ")"));
-            store.save(s);
-            c.record(actor, RolloutAction.START, List.of("rollout started"), null);
+            if (lease == null) {
+                if (saved.isEmpty()) {
+                    c.begin(initial);
+                }
+            } else if (c.holdLease()) {
+                c.takeOver(saved);
+                c.tookOver = true;
+            }
         }
         return c;
+    }
+
+    /** The stored state of the plan's candidate, if any. */
+    private static Optional<RolloutState> stored(RolloutPlan plan, RolloutStateStore store) {
+        Optional<RolloutState> saved = store.load(plan.model())
+                .filter(s -> s.candidate().equals(plan.candidateVersion()));
+        if (saved.isPresent() && saved.get().stageIndex() >= plan.stages().size()) {
+            throw new IllegalArgumentException("stored stageIndex must be below "
+                    + plan.stages().size() + " (the plan's stages), but was "
+                    + saved.get().stageIndex());
+        }
+        return saved;
+    }
+
+    /** A new rollout: the first stage's weight, the state saved, START recorded. */
+    private void begin(RolloutState s) {
+        int bp = plan.stages().get(0);
+        setWeight(bp, ChangeContext.of(actor, "rollout stage 1: " + plan.candidateVersion()
+                + " to " + bp + " bp (" + percent(bp) + ")"));
+        store.save(s);
+        record(actor, RolloutAction.START, List.of("rollout started"), null);
+    }
+
+    /**
+     * Just acquired the lease: resume the stored rollout (same stage, same checkpoint start),
+     * or start it if none is stored.
+     */
+    private void takeOver(Optional<RolloutState> saved) {
+        if (saved.isPresent()) {
+            state = saved.get();
+            restored = true;
+            history = GateHistory.empty();
+            baseline = null;
+        } else {
+            RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0,
+                    clock.instant(), RolloutStatus.RUNNING, plan.policy().digest());
+            state = s;
+            restored = false;
+            begin(s);
+        }
+    }
+
+    /**
+     * Acquires or renews the lease; on a change of leadership, logs it (and the caller takes
+     * over). Without a lease, always true. Never throws: an unreachable lease is a lost one.
+     *
+     * @return whether this controller may act now
+     */
+    private boolean holdLease() {
+        RolloutLease l = lease;
+        if (l == null) {
+            return true;
+        }
+        Optional<LeaseGrant> g;
+        try {
+            g = l.lease().tryAcquire(RolloutLease.name(plan.model()), l.holder(), l.ttl());
+        } catch (Throwable t) {
+            // A background safety path: contained (team policy), counted, and the lease is lost.
+            leaseFailures.incrementAndGet();
+            if (leading) {
+                LOG.warn("Release Router: the rollout lease of {} could not be renewed ({}); "
+                        + "the controller stops acting", plan.model(), t.toString());
+            }
+            g = Optional.empty();
+        }
+        boolean was = leading;
+        LeaseGrant before = grant;
+        if (g.isPresent() && before != null && g.get().fencingToken() != before.fencingToken()) {
+            tookOver = false; // it lapsed and was granted anew: another may have acted between
+        }
+        grant = g.orElse(null);
+        leading = g.isPresent();
+        if (!leading) {
+            tookOver = false; // whoever acts meanwhile changes the stored state
+        }
+        if (was && !leading) {
+            LOG.warn("Release Router: lost the rollout lease of {} ({}); standing by",
+                    plan.model(), l.holder());
+        } else if (!was && leading) {
+            LOG.info("Release Router: {} holds the rollout lease of {} (token {}); taking over",
+                    l.holder(), plan.model(), g.get().fencingToken());
+        }
+        return leading;
     }
 
     /**
@@ -176,6 +294,15 @@ public final class RolloutController {
      */
     public synchronized RolloutStatus tick() {
         try {
+            if (lease != null) {
+                if (!holdLease()) {
+                    return RolloutStatus.STANDBY;
+                }
+                if (!tookOver) {
+                    takeOver(stored(plan, store));
+                    tookOver = true;
+                }
+            }
             RolloutStatus status = evaluate();
             consecutiveFailures = 0;
             return status;
@@ -472,9 +599,47 @@ public final class RolloutController {
                 ctx.actor(), List.of(ctx.reason()), "rollout abort");
     }
 
-    /** @return the current status; lock-free */
+    /**
+     * @return the current status, {@link RolloutStatus#STANDBY} while this controller does not
+     *     hold its lease; lock-free
+     */
     public RolloutStatus status() {
-        return state.status();
+        return leading ? state.status() : RolloutStatus.STANDBY;
+    }
+
+    /** @return whether this controller may act: true without a lease, else while it holds it */
+    public boolean leading() {
+        return leading;
+    }
+
+    /** @return the lease grant this controller holds, empty if none (or no lease) */
+    public Optional<LeaseGrant> leaseGrant() {
+        return Optional.ofNullable(grant);
+    }
+
+    /** @return how many lease acquisitions or renewals failed (the lease unreachable) */
+    public long leaseFailures() {
+        return leaseFailures.get();
+    }
+
+    /**
+     * Gives up the lease (e.g. at shutdown), so that a standby controller takes over at its next
+     * tick instead of after the TTL; this controller stands by until a tick acquires the lease
+     * again (cancel its schedule to stop it). Does nothing without a lease. Never throws.
+     */
+    public synchronized void stepDown() {
+        LeaseGrant g = grant;
+        if (lease == null || g == null) {
+            return;
+        }
+        leading = false;
+        grant = null;
+        tookOver = false;
+        try {
+            lease.lease().release(g);
+        } catch (Throwable t) {
+            leaseFailures.incrementAndGet(); // it lapses at its expiry instead
+        }
     }
 
     /** @return the current state; lock-free */
@@ -645,6 +810,7 @@ public final class RolloutController {
 
     private RolloutState require(ChangeContext ctx, RolloutStatus wanted, String op) {
         Objects.requireNonNull(ctx, "ctx");
+        requireLeading(op);
         RolloutState s = state;
         if (s.status() != wanted) {
             throw new IllegalStateException("cannot " + op + " a rollout that is " + s.status()
@@ -655,12 +821,29 @@ public final class RolloutController {
 
     private RolloutState requireNotFinal(ChangeContext ctx, String op) {
         Objects.requireNonNull(ctx, "ctx");
+        requireLeading(op);
         RolloutState s = state;
         if (s.status().isFinal()) {
             throw new IllegalStateException("cannot " + op + " a rollout that is already "
                     + s.status());
         }
         return s;
+    }
+
+    /** Manual operations act only on the leader (the lease is renewed first). */
+    private void requireLeading(String op) {
+        if (lease == null) {
+            return;
+        }
+        if (!holdLease()) {
+            throw new IllegalStateException("cannot " + op + " the rollout of "
+                    + plan.candidateVersion() + ": this controller does not hold the lease "
+                    + RolloutLease.name(plan.model()) + "; use the controller that does");
+        }
+        if (!tookOver) {
+            takeOver(stored(plan, store));
+            tookOver = true;
+        }
     }
 
     static String cut(String reason) {

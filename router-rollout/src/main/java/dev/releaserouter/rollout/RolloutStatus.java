@@ -11,7 +11,13 @@ public enum RolloutStatus {
     /** A gate rolled the candidate back to 0% and killed it. Final. */
     ROLLED_BACK,
     /** An operator aborted: same effect as a rollback. Final. */
-    ABORTED;
+    ABORTED,
+    /**
+     * This controller does not hold the rollout's lease (another instance runs the rollout, or
+     * the lease could not be renewed): it changes nothing and takes over when it acquires the
+     * lease. Reported by {@link RolloutController#status()}; never stored.
+     */
+    STANDBY;
 
     /**
      * Whether nothing more happens in this state.

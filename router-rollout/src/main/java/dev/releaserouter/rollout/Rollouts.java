@@ -2,7 +2,9 @@ package dev.releaserouter.rollout;
 
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import java.time.Clock;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a rollout from the router's admin (a rollout changes routing, so it takes the
@@ -62,6 +64,7 @@ public final class Rollouts {
         private final RolloutPlan plan;
         private RolloutStateStore store = RolloutStateStore.inMemory();
         private String actor = DEFAULT_ACTOR;
+        private @Nullable RolloutLease lease;
 
         private Builder(RouterAdmin admin, RolloutPlan plan) {
             this.admin = Objects.requireNonNull(admin, "admin");
@@ -91,6 +94,21 @@ public final class Rollouts {
         }
 
         /**
+         * Makes the controller act only while it holds the lease {@code rollout/<model>}
+         * (one controller per model among all that share the lease; see
+         * {@link RolloutController#start(RouterAdmin, ArmMeasurements, RolloutPlan,
+         * RolloutStateStore, Clock, String, RolloutLease)}). Share the state store too, so the
+         * next holder resumes the rollout.
+         *
+         * @param lease the lease settings; null (the default) acts without a lease
+         * @return this builder
+         */
+        public Builder lease(@Nullable RolloutLease lease) {
+            this.lease = lease;
+            return this;
+        }
+
+        /**
          * @return the controller, started or resumed
          * @throws IllegalStateException if no {@link ArmMeasurements} hook is registered
          * @throws IllegalArgumentException if the actor is blank
@@ -101,7 +119,8 @@ public final class Rollouts {
                             + "rollout of '" + plan.model() + "' has nothing to judge: build "
                             + "the router with .hook(ArmMeasurements.builder().clock(clock)"
                             + ".build()) on ReleaseRouter.builder()"));
-            return RolloutController.start(admin, arms, plan, store, admin.clock(), actor);
+            return RolloutController.start(admin, arms, plan, store, admin.clock(), actor,
+                    lease);
         }
     }
 }

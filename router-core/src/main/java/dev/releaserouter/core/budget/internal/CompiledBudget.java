@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * persistent consumption state.
  *
  * <p>Design: each limit is enforced by an atomic check-and-add that refuses instead of
- * overshooting. When a request passes one limit and fails the next, what it took from the first
+ * overshooting (the total limit in the budget ledger, see {@link BudgetState}). When a request passes one limit and fails the next, what it took from the first
  * is given back, so racing callers may be refused while a unit is in flight, but the granted
  * total never exceeds a limit. Lock-free; allocation-free.
  */
@@ -28,9 +28,11 @@ public final class CompiledBudget {
     private final WindowCounter window;
     private final @Nullable AtomicLong modelValue;
     private final Clock clock;
+    private final BudgetAccounts owner;
 
     CompiledBudget(ExposureBudget budget, BudgetState state, WindowCounter window,
-            @Nullable AtomicLong modelValue, Clock clock) {
+            @Nullable AtomicLong modelValue, Clock clock, BudgetAccounts owner) {
+        this.owner = owner;
         this.maxRequests = budget.maxRequests().orElse(-1); // read only when limitsRequests()
         this.totalLimit = budget.limitsRequests() && budget.window().isEmpty();
         this.maxShare = budget.maxValueShare().orElse(Double.NaN); // read only when tracksValue()
@@ -76,13 +78,16 @@ public final class CompiledBudget {
      * @return true if granted, false if a limit is reached (nothing is consumed then)
      */
     public boolean tryAcquire(RouteRequest request) {
-        if (totalLimit && !acquireTotal()) {
+        // Every grant is consumed in the ledger (limited only under a total limit), so a total
+        // limit set later counts what windowed or value-only budgets granted before.
+        if (!state.takeOne(owner, totalLimit ? maxRequests : Long.MAX_VALUE)) {
             return false;
         }
         long epoch;
         if (windowed) {
             epoch = window.tryAcquire(clock.millis(), maxRequests);
             if (epoch == Long.MIN_VALUE) {
+                state.giveBackOne();
                 return false;
             }
         } else {
@@ -91,28 +96,11 @@ public final class CompiledBudget {
         }
         if (modelValue != null && !acquireValue(request)) {
             window.release(epoch);
-            if (totalLimit) {
-                state.granted.decrementAndGet();
-            }
+            state.giveBackOne();
             return false;
         }
-        if (!totalLimit) {
-            state.granted.incrementAndGet(); // kept for status even without a total limit
-        }
+        state.granted.incrementAndGet(); // this instance's grants, for status
         return true;
-    }
-
-    private boolean acquireTotal() {
-        AtomicLong g = state.granted;
-        while (true) {
-            long used = g.get();
-            if (used >= maxRequests) {
-                return false;
-            }
-            if (g.compareAndSet(used, used + 1)) {
-                return true;
-            }
-        }
     }
 
     private boolean acquireValue(RouteRequest request) {

@@ -58,7 +58,7 @@ class BudgetWindowProperties {
     void budgets_neverOvershoot_acrossAnySequenceOfWindowAndLimitChanges(
             @ForAll("steps") List<Step> steps) {
         MutableClock clock = MutableClock.at("2026-11-22T00:00:17.123Z");
-        BudgetLedger ledger = new BudgetLedger();
+        BudgetAccounts ledger = new BudgetAccounts();
         Change config = new Change(10, 3_600_000);
         CompiledBudget budget = compile(ledger, config, clock);
         List<Long> grants = new ArrayList<>();
@@ -90,7 +90,7 @@ class BudgetWindowProperties {
         }
     }
 
-    static CompiledBudget compile(BudgetLedger ledger, Change c, MutableClock clock) {
+    static CompiledBudget compile(BudgetAccounts ledger, Change c, MutableClock clock) {
         ExposureBudget.Builder b = ExposureBudget.builder().maxRequests(c.max());
         if (c.windowMillis() > 0) {
             b.window(Duration.ofMillis(c.windowMillis()));
@@ -101,7 +101,7 @@ class BudgetWindowProperties {
     @Test
     void grantsThroughASnapshotCompiledBeforeTheChange_countInTheNewWindow() {
         MutableClock clock = MutableClock.at("2026-11-22T00:00:00Z");
-        BudgetLedger ledger = new BudgetLedger();
+        BudgetAccounts ledger = new BudgetAccounts();
         CompiledBudget before = compile(ledger, new Change(100, 3_600_000), clock);
         CompiledBudget after = compile(ledger, new Change(100, 7_200_000), clock);
         int granted = 0;

@@ -1,0 +1,109 @@
+package dev.releaserouter.api.spi;
+
+/**
+ * Where exposure budgets are consumed: for each candidate, how many requests its budget has
+ * granted, consumed atomically and never past the limit, across every thread and, for a shared
+ * ledger, every instance of a fleet.
+ *
+ * <p>How the router uses it: when it compiles a configuration it resolves each budgeted
+ * candidate's {@link Account} once ({@link #account}); on the request path it takes units from a
+ * local allotment and, when the allotment is empty, consumes {@link #allotment()} more units from
+ * the account at once ({@link Account#tryConsume}), so a remote ledger is consulted once per
+ * allotment, not once per decision. Units left in an allotment when a budget is reset or the
+ * router closes are {@linkplain Account#giveBack given back}. With the default allotment of 1
+ * (the in-memory ledger), every grant is one consumption: the budget is exact per request.
+ *
+ * <p>Guarantees an implementation must keep (router-testkit's {@code BudgetLedgerContract}):
+ * {@code consumed()} never exceeds the largest limit passed to {@code tryConsume}, under any
+ * number of racing threads (and instances); a consumption is all-or-part, never more than asked;
+ * {@code giveBack} never makes consumption negative; {@code reset} forgets what was consumed;
+ * accounts of the same key are the same account.
+ *
+ * <p>Thread-safe. {@link Account#tryConsume} is called on the request path when an allotment runs
+ * out: an implementation must not block indefinitely there (a remote ledger bounds the call with
+ * a timeout, or serves from a prefetched lease of its own). Failure: a method that cannot
+ * complete throws; the router then grants nothing from that budget (the stable version answers,
+ * reason {@link dev.releaserouter.api.Reason#BUDGET_EXHAUSTED}) and counts the failure in
+ * {@link dev.releaserouter.api.RouterStatus#internalErrors()}: a budget never overshoots because
+ * its ledger failed.
+ */
+public interface BudgetLedger extends AutoCloseable {
+
+    /**
+     * The in-memory ledger (the default): one atomic counter per key, allotment 1.
+     *
+     * @return a new, empty, thread-safe ledger
+     */
+    static BudgetLedger inMemory() {
+        return new InMemoryBudgetLedger();
+    }
+
+    /**
+     * The account of one candidate's budget. Called when a configuration is compiled, not per
+     * request; should not do I/O (a handle, resolved lazily).
+     *
+     * @param key the model and candidate
+     * @return its account; the same key always names the same consumption
+     * @throws NullPointerException if key is null
+     */
+    Account account(BudgetKey key);
+
+    /**
+     * How many units the router consumes from an account at a time (its local allotment). A
+     * local ledger returns 1 (exact per request); a remote one more (fewer round trips, at the
+     * price of units held by one instance that another cannot use until given back).
+     *
+     * @return at least 1
+     */
+    default int allotment() {
+        return 1;
+    }
+
+    /** Releases resources. Idempotent. */
+    @Override
+    default void close() {}
+
+    /** One candidate's consumption. Thread-safe. */
+    interface Account {
+
+        /**
+         * Consumes up to {@code units}, as many as the limit leaves, atomically.
+         *
+         * @param units how many units are wanted, positive
+         * @param limit the most units this account may have consumed in all; non-negative
+         * @return how many were consumed, between 0 and {@code units}; after it,
+         *     {@code consumed() <= limit} still holds (unless it exceeded it before: a lowered
+         *     limit never takes back what was granted)
+         * @throws IllegalArgumentException if units is not positive or limit is negative
+         * @throws java.io.UncheckedIOException (or another unchecked exception) if the ledger
+         *     cannot be reached; nothing was consumed as far as the caller may rely on
+         */
+        long tryConsume(long units, long limit);
+
+        /**
+         * Returns units consumed but not used (an allotment left over).
+         *
+         * @param units how many; consumption never goes below 0
+         * @throws IllegalArgumentException if units is negative
+         * @throws java.io.UncheckedIOException (or another unchecked exception) if the ledger
+         *     cannot be reached (the units stay consumed: stricter, never looser)
+         */
+        void giveBack(long units);
+
+        /**
+         * @return units consumed so far, fleet-wide for a shared ledger (including units held
+         *     in instances' allotments)
+         * @throws java.io.UncheckedIOException (or another unchecked exception) if the ledger
+         *     cannot be reached
+         */
+        long consumed();
+
+        /**
+         * Forgets what was consumed (an audited budget reset).
+         *
+         * @throws java.io.UncheckedIOException (or another unchecked exception) if the ledger
+         *     cannot be reached
+         */
+        void reset();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.releaserouter.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.spi.Lease;
+import dev.releaserouter.api.spi.LeaseGrant;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Rollout controllers that act only while they hold the rollout's lease. */
+class RolloutLeaseTest {
+
+    private static final Duration TTL = Duration.ofMinutes(15);
+
+    private final RolloutFixture f = new RolloutFixture();
+    private final RolloutStateStore store = RolloutStateStore.inMemory();
+    private final Lease lease = Lease.inMemory(f.clock);
+
+    private RolloutController start(RolloutLease l) {
+        return RolloutController.start(f.admin, f.measurements,
+                f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot", l);
+    }
+
+    @Test
+    void twoControllersOnOneLease_onlyTheHolderActs_theOtherTakesOverAfterTheTtl() {
+        RolloutController a = start(RolloutLease.of(lease, TTL));
+        RolloutController b = start(RolloutLease.of(lease, TTL));
+
+        assertThat(a.status()).isEqualTo(RolloutStatus.RUNNING);
+        assertThat(b.status()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(b.leading()).isFalse();
+        assertThat(f.auditCount("weight.set")).as("only the holder set stage 1").isEqualTo(1);
+
+        assertThat(f.checkpoint(a, 100, 50, 0)).isEqualTo(RolloutStatus.RUNNING);
+        assertThat(a.currentBasisPoints()).isEqualTo(2500);
+        assertThat(b.tick()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(f.auditCount("weight.set")).isEqualTo(2);
+        LeaseGrant first = a.leaseGrant().orElseThrow();
+
+        // a stops renewing (its ticks stop): after the TTL, b takes over where a was.
+        f.clock.advance(TTL.plusSeconds(1));
+        assertThat(b.tick()).isEqualTo(RolloutStatus.RUNNING);
+        assertThat(b.leading()).isTrue();
+        assertThat(b.restored()).isTrue();
+        assertThat(b.state().stageIndex()).as("resumed at a's stage, not restarted")
+                .isEqualTo(a.state().stageIndex()).isEqualTo(1);
+        assertThat(b.leaseGrant().orElseThrow().fencingToken())
+                .isGreaterThan(first.fencingToken());
+
+        // a comes back: it has lost the lease, says so, and changes nothing.
+        long changes = f.audit.events.size();
+        assertThat(a.tick()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(a.leading()).isFalse();
+        assertThatThrownBy(() -> a.pause(ChangeContext.of("ops", "test")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("lease");
+        assertThat(f.audit.events).hasSize((int) changes);
+
+        // b carries the rollout on from stage 2.
+        assertThat(f.checkpoint(b, 100, 50, 0)).isEqualTo(RolloutStatus.RUNNING);
+        assertThat(b.currentBasisPoints()).isEqualTo(5000);
+        assertThat(store.load("churn").orElseThrow().stageIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void stepDown_letsTheStandbyTakeOverAtItsNextTick() {
+        RolloutController a = start(RolloutLease.of(lease, TTL));
+        RolloutController b = start(RolloutLease.of(lease, TTL));
+
+        a.stepDown();
+
+        assertThat(a.status()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(b.tick()).isEqualTo(RolloutStatus.RUNNING);
+        assertThat(b.state().stageIndex()).isZero();
+        assertThat(f.auditCount("weight.set")).as("b resumed; it did not start again")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void leaseUnreachable_controllerStandsBy_countsTheFailure_andChangesNothing() {
+        Lease broken = new Lease() {
+            @Override
+            public Optional<LeaseGrant> tryAcquire(String name, String holder, Duration ttl) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("unreachable"));
+            }
+
+            @Override
+            public void release(LeaseGrant grant) {}
+
+            @Override
+            public Optional<LeaseGrant> current(String name) {
+                return Optional.empty();
+            }
+        };
+
+        RolloutController c = start(RolloutLease.of(broken, TTL));
+
+        assertThat(c.status()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(c.tick()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(c.leaseFailures()).isEqualTo(2);
+        assertThat(f.auditCount("weight.set")).isZero();
+        assertThat(store.load("churn")).isEmpty();
+    }
+
+    @Test
+    void withoutALease_theControllerLeadsAlways() {
+        RolloutController c = RolloutController.start(f.admin, f.measurements,
+                f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot");
+
+        assertThat(c.leading()).isTrue();
+        assertThat(c.leaseGrant()).isEmpty();
+        assertThat(c.status()).isEqualTo(RolloutStatus.RUNNING);
+    }
+}
