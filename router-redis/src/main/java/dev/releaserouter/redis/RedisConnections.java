@@ -320,6 +320,9 @@ final class RedisConnections implements AutoCloseable {
     }
 
     private void failed(String message) {
+        if (closed.get()) {
+            return; // closing interrupts calls in flight: not a degradation
+        }
         failures.incrementAndGet();
         lastError = message;
         if (degraded.compareAndSet(false, true)) {
