@@ -237,7 +237,11 @@ public final class RolloutController {
     private void saveState(RolloutState s) {
         LeaseGrant g = grant;
         if (lease != null && g != null) {
-            store.save(s, g);
+            try {
+                store.save(s, g);
+            } catch (FencedWriteException e) {
+                throw lostToFencing(e);
+            }
         } else {
             store.save(s);
         }
@@ -247,7 +251,11 @@ public final class RolloutController {
     private void appendDecision(RolloutDecision d) {
         LeaseGrant g = grant;
         if (lease != null && g != null) {
-            store.append(d, g);
+            try {
+                store.append(d, g);
+            } catch (FencedWriteException e) {
+                throw lostToFencing(e);
+            }
         } else {
             store.append(d);
         }
@@ -255,10 +263,10 @@ public final class RolloutController {
 
     /**
      * A fenced store refused a write: another controller has held the lease since this one's
-     * grant. Stand by (not a tick failure: nothing is wrong with the rollout, only this
-     * controller is no longer its leader).
+     * grant. This controller has lost the lease: it stands by (the next tick that acquires the
+     * lease takes over from the store, so its unsaved in-memory state is dropped).
      */
-    private RolloutStatus fenced(FencedWriteException e) {
+    private FencedWriteException lostToFencing(FencedWriteException e) {
         LeaseGrant g = grant;
         grant = null;
         leading = false;
@@ -266,7 +274,7 @@ public final class RolloutController {
         LOG.warn("Release Router: the rollout store refused a write of {} with lease token {} "
                 + "({}); standing by", plan.model(), g == null ? "?" : g.fencingToken(),
                 e.getMessage());
-        return RolloutStatus.STANDBY;
+        return e;
     }
 
     /**
@@ -343,7 +351,9 @@ public final class RolloutController {
             consecutiveFailures = 0;
             return status;
         } catch (FencedWriteException e) {
-            return fenced(e);
+            // Not a tick failure (no fail-safe): the rollout is fine, this controller no
+            // longer leads it.
+            return RolloutStatus.STANDBY;
         } catch (Throwable t) {
             // A background safety path: contain everything, even a fatal VM error (team policy).
             return tickFailed(t);
