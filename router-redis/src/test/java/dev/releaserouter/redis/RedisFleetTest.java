@@ -250,4 +250,29 @@ class RedisFleetTest {
         assertThat(fa.status().lastError()).contains("did not answer");
         Polling.await(() -> fa.status().connected(), Duration.ofSeconds(5));
     }
+
+    @Test
+    void staleInstanceRejoining_appliesTheFleetsLatestDocument_andWritesOnTopOfIt() {
+        RedisFleet fa = fleet("a");
+        RouterAdmin a = router(fa);
+        RedisFleet fb = fleet("b");
+        RouterAdmin b = router(fb);
+        a.setWeight("churn", "v2", 2_000, OPS);
+        Polling.await(() -> b.router().config().model("churn").version("v2")
+                .weightBasisPoints() == 2_000);
+        fb.close(); // b goes away (a deploy, a crash) and misses what follows
+        a.kill(KillTarget.model("churn"), OPS);
+        a.setWeight("churn", "v2", 3_000, OPS);
+
+        RedisFleet back = fleet("b");
+        RouterAdmin rejoined = router(back);
+
+        assertThat(killed(rejoined)).as("applied at start").isTrue();
+        assertThat(rejoined.router().config().model("churn").version("v2").weightBasisPoints())
+                .isEqualTo(3_000);
+        rejoined.unkill(KillTarget.model("churn"), OPS);
+        Polling.await(() -> !killed(a), Duration.ofSeconds(1));
+        assertThat(a.router().config().model("churn").version("v2").weightBasisPoints())
+                .as("its write built on the latest document, losing nothing").isEqualTo(3_000);
+    }
 }
