@@ -51,6 +51,10 @@ final class RedisTestStores implements AutoCloseable {
                 Clock.systemUTC());
     }
 
+    RedisAuditSink auditSink(String instanceId) {
+        return new RedisAuditSink(connect(), prefix, instanceId, TIMEOUT);
+    }
+
     @Override
     public void close() {
         for (RedisClient c : clients) {
