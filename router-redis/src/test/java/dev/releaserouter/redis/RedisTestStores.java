@@ -51,6 +51,11 @@ final class RedisTestStores implements AutoCloseable {
                 Clock.systemUTC());
     }
 
+    RedisMeasurementWindowStore windowStore(int retained) {
+        return new RedisMeasurementWindowStore(connect(), prefix, retained, Duration.ofHours(1),
+                TIMEOUT);
+    }
+
     RedisAuditSink auditSink(String instanceId) {
         return new RedisAuditSink(connect(), prefix, instanceId, TIMEOUT);
     }
