@@ -140,6 +140,31 @@ final class RedisConnections implements AutoCloseable {
         };
     }
 
+    /**
+     * The command connection for the stores that issue their own (asynchronous) commands.
+     *
+     * @return the current connection
+     * @throws UncheckedIOException if Redis is not connected (yet), counted as a failure
+     * @throws IllegalStateException if the fleet is closed
+     */
+    StatefulRedisConnection<String, String> current() {
+        if (closed.get()) {
+            throw new IllegalStateException("the Redis fleet is closed");
+        }
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            failures.incrementAndGet();
+            throw new UncheckedIOException(new IOException(where + " is not connected; last"
+                    + " error: " + lastError));
+        }
+        return c;
+    }
+
+    /** @return the command timeout every call is bounded by */
+    Duration commandTimeout() {
+        return commandTimeout;
+    }
+
     /** @return the key prefix every key of this fleet starts with */
     String keyPrefix() {
         return keyPrefix;

@@ -1,11 +1,17 @@
 package dev.releaserouter.redis;
 
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.api.spi.Lease;
+import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.OverrideStore;
+import dev.releaserouter.core.audit.AuditVerification;
 import dev.releaserouter.rollout.RolloutStateStore;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -40,6 +46,9 @@ public final class RedisFleet implements AutoCloseable {
     private final RedisOverrideStore overrideStore;
     private final RedisLease lease;
     private final RedisRolloutStateStore rolloutStateStore;
+    private final RedisBudgetLedger budgetLedger;
+    private final RedisMeasurementWindowStore windowStore;
+    private final RedisAuditSink auditSink;
 
     private RedisFleet(Builder b) {
         this.connections = new RedisConnections(b.redisUri, b.commandTimeout, b.keyPrefix,
@@ -47,6 +56,12 @@ public final class RedisFleet implements AutoCloseable {
         this.overrideStore = new RedisOverrideStore(connections);
         this.lease = new RedisLease(connections);
         this.rolloutStateStore = new RedisRolloutStateStore(connections);
+        this.budgetLedger = new RedisBudgetLedger(connections::current, b.keyPrefix,
+                connections.instanceId(), b.commandTimeout, b.budgetAllotment, b.clock);
+        this.windowStore = new RedisMeasurementWindowStore(connections::current, b.keyPrefix,
+                b.retainedWindows, b.windowTtl, b.commandTimeout);
+        this.auditSink = new RedisAuditSink(connections::current, b.keyPrefix,
+                connections.instanceId(), b.commandTimeout);
     }
 
     /**
@@ -83,6 +98,54 @@ public final class RedisFleet implements AutoCloseable {
         return rolloutStateStore;
     }
 
+    /**
+     * @return the fleet's budget ledger: one exact {@code max_requests} budget per candidate for
+     *     every instance (instances hold small reserves refilled in the background, so
+     *     {@code decide} never waits for Redis); pass it to
+     *     {@code ReleaseRouter.builder().budgetLedger(...)}; the same instance on every call
+     */
+    public BudgetLedger budgetLedger() {
+        return budgetLedger;
+    }
+
+    /**
+     * @return the fleet's measurement window store: every instance's closed per-arm windows,
+     *     merged when read; pass it to {@code ArmMeasurements.builder().windowStore(...)}
+     *     (with {@code .source(fleet.instanceId())}); the same instance on every call
+     */
+    public MeasurementWindowStore windowStore() {
+        return windowStore;
+    }
+
+    /**
+     * @return the fleet's audit trail: one hash-chained Redis Stream for every instance, the
+     *     instance id in each actor; pass it to {@code ReleaseRouter.builder().auditSink(...)};
+     *     the same instance on every call
+     */
+    public AuditSink auditSink() {
+        return auditSink;
+    }
+
+    /**
+     * Verifies the fleet's audit trail: the same checks as {@code JsonlAuditSink.verify}.
+     *
+     * @return where the chain is intact, and the first bad entry if not
+     * @throws java.io.UncheckedIOException if Redis cannot be read
+     */
+    public AuditVerification verifyAudit() {
+        return auditSink.verify();
+    }
+
+    /**
+     * Reads the fleet's audit trail, oldest first.
+     *
+     * @return every entry, as recorded (actors carry the instance id)
+     * @throws java.io.UncheckedIOException if Redis cannot be read
+     */
+    public List<AuditEvent> readAudit() {
+        return auditSink.read();
+    }
+
     /** @return this instance's id (in log lines and, with the audit sink, in actors) */
     public String instanceId() {
         return connections.instanceId();
@@ -108,6 +171,7 @@ public final class RedisFleet implements AutoCloseable {
      */
     @Override
     public void close() {
+        budgetLedger.close(); // gives unused reserves back while the connection is up
         overrideStore.close();
         connections.close();
     }
@@ -119,6 +183,9 @@ public final class RedisFleet implements AutoCloseable {
         private Duration commandTimeout = Duration.ofMillis(500);
         private String keyPrefix = "release-router:";
         private Clock clock = Clock.systemUTC();
+        private int budgetAllotment = 50;
+        private int retainedWindows = 120;
+        private Duration windowTtl = Duration.ofHours(3);
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -190,6 +257,42 @@ public final class RedisFleet implements AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param units how many budget units an instance takes from Redis at a time (default
+         *     50); an instance holds at most twice that in reserve, so a budget of N can leave
+         *     up to {@code 2 x units} per instance unused by the others until given back (on
+         *     close, reset or a lowered limit), and is never exceeded
+         * @return this builder
+         * @throws IllegalArgumentException if units is not between 1 and 1,000,000
+         */
+        public Builder budgetAllotment(int units) {
+            if (units < 1 || units > 1_000_000) {
+                throw new IllegalArgumentException("budgetAllotment must be between 1 and"
+                        + " 1000000, but was " + units);
+            }
+            this.budgetAllotment = units;
+            return this;
+        }
+
+        /**
+         * @param windows measurement windows kept per model in Redis (default 120: two hours of
+         *     one-minute windows)
+         * @param ttl how long a window is kept after its last append (default 3 hours)
+         * @return this builder
+         * @throws IllegalArgumentException if windows is not positive or ttl not positive
+         * @throws NullPointerException if ttl is null
+         */
+        public Builder windowRetention(int windows, Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (windows < 1 || ttl.isZero() || ttl.isNegative()) {
+                throw new IllegalArgumentException("windowRetention needs a positive count and"
+                        + " ttl, but was " + windows + " and " + ttl);
+            }
+            this.retainedWindows = windows;
+            this.windowTtl = ttl;
             return this;
         }
 
