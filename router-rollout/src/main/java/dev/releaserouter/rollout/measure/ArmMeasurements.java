@@ -305,8 +305,8 @@ public final class ArmMeasurements implements RouteHook {
                 return;
             }
             if (frontier.compareAndSet(f, index)) {
+                retryPending(index); // the earlier failures, before this close adds any
                 closeBetween(f, index);
-                retryPending(index);
                 return;
             }
         }
@@ -491,6 +491,17 @@ public final class ArmMeasurements implements RouteHook {
             }
         }
         return new MeasurementSnapshot(model, from, to, windowMillis, count, arms, perWindow);
+    }
+
+    /**
+     * Closes the windows the clock has passed and appends them to the window store (retrying
+     * earlier failed appends). Records and snapshots do this by themselves; call it on an
+     * instance that may receive no traffic for a while (e.g. from a scheduler, once per window)
+     * so that its last window reaches the fleet, or before shutdown. Thread-safe; never throws
+     * (store failures are counted in {@link #windowStoreFailures()}) except fatal VM errors.
+     */
+    public void closeElapsedWindows() {
+        advance(Math.floorDiv(clock.millis(), windowMillis));
     }
 
     private List<WindowSummary> readClosed(String model, Instant from, Instant to) {
