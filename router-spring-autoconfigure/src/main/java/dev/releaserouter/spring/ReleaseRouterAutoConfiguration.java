@@ -7,7 +7,9 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
+import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
@@ -142,6 +144,10 @@ public class ReleaseRouterAutoConfiguration {
      * @param properties the properties
      * @param flagSource the flag file
      * @param auditSink the audit sink, if any
+     * @param overrideStore where runtime overrides are kept, if the application defines one
+     *     (e.g. a fleet-wide store); in memory otherwise
+     * @param budgetLedger where exposure budgets are consumed, if the application defines one;
+     *     in memory otherwise
      * @param hooks route hooks (e.g. {@link ArmMeasurements}, {@link ShadowMetrics},
      *     {@link RouteObservations}), registered in their bean order
      * @param shadowCustomizers shadow settings customizers
@@ -155,7 +161,8 @@ public class ReleaseRouterAutoConfiguration {
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean({RouterAdmin.class, Router.class})
     public RouterAdmin releaseRouterAdmin(RouterProperties properties, FlagSource flagSource,
-            ObjectProvider<AuditSink> auditSink, ObjectProvider<RouteHook> hooks,
+            ObjectProvider<AuditSink> auditSink, ObjectProvider<OverrideStore> overrideStore,
+            ObjectProvider<BudgetLedger> budgetLedger, ObjectProvider<RouteHook> hooks,
             ObjectProvider<ShadowSettingsCustomizer> shadowCustomizers,
             ObjectProvider<ReleaseRouterBuilderCustomizer> customizers,
             ObjectProvider<ModelBinding<?, ?>> models) {
@@ -171,6 +178,8 @@ public class ReleaseRouterAutoConfiguration {
         }
         builder.shadow(shadowSettings(properties.getShadow(), shadowCustomizers));
         auditSink.ifAvailable(builder::auditSink);
+        overrideStore.ifAvailable(builder::overrideStore);
+        budgetLedger.ifAvailable(builder::budgetLedger);
         hooks.orderedStream().forEach(builder::hook);
         models.orderedStream().forEach(builder::model);
         customizers.orderedStream().forEach(c -> c.customize(builder));

@@ -6,19 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.config.FlagSource;
-import dev.releaserouter.api.shadow.ModelBinding;
-import dev.releaserouter.api.shadow.RouteResult;
-import dev.releaserouter.core.FlagSources;
-import dev.releaserouter.core.ReleaseRouter;
-import dev.releaserouter.core.audit.JsonlAuditSink;
 import dev.releaserouter.api.hook.CallEvent;
 import dev.releaserouter.api.hook.HookContext;
 import dev.releaserouter.api.hook.RouteHook;
+import dev.releaserouter.api.shadow.ModelBinding;
+import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
+import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.api.spi.WindowSummary;
+import dev.releaserouter.core.FlagSources;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.audit.JsonlAuditSink;
 import dev.releaserouter.micrometer.ArmMetrics;
 import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
@@ -228,6 +231,19 @@ class ReleaseRouterAutoConfigurationTest {
                     null, null, "INC-1");
             assertThat(router.decide(RouteRequest.of("churn", "c-1")).reason())
                     .as("the endpoint's change, through the admin").isEqualTo(Reason.KILL_SWITCH);
+        });
+    }
+
+    @Test
+    void overrideStoreBean_keepsTheAdminsChanges_soRoutersSharingItSeeThem() {
+        OverrideStore shared = OverrideStore.inMemory();
+        runner.withBean(OverrideStore.class, () -> shared).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            ctx.getBean(RouterAdmin.class).kill(KillTarget.version("churn", "v2"),
+                    ChangeContext.of("ana", "error spike"));
+            assertThat(shared.load().revision()).as("the kill went through the store")
+                    .isPositive();
+            assertThat(shared.load().content()).contains("v2");
         });
     }
 
