@@ -8,6 +8,7 @@ import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.spi.BudgetLedger;
+import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
@@ -253,9 +254,12 @@ public class ReleaseRouterAutoConfiguration {
     /**
      * Per-arm measurements registered on the router as a hook, with
      * {@code router.measurements.enabled=true}: every {@code route(...)} feeds them, and
-     * {@code Rollouts.start(admin, plan)} finds them.
+     * {@code Rollouts.start(admin, plan)} finds them. A {@code MeasurementWindowStore} bean, if
+     * any (e.g. a fleet store shared by every instance), receives their closed windows and
+     * serves them back merged; otherwise they keep an in-memory one.
      *
      * @param properties the properties
+     * @param windowStore the window store bean, if any
      * @return the measurements
      * @throws RouterPropertyException if the window or the retained windows are refused
      */
@@ -263,9 +267,11 @@ public class ReleaseRouterAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "router.measurements", name = "enabled",
             havingValue = "true")
-    public ArmMeasurements routerArmMeasurements(RouterProperties properties) {
+    public ArmMeasurements routerArmMeasurements(RouterProperties properties,
+            ObjectProvider<MeasurementWindowStore> windowStore) {
         RouterProperties.Measurements m = properties.getMeasurements();
         ArmMeasurements.Builder b = ArmMeasurements.builder();
+        windowStore.ifAvailable(b::windowStore);
         try {
             b.window(m.getWindow());
         } catch (IllegalArgumentException e) {

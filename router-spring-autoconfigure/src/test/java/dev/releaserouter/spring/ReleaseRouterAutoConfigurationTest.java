@@ -16,7 +16,9 @@ import dev.releaserouter.api.hook.HookContext;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
+import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.OverrideStore;
+import dev.releaserouter.api.spi.WindowSummary;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
@@ -104,6 +106,31 @@ class ReleaseRouterAutoConfigurationTest {
                             .requests()).isEqualTo(1);
                     assertThat(ctx.getBean(RouterAdmin.class).hook(ArmMeasurements.class))
                             .containsSame(arms);
+                });
+    }
+
+    @Test
+    void measurementWindowStoreBean_isTheStoreTheMeasurementsJudgeClosedWindowsFrom() {
+        java.util.concurrent.atomic.AtomicInteger reads =
+                new java.util.concurrent.atomic.AtomicInteger();
+        MeasurementWindowStore inMemory = MeasurementWindowStore.inMemory(10);
+        runner.withPropertyValues("router.measurements.enabled=true")
+                .withBean(MeasurementWindowStore.class, () -> new MeasurementWindowStore() {
+                    @Override
+                    public void append(WindowSummary summary) {
+                        inMemory.append(summary);
+                    }
+
+                    @Override
+                    public java.util.List<WindowSummary> read(String model,
+                            java.time.Instant from, java.time.Instant to) {
+                        reads.incrementAndGet();
+                        return inMemory.read(model, from, to);
+                    }
+                })
+                .run(ctx -> {
+                    ctx.getBean(ArmMeasurements.class).snapshot("churn", Duration.ofMinutes(5));
+                    assertThat(reads).hasValue(1);
                 });
     }
 

@@ -16,10 +16,13 @@ import java.util.List;
  * counted twice); appends from many threads are all kept; windows of other models never appear;
  * {@link #close()} is idempotent.
  *
- * <p>Thread-safe. Never called on the request path: the measurements append when a window
- * closes and the rollout controller reads on its ticks. Failure: a method that cannot complete
- * throws; a failed append is counted and the window stays in the instance's local measurements
- * (the gates judge what they have), a failed read makes the tick a HOLD.
+ * <p>Thread-safe. Never called from {@code decide}: the measurements append when a window
+ * closes, on the thread that closes it (the first record or snapshot after the window's end, so
+ * possibly a request thread, once per arm and window: keep {@code append} fast and bounded), and
+ * the rollout controller reads on its ticks. Failure: a method that cannot complete throws; a
+ * failed append is counted, the window stays in the instance's local measurements (the gates
+ * judge it from there) and the append is retried at the next close; a failed read makes the
+ * tick a HOLD.
  */
 public interface MeasurementWindowStore extends AutoCloseable {
 

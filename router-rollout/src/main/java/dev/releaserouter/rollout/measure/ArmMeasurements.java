@@ -7,15 +7,25 @@ import dev.releaserouter.api.hook.OutcomeEvent;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.hook.ShadowEvent;
 import dev.releaserouter.api.shadow.ShadowOutcome;
+import dev.releaserouter.api.spi.MeasurementWindowStore;
+import dev.releaserouter.api.spi.WindowSummary;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-arm measurements: what each version of each model served, in tumbling windows aligned to
@@ -54,13 +64,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * last {@code retainedWindows} windows are kept. Nothing sleeps and no thread is started:
  * windows roll when a record or a snapshot reads the clock. Give it the router's clock.
  *
+ * <p>Fleet-wide windows: when a window has closed (the clock has passed its end), it is
+ * summarized once as a {@link WindowSummary} (counts, sums, the latency histogram's buckets,
+ * score bins, per-outcome n, sum and sum of squares) and appended to the
+ * {@link MeasurementWindowStore} under this instance's {@link Builder#source(String) source}.
+ * A {@link #snapshot} judges every source's closed windows read back merged from the store, plus
+ * this instance's open window. Several instances sharing one store (a fleet store, e.g. on Redis)
+ * therefore judge the same closed windows; each instance's open window stays local until it
+ * closes, so with the default 1-minute window a snapshot sees the other instances' data up to
+ * one minute old. Closing is lazy: the first record (of any arm) or snapshot after a window's end
+ * closes every window before it, on that thread; a window still being written when it closes is
+ * handed to the store by the last writer leaving it. A failed append never fails a record: it is
+ * counted ({@link #windowStoreFailures()}), logged (the first and every 100th), the window stays
+ * in the local measurements (snapshots merge it in place of the missing part) and the append is
+ * retried at each later close until it succeeds or the window is older than the retention.
+ *
  * <p>Design (concurrency): thread-safe and lock-free on the record path. Series are found in
  * {@link ConcurrentHashMap}s (created once per model and version), windows are installed in a
  * ring by compare-and-set, and every figure is a {@link java.util.concurrent.atomic.LongAdder},
  * {@link java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code AtomicHistogram}.
  * Nothing is logged on the record path. Snapshots merge windows while writers keep recording, so
  * a snapshot taken during a burst may miss calls recorded at that very moment; counts are exact
- * once writers are done.
+ * once writers are done. A writer enters and leaves its window (two atomic additions) so that the
+ * window is summarized only after its last writer left and nobody records into it afterwards
+ * (see {@code ArmWindow}); one atomic read per record checks whether windows need closing, and
+ * only the thread that advances the close frontier (by compare-and-set) closes them, once per
+ * window.
  */
 public final class ArmMeasurements implements RouteHook {
 
@@ -74,16 +103,30 @@ public final class ArmMeasurements implements RouteHook {
     /** What a window without data contributes (never written: nothing is merged into it). */
     private static final ArmWindow.Merged EMPTY_WINDOW = new ArmWindow.Merged();
 
+    private static final Logger LOG = LoggerFactory.getLogger(ArmMeasurements.class);
+
+    /** The close frontier before the first record or snapshot. */
+    private static final long NOT_STARTED = Long.MIN_VALUE;
+
     private final Clock clock;
     private final long windowMillis;
     private final int retained;
+    private final @Nullable MeasurementWindowStore store;
+    private final String source;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ArmSeries>> models =
             new ConcurrentHashMap<>();
+    /** Every window numbered below this one is closed (or being closed). */
+    private final AtomicLong frontier = new AtomicLong(NOT_STARTED);
+    private final AtomicLong storeFailures = new AtomicLong();
+    private final ConcurrentLinkedQueue<WindowSummary> pending = new ConcurrentLinkedQueue<>();
 
     private ArmMeasurements(Builder b) {
         this.clock = b.clock;
         this.windowMillis = b.window.toMillis();
         this.retained = b.retainedWindows;
+        this.store = b.localOnly ? null : b.windowStore != null ? b.windowStore
+                : MeasurementWindowStore.inMemory(b.retainedWindows);
+        this.source = b.source != null ? b.source : defaultSource();
     }
 
     /**
@@ -104,10 +147,8 @@ public final class ArmMeasurements implements RouteHook {
     @Override
     public void afterCall(HookContext context, CallEvent call) {
         String model = call.model();
-        call.fallback().ifPresent(f -> window(model, f.version())
-                .recordCall(f.latencyNanos(), true, Double.NaN, Double.NaN, Double.NaN));
-        window(model, call.servedVersion()).recordCall(call.latencyNanos(), call.failed(),
-                Double.NaN, Double.NaN, Double.NaN);
+        call.fallback().ifPresent(f -> recordCall(model, f.version(), f.latencyNanos(), true));
+        recordCall(model, call.servedVersion(), call.latencyNanos(), call.failed());
     }
 
     /**
@@ -121,10 +162,15 @@ public final class ArmMeasurements implements RouteHook {
         if (shadow.outcome().isEmpty()) {
             return; // not run: the router's shadow statistics count why
         }
-        ArmWindow w = window(shadow.model(), shadow.shadowVersion());
-        w.recordOutcome(SHADOW_FAILED, shadow.outcome().get() == ShadowOutcome.SUCCESS ? 0 : 1);
-        shadow.match().ifPresent(m -> w.recordOutcome(SHADOW_MATCH, m ? 1 : 0));
-        shadow.delta().ifPresent(d -> w.recordOutcome(SHADOW_DELTA, d));
+        ArmWindow w = enter(shadow.model(), shadow.shadowVersion());
+        try {
+            w.recordOutcome(SHADOW_FAILED,
+                    shadow.outcome().get() == ShadowOutcome.SUCCESS ? 0 : 1);
+            shadow.match().ifPresent(m -> w.recordOutcome(SHADOW_MATCH, m ? 1 : 0));
+            shadow.delta().ifPresent(d -> w.recordOutcome(SHADOW_DELTA, d));
+        } finally {
+            w.exit();
+        }
     }
 
     /**
@@ -135,14 +181,23 @@ public final class ArmMeasurements implements RouteHook {
      */
     @Override
     public void onOutcome(OutcomeEvent outcome) {
-        ArmWindow w = window(outcome.model(), outcome.version());
         if (outcome.isLabel()) {
             double predicted = outcome.predicted().getAsDouble();
             if (Double.isFinite(predicted) && Double.isFinite(outcome.value())) {
-                w.recordLabel(predicted, outcome.value());
+                ArmWindow w = enter(outcome.model(), outcome.version());
+                try {
+                    w.recordLabel(predicted, outcome.value());
+                } finally {
+                    w.exit();
+                }
             }
         } else if (Double.isFinite(outcome.value())) {
-            w.recordOutcome(outcome.name(), outcome.value());
+            ArmWindow w = enter(outcome.model(), outcome.version());
+            try {
+                w.recordOutcome(outcome.name(), outcome.value());
+            } finally {
+                w.exit();
+            }
         }
     }
 
@@ -156,8 +211,7 @@ public final class ArmMeasurements implements RouteHook {
      * @throws NullPointerException if model or version is null
      */
     public void recordCall(String model, String version, long latencyNanos, boolean error) {
-        window(model, version).recordCall(latencyNanos, error, Double.NaN, Double.NaN,
-                Double.NaN);
+        record(model, version, latencyNanos, error, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /**
@@ -174,9 +228,8 @@ public final class ArmMeasurements implements RouteHook {
     public void recordCall(String model, String version, long latencyNanos, boolean error,
             CallCost extras) {
         Objects.requireNonNull(extras, "extras");
-        window(model, version).recordCall(latencyNanos, error,
-                extras.costUnits().orElse(Double.NaN), extras.tokens().orElse(Double.NaN),
-                extras.score().orElse(Double.NaN));
+        record(model, version, latencyNanos, error, extras.costUnits().orElse(Double.NaN),
+                extras.tokens().orElse(Double.NaN), extras.score().orElse(Double.NaN));
     }
 
     /**
@@ -194,7 +247,21 @@ public final class ArmMeasurements implements RouteHook {
         recordCall(request.model(), version, latencyNanos, error, extras);
     }
 
-    private ArmWindow window(String model, String version) {
+    private void record(String model, String version, long latencyNanos, boolean error,
+            double cost, double tokens, double score) {
+        ArmWindow w = enter(model, version);
+        try {
+            w.recordCall(latencyNanos, error, cost, tokens, score);
+        } finally {
+            w.exit();
+        }
+    }
+
+    /**
+     * The window to record into, entered (the caller records, then {@link ArmWindow#exit()}s).
+     * Closes the windows before the current one first if the clock has passed them. Lock-free.
+     */
+    private ArmWindow enter(String model, String version) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(version, "version");
         ConcurrentHashMap<String, ArmSeries> versions = models.get(model);
@@ -203,21 +270,141 @@ public final class ArmMeasurements implements RouteHook {
         }
         ArmSeries series = versions.get(version);
         if (series == null) {
-            series = versions.computeIfAbsent(version, v -> new ArmSeries(retained));
+            series = versions.computeIfAbsent(version,
+                    v -> new ArmSeries(model, v, retained, this::publish));
         }
-        return series.window(Math.floorDiv(clock.millis(), windowMillis));
+        long index = Math.floorDiv(clock.millis(), windowMillis);
+        advance(index);
+        // A clock read older than the frontier (another thread's clock ran ahead) records into
+        // the oldest open window, as a window of the ring records into the newer one.
+        long target = Math.max(index, frontier.get());
+        while (true) {
+            ArmWindow w = series.window(target);
+            if (w.enter()) {
+                if (w.index() >= frontier.get()) {
+                    return w;
+                }
+                // Installed behind the frontier after the closer looked: close it ourselves
+                // (nobody recorded into it: anyone entering sees the frontier as we do).
+                w.exit();
+                w.close();
+            }
+            target = Math.max(frontier.get(), w.index() + 1);
+        }
+    }
+
+    /**
+     * Moves the close frontier up to {@code index} (if it is below): the thread that moves it
+     * closes the windows it passed, in every series, and retries pending appends. Otherwise one
+     * atomic read.
+     */
+    private void advance(long index) {
+        while (true) {
+            long f = frontier.get();
+            if (f >= index) {
+                return;
+            }
+            if (frontier.compareAndSet(f, index)) {
+                retryPending(index); // the earlier failures, before this close adds any
+                closeBetween(f, index);
+                return;
+            }
+        }
+    }
+
+    private void closeBetween(long from, long to) {
+        for (ConcurrentHashMap<String, ArmSeries> versions : models.values()) {
+            for (ArmSeries series : versions.values()) {
+                long lo = from == NOT_STARTED ? to - series.retained()
+                        : Math.max(from, to - series.retained());
+                for (long i = lo; i < to; i++) {
+                    ArmWindow w = series.peek(i);
+                    if (w != null) {
+                        w.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Appends a closed, idle window to the store (once per window: see ArmWindow). */
+    private void publish(ArmWindow w) {
+        if (store != null && !w.isEmpty()) {
+            append(w.summary(source, windowMillis));
+        }
+    }
+
+    private void append(WindowSummary summary) {
+        MeasurementWindowStore s = store;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.append(summary);
+        } catch (Throwable t) {
+            long n = storeFailures.incrementAndGet();
+            pending.add(summary);
+            if (n == 1 || n % 100 == 0) {
+                LOG.warn("Release Router: measurement window {}/{} at {} could not be appended to "
+                        + "the window store ({} failures so far); kept locally, retried at the "
+                        + "next window close", summary.model(), summary.version(),
+                        summary.start(), n, t);
+            }
+            rethrowIfFatal(t);
+        }
+    }
+
+    /** Retries the appends that failed, dropping windows older than the retention. */
+    private void retryPending(long current) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Instant oldest = Instant.ofEpochMilli((current - retained + 1) * windowMillis);
+        for (int i = pending.size(); i > 0; i--) {
+            WindowSummary s = pending.poll();
+            if (s == null) {
+                return;
+            }
+            if (!s.start().isBefore(oldest)) {
+                append(s); // re-queued if it fails again
+            }
+        }
+    }
+
+    /** The same rule as the router's: only fatal VM errors pass (StackOverflowError does not). */
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+            throw (VirtualMachineError) t;
+        }
+    }
+
+    private static String defaultSource() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception | LinkageError e) {
+                host = "instance";
+            }
+        }
+        return host + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     /**
      * Per-version measurements of a model over the last {@code lookback}: the current window and
      * the windows before it, {@code ceil(lookback / window)} windows in all (at least 1, at most
-     * {@code retainedWindows}).
+     * {@code retainedWindows}). The closed windows are every source's, read merged from the
+     * {@link MeasurementWindowStore} (with this instance's own window in place of its part when
+     * that part is not in the store, e.g. after a failed append); the current window is this
+     * instance's. Closes (and appends) the windows the clock has passed first.
      *
      * @param model the model
      * @param lookback how far back to look; positive
      * @return an immutable snapshot; empty (no versions) if nothing was recorded
      * @throws IllegalArgumentException if lookback is zero or negative
      * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the window store cannot be read (counted in
+     *     {@link #windowStoreFailures()}; a rollout tick makes it a HOLD)
      */
     public MeasurementSnapshot snapshot(String model, Duration lookback) {
         Objects.requireNonNull(model, "model");
@@ -226,6 +413,7 @@ public final class ArmMeasurements implements RouteHook {
         }
         long now = clock.millis();
         long current = Math.floorDiv(now, windowMillis);
+        advance(current);
         int count = retained;
         if (lookback.compareTo(Duration.ofMillis(windowMillis).multipliedBy(retained)) < 0) {
             long wanted = (lookback.toMillis() + windowMillis - 1) / windowMillis;
@@ -235,39 +423,100 @@ public final class ArmMeasurements implements RouteHook {
         Instant from = Instant.ofEpochMilli(first * windowMillis);
         Instant to = Instant.ofEpochMilli(now);
 
-        Map<String, ArmStats> arms = new TreeMap<>();
-        Map<String, List<ArmStats>> perWindow = new TreeMap<>();
+        // version -> window number -> every source's summary of that closed window
+        Map<String, Map<Long, WindowSummary>> fleet = new TreeMap<>();
+        for (WindowSummary w : readClosed(model, from, Instant.ofEpochMilli(current
+                * windowMillis))) {
+            if (w.length().toMillis() == windowMillis) {
+                fleet.computeIfAbsent(w.version(), v -> new HashMap<>())
+                        .put(Math.floorDiv(w.start().toEpochMilli(), windowMillis), w);
+            }
+        }
+        Map<String, @Nullable ArmSeries> local = new TreeMap<>();
         ConcurrentHashMap<String, ArmSeries> versions = models.get(model);
         if (versions != null) {
             for (Map.Entry<String, ArmSeries> e : versions.entrySet()) {
-                String version = e.getKey();
-                ArmSeries series = e.getValue();
-                if (series.expired(current - retained + 1)) {
-                    // Nothing retained. The series is kept (a ring per version is small), so a
-                    // writer that just looked it up never records into a discarded one.
-                    continue;
-                }
-                ArmWindow.Merged total = new ArmWindow.Merged();
-                List<ArmStats> list = new ArrayList<>(count);
-                for (long i = first; i <= current; i++) {
-                    Instant start = Instant.ofEpochMilli(i * windowMillis);
-                    Instant end = i == current ? to : start.plusMillis(windowMillis);
-                    ArmWindow w = series.peek(i);
-                    ArmWindow.Merged one = EMPTY_WINDOW;
-                    if (w != null) {
-                        one = w.single();
-                        w.mergeInto(one);
-                        w.mergeInto(total);
-                    }
-                    list.add(stats(version, start, end, one));
-                }
-                if (total.windows > 0) {
-                    arms.put(version, stats(version, from, to, total));
-                    perWindow.put(version, List.copyOf(list));
+                // An expired series is kept (a ring per version is small), so a writer that just
+                // looked it up never records into a discarded one; it just has nothing to read.
+                if (!e.getValue().expired(current - retained + 1)) {
+                    local.put(e.getKey(), e.getValue());
                 }
             }
         }
+        for (String version : fleet.keySet()) {
+            local.putIfAbsent(version, null);
+        }
+
+        Map<String, ArmStats> arms = new TreeMap<>();
+        Map<String, List<ArmStats>> perWindow = new TreeMap<>();
+        ArmWindow.Merged scratch = new ArmWindow.Merged();
+        for (Map.Entry<String, @Nullable ArmSeries> e : local.entrySet()) {
+            String version = e.getKey();
+            ArmSeries series = e.getValue();
+            Map<Long, WindowSummary> closed = fleet.getOrDefault(version, Map.of());
+            ArmWindow.Merged total = new ArmWindow.Merged();
+            List<ArmStats> list = new ArrayList<>(count);
+            for (long i = first; i <= current; i++) {
+                Instant start = Instant.ofEpochMilli(i * windowMillis);
+                Instant end = i == current ? to : start.plusMillis(windowMillis);
+                ArmWindow w = series == null ? null : series.peek(i);
+                if (w != null && w.isEmpty()) {
+                    w = null;
+                }
+                WindowSummary f = closed.get(i);
+                ArmWindow.Merged one = EMPTY_WINDOW;
+                if (f != null) {
+                    one = scratch;
+                    one.reset();
+                    ArmWindow.mergeSummary(f, one);
+                    ArmWindow.mergeSummary(f, total);
+                    if (w != null && !f.sources().contains(source)) {
+                        w.mergeInto(one); // our part is not in the store (yet): use ours
+                        w.mergeInto(total);
+                    }
+                } else if (w != null) {
+                    one = w.single();
+                    w.mergeInto(one);
+                    w.mergeInto(total);
+                }
+                if (one != EMPTY_WINDOW) {
+                    one.windows = 1;
+                    total.windows++;
+                }
+                list.add(stats(version, start, end, one));
+            }
+            if (total.windows > 0) {
+                arms.put(version, stats(version, from, to, total));
+                perWindow.put(version, List.copyOf(list));
+            }
+        }
         return new MeasurementSnapshot(model, from, to, windowMillis, count, arms, perWindow);
+    }
+
+    /**
+     * Closes the windows the clock has passed and appends them to the window store (retrying
+     * earlier failed appends). Records and snapshots do this by themselves; call it on an
+     * instance that may receive no traffic for a while (e.g. from a scheduler, once per window)
+     * so that its last window reaches the fleet, or before shutdown. Thread-safe; never throws
+     * (store failures are counted in {@link #windowStoreFailures()}) except fatal VM errors.
+     */
+    public void closeElapsedWindows() {
+        advance(Math.floorDiv(clock.millis(), windowMillis));
+    }
+
+    private List<WindowSummary> readClosed(String model, Instant from, Instant to) {
+        MeasurementWindowStore s = store;
+        if (s == null || !from.isBefore(to)) {
+            return List.of();
+        }
+        try {
+            return s.read(model, from, to);
+        } catch (Throwable t) {
+            storeFailures.incrementAndGet();
+            rethrowIfFatal(t);
+            throw new IllegalStateException("the measurement window store could not be read for "
+                    + model + " [" + from + ", " + to + "): " + t, t);
+        }
     }
 
     private static ArmStats stats(String version, Instant from, Instant to, ArmWindow.Merged m) {
@@ -314,13 +563,88 @@ public final class ArmMeasurements implements RouteHook {
         return retained;
     }
 
+    /**
+     * @return this instance's id in the window store (the {@link WindowSummary#sources()} of
+     *     what it appends)
+     */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * For status and health checks: how many window store calls failed (appends, counted per
+     * attempt, and reads) since these measurements were built. Thread-safe.
+     *
+     * @return the count
+     */
+    public long windowStoreFailures() {
+        return storeFailures.get();
+    }
+
+    /**
+     * For status and health checks: closed windows whose append failed and that wait for a
+     * retry at the next window close (a window older than the retention is dropped). Thread-safe.
+     *
+     * @return how many windows wait
+     */
+    public int windowsPendingAppend() {
+        return pending.size();
+    }
+
     /** Builds {@link ArmMeasurements}. Not thread-safe. */
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private Duration window = Duration.ofMinutes(1);
         private int retainedWindows = 60;
+        private @Nullable MeasurementWindowStore windowStore;
+        private @Nullable String source;
+        private boolean localOnly;
 
         private Builder() {}
+
+        /**
+         * Where closed windows go and are read back merged from. Defaults to
+         * {@code MeasurementWindowStore.inMemory(retainedWindows)}, private to these
+         * measurements: for one instance its snapshots equal what they were without a store
+         * (counts, quantiles, means and variances; a property test checks it), and every
+         * snapshot takes the same path as with a fleet store, so that path is the one every
+         * rollout test exercises. Give several instances one shared (fleet) store and their gates
+         * judge the same merged closed windows. The measurements do not close the store.
+         *
+         * @param store the store, thread-safe; a remote one should bound its waits (it is called
+         *     on the thread that closes a window: a recording thread once per arm and window,
+         *     or a snapshot)
+         * @return this builder
+         * @throws NullPointerException if store is null
+         */
+        public Builder windowStore(MeasurementWindowStore store) {
+            this.windowStore = Objects.requireNonNull(store, "store");
+            this.localOnly = false;
+            return this;
+        }
+
+        /**
+         * @param instanceId this instance's id in the window store, unique in the fleet (e.g. the
+         *     pod name). Defaults to the host name ({@code HOSTNAME}, else the local host's name)
+         *     plus {@code -} and 6 random hex digits, so two processes on one host differ
+         * @return this builder
+         * @throws IllegalArgumentException if blank
+         * @throws NullPointerException if instanceId is null
+         */
+        public Builder source(String instanceId) {
+            if (Objects.requireNonNull(instanceId, "instanceId").isBlank()) {
+                throw new IllegalArgumentException("source must not be blank");
+            }
+            this.source = instanceId;
+            return this;
+        }
+
+        /** No window store at all: every window is read locally (for tests comparing paths). */
+        Builder localOnly() {
+            this.localOnly = true;
+            this.windowStore = null;
+            return this;
+        }
 
         /**
          * @param clock the clock windows are aligned to; defaults to the UTC system clock. Use

@@ -1,6 +1,7 @@
 package dev.releaserouter.rollout.measure;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,19 +15,34 @@ import org.jspecify.annotations.Nullable;
  * background thread. A writer whose clock reads an older window than the one in the slot records
  * into the newer one (clocks of different threads may disagree by a tick). A writer stalled for
  * a whole retention period may add to a window that was already dropped; that call is lost,
- * which is the price of not locking.
+ * which is the price of not locking. A window pushed out of its slot is {@link ArmWindow#close()
+ * closed} by whoever replaced it (closing is idempotent), so none escapes being summarized.
  */
 final class ArmSeries {
 
     private final AtomicReferenceArray<@Nullable ArmWindow> ring;
     private final int retained;
+    private final String model;
+    private final String version;
+    private final Consumer<ArmWindow> onClosed;
 
     /**
+     * @param model the model
+     * @param version the version
      * @param retained how many windows to keep, at least 1
+     * @param onClosed given each window once it is closed and idle
      */
-    public ArmSeries(int retained) {
+    ArmSeries(String model, String version, int retained, Consumer<ArmWindow> onClosed) {
+        this.model = model;
+        this.version = version;
         this.retained = retained;
+        this.onClosed = onClosed;
         this.ring = new AtomicReferenceArray<>(retained);
+    }
+
+    /** @return how many windows the ring keeps */
+    int retained() {
+        return retained;
     }
 
     /**
@@ -42,8 +58,11 @@ final class ArmSeries {
             if (w != null && w.index() >= index) {
                 return w;
             }
-            ArmWindow fresh = new ArmWindow(index);
+            ArmWindow fresh = new ArmWindow(model, version, index, onClosed);
             if (ring.compareAndSet(slot, w, fresh)) {
+                if (w != null) {
+                    w.close();
+                }
                 return fresh;
             }
         }

@@ -1,13 +1,22 @@
 package dev.releaserouter.rollout.measure;
 
+import dev.releaserouter.api.spi.WindowSummary;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * What one (model, version) recorded in one tumbling window.
@@ -18,6 +27,14 @@ import org.HdrHistogram.Histogram;
  * snapshot sees each call either entirely or, for a call recorded at the same instant, possibly
  * only some of its fields; the request count is always exact once writers are done. Outcome
  * metrics are created on first use through {@link ConcurrentHashMap#computeIfAbsent}.
+ *
+ * <p>Closing (so that a closed window is summarized exactly once, with every call recorded into
+ * it): {@code state} counts the writers inside the window (times 2) and has a closed bit (1). A
+ * writer {@link #enter()}s (adds 2; if the bit was set it backs out and records elsewhere),
+ * records, and {@link #exit()}s (subtracts 2). {@link #close()} sets the bit. Whichever of these
+ * moves the state to exactly "closed, no writer" (1) hands the window to {@code onClosed}, once
+ * ({@code published} guards it): from then on nobody records into it, so its figures are final.
+ * No one waits for anyone: the last writer out does the hand-over.
  */
 final class ArmWindow {
 
@@ -38,6 +55,11 @@ final class ArmWindow {
     static final int LATENCY_DIGITS = 2;
 
     private final long index;
+    private final String model;
+    private final String version;
+    private final Consumer<ArmWindow> onClosed;
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicBoolean published = new AtomicBoolean();
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
     final AtomicHistogram latencyNanos =
@@ -57,10 +79,79 @@ final class ArmWindow {
     final ConcurrentHashMap<String, Outcome> outcomes = new ConcurrentHashMap<>();
 
     /**
+     * @param model the model
+     * @param version the version
      * @param index the window's number: {@code floorDiv(epochMillis, windowMillis)}
+     * @param onClosed called once, when the window is closed and no writer is inside it
      */
-    public ArmWindow(long index) {
+    ArmWindow(String model, String version, long index, Consumer<ArmWindow> onClosed) {
+        this.model = model;
+        this.version = version;
         this.index = index;
+        this.onClosed = onClosed;
+    }
+
+    /** @return the model */
+    String model() {
+        return model;
+    }
+
+    /** @return the version */
+    String version() {
+        return version;
+    }
+
+    /**
+     * Enters the window to record into it. Lock-free, allocation-free.
+     *
+     * @return true if the caller may record and must then {@link #exit()}; false if the window
+     *     is closed (the caller records into a newer one and must not exit this one)
+     */
+    boolean enter() {
+        if ((state.getAndAdd(2) & 1) == 0) {
+            return true;
+        }
+        exit(); // closed: back out (and hand over if this was the last one inside)
+        return false;
+    }
+
+    /** Leaves the window after recording; hands it over if it is closed and now idle. */
+    void exit() {
+        if (state.addAndGet(-2) == 1) {
+            handOver();
+        }
+    }
+
+    /** Closes the window (idempotent); hands it over now if no writer is inside. */
+    void close() {
+        while (true) {
+            long s = state.get();
+            if ((s & 1) != 0) {
+                return;
+            }
+            if (state.compareAndSet(s, s | 1)) {
+                if (s == 0) {
+                    handOver();
+                }
+                return;
+            }
+        }
+    }
+
+    /** @return whether the window is closed (its figures may still be settling) */
+    boolean isClosed() {
+        return (state.get() & 1) != 0;
+    }
+
+    private void handOver() {
+        if (published.compareAndSet(false, true)) {
+            onClosed.accept(this);
+        }
+    }
+
+    /** @return whether nothing was recorded: no call, label or outcome */
+    boolean isEmpty() {
+        return requests.sum() == 0 && labels.sum() == 0 && outcomes.isEmpty();
     }
 
     /** @return the window's number */
@@ -141,12 +232,12 @@ final class ArmWindow {
     }
 
     /**
-     * Adds this window into a merge buffer. Safe while writers record.
+     * Adds this window into a merge buffer (the caller counts {@link Merged#windows}). Safe while
+     * writers record.
      *
      * @param into the buffer
      */
     public void mergeInto(Merged into) {
-        into.windows++;
         into.requests += requests.sum();
         into.errors += errors.sum();
         if (into.latency != latencyNanos) {
@@ -171,6 +262,128 @@ final class ArmWindow {
             acc[0] += e.getValue().sum.sum();
             acc[1] += e.getValue().count.sum();
             acc[2] += e.getValue().sumSq.sum();
+        }
+    }
+
+    /** Summary names: counts. */
+    static final String REQUESTS = "requests";
+    static final String ERRORS = "errors";
+    static final String COST_CALLS = "cost_calls";
+    static final String TOKEN_CALLS = "token_calls";
+    static final String SCORE_COUNT = "score_count";
+    static final String LABELS = "labels";
+    /** Summary names: sums. */
+    static final String COST = "cost";
+    static final String COST_WITH_TOKENS = "cost_with_tokens";
+    static final String TOKENS_WITH_COST = "tokens_with_cost";
+    static final String SCORE = "score";
+    static final String SCORE_SQ = "score_sq";
+    static final String ABS_ERROR = "abs_error";
+    static final String ABS_ERROR_SQ = "abs_error_sq";
+    /** Summary names: histograms (latency: lowest value of each HdrHistogram bucket, in ns). */
+    static final String LATENCY_NS = "latency_ns";
+    static final String SCORE_BINS_NAME = "score";
+    /** Summary names of an outcome: {@code outcome.<name>.n}, {@code .sum}, {@code .sum_sq}. */
+    static final String OUTCOME = "outcome.";
+    static final String OUTCOME_N = ".n";
+    static final String OUTCOME_SUM = ".sum";
+    static final String OUTCOME_SUM_SQ = ".sum_sq";
+
+    /**
+     * This window as a mergeable summary. Call it once the window is closed and idle (its
+     * figures are final then).
+     *
+     * @param source this instance's id
+     * @param windowMillis the window length
+     * @return the summary
+     */
+    WindowSummary summary(String source, long windowMillis) {
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Double> sums = new TreeMap<>();
+        counts.put(REQUESTS, requests.sum());
+        counts.put(ERRORS, errors.sum());
+        counts.put(COST_CALLS, costCalls.sum());
+        counts.put(TOKEN_CALLS, tokenCalls.sum());
+        counts.put(SCORE_COUNT, scoreCount.sum());
+        counts.put(LABELS, labels.sum());
+        sums.put(COST, costSum.sum());
+        sums.put(COST_WITH_TOKENS, costWithTokens.sum());
+        sums.put(TOKENS_WITH_COST, tokensWithCost.sum());
+        sums.put(SCORE, scoreSum.sum());
+        sums.put(SCORE_SQ, scoreSumSq.sum());
+        sums.put(ABS_ERROR, absErrorSum.sum());
+        sums.put(ABS_ERROR_SQ, absErrorSumSq.sum());
+        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+            String name = OUTCOME + e.getKey();
+            counts.put(name + OUTCOME_N, e.getValue().count.sum());
+            sums.put(name + OUTCOME_SUM, e.getValue().sum.sum());
+            sums.put(name + OUTCOME_SUM_SQ, e.getValue().sumSq.sum());
+        }
+        // Keyed by the bucket's lowest equivalent value: recording it again lands in the same
+        // bucket of a histogram of the same layout, so merged quantiles are the same.
+        SortedMap<Long, Long> latency = new TreeMap<>();
+        for (HistogramIterationValue v : latencyNanos.recordedValues()) {
+            latency.merge(latencyNanos.lowestEquivalentValue(v.getValueIteratedTo()),
+                    v.getCountAtValueIteratedTo(), Long::sum);
+        }
+        SortedMap<Long, Long> bins = new TreeMap<>();
+        for (int i = 0; i < SCORE_BINS; i++) {
+            long n = scoreBins.get(i);
+            if (n > 0) {
+                bins.put((long) i, n);
+            }
+        }
+        return new WindowSummary(Set.of(source), model, version,
+                Instant.ofEpochMilli(index * windowMillis), Duration.ofMillis(windowMillis),
+                counts, sums, Map.of(LATENCY_NS, latency, SCORE_BINS_NAME, bins));
+    }
+
+    /**
+     * Adds a summary (this router-rollout's format; unknown names are ignored) into a merge
+     * buffer that owns its latency histogram (the caller counts {@link Merged#windows}).
+     *
+     * @param s the summary
+     * @param into the buffer
+     */
+    static void mergeSummary(WindowSummary s, Merged into) {
+        into.requests += s.count(REQUESTS);
+        into.errors += s.count(ERRORS);
+        into.costCalls += s.count(COST_CALLS);
+        into.tokenCalls += s.count(TOKEN_CALLS);
+        into.scoreCount += s.count(SCORE_COUNT);
+        into.labels += s.count(LABELS);
+        into.costSum += s.sum(COST);
+        into.costWithTokens += s.sum(COST_WITH_TOKENS);
+        into.tokensWithCost += s.sum(TOKENS_WITH_COST);
+        into.scoreSum += s.sum(SCORE);
+        into.scoreSumSq += s.sum(SCORE_SQ);
+        into.absErrorSum += s.sum(ABS_ERROR);
+        into.absErrorSumSq += s.sum(ABS_ERROR_SQ);
+        for (Map.Entry<String, Long> c : s.counts().entrySet()) {
+            String k = c.getKey();
+            if (k.startsWith(OUTCOME) && k.endsWith(OUTCOME_N)
+                    && k.length() > OUTCOME.length() + OUTCOME_N.length()) {
+                String name = k.substring(OUTCOME.length(), k.length() - OUTCOME_N.length());
+                String prefix = OUTCOME + name;
+                double[] acc = into.outcomes.computeIfAbsent(name, x -> new double[3]);
+                acc[0] += s.sum(prefix + OUTCOME_SUM);
+                acc[1] += c.getValue();
+                acc[2] += s.sum(prefix + OUTCOME_SUM_SQ);
+            }
+        }
+        SortedMap<Long, Long> latency = s.histograms().get(LATENCY_NS);
+        if (latency != null) {
+            for (Map.Entry<Long, Long> b : latency.entrySet()) {
+                into.latency.recordValueWithCount(
+                        Math.min(Math.max(0, b.getKey()), LATENCY_MAX_NANOS), b.getValue());
+            }
+        }
+        SortedMap<Long, Long> bins = s.histograms().get(SCORE_BINS_NAME);
+        if (bins != null) {
+            for (Map.Entry<Long, Long> b : bins.entrySet()) {
+                long i = b.getKey();
+                into.scoreBins[(int) Math.max(0, Math.min(SCORE_BINS - 1, i))] += b.getValue();
+            }
         }
     }
 
@@ -250,6 +463,27 @@ final class ArmWindow {
 
         private Merged(Histogram shared) {
             this.latency = shared;
+        }
+
+        /** Empties the buffer (its own latency histogram included), to reuse it. */
+        void reset() {
+            windows = 0;
+            requests = 0;
+            errors = 0;
+            latency.reset();
+            costSum = 0;
+            costCalls = 0;
+            tokenCalls = 0;
+            costWithTokens = 0;
+            tokensWithCost = 0;
+            scoreSum = 0;
+            scoreSumSq = 0;
+            scoreCount = 0;
+            java.util.Arrays.fill(scoreBins, 0);
+            absErrorSum = 0;
+            absErrorSumSq = 0;
+            labels = 0;
+            outcomes.clear();
         }
     }
 
