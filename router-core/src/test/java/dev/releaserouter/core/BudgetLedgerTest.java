@@ -112,6 +112,41 @@ class BudgetLedgerTest {
         assertThat(allocated).isLessThan(10_000);
     }
 
+    @Test
+    void decide_consumesThroughTheNonWaitingCall_neverTheOneThatMayWait() {
+        BudgetLedger.Account inner = BudgetLedger.inMemory().account(new BudgetKey("churn", "v2"));
+        BudgetLedger ledger = key -> new BudgetLedger.Account() {
+            @Override
+            public long tryConsume(long units, long limit) {
+                throw new AssertionError("the request path called the waiting tryConsume");
+            }
+
+            @Override
+            public long tryConsumeNow(long units, long limit) {
+                return inner.tryConsume(units, limit);
+            }
+
+            @Override
+            public void giveBack(long units) {
+                inner.giveBack(units);
+            }
+
+            @Override
+            public long consumed() {
+                return inner.consumed();
+            }
+
+            @Override
+            public void reset() {
+                inner.reset();
+            }
+        };
+        Router r = router(ledger);
+
+        assertThat(countCandidate(r, 150, "k")).isEqualTo(100);
+        assertThat(r.status().internalErrors()).isZero();
+    }
+
     /** An in-memory ledger with a bigger allotment, counting consumptions. */
     private static final class CountingLedger implements BudgetLedger {
         final BudgetLedger.Account account = BudgetLedger.inMemory()

@@ -210,7 +210,7 @@ public final class RolloutController {
         int bp = plan.stages().get(0);
         setWeight(bp, ChangeContext.of(actor, "rollout stage 1: " + plan.candidateVersion()
                 + " to " + bp + " bp (" + percent(bp) + ")"));
-        store.save(s);
+        saveState(s);
         record(actor, RolloutAction.START, List.of("rollout started"), null);
     }
 
@@ -231,6 +231,50 @@ public final class RolloutController {
             restored = false;
             begin(s);
         }
+    }
+
+    /** Saves the state, fenced by the lease grant when this controller runs under a lease. */
+    private void saveState(RolloutState s) {
+        LeaseGrant g = grant;
+        if (lease != null && g != null) {
+            try {
+                store.save(s, g);
+            } catch (FencedWriteException e) {
+                throw lostToFencing(e);
+            }
+        } else {
+            store.save(s);
+        }
+    }
+
+    /** Appends a decision, fenced by the lease grant when this controller runs under a lease. */
+    private void appendDecision(RolloutDecision d) {
+        LeaseGrant g = grant;
+        if (lease != null && g != null) {
+            try {
+                store.append(d, g);
+            } catch (FencedWriteException e) {
+                throw lostToFencing(e);
+            }
+        } else {
+            store.append(d);
+        }
+    }
+
+    /**
+     * A fenced store refused a write: another controller has held the lease since this one's
+     * grant. This controller has lost the lease: it stands by (the next tick that acquires the
+     * lease takes over from the store, so its unsaved in-memory state is dropped).
+     */
+    private FencedWriteException lostToFencing(FencedWriteException e) {
+        LeaseGrant g = grant;
+        grant = null;
+        leading = false;
+        tookOver = false;
+        LOG.warn("Release Router: the rollout store refused a write of {} with lease token {} "
+                + "({}); standing by", plan.model(), g == null ? "?" : g.fencingToken(),
+                e.getMessage());
+        return e;
     }
 
     /**
@@ -306,6 +350,10 @@ public final class RolloutController {
             RolloutStatus status = evaluate();
             consecutiveFailures = 0;
             return status;
+        } catch (FencedWriteException e) {
+            // Not a tick failure (no fail-safe): the rollout is fine, this controller no
+            // longer leads it.
+            return RolloutStatus.STANDBY;
         } catch (Throwable t) {
             // A background safety path: contain everything, even a fatal VM error (team policy).
             return tickFailed(t);
@@ -427,7 +475,7 @@ public final class RolloutController {
         }
         state = s.with(s.stageIndex(), safeNow(), RolloutStatus.ROLLED_BACK);
         try {
-            store.save(state);
+            saveState(state);
         } catch (Throwable t) {
             LOG.error("Release Router: fail-safe could not save the rollout state of {}",
                     plan.model(), t);
@@ -494,7 +542,7 @@ public final class RolloutController {
                         + ") after PROCEED at " + percent(plan.stages().get(s.stageIndex())))));
                 state = s.with(next, now, RolloutStatus.RUNNING);
             }
-            store.save(state);
+            saveState(state);
             record(actor, RolloutAction.PROCEED, withWaivers(verdict.reasons(), waived, now),
                     verdict);
         } else {
@@ -513,7 +561,7 @@ public final class RolloutController {
                         + "stage): promote or abort by hand");
             }
             state = s.with(s.stageIndex(), now, RolloutStatus.RUNNING);
-            store.save(state);
+            saveState(state);
             record(actor, RolloutAction.HOLD, reasons, verdict);
         }
         return state.status();
@@ -528,7 +576,7 @@ public final class RolloutController {
     public synchronized void pause(ChangeContext ctx) {
         RolloutState s = require(ctx, RolloutStatus.RUNNING, "pause");
         state = s.with(s.stageIndex(), s.checkpointStart(), RolloutStatus.PAUSED);
-        store.save(state);
+        saveState(state);
         record(ctx.actor(), RolloutAction.PAUSE, List.of(ctx.reason()), null);
     }
 
@@ -541,7 +589,7 @@ public final class RolloutController {
     public synchronized void resume(ChangeContext ctx) {
         RolloutState s = require(ctx, RolloutStatus.PAUSED, "resume");
         state = s.with(s.stageIndex(), clock.instant(), RolloutStatus.RUNNING);
-        store.save(state);
+        saveState(state);
         record(ctx.actor(), RolloutAction.RESUME, List.of(ctx.reason()), null);
     }
 
@@ -583,7 +631,7 @@ public final class RolloutController {
         setWeight(bp, ChangeContext.of(ctx.actor(), cut("rollout manual promote to " + bp
                 + " bp: " + ctx.reason()), ctx.ticket()));
         state = s.with(last, clock.instant(), RolloutStatus.PROMOTED);
-        store.save(state);
+        saveState(state);
         record(ctx.actor(), RolloutAction.PROMOTE, List.of(ctx.reason()), null);
     }
 
@@ -716,7 +764,7 @@ public final class RolloutController {
             admin.setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
         }
         state = s.with(s.stageIndex(), now, status);
-        store.save(state);
+        saveState(state);
         record(who, action, reasons, verdict);
     }
 
@@ -776,7 +824,7 @@ public final class RolloutController {
                 plan.policy().digest(), plan.dryRun());
         decisions.add(d);
         try {
-            store.append(d);
+            appendDecision(d);
         } catch (Throwable e) {
             if (!quiet) {
                 throw e; // unchecked only (precise rethrow): the tick's handler counts it

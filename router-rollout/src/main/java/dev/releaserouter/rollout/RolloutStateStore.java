@@ -63,4 +63,35 @@ public interface RolloutStateStore {
      * @throws java.io.UncheckedIOException if the store cannot be written
      */
     void append(RolloutDecision decision);
+
+    /**
+     * Replaces the saved state as {@link #save(RolloutState)} does, on behalf of the holder of
+     * a lease: a <em>fenced</em> store (a fleet store) writes only if the grant's fencing token
+     * is still the lease's current one, checked atomically with the write, so that a paused
+     * ex-leader cannot overwrite its successor's state. A {@link RolloutController} started with
+     * a {@link RolloutLease} writes through this method. The default ignores the grant (a store
+     * of one JVM has nothing to fence).
+     *
+     * @param state the state
+     * @param grant the writer's lease grant (the lease {@code rollout/<model>})
+     * @throws FencedWriteException if the grant is no longer current (nothing was written)
+     * @throws java.io.UncheckedIOException if the store cannot be written
+     */
+    default void save(RolloutState state, dev.releaserouter.api.spi.LeaseGrant grant) {
+        save(state);
+    }
+
+    /**
+     * Appends a decision as {@link #append(RolloutDecision)} does, fenced by the writer's lease
+     * grant like {@link #save(RolloutState, dev.releaserouter.api.spi.LeaseGrant)}. The default
+     * ignores the grant.
+     *
+     * @param decision the decision
+     * @param grant the writer's lease grant
+     * @throws FencedWriteException if the grant is no longer current (nothing was written)
+     * @throws java.io.UncheckedIOException if the store cannot be written
+     */
+    default void append(RolloutDecision decision, dev.releaserouter.api.spi.LeaseGrant grant) {
+        append(decision);
+    }
 }

@@ -113,4 +113,95 @@ class RolloutLeaseTest {
         assertThat(c.leaseGrant()).isEmpty();
         assertThat(c.status()).isEqualTo(RolloutStatus.RUNNING);
     }
+
+    /** A store that fences like a fleet store: writes carrying a stale grant are refused. */
+    private RolloutStateStore fenced(RolloutStateStore inner) {
+        return new RolloutStateStore() {
+            @Override
+            public Optional<RolloutState> load(String model) {
+                return inner.load(model);
+            }
+
+            @Override
+            public void save(RolloutState state) {
+                inner.save(state);
+            }
+
+            @Override
+            public void append(RolloutDecision decision) {
+                inner.append(decision);
+            }
+
+            @Override
+            public void save(RolloutState state, LeaseGrant grant) {
+                check(grant);
+                inner.save(state);
+            }
+
+            @Override
+            public void append(RolloutDecision decision, LeaseGrant grant) {
+                check(grant);
+                inner.append(decision);
+            }
+
+            private void check(LeaseGrant grant) {
+                long current = lease.current(grant.name()).map(LeaseGrant::fencingToken)
+                        .orElse(0L);
+                if (current != grant.fencingToken()) {
+                    throw new FencedWriteException("token " + grant.fencingToken()
+                            + " is not the current " + current);
+                }
+            }
+        };
+    }
+
+    @Test
+    void pausedExLeader_writesThroughAFencedStore_areRefused_itStandsBy_withoutFailSafe() {
+        RolloutStateStore fencedStore = fenced(store);
+        RolloutPlan plan = f.plan(RolloutFixture.POLICY).build();
+        // a's pause (a GC, a frozen VM) falls between its renewal and its write: meanwhile
+        // the TTL passes and b takes over.
+        java.util.concurrent.atomic.AtomicReference<Runnable> pause =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Lease pausing = new Lease() {
+            @Override
+            public Optional<LeaseGrant> tryAcquire(String name, String holder, Duration ttl) {
+                Optional<LeaseGrant> g = lease.tryAcquire(name, holder, ttl);
+                Runnable p = pause.getAndSet(null);
+                if (p != null) {
+                    p.run();
+                }
+                return g;
+            }
+
+            @Override
+            public void release(LeaseGrant grant) {
+                lease.release(grant);
+            }
+
+            @Override
+            public Optional<LeaseGrant> current(String name) {
+                return lease.current(name);
+            }
+        };
+        RolloutController a = RolloutController.start(f.admin, f.measurements, plan,
+                fencedStore, f.clock, "rollout-bot", RolloutLease.of(pausing, TTL));
+        RolloutController b = RolloutController.start(f.admin, f.measurements, plan,
+                fencedStore, f.clock, "rollout-bot", RolloutLease.of(lease, TTL));
+        pause.set(() -> {
+            f.clock.advance(TTL.plusSeconds(1));
+            assertThat(b.tick()).isEqualTo(RolloutStatus.RUNNING);
+        });
+
+        assertThatThrownBy(() -> a.pause(ChangeContext.of("ops", "stale")))
+                .isInstanceOf(FencedWriteException.class);
+
+        assertThat(store.load("churn").orElseThrow().status()).as("b's state stands")
+                .isEqualTo(RolloutStatus.RUNNING);
+        assertThat(a.leading()).isFalse();
+        assertThat(a.status()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(a.tick()).isEqualTo(RolloutStatus.STANDBY);
+        assertThat(a.tickFailures()).isZero();
+        assertThat(b.leading()).isTrue();
+    }
 }

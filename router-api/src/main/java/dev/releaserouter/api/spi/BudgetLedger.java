@@ -8,8 +8,8 @@ package dev.releaserouter.api.spi;
  * <p>How the router uses it: when it compiles a configuration it resolves each budgeted
  * candidate's {@link Account} once ({@link #account}); on the request path it takes units from a
  * local allotment and, when the allotment is empty, consumes {@link #allotment()} more units from
- * the account at once ({@link Account#tryConsume}), so a remote ledger is consulted once per
- * allotment, not once per decision. Units left in an allotment when a budget is reset or the
+ * the account at once ({@link Account#tryConsumeNow}, which never waits for I/O), so a remote
+ * ledger is consulted once per allotment, not once per decision. Units left in an allotment when a budget is reset or the
  * router closes are {@linkplain Account#giveBack given back}. With the default allotment of 1
  * (the in-memory ledger), every grant is one consumption: the budget is exact per request.
  *
@@ -19,9 +19,10 @@ package dev.releaserouter.api.spi;
  * {@code giveBack} never makes consumption negative; {@code reset} forgets what was consumed;
  * accounts of the same key are the same account.
  *
- * <p>Thread-safe. {@link Account#tryConsume} is called on the request path when an allotment runs
- * out: an implementation must not block indefinitely there (a remote ledger bounds the call with
- * a timeout, or serves from a prefetched lease of its own). Failure: a method that cannot
+ * <p>Thread-safe. {@link Account#tryConsumeNow} is called on the request path when an allotment
+ * runs out: an implementation must not wait for I/O there (a remote ledger serves from a
+ * prefetched lease of its own, refilled asynchronously); {@link Account#tryConsume} may wait, for
+ * a bounded time. Failure: a method that cannot
  * complete throws; the router then grants nothing from that budget (the stable version answers,
  * reason {@link dev.releaserouter.api.Reason#BUDGET_EXHAUSTED}) and counts the failure in
  * {@link dev.releaserouter.api.RouterStatus#internalErrors()}: a budget never overshoots because
@@ -79,6 +80,24 @@ public interface BudgetLedger extends AutoCloseable {
          *     cannot be reached; nothing was consumed as far as the caller may rely on
          */
         long tryConsume(long units, long limit);
+
+        /**
+         * Like {@link #tryConsume}, but called on the request path, so it must return at once:
+         * it never waits for I/O. A remote ledger grants from units it prefetched (and refills
+         * them asynchronously); when it holds none it grants 0 at once. The router calls this
+         * one; the default delegates to {@link #tryConsume} (right for a ledger that never
+         * waits, such as the in-memory one).
+         *
+         * @param units how many units are wanted, positive
+         * @param limit the most units this account may have consumed in all; non-negative
+         * @return how many were consumed, between 0 and {@code units}, never past the limit
+         * @throws IllegalArgumentException if units is not positive or limit is negative
+         * @throws RuntimeException if the ledger knows it cannot be reached and holds nothing
+         *     (the router then counts the failure and grants nothing)
+         */
+        default long tryConsumeNow(long units, long limit) {
+            return tryConsume(units, limit);
+        }
 
         /**
          * Returns units consumed but not used (an allotment left over).

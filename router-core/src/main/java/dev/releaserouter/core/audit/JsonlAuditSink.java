@@ -15,6 +15,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -343,9 +344,9 @@ public final class JsonlAuditSink implements AuditSink {
             }
             Tail last = tail;
             long seq = last.seq() + 1;
-            String body = AuditEntryCodec.body(seq, event, last.hash());
-            String hash = AuditEntryCodec.sha256Hex(body);
-            byte[] line = AuditEntryCodec.line(body, hash);
+            AuditChain.Link link = AuditChain.next(last.seq(), last.hash(), event);
+            String hash = link.hash();
+            byte[] line = (link.line() + '\n').getBytes(StandardCharsets.UTF_8);
             try {
                 out.seek(last.size());
                 out.write(line);
@@ -610,18 +611,9 @@ public final class JsonlAuditSink implements AuditSink {
 
         /** As {@link #check(long, AuditEntry)}, with the hash the entry should carry. */
         @Nullable String check(long line, AuditEntry entry, String expectedHash) {
-            if (!expectedHash.equals(entry.hash())) {
-                return "hash mismatch: the entry was edited";
-            }
-            if (entry.seq() != line) {
-                return "expected seq " + line + " but found " + entry.seq()
-                        + ": an entry was removed, inserted or reordered";
-            }
-            if (!entry.prev().equals(prev)) {
-                return line == 1
-                        ? "the first entry's prev is not 64 zeros: entries before it were removed"
-                        : "prev does not match the hash of line " + (line - 1)
-                                + ": an entry was edited, removed, inserted or reordered";
+            String problem = AuditChain.problem(line, entry, expectedHash, prev);
+            if (problem != null) {
+                return problem;
             }
             prev = entry.hash();
             entries++;

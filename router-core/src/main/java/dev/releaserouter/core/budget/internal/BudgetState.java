@@ -126,7 +126,7 @@ public final class BudgetState {
         long size = owner.allotment();
         long got;
         try {
-            got = acc.tryConsume(size, limit);
+            got = acc.tryConsumeNow(size, limit); // never waits for I/O (the SPI's promise)
         } catch (Throwable t) {
             owner.ledgerFailed(t);
             return false;

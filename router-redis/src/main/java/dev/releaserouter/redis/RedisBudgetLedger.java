@@ -1,0 +1,416 @@
+package dev.releaserouter.redis;
+
+import dev.releaserouter.api.spi.BudgetKey;
+import dev.releaserouter.api.spi.BudgetLedger;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BudgetLedger} shared by a fleet through Redis: each budget is one Redis hash whose
+ * {@code consumed} field is changed only by Lua scripts, so consumption is atomic across every
+ * thread and instance and never passes the limit.
+ *
+ * <p>Guarantee: the units granted fleet-wide never exceed the limit (exact total). Each instance
+ * holds a <em>reserve</em> of units it consumed in Redis ahead of need (at most
+ * {@code 2 x allotment} per budget, plus up to {@code allotment - 1} in the router's own local
+ * allotment); units held by one instance are not available to another until given back (a new
+ * configuration, {@code close()}), so near the limit an instance may refuse while another still
+ * holds units. {@link #close()} gives every reserve back. Units held by an instance that crashed
+ * stay consumed (stricter, never looser) until an operator resets the budget.
+ *
+ * <p>Hot path: {@link Account#tryConsumeNow} takes units from the reserve with one CAS and never
+ * waits for Redis; when the reserve falls below {@code allotment} it starts one asynchronous
+ * refill (at most one in flight per budget, so nothing queues up). With an empty reserve it
+ * grants 0 at once; if the last refill failed (Redis down or slow), it throws a preallocated,
+ * stackless exception so the router counts the failure and answers the stable version
+ * ({@code BUDGET_EXHAUSTED}). The other methods wait for Redis, bounded by the command timeout.
+ *
+ * <p>Redis restarted empty: an instance that has seen a budget's hash and finds it gone refuses
+ * grants from that budget (counted, logged once) until the budget is {@linkplain Account#reset
+ * reset}, because its consumption was lost and granting again could overshoot.
+ *
+ * <p>Thread-safe.
+ */
+final class RedisBudgetLedger implements BudgetLedger {
+
+    /*
+     * Design: per budget, an AtomicLong reserve (CAS takes; refills add), an AtomicBoolean
+     * "refill in flight" (only the thread that flips it false->true sends a refill, and it is
+     * cleared when Lettuce completes the command: success, error or Lettuce's own timeout, so a
+     * command never completes after we stopped counting it, and units consumed in Redis are
+     * always added to a reserve), and a volatile reserveLimit (the limit the reserve was
+     * consumed under; a lower limit empties the reserve back to Redis first, so a lowered limit
+     * is honoured). The callbacks run on Lettuce's event loop and only touch atomics.
+     *
+     * In Redis, the hash holds "consumed" (units granted or held fleet-wide) and "held:<id>" (an
+     * upper bound of what instance <id> holds in its reserve). A reset sets consumed to the sum
+     * of the other instances' held units, so units in live reserves stay counted and a reset
+     * never lets the fleet grant more than the limit afterwards.
+     */
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetLedger.class);
+
+    /** KEYS[1] hash; ARGV units, limit, held field ('' none), reserve before, must exist (0/1). */
+    private static final String CONSUME = """
+            if ARGV[5] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            local used = tonumber(redis.call('HGET', KEYS[1], 'consumed') or '0')
+            local take = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
+            if take < 0 then take = 0 end
+            redis.call('HINCRBY', KEYS[1], 'consumed', take)
+            if ARGV[3] ~= '' then
+              redis.call('HSET', KEYS[1], ARGV[3], tonumber(ARGV[4]) + take)
+            end
+            return take
+            """;
+
+    /** KEYS[1] hash; ARGV units, held field ('' none), held after. */
+    private static final String GIVE_BACK = """
+            local used = tonumber(redis.call('HGET', KEYS[1], 'consumed') or '0')
+            local left = used - tonumber(ARGV[1])
+            if left < 0 then left = 0 end
+            redis.call('HSET', KEYS[1], 'consumed', left)
+            if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[2], ARGV[3]) end
+            return left
+            """;
+
+    /** KEYS[1] hash; ARGV held field of this instance. */
+    private static final String RESET = """
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            local all = redis.call('HGETALL', KEYS[1])
+            local held = 0
+            for i = 1, #all, 2 do
+              if string.sub(all[i], 1, 5) == 'held:' then held = held + tonumber(all[i + 1]) end
+            end
+            redis.call('HSET', KEYS[1], 'consumed', held)
+            return held
+            """;
+
+    private static final RuntimeException UNAVAILABLE = new UnavailableException();
+
+    /** The current connection; throws (unchecked) while the fleet is not connected. */
+    private final Supplier<StatefulRedisConnection<String, String>> connection;
+    private final String prefix;
+    private final String heldField;
+    private final Duration timeout;
+    private final int allotment;
+    private final Clock clock;
+    private final ConcurrentHashMap<BudgetKey, RedisAccount> accounts = new ConcurrentHashMap<>();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicBoolean degraded = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param connection the current connection (it throws while not connected), whose client
+     *     has a command timeout (Lettuce {@code TimeoutOptions}), so that asynchronous refills
+     *     complete; not closed by the ledger
+     * @param prefix the fleet's key prefix, e.g. {@code "rr:"}
+     * @param instanceId this instance's id, non-blank
+     * @param timeout the most a waiting call waits for Redis, positive
+     * @param allotment units consumed at a time, positive
+     * @param clock when a failed refill may be retried (once per timeout while degraded)
+     * @throws IllegalArgumentException if an argument is out of range
+     */
+    RedisBudgetLedger(Supplier<StatefulRedisConnection<String, String>> connection,
+            String prefix, String instanceId, Duration timeout, int allotment, Clock clock) {
+        Objects.requireNonNull(connection, "connection");
+        this.connection = connection;
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        if (instanceId.isBlank()) {
+            throw new IllegalArgumentException("instanceId must be non-blank");
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+        }
+        if (allotment < 1) {
+            throw new IllegalArgumentException("allotment must be at least 1, but was "
+                    + allotment);
+        }
+        this.heldField = "held:" + instanceId;
+        this.timeout = timeout;
+        this.allotment = allotment;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Account account(BudgetKey key) {
+        Objects.requireNonNull(key, "key");
+        return accounts.computeIfAbsent(key, RedisAccount::new);
+    }
+
+    @Override
+    public int allotment() {
+        return allotment;
+    }
+
+    /** @return Redis calls that failed (refills, give-backs, waiting calls), since creation */
+    long failures() {
+        return failures.get();
+    }
+
+    /** @return whether the last refill failed (no new budget until Redis answers again) */
+    boolean degraded() {
+        return degraded.get();
+    }
+
+    /** Gives every reserve back to Redis (bounded by the timeout; failures counted). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (RedisAccount a : accounts.values()) {
+            long held = a.reserve.getAndSet(0);
+            try {
+                a.giveBackHeld(held, 0);
+            } catch (RuntimeException e) {
+                failed(e); // the units stay consumed: stricter, never looser
+            }
+        }
+    }
+
+    String key(BudgetKey key) {
+        // The model's length makes the key unambiguous whatever characters the names hold.
+        return prefix + "budget:" + key.model().length() + ":" + key.model() + ":"
+                + key.version();
+    }
+
+    private void failed(Throwable t) {
+        failures.incrementAndGet();
+        if (degraded.compareAndSet(false, true)) {
+            LOG.warn("Release Router fleet: the Redis budget ledger failed; budgeted candidates"
+                    + " get no new exposure beyond what this instance holds until Redis answers:"
+                    + " {}", t.toString());
+        }
+    }
+
+    private void recovered() {
+        if (degraded.compareAndSet(true, false)) {
+            LOG.info("Release Router fleet: the Redis budget ledger answers again");
+        }
+    }
+
+    private <T> T await(RedisFuture<T> future) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Redis failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Redis did not answer within " + timeout, e);
+        }
+    }
+
+    private static void requireConsume(long units, long limit) {
+        if (units <= 0 || limit < 0) {
+            throw new IllegalArgumentException("units must be positive and limit not negative, "
+                    + "but were " + units + " and " + limit);
+        }
+    }
+
+    /** One budget: its reserve and its Redis hash. */
+    private final class RedisAccount implements Account {
+        private final String key;
+        private final AtomicLong reserve = new AtomicLong();
+        private final AtomicBoolean refilling = new AtomicBoolean();
+        private volatile long reserveLimit = Long.MAX_VALUE;
+        private volatile boolean seen; // the hash existed once: its absence means data loss
+        private volatile boolean lost;
+        private volatile long retryAtMillis = Long.MIN_VALUE; // after a failure: back off
+
+        RedisAccount(BudgetKey budget) {
+            this.key = RedisBudgetLedger.this.key(budget);
+        }
+
+        @Override
+        public long tryConsumeNow(long units, long limit) {
+            requireConsume(units, limit);
+            if (limit < reserveLimit && reserve.get() > 0) {
+                // A lowered limit: what the reserve holds was consumed under the old one.
+                returnReserve();
+            }
+            long got = 0;
+            for (long held = reserve.get(); held > 0; held = reserve.get()) {
+                long take = Math.min(held, units);
+                if (reserve.compareAndSet(held, held - take)) {
+                    got = take;
+                    break;
+                }
+            }
+            if (reserve.get() < allotment && !closed.get()) {
+                refill(limit);
+            }
+            if (got == 0 && (degraded.get() || lost)) {
+                throw UNAVAILABLE;
+            }
+            return got;
+        }
+
+        private void refill(long limit) {
+            if ((degraded.get() || lost) && clock.millis() < retryAtMillis) {
+                return; // one retry per timeout while Redis fails, not one per decision
+            }
+            if (!refilling.compareAndSet(false, true)) {
+                return;
+            }
+            long before = reserve.get();
+            long want = 2L * allotment - before;
+            if (want <= 0) {
+                refilling.set(false);
+                return;
+            }
+            RedisFuture<Long> f;
+            try {
+                f = connection.get().async().eval(CONSUME, ScriptOutputType.INTEGER,
+                        new String[] {key}, Long.toString(want), Long.toString(limit), heldField,
+                        Long.toString(before), seen ? "1" : "0");
+            } catch (RuntimeException e) {
+                retryAtMillis = clock.millis() + timeout.toMillis();
+                refilling.set(false);
+                failed(e);
+                return;
+            }
+            f.whenComplete((got, error) -> {
+                try {
+                    if (error != null) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        failed(error);
+                    } else if (got < 0) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        markLost();
+                    } else {
+                        seen = true;
+                        lost = false;
+                        reserveLimit = limit;
+                        reserve.addAndGet(got);
+                        recovered();
+                    }
+                } finally {
+                    refilling.set(false);
+                }
+            });
+        }
+
+        private void markLost() {
+            failures.incrementAndGet();
+            if (!lost) {
+                lost = true;
+                LOG.warn("Release Router fleet: the budget {} vanished from Redis (restarted "
+                        + "empty?): its consumption is lost, so this instance grants nothing "
+                        + "from it until the budget is reset", key);
+            }
+        }
+
+        private void returnReserve() {
+            long held = reserve.getAndSet(0);
+            if (held <= 0) {
+                return;
+            }
+            try {
+                connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                        new String[] {key}, Long.toString(held), heldField, "0")
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                failed(e); // stays consumed: stricter
+                            }
+                        });
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        void giveBackHeld(long units, long heldAfter) {
+            await(connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                    new String[] {key}, Long.toString(units), heldField,
+                    Long.toString(heldAfter)));
+        }
+
+        @Override
+        public long tryConsume(long units, long limit) {
+            requireConsume(units, limit);
+            try {
+                Long got = await(connection.get().async().<Long>eval(CONSUME, ScriptOutputType.INTEGER,
+                        new String[] {key}, Long.toString(units), Long.toString(limit), "", "0",
+                        "0"));
+                seen = true;
+                return got;
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
+        public void giveBack(long units) {
+            if (units < 0) {
+                throw new IllegalArgumentException("units must not be negative, but was "
+                        + units);
+            }
+            if (units == 0) {
+                return;
+            }
+            try {
+                await(connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                        new String[] {key}, Long.toString(units), "", ""));
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
+        public long consumed() {
+            try {
+                String v = await(connection.get().async().hget(key, "consumed"));
+                return v == null ? 0 : Long.parseLong(v);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
+        public void reset() {
+            reserve.set(0);
+            try {
+                await(connection.get().async().eval(RESET, ScriptOutputType.INTEGER,
+                        new String[] {key}, heldField));
+                seen = true;
+                lost = false;
+                reserveLimit = Long.MAX_VALUE;
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+    }
+
+    /** Thrown (preallocated, without a stack trace) when Redis is down and the reserve empty. */
+    private static final class UnavailableException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException() {
+            super("the Redis budget ledger is unreachable and this instance holds no units",
+                    null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.releaserouter.redis;
+
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.spi.BudgetLedger;
+import dev.releaserouter.api.spi.Lease;
+import dev.releaserouter.api.spi.MeasurementWindowStore;
+import dev.releaserouter.api.spi.OverrideStore;
+import dev.releaserouter.core.audit.AuditVerification;
+import dev.releaserouter.rollout.RolloutStateStore;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Fleet mode on Redis: the entry point. One {@code RedisFleet} per instance of a serving app
+ * owns one Lettuce client and its connections (commands, pub/sub; auto-reconnect on) and hands
+ * out the router's SPI implementations over them, so every instance shares one kill switch, one
+ * rollout and (with the other SPIs) one budget and one audit trail.
+ *
+ * <pre>{@code
+ * RedisFleet fleet = RedisFleet.builder("redis://redis:6379").build();
+ * ReleaseRouter router = ReleaseRouter.builder()...overrideStore(fleet.overrideStore()).build();
+ * RolloutController c = Rollouts.builder(admin, plan).stateStore(fleet.rolloutStateStore())
+ *         .lease(RolloutLease.of(fleet.lease(), Duration.ofSeconds(30))).start();
+ * }</pre>
+ *
+ * <p>Fail safe: {@link Builder#build()} does not throw when Redis is unreachable; the fleet keeps
+ * trying to connect in the background, the application starts on its local state (the router
+ * answers from its flag file), {@link #status()} says disconnected, and everything catches up
+ * when Redis is back. Every Redis call is bounded by the command timeout and throws an
+ * {@link java.io.UncheckedIOException} naming Redis and the operation when it fails, which the
+ * router contains (admin changes are refused, decisions are never affected). See
+ * {@code docs/fleet.md} for the guarantees and the failure table.
+ *
+ * <p>Thread-safe. The stores it hands out are created once and shared; closing them is
+ * harmless, closing the fleet closes the connections under all of them. Not intended for
+ * external extension.
+ */
+public final class RedisFleet implements AutoCloseable {
+
+    private final RedisConnections connections;
+    private final RedisOverrideStore overrideStore;
+    private final RedisLease lease;
+    private final RedisRolloutStateStore rolloutStateStore;
+    private final RedisBudgetLedger budgetLedger;
+    private final RedisMeasurementWindowStore windowStore;
+    private final RedisAuditSink auditSink;
+
+    private RedisFleet(Builder b) {
+        this.connections = new RedisConnections(b.redisUri, b.commandTimeout, b.keyPrefix,
+                b.instanceId, b.clock);
+        this.overrideStore = new RedisOverrideStore(connections);
+        this.lease = new RedisLease(connections);
+        this.rolloutStateStore = new RedisRolloutStateStore(connections);
+        this.budgetLedger = new RedisBudgetLedger(connections::current, b.keyPrefix,
+                connections.instanceId(), b.commandTimeout, b.budgetAllotment, b.clock);
+        this.windowStore = new RedisMeasurementWindowStore(connections::current, b.keyPrefix,
+                b.retainedWindows, b.windowTtl, b.commandTimeout);
+        this.auditSink = new RedisAuditSink(connections::current, b.keyPrefix,
+                connections.instanceId(), b.commandTimeout);
+    }
+
+    /**
+     * @param redisUri the Redis URI, e.g. {@code redis://localhost:6379} (Lettuce's syntax:
+     *     {@code rediss://} for TLS, {@code redis://user:password@host:port/db})
+     * @return a builder with the defaults: a generated instance id, a 500 ms command timeout,
+     *     the key prefix {@code release-router:}, the system clock
+     * @throws NullPointerException if redisUri is null
+     * @throws IllegalArgumentException if redisUri is not a Redis URI
+     */
+    public static Builder builder(String redisUri) {
+        return new Builder(redisUri);
+    }
+
+    /**
+     * @return the fleet's override store: kill switches and weights shared by every instance;
+     *     the same instance on every call
+     */
+    public OverrideStore overrideStore() {
+        return overrideStore;
+    }
+
+    /** @return the fleet's lease table (rollout leadership); the same instance on every call */
+    public Lease lease() {
+        return lease;
+    }
+
+    /**
+     * @return the fleet's rollout state store, whose writes carrying a lease grant are fenced
+     *     (see {@link RolloutStateStore#save(dev.releaserouter.rollout.RolloutState,
+     *     dev.releaserouter.api.spi.LeaseGrant)}); the same instance on every call
+     */
+    public RolloutStateStore rolloutStateStore() {
+        return rolloutStateStore;
+    }
+
+    /**
+     * @return the fleet's budget ledger: one exact {@code max_requests} budget per candidate for
+     *     every instance (instances hold small reserves refilled in the background, so
+     *     {@code decide} never waits for Redis); pass it to
+     *     {@code ReleaseRouter.builder().budgetLedger(...)}; the same instance on every call
+     */
+    public BudgetLedger budgetLedger() {
+        return budgetLedger;
+    }
+
+    /**
+     * @return the fleet's measurement window store: every instance's closed per-arm windows,
+     *     merged when read; pass it to {@code ArmMeasurements.builder().windowStore(...)}
+     *     (with {@code .source(fleet.instanceId())}); the same instance on every call
+     */
+    public MeasurementWindowStore windowStore() {
+        return windowStore;
+    }
+
+    /**
+     * @return the fleet's audit trail: one hash-chained Redis Stream for every instance, the
+     *     instance id in each actor; pass it to {@code ReleaseRouter.builder().auditSink(...)};
+     *     the same instance on every call
+     */
+    public AuditSink auditSink() {
+        return auditSink;
+    }
+
+    /**
+     * Verifies the fleet's audit trail: the same checks as {@code JsonlAuditSink.verify}.
+     *
+     * @return where the chain is intact, and the first bad entry if not
+     * @throws java.io.UncheckedIOException if Redis cannot be read
+     */
+    public AuditVerification verifyAudit() {
+        return auditSink.verify();
+    }
+
+    /**
+     * Reads the fleet's audit trail, oldest first.
+     *
+     * @return every entry, as recorded (actors carry the instance id)
+     * @throws java.io.UncheckedIOException if Redis cannot be read
+     */
+    public List<AuditEvent> readAudit() {
+        return auditSink.read();
+    }
+
+    /** @return this instance's id (in log lines and, with the audit sink, in actors) */
+    public String instanceId() {
+        return connections.instanceId();
+    }
+
+    /**
+     * The fleet's connectivity now. Never blocks, never throws.
+     *
+     * @return the status
+     */
+    public FleetStatus status() {
+        return connections.status(overrideStore.lastRevision());
+    }
+
+    /** For the other SPI implementations of this package. */
+    RedisConnections connections() {
+        return connections;
+    }
+
+    /**
+     * Closes the connections and the fleet's threads; the stores stop working (their calls
+     * throw {@link IllegalStateException}). Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        budgetLedger.close(); // gives unused reserves back while the connection is up
+        overrideStore.close();
+        connections.close();
+    }
+
+    /** Builds a {@link RedisFleet}. Not thread-safe. */
+    public static final class Builder {
+        private final String redisUri;
+        private String instanceId = defaultInstanceId();
+        private Duration commandTimeout = Duration.ofMillis(500);
+        private String keyPrefix = "release-router:";
+        private Clock clock = Clock.systemUTC();
+        private int budgetAllotment = 50;
+        private int retainedWindows = 120;
+        private Duration windowTtl = Duration.ofHours(3);
+
+        private Builder(String redisUri) {
+            Objects.requireNonNull(redisUri, "redisUri");
+            if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")
+                    && !redisUri.startsWith("redis-socket://")) {
+                throw new IllegalArgumentException("redisUri must start with redis://, "
+                        + "rediss:// or redis-socket://, but was '" + redact(redisUri) + "'");
+            }
+            this.redisUri = redisUri;
+        }
+
+        /**
+         * @param instanceId this instance's id, non-blank (default: host name and a short
+         *     random suffix)
+         * @return this builder
+         * @throws NullPointerException if instanceId is null
+         * @throws IllegalArgumentException if it is blank
+         */
+        public Builder instanceId(String instanceId) {
+            Objects.requireNonNull(instanceId, "instanceId");
+            if (instanceId.isBlank()) {
+                throw new IllegalArgumentException("instanceId must be a non-blank string, "
+                        + "but was '" + instanceId + "'");
+            }
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /**
+         * @param commandTimeout how long any Redis call may take before it fails, between 1 ms
+         *     and 60 s (default 500 ms); also the connect timeout
+         * @return this builder
+         * @throws NullPointerException if commandTimeout is null
+         * @throws IllegalArgumentException if it is outside the range
+         */
+        public Builder commandTimeout(Duration commandTimeout) {
+            Objects.requireNonNull(commandTimeout, "commandTimeout");
+            if (commandTimeout.compareTo(Duration.ofMillis(1)) < 0
+                    || commandTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("commandTimeout must be between 1 ms and 60 "
+                        + "s, but was " + commandTimeout);
+            }
+            this.commandTimeout = commandTimeout;
+            return this;
+        }
+
+        /**
+         * @param keyPrefix what every key and channel of this fleet starts with, non-empty
+         *     (default {@code release-router:}); fleets with different prefixes share nothing
+         * @return this builder
+         * @throws NullPointerException if keyPrefix is null
+         * @throws IllegalArgumentException if it is empty or contains whitespace
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            if (keyPrefix.isEmpty() || keyPrefix.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("keyPrefix must be non-empty without "
+                        + "whitespace, but was '" + keyPrefix + "'");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * @param clock the clock of {@link FleetStatus#lag()} (default the system clock);
+         *     lease expiries use the Redis server's time, not this clock
+         * @return this builder
+         * @throws NullPointerException if clock is null
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param units how many budget units an instance takes from Redis at a time (default
+         *     50); an instance holds at most twice that in reserve, so a budget of N can leave
+         *     up to {@code 2 x units} per instance unused by the others until given back (on
+         *     close, reset or a lowered limit), and is never exceeded
+         * @return this builder
+         * @throws IllegalArgumentException if units is not between 1 and 1,000,000
+         */
+        public Builder budgetAllotment(int units) {
+            if (units < 1 || units > 1_000_000) {
+                throw new IllegalArgumentException("budgetAllotment must be between 1 and"
+                        + " 1000000, but was " + units);
+            }
+            this.budgetAllotment = units;
+            return this;
+        }
+
+        /**
+         * @param windows measurement windows kept per model in Redis (default 120: two hours of
+         *     one-minute windows)
+         * @param ttl how long a window is kept after its last append (default 3 hours)
+         * @return this builder
+         * @throws IllegalArgumentException if windows is not positive or ttl not positive
+         * @throws NullPointerException if ttl is null
+         */
+        public Builder windowRetention(int windows, Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (windows < 1 || ttl.isZero() || ttl.isNegative()) {
+                throw new IllegalArgumentException("windowRetention needs a positive count and"
+                        + " ttl, but was " + windows + " and " + ttl);
+            }
+            this.retainedWindows = windows;
+            this.windowTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Builds the fleet and starts connecting. Does not throw if Redis is unreachable: the
+         * fleet connects in the background (see {@link RedisFleet}).
+         *
+         * @return the fleet, to close
+         * @throws IllegalArgumentException if the URI cannot be parsed
+         */
+        public RedisFleet build() {
+            try {
+                return new RedisFleet(this);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("redisUri '" + redact(redisUri)
+                        + "' is not valid: " + e.getMessage(), e);
+            }
+        }
+
+        private static String redact(String uri) {
+            return uri.replaceAll("//[^@/]*@", "//***@");
+        }
+
+        private static String defaultInstanceId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "instance";
+            }
+            return host + "-" + UUID.randomUUID().toString().substring(0, 6);
+        }
+    }
+}

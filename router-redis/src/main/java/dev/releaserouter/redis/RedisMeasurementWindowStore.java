@@ -1,0 +1,196 @@
+package dev.releaserouter.redis;
+
+import dev.releaserouter.api.spi.MeasurementWindowStore;
+import dev.releaserouter.api.spi.WindowSummary;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The fleet's measurement windows in Redis: one hash per model and window start
+ * ({@code <prefix>windows:<model>:<start millis>}, field {@code <version> NUL <source>}, value
+ * the source's summary as JSON), plus one sorted set per model indexing the window starts. An
+ * append replaces that source's summary (a retried append is not counted twice); a read merges
+ * every source's summary per version and window.
+ *
+ * <p>Retention: the index keeps the latest {@code retainedWindows} starts per model (older ones
+ * are trimmed on append and no longer read) and each window hash expires {@code ttl} after its
+ * last append, so Redis memory stays bounded even for a model that stops reporting.
+ *
+ * <p>Thread-safe: each append is one Lua script (atomic in Redis); the store keeps no state of
+ * its own. Not on the request path; every call waits at most the timeout and throws
+ * {@link IllegalStateException} (naming the cause) when Redis fails or does not answer in time.
+ */
+final class RedisMeasurementWindowStore implements MeasurementWindowStore {
+
+    /** KEYS window hash, index; ARGV field, json, ttl millis, start, retained. */
+    private static final String APPEND = """
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[4], ARGV[4])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[5]))
+            return 1
+            """;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /** The current connection; throws (unchecked) while the fleet is not connected. */
+    private final Supplier<StatefulRedisConnection<String, String>> connection;
+    private final String prefix;
+    private final int retained;
+    private final Duration ttl;
+    private final Duration timeout;
+
+    /**
+     * @param connection the current connection, e.g. the fleet's (it throws while not
+     *     connected); not closed by the store
+     * @param prefix the fleet's key prefix
+     * @param retainedWindows window starts kept per model, positive
+     * @param ttl how long a window is kept after its last append, positive
+     * @param timeout the most one call waits, positive
+     * @throws IllegalArgumentException if a number is out of range
+     */
+    RedisMeasurementWindowStore(Supplier<StatefulRedisConnection<String, String>> connection,
+            String prefix, int retainedWindows, Duration ttl, Duration timeout) {
+        Objects.requireNonNull(connection, "connection");
+        this.connection = connection;
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        if (retainedWindows <= 0) {
+            throw new IllegalArgumentException("retainedWindows must be positive, but was "
+                    + retainedWindows);
+        }
+        if (ttl.isZero() || ttl.isNegative() || timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("ttl and timeout must be positive, but were "
+                    + ttl + " and " + timeout);
+        }
+        this.retained = retainedWindows;
+        this.ttl = ttl;
+        this.timeout = timeout;
+    }
+
+    private String index(String model) {
+        return prefix + "windows:" + model.length() + ":" + model;
+    }
+
+    private String window(String model, long startMillis) {
+        return index(model) + ":" + startMillis;
+    }
+
+    @Override
+    public void append(WindowSummary summary) {
+        Objects.requireNonNull(summary, "summary");
+        if (summary.sources().size() != 1) {
+            throw new IllegalArgumentException("an appended summary has exactly one source, but "
+                    + "had " + summary.sources());
+        }
+        String source = summary.sources().iterator().next();
+        long start = summary.start().toEpochMilli();
+        await(connection.get().async().eval(APPEND, ScriptOutputType.INTEGER,
+                new String[] {window(summary.model(), start), index(summary.model())},
+                summary.version() + '\u0000' + source, encode(summary),
+                Long.toString(ttl.toMillis()), Long.toString(start),
+                Integer.toString(retained)));
+    }
+
+    @Override
+    public List<WindowSummary> read(String model, Instant from, Instant to) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        List<WindowSummary> out = new ArrayList<>();
+        if (!from.isBefore(to)) {
+            return out;
+        }
+        List<String> starts = await(connection.get().async().zrangebyscore(index(model),
+                Range.create((double) from.toEpochMilli(), (double) to.toEpochMilli())));
+        for (String start : starts) {
+            long millis = Long.parseLong(start);
+            if (millis >= to.toEpochMilli()) {
+                continue; // the range is inclusive at both ends; to is exclusive
+            }
+            Map<String, String> fields = await(connection.get().async().hgetall(window(model,
+                    millis)));
+            Map<String, WindowSummary> byVersion = new TreeMap<>();
+            for (String json : fields.values()) {
+                WindowSummary s = decode(json);
+                byVersion.merge(s.version(), s, (a, b) -> a.sameWindow(b) ? a.merge(b)
+                        : b.length().compareTo(a.length()) > 0 ? b : a);
+            }
+            out.addAll(byVersion.values());
+        }
+        out.sort(Comparator.comparing(WindowSummary::start).thenComparing(WindowSummary::version));
+        return out;
+    }
+
+    static String encode(WindowSummary s) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("source", s.sources().iterator().next());
+        n.put("model", s.model());
+        n.put("version", s.version());
+        n.put("start", s.start().toString());
+        n.put("length", s.length().toString());
+        ObjectNode counts = n.putObject("counts");
+        s.counts().forEach(counts::put);
+        ObjectNode sums = n.putObject("sums");
+        s.sums().forEach(sums::put);
+        ObjectNode hs = n.putObject("histograms");
+        s.histograms().forEach((name, buckets) -> {
+            ObjectNode h = hs.putObject(name);
+            buckets.forEach((b, c) -> h.put(Long.toString(b), c));
+        });
+        return MAPPER.writeValueAsString(n);
+    }
+
+    static WindowSummary decode(String json) {
+        JsonNode n = MAPPER.readTree(json);
+        Map<String, Long> counts = new TreeMap<>();
+        n.get("counts").properties().forEach(e -> counts.put(e.getKey(), e.getValue()
+                .longValue()));
+        Map<String, Double> sums = new TreeMap<>();
+        n.get("sums").properties().forEach(e -> sums.put(e.getKey(), e.getValue()
+                .doubleValue()));
+        Map<String, SortedMap<Long, Long>> hs = new TreeMap<>();
+        n.get("histograms").properties().forEach(e -> {
+            SortedMap<Long, Long> h = new TreeMap<>();
+            e.getValue().properties().forEach(b -> h.put(Long.parseLong(b.getKey()),
+                    b.getValue().longValue()));
+            hs.put(e.getKey(), h);
+        });
+        return new WindowSummary(Set.of(n.get("source").stringValue()),
+                n.get("model").stringValue(), n.get("version").stringValue(),
+                Instant.parse(n.get("start").stringValue()),
+                Duration.parse(n.get("length").stringValue()), counts, sums, hs);
+    }
+
+    private <T> T await(RedisFuture<T> future) {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Redis failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Redis did not answer within " + timeout, e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.releaserouter.redis;
+
+import dev.releaserouter.api.spi.LeaseGrant;
+import dev.releaserouter.rollout.FencedWriteException;
+import dev.releaserouter.rollout.RolloutDecision;
+import dev.releaserouter.rollout.RolloutLease;
+import dev.releaserouter.rollout.RolloutState;
+import dev.releaserouter.rollout.RolloutStateStore;
+import dev.releaserouter.rollout.RolloutStatus;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link RolloutStateStore} of a {@link RedisFleet}: per model, the state in a hash
+ * {@code <prefix>rollout:<model>:state} and the decision log in a stream
+ * {@code <prefix>rollout:<model>:decisions} (capped near {@value #LOG_LENGTH} entries).
+ *
+ * <p>Fencing: a write with a {@link LeaseGrant} ({@link #save(RolloutState, LeaseGrant)}, what a
+ * controller under a {@link RolloutLease} uses) is one Lua script that compares the grant's
+ * token with the token of the lease {@code rollout/<model>} in Redis (the {@link RedisLease} of
+ * the same fleet) and writes only if they are equal; otherwise it writes nothing and the call
+ * throws {@link FencedWriteException}. So a paused ex-leader cannot write after losing the
+ * lease, even if its JVM has not noticed yet. A write without a grant ({@link #save(
+ * RolloutState)}) is not fenced (a controller without a lease).
+ *
+ * <p>Design (concurrency): no state in the JVM; each write is one script, atomic in Redis, so
+ * the latest save wins and a fenced write cannot interleave with a change of leaseholder.
+ */
+final class RedisRolloutStateStore implements RolloutStateStore {
+
+    /** Roughly how many decisions the log of one model keeps (XADD MAXLEN ~). */
+    static final int LOG_LENGTH = 10_000;
+
+    // KEYS: target, lease hash; ARGV: token or '', op ('state'|'decision'), field, value, ...
+    private static final String WRITE = """
+            if ARGV[1] ~= '' then
+              local current = redis.call('HGET', KEYS[2], 'token')
+              if current ~= ARGV[1] then return current or 'none' end
+            end
+            local fields = {}
+            for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+            if ARGV[2] == 'state' then
+              redis.call('DEL', KEYS[1])
+              redis.call('HSET', KEYS[1], unpack(fields))
+            else
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', '%d', '*', unpack(fields))
+            end
+            return 'ok'
+            """.replace("%d", Integer.toString(LOG_LENGTH));
+
+    private final RedisConnections redis;
+
+    RedisRolloutStateStore(RedisConnections redis) {
+        this.redis = redis;
+    }
+
+    private String stateKey(String model) {
+        return redis.keyPrefix() + "rollout:" + model + ":state";
+    }
+
+    private String logKey(String model) {
+        return redis.keyPrefix() + "rollout:" + model + ":decisions";
+    }
+
+    @Override
+    public Optional<RolloutState> load(String model) {
+        Objects.requireNonNull(model, "model");
+        Map<String, String> h = redis.call("rollout state read of " + model,
+                c -> c.hgetall(stateKey(model)));
+        if (h == null || h.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RolloutState(h.get("model"), h.get("candidate"),
+                Integer.parseInt(h.get("stageIndex")), Instant.parse(h.get("checkpointStart")),
+                RolloutStatus.valueOf(h.get("status")), h.get("policyDigest")));
+    }
+
+    @Override
+    public void save(RolloutState state) {
+        write(state.model(), null, "state", stateFields(state));
+    }
+
+    @Override
+    public void save(RolloutState state, LeaseGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        write(state.model(), grant, "state", stateFields(state));
+    }
+
+    @Override
+    public void append(RolloutDecision decision) {
+        write(decision.model(), null, "decision", decisionFields(decision));
+    }
+
+    @Override
+    public void append(RolloutDecision decision, LeaseGrant grant) {
+        Objects.requireNonNull(grant, "grant");
+        write(decision.model(), grant, "decision", decisionFields(decision));
+    }
+
+    private void write(String model, @Nullable LeaseGrant grant, String op, List<String> fields) {
+        List<String> args = new ArrayList<>(fields.size() + 2);
+        args.add(grant == null ? "" : Long.toString(grant.fencingToken()));
+        args.add(op);
+        args.addAll(fields);
+        String target = op.equals("state") ? stateKey(model) : logKey(model);
+        String lease = RedisLease.leaseKey(redis.keyPrefix(), RolloutLease.name(model));
+        String r = redis.call("rollout " + op + " write of " + model, c -> c.eval(WRITE,
+                ScriptOutputType.VALUE, new String[] {target, lease},
+                args.toArray(String[]::new)));
+        if (!"ok".equals(r)) {
+            throw new FencedWriteException("the rollout " + op + " of " + model + " was not "
+                    + "written: the writer's lease token " + Objects.requireNonNull(grant)
+                    .fencingToken() + " is not the current token of " + RolloutLease.name(model)
+                    + " (" + r + ")");
+        }
+    }
+
+    private static List<String> stateFields(RolloutState s) {
+        return List.of("model", s.model(), "candidate", s.candidate(), "stageIndex",
+                Integer.toString(s.stageIndex()), "checkpointStart", s.checkpointStart()
+                        .toString(), "status", s.status().name(), "policyDigest",
+                s.policyDigest());
+    }
+
+    private static List<String> decisionFields(RolloutDecision d) {
+        return List.of("time", d.time().toString(), "actor", d.actor(), "model", d.model(),
+                "candidate", d.candidate(), "stageIndex", Integer.toString(d.stageIndex()),
+                "stageBasisPoints", Integer.toString(d.stageBasisPoints()), "action",
+                d.action().name(), "status", d.status().name(), "reasons",
+                String.join("\n", d.reasons()), "verdict",
+                d.verdictJson() == null ? "" : d.verdictJson(), "policyDigest",
+                d.policyDigest(), "dryRun", Boolean.toString(d.dryRun()));
+    }
+}

@@ -1,0 +1,252 @@
+package dev.releaserouter.redis.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real {@code redis-server} process for tests: started on a free loopback port in a temporary
+ * directory, without persistence, and stopped (or killed) by the test. Never a mock or an
+ * in-JVM fake: fleet mode's guarantees are about what Redis does.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *     RedisURI uri = RedisURI.create(redis.uri());
+ *     ...
+ *     redis.stop();      // Redis down mid-run
+ *     redis.restart();   // back, on the same port, empty
+ * }
+ * }</pre>
+ *
+ * <p>Needs the {@code redis-server} binary on the PATH (Debian: {@code apt-get install -y
+ * redis-server}; {@code .ci/run} installs it when it is missing). Without it, a test that starts
+ * a server is skipped with a message saying so, so that the README's test command works on a
+ * machine with only a JDK; with the environment variable {@value #REQUIRE_ENV} set to
+ * {@code true} (as {@code .ci/run} does) it fails instead. Binds 127.0.0.1 only.
+ *
+ * <p>Not thread-safe: one test thread drives it.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    /** Set to {@code true} to fail, rather than skip, when {@code redis-server} is missing. */
+    public static final String REQUIRE_ENV = "RELEASE_ROUTER_REQUIRE_REDIS";
+
+    /** How long a start may take before the test fails (a loaded CI machine is slow). */
+    public static final Duration START_DEADLINE = Duration.ofSeconds(20);
+
+    private final int port;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisServer(int port, Path dir, List<String> extraArgs) {
+        this.port = port;
+        this.dir = dir;
+        this.extraArgs = extraArgs;
+    }
+
+    /**
+     * Starts a server on a free loopback port.
+     *
+     * @param extraArgs more {@code redis-server} arguments, e.g. {@code "--maxmemory", "10mb"}
+     * @return the running server
+     * @throws IllegalStateException if {@code redis-server} is not installed or does not answer
+     *     PING within {@link #START_DEADLINE}
+     */
+    public static RedisServer start(String... extraArgs) {
+        if (!installed()) {
+            String why = "redis-server is not on the PATH (Debian: apt-get install -y"
+                    + " redis-server; .ci/run installs it)";
+            if ("true".equalsIgnoreCase(System.getenv(REQUIRE_ENV))) {
+                throw new IllegalStateException(why + " and " + REQUIRE_ENV + "=true");
+            }
+            Assumptions.abort(why + ": skipping a fleet-mode test that needs a real Redis");
+        }
+        try {
+            Path dir = Files.createTempDirectory("release-router-redis");
+            RedisServer server = new RedisServer(freePort(), dir, List.of(extraArgs));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the loopback port */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** @return whether the process is running */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the server gracefully (SIGTERM) and waits for it: "Redis down". Idempotent. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        awaitExit();
+    }
+
+    /** Kills the server (SIGKILL), as a crash would. Idempotent. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /**
+     * Starts the server again on the same port, empty (no persistence): "Redis restarted empty".
+     *
+     * @throws IllegalStateException if it is running, or does not answer in time
+     */
+    public void restart() {
+        if (running()) {
+            throw new IllegalStateException("redis-server is still running on port " + port);
+        }
+        launch();
+    }
+
+    /**
+     * Sends one command over a raw RESP connection (for tests that must act on Redis without the
+     * code under test, e.g. {@code DEBUG SLEEP} or {@code FLUSHALL}).
+     *
+     * @param args the command and its arguments
+     * @return the server's reply line(s), raw
+     */
+    public String command(String... args) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
+            socket.setSoTimeout(30_000);
+            StringBuilder resp = new StringBuilder().append('*').append(args.length)
+                    .append("\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                resp.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(resp.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[8192];
+            int n = in.read(buf);
+            return n < 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server on port " + port + ": " + e, e);
+        }
+    }
+
+    /** Kills the server and deletes its directory. */
+    @Override
+    public void close() {
+        kill();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+    private void launch() {
+        List<String> cmd = new ArrayList<>(List.of("redis-server",
+                "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"));
+        cmd.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(cmd).directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server (is it installed? Debian:"
+                    + " apt-get install -y redis-server; .ci/run installs it): " + e, e);
+        }
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with "
+                        + process.exitValue() + ": " + log());
+            }
+            try {
+                if (command("PING").startsWith("+PONG")) {
+                    return;
+                }
+            } catch (UncheckedIOException notYet) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(20); // polling for readiness, not for correctness
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting redis-server", e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-server did not answer PING on port " + port
+                + " within " + START_DEADLINE + ": " + log());
+    }
+
+    private void awaitExit() {
+        try {
+            if (!process.waitFor(START_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** @return whether a {@code redis-server} executable is on the PATH */
+    public static boolean installed() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "redis-server"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
