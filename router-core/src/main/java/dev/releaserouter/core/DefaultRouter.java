@@ -519,8 +519,11 @@ final class DefaultRouter implements Router {
                 long rev = snapshot.revision + 1;
                 Snapshot s = Snapshot.compile(effective, rev, secret, ledger, clock);
                 BeforeAfter ba = beforeAfter.apply(snapshot.config, effective);
-                Optional<OverrideDocument> written = overrideStore.compareAndSet(
-                        overridesRevision, OverridesCodec.write(next));
+                String content = OverridesCodec.write(next);
+                long expected = overridesRevision;
+                Optional<OverrideDocument> written = change.fence().isPresent()
+                        ? overrideStore.compareAndSet(expected, content, change.fence().get())
+                        : overrideStore.compareAndSet(expected, content);
                 if (written.isEmpty()) {
                     if (attempt >= MAX_OVERRIDE_ATTEMPTS) {
                         throw new IllegalStateException("the override store changed "

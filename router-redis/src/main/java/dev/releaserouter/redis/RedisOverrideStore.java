@@ -1,8 +1,10 @@
 package dev.releaserouter.redis;
 
+import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.api.spi.OverrideDocument;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.api.spi.Subscription;
+import dev.releaserouter.rollout.FencedWriteException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
@@ -67,6 +69,12 @@ final class RedisOverrideStore implements OverrideStore {
             redis.call('PUBLISH', ARGV[4], epoch .. ' ' .. nextRev .. ' ' .. ARGV[2])
             return {epoch, nextRev, ARGV[2]}
             """;
+
+    // KEYS[1] hash, KEYS[2] the fence's lease hash; ARGV: as CAS, then the fencing token. The
+    // lease check and the write are one script: nothing can take the lease in between.
+    private static final String FENCED_CAS = """
+            if redis.call('HGET', KEYS[2], 'token') ~= ARGV[6] then return {'fenced'} end
+            """ + CAS;
 
     // KEYS[1] hash; ARGV: my epoch, my revision, my content, new epoch, channel
     private static final String ADOPT = """
@@ -157,6 +165,36 @@ final class RedisOverrideStore implements OverrideStore {
         List<String> r = redis.call("override compare-and-set", c -> c.eval(CAS,
                 ScriptOutputType.MULTI, new String[] {key}, Long.toString(expectedRevision),
                 content, UUID.randomUUID().toString(), channel, epoch == null ? "" : epoch));
+        if (r == null || r.isEmpty()) {
+            return Optional.empty();
+        }
+        Seen written = seen(r);
+        observe(written);
+        return Optional.of(written.document());
+    }
+
+    /**
+     * Writes only while {@code fence} is the current grant of its lease in this fleet's Redis
+     * (the lease hash of {@link RedisLease}; an expired lease has no hash: refused).
+     *
+     * @throws FencedWriteException if another holder has the lease now, or nobody
+     */
+    @Override
+    public Optional<OverrideDocument> compareAndSet(long expectedRevision, String content,
+            LeaseGrant fence) {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(fence, "fence");
+        String epoch = latest.get().epoch();
+        String leaseKey = RedisLease.leaseKey(redis.keyPrefix(), fence.name());
+        List<String> r = redis.call("fenced override compare-and-set", c -> c.eval(FENCED_CAS,
+                ScriptOutputType.MULTI, new String[] {key, leaseKey},
+                Long.toString(expectedRevision), content, UUID.randomUUID().toString(), channel,
+                epoch == null ? "" : epoch, Long.toString(fence.fencingToken())));
+        if (r != null && r.size() == 1 && "fenced".equals(r.get(0))) {
+            throw new FencedWriteException("override change refused: lease token "
+                    + fence.fencingToken() + " of " + fence.name() + " (" + fence.holder()
+                    + ") is no longer the lease's current token");
+        }
         if (r == null || r.isEmpty()) {
             return Optional.empty();
         }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.spi.LeaseGrant;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.RecordingAuditSink;
 import dev.releaserouter.redis.testing.RedisServer;
 import dev.releaserouter.rollout.FencedWriteException;
 import dev.releaserouter.rollout.RolloutController;
@@ -74,6 +78,39 @@ class RedisFencingTest {
 
         assertThat(b.fencingToken()).isGreaterThan(a.fencingToken());
         assertThat(fleetB.rolloutStateStore().load("churn")).contains(s2);
+    }
+
+    @Test
+    void pausedExLeader_cannotChangeWeights_afterAnotherInstanceTookTheLease() {
+        RouterAdmin routerA = ReleaseRouter.builder().config(Configs.of(Configs.churn(500)
+                .build())).hashSecretHex(Configs.SECRET).auditSink(new RecordingAuditSink())
+                .overrideStore(fleetA.overrideStore()).buildWithAdmin();
+        RouterAdmin routerB = ReleaseRouter.builder().config(Configs.of(Configs.churn(500)
+                .build())).hashSecretHex(Configs.SECRET).auditSink(new RecordingAuditSink())
+                .overrideStore(fleetB.overrideStore()).buildWithAdmin();
+        try {
+            String name = RolloutLease.name("churn");
+            LeaseGrant a = fleetA.lease().tryAcquire(name, "a", TTL).orElseThrow();
+            ChangeContext byA = ChangeContext.of("rollout-controller", "stage 2").withFence(a);
+            routerA.setWeight("churn", "v2", 2_500, byA); // while A leads: accepted
+
+            expire(name); // A pauses past its lease; B takes over
+            LeaseGrant b = fleetB.lease().tryAcquire(name, "b", TTL).orElseThrow();
+            routerB.setWeight("churn", "v2", 0, ChangeContext.of("rollout-controller",
+                    "rollback").withFence(b));
+
+            assertThatThrownBy(() -> routerA.setWeight("churn", "v2", 5_000, byA))
+                    .as("A wakes up and acts on its old grant")
+                    .isInstanceOf(FencedWriteException.class)
+                    .hasMessageContaining("token " + a.fencingToken());
+            assertThat(fleetB.overrideStore().load().content())
+                    .as("B's rollback stands").doesNotContain("5000");
+            dev.releaserouter.core.testing.Polling.await(() -> routerA.router().config()
+                    .model("churn").version("v2").weightBasisPoints() == 0);
+        } finally {
+            routerA.router().close();
+            routerB.router().close();
+        }
     }
 
     @Test

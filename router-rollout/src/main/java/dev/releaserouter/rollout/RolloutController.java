@@ -449,9 +449,9 @@ public final class RolloutController {
                 + plan.maxFailedTicks() + "); last error: " + error;
         boolean out = plan.dryRun();
         if (!plan.dryRun()) {
-            ChangeContext ctx = ChangeContext.of(actor, cut("rollout fail-safe rollback of "
+            ChangeContext ctx = fenced(ChangeContext.of(actor, cut("rollout fail-safe rollback of "
                     + plan.candidateVersion() + " at stage " + (s.stageIndex() + 1) + " ("
-                    + percent(plan.stages().get(s.stageIndex())) + "): " + why));
+                    + percent(plan.stages().get(s.stageIndex())) + "): " + why)));
             try {
                 admin.kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
                 out = true;
@@ -757,11 +757,15 @@ public final class RolloutController {
         String reason = cut(what + " of " + plan.candidateVersion() + " at stage "
                 + (s.stageIndex() + 1) + " (" + percent(plan.stages().get(s.stageIndex()))
                 + "): " + String.join("; ", reasons));
-        ChangeContext ctx = ChangeContext.of(who, reason);
+        ChangeContext ctx = fenced(ChangeContext.of(who, reason));
         if (!plan.dryRun()) {
-            // Kill first: it takes the candidate out of every decision in one snapshot swap.
-            admin.kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
-            admin.setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+            try {
+                // Kill first: it takes the candidate out of every decision in one snapshot swap.
+                admin.kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
+                admin.setWeight(plan.model(), plan.candidateVersion(), 0, ctx);
+            } catch (FencedWriteException e) {
+                throw lostToFencing(e);
+            }
         }
         state = s.with(s.stageIndex(), now, status);
         saveState(state);
@@ -795,8 +799,22 @@ public final class RolloutController {
 
     private void setWeight(int bp, ChangeContext ctx) {
         if (!plan.dryRun()) {
-            admin.setWeight(plan.model(), plan.candidateVersion(), bp, ctx);
+            try {
+                admin.setWeight(plan.model(), plan.candidateVersion(), bp, fenced(ctx));
+            } catch (FencedWriteException e) {
+                throw lostToFencing(e);
+            }
         }
+    }
+
+    /**
+     * Under a lease, the routing changes this controller makes carry its grant, so that a fleet
+     * override store refuses them once another controller holds the lease (a paused ex-leader
+     * cannot change weights after waking up).
+     */
+    private ChangeContext fenced(ChangeContext ctx) {
+        LeaseGrant g = grant;
+        return lease != null && g != null ? ctx.withFence(g) : ctx;
     }
 
     private void record(String who, RolloutAction action, List<String> reasons,

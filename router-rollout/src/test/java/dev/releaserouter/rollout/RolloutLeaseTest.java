@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.releaserouter.api.admin.ChangeContext;
+import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.spi.Lease;
 import dev.releaserouter.api.spi.LeaseGrant;
+import dev.releaserouter.api.spi.OverrideDocument;
+import dev.releaserouter.api.spi.OverrideStore;
+import dev.releaserouter.api.spi.Subscription;
+import dev.releaserouter.core.ReleaseRouter;
+import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Rollout controllers that act only while they hold the rollout's lease. */
@@ -22,6 +31,54 @@ class RolloutLeaseTest {
     private RolloutController start(RolloutLease l) {
         return RolloutController.start(f.admin, f.measurements,
                 f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot", l);
+    }
+
+    @Test
+    void routingChangesUnderALease_carryTheGrant_soAFleetStoreCanFenceThem() {
+        OverrideStore inner = OverrideStore.inMemory();
+        List<Optional<LeaseGrant>> fences = new CopyOnWriteArrayList<>();
+        OverrideStore recording = new OverrideStore() {
+            @Override
+            public OverrideDocument load() {
+                return inner.load();
+            }
+
+            @Override
+            public Optional<OverrideDocument> compareAndSet(long rev, String content) {
+                fences.add(Optional.empty());
+                return inner.compareAndSet(rev, content);
+            }
+
+            @Override
+            public Optional<OverrideDocument> compareAndSet(long rev, String content,
+                    LeaseGrant fence) {
+                fences.add(Optional.of(fence));
+                return inner.compareAndSet(rev, content);
+            }
+
+            @Override
+            public Subscription subscribe(Listener listener) {
+                return inner.subscribe(listener);
+            }
+        };
+        RouterAdmin admin = ReleaseRouter.builder()
+                .config(Configs.of(Configs.churn(0).build())).hashSecretHex(Configs.SECRET)
+                .auditSink(new RecordingAuditSink()).clock(f.clock).hook(f.measurements)
+                .overrideStore(recording).buildWithAdmin();
+        try {
+            RolloutController c = RolloutController.start(admin, f.measurements,
+                    f.plan(RolloutFixture.POLICY).build(), store, f.clock, "rollout-bot",
+                    RolloutLease.of(lease, TTL));
+            LeaseGrant grant = c.leaseGrant().orElseThrow();
+            assertThat(fences).as("stage 1's weight, written under the lease").singleElement()
+                    .isEqualTo(Optional.of(grant));
+
+            c.abort(ChangeContext.of("ops", "stop"));
+            assertThat(fences).as("the abort's kill and 0% too").hasSizeGreaterThan(1)
+                    .allSatisfy(fence -> assertThat(fence).contains(grant));
+        } finally {
+            admin.router().close();
+        }
     }
 
     @Test

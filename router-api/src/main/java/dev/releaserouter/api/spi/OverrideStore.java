@@ -8,10 +8,11 @@ import java.util.Optional;
  * so that a change made on one instance is applied by every instance.
  *
  * <p>The store holds one revisioned {@link OverrideDocument}. A writer reads it, builds the next
- * content and writes it with {@link #compareAndSet}: the write succeeds only if nobody wrote
- * since the revision it read, so concurrent changes on different instances never lose one
- * another (the loser re-reads and retries). Every successful write produces a revision strictly
- * greater than every earlier one, and is announced to every {@link #subscribe subscriber}.
+ * content and writes it with {@link #compareAndSet(long, String)}: the write succeeds only if
+ * nobody wrote since the revision it read, so concurrent changes on different instances never
+ * lose one another (the loser re-reads and retries). Every successful write produces a revision
+ * strictly greater than every earlier one, and is announced to every
+ * {@link #subscribe subscriber}.
  *
  * <p>Guarantees an implementation must keep (router-testkit's {@code OverrideStoreContract}):
  * compare-and-set is atomic (of N racing writers on one revision exactly one succeeds; N
@@ -60,11 +61,35 @@ public interface OverrideStore extends AutoCloseable {
     Optional<OverrideDocument> compareAndSet(long expectedRevision, String content);
 
     /**
+     * {@link #compareAndSet(long, String)}, fenced: the write also requires that {@code fence}
+     * is still the current grant of its lease (same name and fencing token, not expired),
+     * checked atomically with the write. A fleet store that keeps the leases of its
+     * {@link Lease} must check it, so that a lease holder paused past its lease (a GC pause, a
+     * frozen VM) cannot change routing after another instance took over. The default, for stores
+     * that share nothing with the lease (one JVM: the in-memory store), ignores the fence: there
+     * the holder checks its lease before it acts.
+     *
+     * @param expectedRevision the revision the content was built on
+     * @param content the new content
+     * @param fence the lease grant the writer holds
+     * @return as {@link #compareAndSet(long, String)}
+     * @throws IllegalStateException (e.g. router-rollout's {@code FencedWriteException}) if the
+     *     fence is no longer the lease's current grant; nothing was written
+     * @throws java.io.UncheckedIOException (or another unchecked exception) as
+     *     {@link #compareAndSet(long, String)}
+     */
+    default Optional<OverrideDocument> compareAndSet(long expectedRevision, String content,
+            LeaseGrant fence) {
+        return compareAndSet(expectedRevision, content);
+    }
+
+    /**
      * Registers a listener for documents written from now on (by this instance or another).
      * Calls to one listener do not overlap, and are made on the store's own threads, never on
-     * the thread of a {@link #compareAndSet} call in progress (a router writes while it holds
-     * its lock; a listener of another router takes that router's lock). The listener is user code to the store: what it
-     * throws is contained by the store, and later notifications still arrive.
+     * the thread of a {@link #compareAndSet(long, String)} call in progress (a router writes
+     * while it holds its lock; a listener of another router takes that router's lock). The
+     * listener is user code to the store: what it throws is contained by the store, and later
+     * notifications still arrive.
      *
      * @param listener told of new documents
      * @return the subscription, to close
