@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * the fleet's revision ends above every adopting instance's, every instance applies the
  * result, and revisions stay strictly increasing as every instance sees them. Bounds and
  * limits: adoption happens on the next poll or load (at most {@link RedisConnections#TICK} plus
- * the reconnect delay after Redis is back); the first adopter's document wins, so if the
- * instance that knew the newest document is not among the first, the fleet goes back to the
- * newest document an adopter knew (documented in docs/fleet.md); a write made in that instant
- * by an instance that never saw a document wins likewise.
+ * the reconnect delay after Redis is back). A re-seeded document remembers the revision its
+ * seeder knew; an instance that knew a newer one replaces the re-seeded content with its own
+ * (at a revision above both), so the fleet ends on the newest document any adopting instance
+ * knew, not on the first adopter's. Limit: an ordinary write made on the re-seeded document
+ * before the newer instance adopts it (a change in that instant) clears the mark, and wins.
  *
  * <p>Design (concurrency): every write is one Lua script (atomic in Redis). The newest document
  * seen is an {@link AtomicReference} replaced only by a newer revision. Each subscription keeps
@@ -66,6 +67,7 @@ final class RedisOverrideStore implements OverrideStore {
             if not epoch then epoch = ARGV[3] end
             local nextRev = string.format('%d', rev + 1)
             redis.call('HSET', KEYS[1], 'rev', nextRev, 'epoch', epoch, 'content', ARGV[2])
+            redis.call('HDEL', KEYS[1], 'seed')
             redis.call('PUBLISH', ARGV[4], epoch .. ' ' .. nextRev .. ' ' .. ARGV[2])
             return {epoch, nextRev, ARGV[2]}
             """;
@@ -76,18 +78,29 @@ final class RedisOverrideStore implements OverrideStore {
             if redis.call('HGET', KEYS[2], 'token') ~= ARGV[6] then return {'fenced'} end
             """ + CAS;
 
-    // KEYS[1] hash; ARGV: my epoch, my revision, my content, new epoch, channel
-    private static final String ADOPT = """
-            local cur = redis.call('HMGET', KEYS[1], 'rev', 'epoch', 'content')
+    // KEYS[1] hash; ARGV: my epoch, my revision, my content, new epoch, channel.
+    // A document re-seeded into an empty Redis keeps, in 'seed', the revision its seeder knew
+    // (until the next ordinary write clears it): an instance that knew a newer document before
+    // the restart replaces the re-seeded content with its own, so a stale instance that happened
+    // to re-seed first does not take the fleet back.
+    static final String ADOPT = """
+            local cur = redis.call('HMGET', KEYS[1], 'rev', 'epoch', 'content', 'seed')
             local mine = tonumber(ARGV[2])
             if not cur[2] then
               local r = string.format('%d', mine + 1)
-              redis.call('HSET', KEYS[1], 'rev', r, 'epoch', ARGV[4], 'content', ARGV[3])
+              redis.call('HSET', KEYS[1], 'rev', r, 'epoch', ARGV[4], 'content', ARGV[3],
+                  'seed', ARGV[2])
               redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. r .. ' ' .. ARGV[3])
               return {ARGV[4], r, ARGV[3]}
             end
             if cur[2] == ARGV[1] then return {cur[2], cur[1], cur[3]} end
             local rev = tonumber(cur[1])
+            if cur[4] and tonumber(cur[4]) < mine then
+              local r = string.format('%d', math.max(rev, mine) + 1)
+              redis.call('HSET', KEYS[1], 'rev', r, 'content', ARGV[3], 'seed', ARGV[2])
+              redis.call('PUBLISH', ARGV[5], cur[2] .. ' ' .. r .. ' ' .. ARGV[3])
+              return {cur[2], r, ARGV[3]}
+            end
             if rev <= mine then
               local r = string.format('%d', mine + 1)
               redis.call('HSET', KEYS[1], 'rev', r)
