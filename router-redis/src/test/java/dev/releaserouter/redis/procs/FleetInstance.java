@@ -50,8 +50,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Arguments: Redis URI, instance id, key prefix, lease TTL in milliseconds.
  *
  * <p>Commands: {@code decide <n>} (digest of the decisions of {@code churn} and {@code ranker}
- * for keys {@code user-0..n-1}), {@code status}, {@code watch-kill} (a thread watches for the
- * kill of {@code ranker} v2), {@code kill-seen}, {@code kill} (kills {@code ranker} v2),
+ * for keys {@code user-0..n-1}), {@code status}, {@code watch killed|live} (a thread watches a
+ * key of {@code ranker} until v2 is killed, or live again), {@code seen} (when it saw it),
+ * {@code kill} and {@code unkill} ({@code ranker} v2, through the admin API),
  * {@code budget <threads> <tries>} (candidate decisions of {@code promo} granted), {@code clock
  * <epoch ms>} (the router's clock; closes elapsed measurement windows), {@code record <n>} (n good
  * calls per arm of {@code churn}), {@code rollout} (starts the controller), {@code tick},
@@ -86,7 +87,8 @@ public final class FleetInstance {
     private final ArmMeasurements measurements;
     private final RouterAdmin admin;
     private RolloutController rollout;
-    private final AtomicReference<String> killSeen = new AtomicReference<>("none");
+    private final AtomicReference<String> seen = new AtomicReference<>("none");
+    private final String watched; // null if no key went to v2 at start (a broken setup)
 
     private FleetInstance(String uri, String id, String prefix, Duration leaseTtl) {
         this.id = id;
@@ -108,6 +110,14 @@ public final class FleetInstance {
                 .hashSecretHex(Configs.SECRET).clock(clock).hook(measurements)
                 .overrideStore(fleet.overrideStore()).budgetLedger(fleet.budgetLedger())
                 .auditSink(fleet.auditSink()).buildWithAdmin();
+        // The key the kill watcher decides: one of ranker's that v2 serves (at 50%) when live.
+        String key = null;
+        for (int i = 0; i < 1_000 && key == null; i++) {
+            if (admin.router().decide(RouteRequest.of("ranker", "user-" + i)).isCandidate()) {
+                key = "user-" + i;
+            }
+        }
+        this.watched = key;
     }
 
     /**
@@ -157,14 +167,19 @@ public final class FleetInstance {
                 return "ok connected=" + s.connected() + " revision=" + s.lastOverrideRevision()
                         + " degradations=" + s.degradations() + " failures=" + s.failures();
             }
-            case "watch-kill":
-                return watchKill();
-            case "kill-seen":
-                return "ok seen=" + killSeen.get();
-            case "kill": {
+            case "watch":
+                return watch(cmd[1].equals("killed"));
+            case "seen":
+                return "ok seen=" + seen.get();
+            case "kill":
+            case "unkill": {
                 long at = micros(Instant.now());
-                admin.kill(KillTarget.version("ranker", "v2"), OPS);
-                return "ok at=" + at;
+                if (cmd[0].equals("kill")) {
+                    admin.kill(KillTarget.version("ranker", "v2"), OPS);
+                } else {
+                    admin.unkill(KillTarget.version("ranker", "v2"), OPS);
+                }
+                return "ok at=" + at + " done=" + micros(Instant.now());
             }
             case "budget":
                 return budget(Integer.parseInt(cmd[1]), Integer.parseInt(cmd[2]));
@@ -235,36 +250,32 @@ public final class FleetInstance {
     }
 
     /**
-     * Watches one key of {@code ranker} that goes to v2 now until a decision says the kill
-     * switch took it (or the deadline passes), and keeps the wall-clock instant it saw it.
+     * Watches one key of {@code ranker} that goes to v2 unless v2 is killed, until its decision
+     * says killed (or not, as asked) or the deadline passes, and keeps the wall-clock instant
+     * it saw it (for {@code seen}; instances on one host share the wall clock).
      */
-    private String watchKill() {
-        String key = null;
-        for (int i = 0; i < 1_000 && key == null; i++) {
-            if (admin.router().decide(RouteRequest.of("ranker", "user-" + i)).isCandidate()) {
-                key = "user-" + i;
-            }
+    private String watch(boolean killed) {
+        if (watched == null) {
+            return "err no key of ranker went to v2 at start";
         }
-        if (key == null) {
-            return "err no key of ranker goes to v2";
-        }
-        String watched = key;
-        killSeen.set("none");
+        String key = watched;
+        seen.set("none");
         Thread t = new Thread(() -> {
             long deadline = System.nanoTime() + WATCH_DEADLINE.toNanos();
             while (System.nanoTime() < deadline) {
-                if (admin.router().decide(RouteRequest.of("ranker", watched)).reason()
-                        == Reason.KILL_SWITCH) {
-                    killSeen.set(String.valueOf(micros(Instant.now())));
+                boolean now = admin.router().decide(RouteRequest.of("ranker", key)).reason()
+                        == Reason.KILL_SWITCH;
+                if (now == killed) {
+                    seen.set(String.valueOf(micros(Instant.now())));
                     return;
                 }
                 LockSupport.parkNanos(20_000); // a decide every ~20-70 us, not a busy spin
             }
-            killSeen.set("timeout");
+            seen.set("timeout");
         }, "kill-watcher-" + id);
         t.setDaemon(true);
         t.start();
-        return "ok watching=" + watched;
+        return "ok watching=" + key;
     }
 
     /**

@@ -62,6 +62,7 @@ class FleetProcessesTest {
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(30);
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
     private static final int KEYS = 10_000;
+    private static final int WARM_CHANGES = 20;
 
     private RedisServer redis;
     private RedisFleet observer;
@@ -119,26 +120,28 @@ class FleetProcessesTest {
 
     @Test
     @Order(2)
-    void killOnInstance0_isSeenByInstances1And2() {
-        Instance a = instances.get(0);
-        List<Instance> others = instances.subList(1, 3);
-        for (Instance in : others) {
-            assertThat(in.call("watch-kill")).containsKey("watching");
+    void killOnOneInstance_isSeenByTheOtherTwo() {
+        // The first change is cold (class loading and C1 in three fresh JVMs): reported alone.
+        long[] first = change(0, "kill");
+        System.out.printf("FleetProcessesTest: first kill on instance 0 (cold) seen by instance"
+                + " 1 after %.2f ms, by instance 2 after %.2f ms (admin call %.2f ms)%n",
+                first[1] / 1000.0, first[2] / 1000.0, first[0] / 1000.0);
+        // Then 20 changes, each on another instance (unkill, kill, ...), ending killed.
+        List<Long> seen = new ArrayList<>();
+        List<Long> calls = new ArrayList<>();
+        for (int i = 1; i <= WARM_CHANGES; i++) {
+            long[] r = change(i % 3, i % 2 == 1 ? "unkill" : "kill");
+            calls.add(r[0]);
+            seen.add(r[1]);
+            seen.add(r[2]);
         }
-        long at = Long.parseLong(a.call("kill").get("at"));
-        List<Long> micros = new ArrayList<>();
-        for (Instance in : others) {
-            String[] seen = new String[1];
-            awaitTrue(() -> {
-                seen[0] = in.call("kill-seen").get("seen");
-                return !seen[0].equals("none");
-            }, Duration.ofSeconds(10), "instance " + in.index + " sees the kill");
-            assertThat(seen[0]).as("instance %d's watcher", in.index).isNotEqualTo("timeout");
-            micros.add(Long.parseLong(seen[0]) - at);
-        }
-        System.out.printf("FleetProcessesTest: kill on instance 0 seen by instance 1 after %.2f"
-                + " ms, by instance 2 after %.2f ms%n", micros.get(0) / 1000.0,
-                micros.get(1) / 1000.0);
+        seen.sort(null);
+        calls.sort(null);
+        System.out.printf("FleetProcessesTest: %d more changes, each on one instance seen by the"
+                + " other two: p50 %.2f ms, p90 %.2f ms, max %.2f ms after the admin call began"
+                + " (the call itself: p50 %.2f ms, max %.2f ms)%n", WARM_CHANGES,
+                pct(seen, 50) / 1000.0, pct(seen, 90) / 1000.0, seen.get(seen.size() - 1)
+                / 1000.0, pct(calls, 50) / 1000.0, calls.get(calls.size() - 1) / 1000.0);
         // Every decision of every instance now agrees: no key of ranker goes to v2 anywhere.
         List<Map<String, String>> answers = new ArrayList<>();
         for (Instance in : instances) {
@@ -147,8 +150,42 @@ class FleetProcessesTest {
         assertThat(answers).extracting(m -> m.get("ranker")).containsOnly("0");
         assertThat(answers).extracting(m -> m.get("digest"))
                 .containsOnly(answers.get(0).get("digest"));
-        assertThat(micros).allSatisfy(m -> assertThat(m).as("propagation, us")
+        assertThat(seen).allSatisfy(m -> assertThat(m).as("propagation, us")
                 .isBetween(0L, 1_000_000L));
+    }
+
+    /**
+     * Makes a change of ranker v2 through one instance's admin and waits until the other two
+     * decide accordingly.
+     *
+     * @return microseconds: the admin call, then when each other instance saw the change, from
+     *     the start of the admin call (wall clock, shared by the processes of one host)
+     */
+    private long[] change(int on, String command) {
+        String expect = command.equals("kill") ? "killed" : "live";
+        List<Instance> others = new ArrayList<>(instances);
+        Instance source = others.remove(on);
+        for (Instance in : others) {
+            assertThat(in.call("watch " + expect)).containsKey("watching");
+        }
+        Map<String, String> a = source.call(command);
+        long at = Long.parseLong(a.get("at"));
+        long[] out = {Long.parseLong(a.get("done")) - at, 0, 0};
+        for (int k = 0; k < 2; k++) {
+            Instance in = others.get(k);
+            String[] seen = new String[1];
+            awaitTrue(() -> {
+                seen[0] = in.call("seen").get("seen");
+                return !seen[0].equals("none");
+            }, Duration.ofSeconds(10), "instance " + in.index + " sees " + command);
+            assertThat(seen[0]).as("instance %d's watcher", in.index).isNotEqualTo("timeout");
+            out[k + 1] = Long.parseLong(seen[0]) - at;
+        }
+        return out;
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (sorted.size() * p + 99) / 100 - 1));
     }
 
     @Test
@@ -167,15 +204,28 @@ class FleetProcessesTest {
         }
         long consumed = observer.budgetLedger().account(new BudgetKey("promo", "v2")).consumed();
         long reserves = 3L * 3 * FleetInstance.BUDGET_ALLOTMENT;
-        System.out.printf("FleetProcessesTest: budget %d, granted %d (per instance %s) by 3 x 8"
-                + " threads in %d ms; consumed in Redis %d%n", FleetInstance.PROMO_BUDGET,
-                total, granted, ms(start), consumed);
         assertThat(total).as("never more than the fleet budget")
                 .isLessThanOrEqualTo(FleetInstance.PROMO_BUDGET);
         assertThat(consumed).isLessThanOrEqualTo(FleetInstance.PROMO_BUDGET);
         assertThat(total).as("at most the documented reserves unused (3 instances x (2 x "
                 + "allotment + a local allotment))")
                 .isGreaterThanOrEqualTo(FleetInstance.PROMO_BUDGET - reserves);
+
+        // What was left in reserves (refills that landed after the threads gave up) is still
+        // this fleet's: a second pass grants exactly that, and nothing more.
+        for (Instance in : instances) {
+            in.send("budget 8 20000");
+        }
+        long second = 0;
+        for (Instance in : instances) {
+            second += Long.parseLong(in.answer(Duration.ofSeconds(60)).get("granted"));
+        }
+        System.out.printf("FleetProcessesTest: budget %d, granted %d (per instance %s) by 3 x 8"
+                + " threads in %d ms, consumed in Redis %d; a second pass granted %d more: %d "
+                + "in all%n", FleetInstance.PROMO_BUDGET, total, granted, ms(start), consumed,
+                second, total + second);
+        assertThat(total + second).as("exactly the budget in the end")
+                .isEqualTo(FleetInstance.PROMO_BUDGET);
     }
 
     @Test
