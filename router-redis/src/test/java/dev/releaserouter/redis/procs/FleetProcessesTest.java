@@ -88,12 +88,17 @@ class FleetProcessesTest {
 
     @AfterAll
     void stopEverything() {
+        List<Boolean> exitedOnEof = new ArrayList<>();
         for (Instance in : instances) {
-            in.destroy();
+            exitedOnEof.add(in.destroy());
         }
         for (Instance in : instances) {
             assertThat(in.process.isAlive()).as("instance %d destroyed", in.index).isFalse();
         }
+        // What keeps an instance from outliving a test JVM that dies: it exits when its stdin
+        // closes (those still running here exited by themselves, without a kill).
+        assertThat(exitedOnEof).as("instances that exited when their stdin closed")
+                .doesNotContain(false);
         if (observer != null) {
             observer.close();
         }
@@ -466,8 +471,13 @@ class FleetProcessesTest {
             }
         }
 
-        /** Closes stdin (the instance halts), then kills it if it has not exited in 5 s. */
-        void destroy() {
+        /**
+         * Closes stdin (the instance halts), then kills it if it has not exited in 5 s.
+         *
+         * @return true if it had exited already or exited by itself, false if it was killed
+         */
+        boolean destroy() {
+            boolean wasAlive = process.isAlive();
             try {
                 stdin.close();
             } catch (IOException e) {
@@ -477,10 +487,13 @@ class FleetProcessesTest {
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
+                    return false;
                 }
+                return !wasAlive || process.exitValue() == 0;
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
+                return false;
             }
         }
 
