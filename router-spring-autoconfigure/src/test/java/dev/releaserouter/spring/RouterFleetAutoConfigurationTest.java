@@ -126,6 +126,12 @@ class RouterFleetAutoConfigurationTest {
             });
             assertThat(fleet.verifyAudit().ok()).isTrue();
             assertThat(spring.status().components()).containsKey("fleet");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> status = (Map<String, Object>) ctx
+                    .getBean(dev.releaserouter.spring.actuate.RouterEndpoint.class).router()
+                    .get("status");
+            assertThat(status.get("components").toString()).contains("fleet")
+                    .contains("state=UP").contains("instanceId=spring-1");
         });
     }
 
