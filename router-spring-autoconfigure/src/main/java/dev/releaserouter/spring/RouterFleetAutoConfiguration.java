@@ -26,11 +26,11 @@ import org.springframework.context.annotation.Conditional;
  * one set of measurement windows and one audit trail:
  *
  * <ul>
- *   <li>{@link OverrideStore}, {@link BudgetLedger} and {@link MeasurementWindowStore} beans, the
- *       fleet's, picked up by {@link ReleaseRouterAutoConfiguration};
- *   <li>an {@link AuditSink} bean writing to the fleet's Redis Stream, unless the application defines an
- *       {@code AuditSink} or sets {@code router.audit.file} (explicit configuration wins: your
- *       bean, then the file, then the fleet);
+ *   <li>{@link OverrideStore}, {@link BudgetLedger} and {@link MeasurementWindowStore} beans,
+ *       the fleet's, picked up by {@link ReleaseRouterAutoConfiguration};
+ *   <li>an {@link AuditSink} bean writing to the fleet's Redis Stream, unless the application
+ *       defines an {@code AuditSink} or sets {@code router.audit.file} (explicit configuration
+ *       wins: your bean, then the file, then the fleet);
  *   <li>{@link Lease} and {@link RolloutStateStore} beans, for a {@code RolloutController} bean
  *       of yours to lead the fleet's rollout and resume it on another instance;
  *   <li>with {@code router.measurements.enabled}, the {@link ArmMeasurements} bean, appending its
@@ -203,7 +203,7 @@ public class RouterFleetAutoConfiguration {
      * The fleet's audit trail, unless the application defines an {@code AuditSink} or sets
      * {@code router.audit.file}. The router's start entry goes to the log instead when Redis is
      * down at startup, so that the application still starts; every change after it is refused
-     * while Redis cannot record it (see {@link StartTolerantAuditSink}).
+     * while Redis cannot record it (see {@code StartTolerantAuditSink}).
      *
      * @param fleet the fleet
      * @return the fleet's audit sink (closed by the fleet)

@@ -465,10 +465,16 @@ public class RouterProperties {
          */
         private @Nullable String instanceId;
 
-        /** How long any Redis call may take before it fails (1 ms to 60 s); also the connect timeout. */
+        /**
+         * How long any Redis call may take before it fails (1 ms to 60 s); also the connect
+         * timeout.
+         */
         private Duration commandTimeout = Duration.ofMillis(500);
 
-        /** What every key and channel of the fleet starts with; fleets with different prefixes share nothing. */
+        /**
+         * What every key and channel of the fleet starts with; fleets with different prefixes
+         * share nothing.
+         */
         private String keyPrefix = "release-router:";
 
         /** Budget units an instance takes from Redis at a time (1 to 1000000). */
