@@ -1,6 +1,10 @@
 package dev.releaserouter.api;
 
 import dev.releaserouter.api.config.ConfigException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +31,7 @@ public final class RouterStatus {
     private final long internalErrors;
     private final boolean watcherAlive;
     private final int shadowStragglers;
+    private final Map<String, ComponentStatus> components;
 
     /**
      * A status whose flag source watcher (if any) is running; same as the full constructor with
@@ -70,6 +75,36 @@ public final class RouterStatus {
     public RouterStatus(long configRevision, String source, long reloads, long reloadFailures,
             @Nullable ConfigException lastReloadError, long internalErrors,
             boolean watcherAlive, int shadowStragglers) {
+        this(configRevision, source, reloads, reloadFailures, lastReloadError, internalErrors,
+                watcherAlive, shadowStragglers, Map.of());
+    }
+
+    /**
+     * @param configRevision revision of the current snapshot
+     * @param source description of the flag source
+     * @param reloads reloads applied since start
+     * @param reloadFailures reloads refused since start
+     * @param lastReloadError the error of the last refused reload if no reload succeeded since,
+     *     else null
+     * @param internalErrors faults inside the router, or in a hook it calls, that did not fail a
+     *     request
+     * @param watcherAlive false if the flag source's watcher has stopped while the router is open
+     * @param shadowStragglers shadow worker threads still alive after {@code close()} returned
+     * @param components the status of each component the router depends on, by name; copied,
+     *     in the map's iteration order
+     * @throws NullPointerException if source or components (or one of its keys or values) is
+     *     null
+     * @throws IllegalArgumentException if {@code shadowStragglers} is negative
+     */
+    public RouterStatus(long configRevision, String source, long reloads, long reloadFailures,
+            @Nullable ConfigException lastReloadError, long internalErrors,
+            boolean watcherAlive, int shadowStragglers, Map<String, ComponentStatus> components) {
+        Objects.requireNonNull(components, "components");
+        Map<String, ComponentStatus> copy = new LinkedHashMap<>();
+        components.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "component name"),
+                Objects.requireNonNull(v, "component status")));
+        // Not Map.copyOf: the registration order is what a status page shows.
+        this.components = Collections.unmodifiableMap(copy);
         if (shadowStragglers < 0) {
             throw new IllegalArgumentException(
                     "shadowStragglers must not be negative, but was " + shadowStragglers);
@@ -138,6 +173,27 @@ public final class RouterStatus {
     }
 
     /**
+     * The components the router depends on beyond its flag source, as their contributors
+     * reported them when this status was taken (a contributor that threw or answered null is
+     * {@link ComponentStatus.State#UNKNOWN}, with the reason).
+     *
+     * @return each component's status by name, in registration order; unmodifiable, empty when
+     *     none is registered
+     */
+    public Map<String, ComponentStatus> components() {
+        return components;
+    }
+
+    /**
+     * @return the names of the components that are not {@link ComponentStatus.State#UP}, in
+     *     registration order; empty when every component is up (or there is none)
+     */
+    public List<String> degradedComponents() {
+        return components.entrySet().stream().filter(e -> !e.getValue().isUp())
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /**
      * @return whether the flag source's latest content is in force and will keep being followed:
      *     no reload refused since the last good one, and the watcher running
      */
@@ -151,7 +207,15 @@ public final class RouterStatus {
                 + reloads + ", reloadFailures=" + reloadFailures + ", internalErrors="
                 + internalErrors + ", watcherAlive=" + watcherAlive
                 + (shadowStragglers > 0 ? ", shadowStragglers=" + shadowStragglers : "")
+                + (components.isEmpty() ? "" : ", components=" + componentStates())
                 + (lastReloadError != null
                         ? ", lastReloadError=" + lastReloadError.getMessage() : "") + "}";
+    }
+
+    private String componentStates() {
+        StringBuilder b = new StringBuilder("{");
+        components.forEach((name, c) -> b.append(b.length() > 1 ? ", " : "").append(name)
+                .append('=').append(c.state()));
+        return b.append('}').toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.releaserouter.core;
 
+import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
@@ -41,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -101,6 +103,8 @@ final class DefaultRouter implements Router {
     private long overridesRevision = -1;
     private final OverrideStore overrideStore;
     private final @Nullable Subscription overridesSubscription;
+    /** Read by status() only, never by decide. */
+    private final Map<String, Supplier<ComponentStatus>> statusContributors;
     private boolean closed;
 
     /**
@@ -112,7 +116,10 @@ final class DefaultRouter implements Router {
     public DefaultRouter(FlagSource source, AuditSink audit, Clock clock, byte[] secret,
             ShadowSettings shadowSettings, List<RouteHook> hooks, @Nullable LongSupplier ticker,
             List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger,
-            OverrideStore overrideStore) {
+            OverrideStore overrideStore,
+            Map<String, Supplier<ComponentStatus>> statusContributors) {
+        // Copied: the builder may be reused after build().
+        this.statusContributors = new LinkedHashMap<>(statusContributors);
         this.ledger = new BudgetAccounts(budgetLedger);
         this.overrideStore = Objects.requireNonNull(overrideStore, "overrideStore");
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
@@ -403,7 +410,29 @@ final class DefaultRouter implements Router {
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
                 reloadFailures.get(), lastReloadError,
                 internalErrors.get() + hookErrors + ledger.ledgerFailures(),
-                watcherAlive(), stragglers);
+                watcherAlive(), stragglers, components());
+    }
+
+    /** Each contributor's answer; one that throws or answers null is reported, not thrown. */
+    private Map<String, ComponentStatus> components() {
+        if (statusContributors.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ComponentStatus> out = new LinkedHashMap<>();
+        statusContributors.forEach((name, contributor) -> {
+            ComponentStatus c;
+            try {
+                c = contributor.get();
+                if (c == null) {
+                    c = ComponentStatus.unknown("status contributor returned null");
+                }
+            } catch (Throwable t) {
+                Throwables.rethrowIfFatal(t);
+                c = ComponentStatus.unknown("status contributor threw " + t);
+            }
+            out.put(name, c);
+        });
+        return out;
     }
 
     /** Whether the source still follows its changes; a source that cannot say is not alive. */

@@ -1,5 +1,6 @@
 package dev.releaserouter.core;
 
+import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditSink;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,8 @@ public final class ReleaseRouter {
         private @Nullable BudgetLedger budgetLedger;
         private @Nullable OverrideStore overrideStore;
         private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
+        private final Map<String, Supplier<ComponentStatus>> statusContributors =
+                new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -231,6 +235,40 @@ public final class ReleaseRouter {
         }
 
         /**
+         * Registers a component the router depends on (a fleet store, a remote ledger), so that
+         * {@code router.status().components()} and the health checks built on it show its
+         * health under {@code name}. The supplier is called on every {@code status()} call, on
+         * the caller's thread, never by {@code decide} or {@code route}: it must be cheap and
+         * must not block (answer from state the component already has). A supplier that throws
+         * or answers null is contained: the component is reported
+         * {@link ComponentStatus.State#UNKNOWN} with the reason. Repeatable, one per name;
+         * components are listed in registration order.
+         *
+         * <pre>{@code
+         * ReleaseRouter.builder()...statusContributor("fleet", fleet::componentStatus)
+         * }</pre>
+         *
+         * @param name the component's name, non-blank, e.g. {@code fleet}
+         * @param status answers the component's current status
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if name is blank or already registered
+         */
+        public Builder statusContributor(String name, Supplier<ComponentStatus> status) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(status, "status");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("a status contributor's name must be "
+                        + "non-blank, but was '" + name + "'");
+            }
+            if (statusContributors.putIfAbsent(name, status) != null) {
+                throw new IllegalArgumentException("status contributor '" + name
+                        + "' is already registered; register each component once");
+            }
+            return this;
+        }
+
+        /**
          * Loads the configuration, records the start in the audit trail and starts watching the
          * flag source. The router evaluates only: nothing reachable from it changes routing (use
          * {@link #buildWithAdmin()} for runtime changes).
@@ -272,7 +310,8 @@ public final class ReleaseRouter {
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
                     secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()),
                     budgetLedger != null ? budgetLedger : BudgetLedger.inMemory(),
-                    overrideStore != null ? overrideStore : OverrideStore.inMemory());
+                    overrideStore != null ? overrideStore : OverrideStore.inMemory(),
+                    statusContributors);
         }
     }
 }

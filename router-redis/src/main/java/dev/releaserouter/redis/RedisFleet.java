@@ -1,5 +1,6 @@
 package dev.releaserouter.redis;
 
+import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.spi.BudgetLedger;
@@ -11,7 +12,9 @@ import dev.releaserouter.rollout.RolloutStateStore;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -158,6 +161,34 @@ public final class RedisFleet implements AutoCloseable {
      */
     public FleetStatus status() {
         return connections.status(overrideStore.lastRevision());
+    }
+
+    /**
+     * The fleet's connectivity as a router component, for
+     * {@code ReleaseRouter.builder().statusContributor("fleet", fleet::componentStatus)}: UP
+     * while connected, DEGRADED with the last error otherwise (the router then fails safe: it
+     * answers from its local state, takes no new budget, refuses admin changes). Details:
+     * {@code connected}, {@code instanceId}, {@code lastError} (if any), {@code lagMillis},
+     * {@code lastOverrideRevision}, {@code degradations}, {@code failures}. Never blocks, never
+     * throws.
+     *
+     * @return the status
+     */
+    public ComponentStatus componentStatus() {
+        FleetStatus s = status();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("connected", s.connected());
+        d.put("instanceId", instanceId());
+        String error = s.lastError();
+        if (error != null) {
+            d.put("lastError", error);
+        }
+        d.put("lagMillis", s.lag().toMillis());
+        d.put("lastOverrideRevision", s.lastOverrideRevision());
+        d.put("degradations", s.degradations());
+        d.put("failures", s.failures());
+        return s.connected() ? ComponentStatus.up(d)
+                : ComponentStatus.degraded(error != null ? error : "not connected to Redis yet", d);
     }
 
     /** For the other SPI implementations of this package. */

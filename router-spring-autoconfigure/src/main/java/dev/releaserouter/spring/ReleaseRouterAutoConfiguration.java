@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -38,6 +39,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -269,9 +271,15 @@ public class ReleaseRouterAutoConfiguration {
             havingValue = "true")
     public ArmMeasurements routerArmMeasurements(RouterProperties properties,
             ObjectProvider<MeasurementWindowStore> windowStore) {
+        ArmMeasurements.Builder b = armMeasurements(properties);
+        windowStore.ifAvailable(b::windowStore);
+        return b.build();
+    }
+
+    /** A builder with {@code router.measurements.*} applied (shared with fleet mode). */
+    static ArmMeasurements.Builder armMeasurements(RouterProperties properties) {
         RouterProperties.Measurements m = properties.getMeasurements();
         ArmMeasurements.Builder b = ArmMeasurements.builder();
-        windowStore.ifAvailable(b::windowStore);
         try {
             b.window(m.getWindow());
         } catch (IllegalArgumentException e) {
@@ -284,7 +292,7 @@ public class ReleaseRouterAutoConfiguration {
             throw new RouterPropertyException("router.measurements.retained-windows",
                     String.valueOf(m.getRetainedWindows()), e.getMessage(), e);
         }
-        return b.build();
+        return b;
     }
 
     /** Micrometer meters, with router-micrometer present and a {@code MeterRegistry} bean. */
@@ -359,8 +367,16 @@ public class ReleaseRouterAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "routerHealthIndicator")
         RouterHealthIndicator routerHealthIndicator(Router router,
-                ObjectProvider<RolloutController> controllers) {
-            return new RouterHealthIndicator(router, controllers::orderedStream);
+                ObjectProvider<RolloutController> controllers, RouterProperties properties) {
+            String degraded = properties.getHealth().getDegradedStatus();
+            Status status = switch (String.valueOf(degraded).trim().toUpperCase(Locale.ROOT)) {
+                case "UP" -> Status.UP;
+                case "OUT_OF_SERVICE" -> Status.OUT_OF_SERVICE;
+                case "DOWN" -> Status.DOWN;
+                default -> throw new RouterPropertyException("router.health.degraded-status",
+                        "'" + degraded + "'", "must be UP, OUT_OF_SERVICE or DOWN", null);
+            };
+            return new RouterHealthIndicator(router, controllers::orderedStream, status);
         }
     }
 

@@ -38,6 +38,10 @@ public class RouterProperties {
 
     private final Audit audit = new Audit();
 
+    private final Fleet fleet = new Fleet();
+
+    private final Health health = new Health();
+
     /**
      * Whether the router is auto-configured.
      *
@@ -108,6 +112,24 @@ public class RouterProperties {
      */
     public Audit getAudit() {
         return audit;
+    }
+
+    /**
+     * Fleet mode.
+     *
+     * @return the fleet properties; never null
+     */
+    public Fleet getFleet() {
+        return fleet;
+    }
+
+    /**
+     * The {@code router} health indicator.
+     *
+     * @return the health properties; never null
+     */
+    public Health getHealth() {
+        return health;
     }
 
     /** {@code router.flags.*}: the flag file. */
@@ -407,6 +429,175 @@ public class RouterProperties {
          */
         public void setFile(@Nullable Path file) {
             this.file = file;
+        }
+    }
+
+    /** {@code router.fleet.*}: fleet mode, one kill switch, budget, rollout and audit trail. */
+    public static class Fleet {
+
+        private final Redis redis = new Redis();
+
+        /**
+         * Fleet mode on Redis.
+         *
+         * @return {@code router.fleet.redis.*}; never null
+         */
+        public Redis getRedis() {
+            return redis;
+        }
+    }
+
+    /**
+     * {@code router.fleet.redis.*}: fleet mode on Redis (needs router-redis on the classpath).
+     * Setting the URI turns it on.
+     */
+    public static class Redis {
+
+        /**
+         * The Redis URI, e.g. redis://redis:6379 (rediss:// for TLS,
+         * redis://user:password@host:port/db). Setting it turns fleet mode on.
+         */
+        private @Nullable String uri;
+
+        /**
+         * This instance's id in the fleet: in audit actors, measurement sources and lease
+         * holders. Defaults to the host name and a short random suffix.
+         */
+        private @Nullable String instanceId;
+
+        /**
+         * How long any Redis call may take before it fails (1 ms to 60 s); also the connect
+         * timeout.
+         */
+        private Duration commandTimeout = Duration.ofMillis(500);
+
+        /**
+         * What every key and channel of the fleet starts with; fleets with different prefixes
+         * share nothing.
+         */
+        private String keyPrefix = "release-router:";
+
+        /** Budget units an instance takes from Redis at a time (1 to 1000000). */
+        private int budgetAllotment = 50;
+
+        /**
+         * The Redis URI.
+         *
+         * @return the URI, or null when fleet mode is off
+         */
+        public @Nullable String getUri() {
+            return uri;
+        }
+
+        /**
+         * Sets the Redis URI.
+         *
+         * @param uri a redis://, rediss:// or redis-socket:// URI, or null
+         */
+        public void setUri(@Nullable String uri) {
+            this.uri = uri;
+        }
+
+        /**
+         * This instance's id.
+         *
+         * @return the id, or null for a generated one
+         */
+        public @Nullable String getInstanceId() {
+            return instanceId;
+        }
+
+        /**
+         * Sets this instance's id.
+         *
+         * @param instanceId a non-blank id, or null
+         */
+        public void setInstanceId(@Nullable String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        /**
+         * The command timeout.
+         *
+         * @return 500 ms by default
+         */
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        /**
+         * Sets the command timeout.
+         *
+         * @param commandTimeout 1 ms to 60 s
+         */
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        /**
+         * The key prefix.
+         *
+         * @return {@code release-router:} by default
+         */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /**
+         * Sets the key prefix.
+         *
+         * @param keyPrefix non-empty, without whitespace
+         */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        /**
+         * The budget allotment.
+         *
+         * @return 50 by default
+         */
+        public int getBudgetAllotment() {
+            return budgetAllotment;
+        }
+
+        /**
+         * Sets the budget allotment.
+         *
+         * @param budgetAllotment 1 to 1000000
+         */
+        public void setBudgetAllotment(int budgetAllotment) {
+            this.budgetAllotment = budgetAllotment;
+        }
+    }
+
+    /** {@code router.health.*}: the {@code router} health indicator. */
+    public static class Health {
+
+        /**
+         * The health status while a component the router depends on (the fleet's Redis) is
+         * degraded: UP (the default: the router still answers every request from its local
+         * state, failing safe, so a Redis outage must not take every replica out of service),
+         * OUT_OF_SERVICE or DOWN. The details show the component either way.
+         */
+        private String degradedStatus = "UP";
+
+        /**
+         * The status reported while a component is degraded.
+         *
+         * @return {@code UP} by default
+         */
+        public String getDegradedStatus() {
+            return degradedStatus;
+        }
+
+        /**
+         * Sets the status reported while a component is degraded.
+         *
+         * @param degradedStatus UP, OUT_OF_SERVICE or DOWN
+         */
+        public void setDegradedStatus(String degradedStatus) {
+            this.degradedStatus = degradedStatus;
         }
     }
 }

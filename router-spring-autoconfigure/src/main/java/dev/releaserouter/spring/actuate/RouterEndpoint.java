@@ -92,6 +92,19 @@ public class RouterEndpoint {
         if (s.lastReloadError() != null) {
             status.put("lastReloadError", s.lastReloadError().getMessage());
         }
+        if (!s.components().isEmpty()) {
+            Map<String, Object> components = new LinkedHashMap<>();
+            s.components().forEach((name, c) -> {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("state", c.state().name());
+                if (c.error() != null) {
+                    view.put("error", c.error());
+                }
+                view.putAll(c.details());
+                components.put(name, view);
+            });
+            status.put("components", components);
+        }
         out.put("status", status);
         RouterConfig config = router.config();
         out.put("globalKills", kills(config.globalKills()));
