@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A throwaway {@code redis-server} for a fleet benchmark: a free loopback port, a temporary directory,
- * no persistence; stopped and deleted by {@link #close()}. The same approach as router-redis'
- * test fixture, kept here so the benchmarks depend on no test jar (a copy of samples/fleet's launcher).
+ * A throwaway {@code redis-server} for a fleet benchmark: a free loopback port, a temporary
+ * directory, no persistence; stopped and deleted by {@link #close()}. The same approach as
+ * router-redis' test fixture, kept here so the benchmarks depend on no test jar (a copy of
+ * samples/fleet's launcher).
  *
  * <p>Not thread-safe: the demo starts and stops it from its main thread.
  */

@@ -36,8 +36,8 @@ final class Snapshot {
      *
      * @throws ConfigException if a model cannot be compiled
      */
-    static Snapshot compile(RouterConfig config, long revision, byte[] secret, BudgetAccounts ledger,
-            Clock clock) {
+    static Snapshot compile(RouterConfig config, long revision, byte[] secret,
+            BudgetAccounts ledger, Clock clock) {
         Map<String, CompiledModel> models = new HashMap<>();
         for (ModelConfig m : config.models().values()) {
             try {

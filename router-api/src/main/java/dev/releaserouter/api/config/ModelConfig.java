@@ -342,7 +342,8 @@ public final class ModelConfig {
                     r = seen == undeclared ? left - share * (undeclared - 1) : share;
                 }
                 if (v.weightBasisPoints() > r) {
-                    throw new ConfigException("/versions/" + ConfigException.pointerToken(v.id()) + "/weight",
+                    throw new ConfigException(
+                            "/versions/" + ConfigException.pointerToken(v.id()) + "/weight",
                             Weights.percent(v.weightBasisPoints()),
                             "weight exceeds the candidate's reserve of " + Weights.percent(r)
                                     + "% (declare a larger reserve)");

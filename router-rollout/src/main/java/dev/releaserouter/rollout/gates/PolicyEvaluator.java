@@ -12,15 +12,15 @@ import java.util.Objects;
 /**
  * Evaluates a {@link Policy} over the measurements of a window.
  *
- * <p>For each criterion: if the window is shorter than {@code min_window}, or an arm the
- * criterion reads has fewer samples than its {@code min_samples}, or an operand is unknown, or a
- * statistical test is inconclusive, the status is NOT_ENOUGH_DATA. A criterion with
- * {@code "min_samples_per": "metric"} compares {@code min_samples} with the samples behind each
- * metric it reads ({@link GateInput#samples(String, String)}) instead of each arm's. Otherwise a breach extends
- * the criterion's streak of consecutive breached windows (anything else resets it to 0); the
- * status is the criterion's severity once the streak reaches {@code consecutive_windows}, and
- * one level milder before that (a CRITICAL breach is ALERT, an ALERT breach is OK). The verdict
- * rule is in {@link GateVerdict}.
+ * <p>For each criterion: if the window is shorter than {@code min_window}, or an arm the criterion
+ * reads has fewer samples than its {@code min_samples}, or an operand is unknown, or a statistical
+ * test is inconclusive, the status is NOT_ENOUGH_DATA. A criterion with {@code "min_samples_per":
+ * "metric"} compares {@code min_samples} with the samples behind each metric it reads ({@link
+ * GateInput#samples(String, String)}) instead of each arm's. Otherwise a breach extends the
+ * criterion's streak of consecutive breached windows (anything else resets it to 0); the status is
+ * the criterion's severity once the streak reaches {@code consecutive_windows}, and one level
+ * milder before that (a CRITICAL breach is ALERT, an ALERT breach is OK). The verdict rule is in
+ * {@link GateVerdict}.
  *
  * <p>Stateless and thread-safe; all methods are static.
  */

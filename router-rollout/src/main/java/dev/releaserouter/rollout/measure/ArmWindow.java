@@ -44,11 +44,11 @@ final class ArmWindow {
     /**
      * Latency histograms resolve 1 microsecond, keep 2 significant digits (quantiles within 1% of
      * the recorded values) and cover up to one hour (longer calls count as one hour). Measured
-     * (docs/benchmarks.md, "Memory"): a window of an arm takes 29 KiB whatever the traffic,
-     * where a histogram of nanoseconds with 3 digits made it 290 KiB for 20,000 calls (17 MiB per
-     * arm for the default 60 windows). An {@link AtomicHistogram} has a fixed range and is read without locks, so a
-     * snapshot merges 60 windows in a fraction of what a {@code ConcurrentHistogram} took (its
-     * reads take a lock per bucket).
+     * (docs/benchmarks.md, "Memory"): a window of an arm takes 29 KiB whatever the traffic, where a
+     * histogram of nanoseconds with 3 digits made it 290 KiB for 20,000 calls (17 MiB per arm for
+     * the default 60 windows). An {@link AtomicHistogram} has a fixed range and is read without
+     * locks, so a snapshot merges 60 windows in a fraction of what a {@code ConcurrentHistogram}
+     * took (its reads take a lock per bucket).
      */
     static final long LATENCY_RESOLUTION_NANOS = 1_000;
     static final long LATENCY_MAX_NANOS = 3_600_000_000_000L;

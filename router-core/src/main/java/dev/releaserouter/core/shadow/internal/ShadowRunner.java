@@ -503,7 +503,8 @@ public final class ShadowRunner implements AutoCloseable {
                                 ? mask(masker, output) : null)
                         .outcome(outcome)
                         .match(comparison == null ? null : comparison.match())
-                        .delta(comparison == null ? Double.NaN : comparison.delta().orElse(Double.NaN))
+                        .delta(comparison == null ? Double.NaN
+                                : comparison.delta().orElse(Double.NaN))
                         .stableLatencyNanos(stableNanos)
                         .candidateLatencyNanos(took)
                         .error(error)
