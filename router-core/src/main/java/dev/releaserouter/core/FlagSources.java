@@ -4,6 +4,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.core.flags.internal.ClasspathFlagSource;
+import dev.releaserouter.core.flags.internal.FlagFileParser;
 import dev.releaserouter.core.flags.internal.FlagFileWriter;
 import dev.releaserouter.core.flags.internal.StaticFlagSource;
 import dev.releaserouter.core.flags.internal.WatchedFileFlagSource;
@@ -118,6 +119,24 @@ public final class FlagSources {
      */
     public static FlagSource inMemory(RouterConfig config) {
         return new StaticFlagSource("in-memory", config);
+    }
+
+    /**
+     * Parses flag-file text (long or short form, docs/flag-file.md) with the same rules, limits
+     * and errors as a flag file: for sources that keep the document elsewhere (e.g. in Redis).
+     *
+     * <p>Thread-safe: stateless.
+     *
+     * @param json the flag-file text
+     * @param source where the text comes from, named in errors (e.g. {@code redis://host/key})
+     * @return the configuration
+     * @throws ConfigException if the text is not a valid flag file (naming the source, the JSON
+     *     pointer and the bad value)
+     * @throws NullPointerException if an argument is null
+     */
+    public static RouterConfig parse(String json, String source) {
+        return FlagFileParser.parse(Objects.requireNonNull(json, "json"),
+                Objects.requireNonNull(source, "source"));
     }
 
     /**

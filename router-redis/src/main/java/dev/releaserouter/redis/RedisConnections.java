@@ -160,6 +160,11 @@ final class RedisConnections implements AutoCloseable {
         return c;
     }
 
+    /** @return whether the fleet was closed */
+    boolean isClosed() {
+        return closed.get();
+    }
+
     /** @return the command timeout every call is bounded by */
     Duration commandTimeout() {
         return commandTimeout;

@@ -3,6 +3,7 @@ package dev.releaserouter.redis;
 import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.api.spi.Lease;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
@@ -137,6 +138,38 @@ public final class RedisFleet implements AutoCloseable {
      */
     public AuditVerification verifyAudit() {
         return auditSink.verify();
+    }
+
+    /**
+     * The flag document kept in this fleet's Redis, as a router's flag source: an alternative to
+     * a mounted file, changed for every instance with {@link #publishFlags}. The fallback (e.g.
+     * {@code FlagSources.classpath("flags.json")}) answers the first load when Redis is
+     * unreachable or holds no document yet, so an instance always starts; changes published
+     * later are applied by every router within a maintenance tick (200 ms), at once when the
+     * announcement arrives. An invalid document is refused like an invalid file (the router keeps
+     * its last good configuration and reports it). Call once per fleet: one router watches it.
+     *
+     * @param fallback the source of the first load when Redis has no document or is down
+     * @return a new flag source; closing it closes the fallback
+     * @throws NullPointerException if fallback is null
+     */
+    public FlagSource flagSource(FlagSource fallback) {
+        return new RedisFlagSource(connections, fallback);
+    }
+
+    /**
+     * Publishes a flag document to every instance of the fleet (see {@link #flagSource}). The
+     * document is validated first, with the same rules as a flag file.
+     *
+     * @param json the flag document (docs/flag-file.md)
+     * @return the document's revision in Redis
+     * @throws dev.releaserouter.api.config.ConfigException if the document is invalid (nothing
+     *     is published)
+     * @throws java.io.UncheckedIOException if Redis cannot be written
+     * @throws NullPointerException if json is null
+     */
+    public long publishFlags(String json) {
+        return RedisFlagSource.publish(connections, Objects.requireNonNull(json, "json"));
     }
 
     /**
