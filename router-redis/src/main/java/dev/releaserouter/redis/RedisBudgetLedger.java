@@ -514,6 +514,8 @@ final class RedisBudgetLedger implements BudgetLedger {
         private volatile double reserveShare = Double.MAX_VALUE;
         /** A racy moving average of the value asked for: sizes the leases. */
         private volatile long typical;
+        /** Value refused since the last lease: the demand the next lease also asks for. */
+        private final AtomicLong refused = new AtomicLong();
         private volatile long lastFlushMillis;
         private volatile long retryAtMillis = Long.MIN_VALUE;
 
@@ -544,8 +546,11 @@ final class RedisBudgetLedger implements BudgetLedger {
             if (!closed.get()) {
                 maybeRefill(micros, maxShare);
             }
-            if (!got && degraded.get()) {
-                throw UNAVAILABLE;
+            if (!got) {
+                refused.addAndGet(micros);
+                if (degraded.get()) {
+                    throw UNAVAILABLE;
+                }
             }
             return got;
         }
@@ -572,7 +577,9 @@ final class RedisBudgetLedger implements BudgetLedger {
                 return;
             }
             long before = reserve.get();
-            long want = Math.max(0, lease - before);
+            // Ask for the unmet demand too (bounded), so leases keep up with the request rate.
+            long demand = Math.min(refused.getAndSet(0), 64 * lease);
+            long want = Math.max(0, lease + demand - before);
             long delta = model.claim();
             lastFlushMillis = now;
             RedisFuture<Long> f;
