@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +99,24 @@ final class RedisBudgetLedger implements BudgetLedger {
             return held
             """;
 
+    /**
+     * KEYS[1] the model's seen total (a string), KEYS[2] the candidate's value hash; ARGV seen
+     * delta, wanted micros, share, held field, reserve before. Adds the delta to the seen total,
+     * then leases {@code min(wanted, floor(share x seen) - consumed)}.
+     */
+    private static final String LEASE_VALUE = """
+            local seen = tonumber(redis.call('INCRBY', KEYS[1], ARGV[1]))
+            local used = tonumber(redis.call('HGET', KEYS[2], 'consumed') or '0')
+            local take = math.min(tonumber(ARGV[2]), math.floor(tonumber(ARGV[3]) * seen) - used)
+            if take < 0 then take = 0 end
+            redis.call('HINCRBY', KEYS[2], 'consumed', string.format('%d', take))
+            redis.call('HSET', KEYS[2], ARGV[4], string.format('%d', tonumber(ARGV[5]) + take))
+            return take
+            """;
+
+    /** Flush the seen total at least this often while a candidate is asked for value. */
+    private static final long FLUSH_MILLIS = 20;
+
     private static final RuntimeException UNAVAILABLE = new UnavailableException();
 
     /** The current connection; throws (unchecked) while the fleet is not connected. */
@@ -108,6 +127,9 @@ final class RedisBudgetLedger implements BudgetLedger {
     private final int allotment;
     private final Clock clock;
     private final ConcurrentHashMap<BudgetKey, RedisAccount> accounts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<BudgetKey, ValueShareAccount> valueAccounts =
+            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ModelSeen> seen = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -150,6 +172,20 @@ final class RedisBudgetLedger implements BudgetLedger {
         return accounts.computeIfAbsent(key, RedisAccount::new);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the share is enforced fleet-wide in Redis (see {@link ValueShareAccount}).
+     */
+    @Override
+    public ValueAccount valueAccount(BudgetKey key, LongSupplier modelValueSeen) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(modelValueSeen, "modelValueSeen");
+        ModelSeen m = seen.computeIfAbsent(key.model(), ModelSeen::new);
+        m.source = modelValueSeen; // the router's total for this model (one per router)
+        return valueAccounts.computeIfAbsent(key, k -> new ValueShareAccount(k, m));
+    }
+
     @Override
     public int allotment() {
         return allotment;
@@ -179,11 +215,28 @@ final class RedisBudgetLedger implements BudgetLedger {
                 failed(e); // the units stay consumed: stricter, never looser
             }
         }
+        for (ValueShareAccount a : valueAccounts.values()) {
+            long held = a.reserve.getAndSet(0);
+            try {
+                a.giveBackHeld(held);
+            } catch (RuntimeException e) {
+                failed(e); // the value stays consumed: stricter, never looser
+            }
+        }
     }
 
     String key(BudgetKey key) {
         // The model's length makes the key unambiguous whatever characters the names hold.
         return prefix + "budget:" + key.model().length() + ":" + key.model() + ":"
+                + key.version();
+    }
+
+    String seenKey(String model) {
+        return prefix + "valueseen:" + model.length() + ":" + model;
+    }
+
+    String valueKey(BudgetKey key) {
+        return prefix + "budgetvalue:" + key.model().length() + ":" + key.model() + ":"
                 + key.version();
     }
 
@@ -392,6 +445,201 @@ final class RedisBudgetLedger implements BudgetLedger {
                 seen = true;
                 lost = false;
                 reserveLimit = Long.MAX_VALUE;
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A model's value total as this instance reports it to Redis: {@code flushed} is how much
+     * of the router's running total (source) was claimed by a lease call (sent, or dropped
+     * after an uncertain failure). Claims are made with a CAS, so two candidates of one model
+     * never report the same value twice.
+     */
+    private static final class ModelSeen {
+        final String model;
+        final AtomicLong flushed = new AtomicLong();
+        volatile LongSupplier source = () -> 0L;
+
+        ModelSeen(String model) {
+            this.model = model;
+        }
+
+        /** @return the value not reported yet, not claimed */
+        long pending() {
+            return Math.max(0, source.getAsLong() - flushed.get());
+        }
+
+        /** @return the value claimed for one report (0 if none is pending) */
+        long claim() {
+            while (true) {
+                long f = flushed.get();
+                long now = source.getAsLong();
+                if (now <= f) {
+                    return 0;
+                }
+                if (flushed.compareAndSet(f, now)) {
+                    return now - f;
+                }
+            }
+        }
+    }
+
+    /**
+     * One candidate's fleet-wide value share.
+     *
+     * <p>Guarantee: {@code consumed} in Redis (candidate value granted or held by the fleet) is
+     * at most {@code floor(share x seen)}, where {@code seen} is the model value the instances
+     * reported, and only ever grows; every report is of value really seen, so the candidate
+     * value granted fleet-wide never exceeds the share of the model value the fleet saw, at any
+     * moment. A grant comes out of this instance's reserve (value leased ahead of need) with
+     * one CAS; a request whose value the reserve cannot cover is refused at once.
+     *
+     * <p>Design: the reserve and the one-lease-in-flight flag work as in {@link RedisAccount}.
+     * A lease call also reports the model value seen since the last report (claimed from
+     * {@link ModelSeen}), so the allowance grows with the traffic; it is sent when the reserve
+     * runs low, when the unreported value would add about a lease's worth of allowance, or
+     * every 20 ms while value is pending. A lease call that fails after it
+     * was sent drops its report (it may or may not have been applied: an understated total is
+     * stricter); one that could not be sent returns it.
+     */
+    private final class ValueShareAccount implements ValueAccount {
+        private final String key;
+        private final String seenKey;
+        private final ModelSeen model;
+        final AtomicLong reserve = new AtomicLong();
+        private final AtomicBoolean refilling = new AtomicBoolean();
+        private volatile double reserveShare = Double.MAX_VALUE;
+        /** A racy moving average of the value asked for: sizes the leases. */
+        private volatile long typical;
+        /** Value refused since the last lease: the demand the next lease also asks for. */
+        private final AtomicLong refused = new AtomicLong();
+        private volatile long lastFlushMillis;
+        private volatile long retryAtMillis = Long.MIN_VALUE;
+
+        ValueShareAccount(BudgetKey budget, ModelSeen model) {
+            this.key = valueKey(budget);
+            this.seenKey = seenKey(budget.model());
+            this.model = model;
+        }
+
+        @Override
+        public boolean tryGrantNow(long micros, double maxShare) {
+            if (micros < 0 || !(maxShare >= 0 && maxShare <= 1)) {
+                throw new IllegalArgumentException("micros must not be negative and maxShare "
+                        + "between 0 and 1, but were " + micros + " and " + maxShare);
+            }
+            if (maxShare < reserveShare && reserve.get() > 0) {
+                returnReserve(); // leased under a larger share
+            }
+            long t = typical;
+            typical = t + (micros - t) / 16; // lost updates are harmless
+            boolean got = false;
+            for (long held = reserve.get(); held >= micros; held = reserve.get()) {
+                if (reserve.compareAndSet(held, held - micros)) {
+                    got = true;
+                    break;
+                }
+            }
+            if (!closed.get()) {
+                maybeRefill(micros, maxShare);
+            }
+            if (!got) {
+                refused.addAndGet(micros);
+                if (degraded.get()) {
+                    throw UNAVAILABLE;
+                }
+            }
+            return got;
+        }
+
+        private long leaseSize(long micros) {
+            return Math.max(2L * allotment * Math.max(typical, 1), 2 * micros);
+        }
+
+        private void maybeRefill(long micros, double share) {
+            long lease = leaseSize(micros);
+            long held = reserve.get();
+            long now = clock.millis();
+            boolean low = held < lease / 2;
+            long pending = model.pending();
+            boolean report = pending > 0 && (share * pending >= lease / 2.0
+                    || now - lastFlushMillis >= FLUSH_MILLIS);
+            if (!low && !report) {
+                return;
+            }
+            if (degraded.get() && now < retryAtMillis) {
+                return; // one retry per timeout while Redis fails, not one per decision
+            }
+            if (!refilling.compareAndSet(false, true)) {
+                return;
+            }
+            long before = reserve.get();
+            // Ask for the unmet demand too (bounded), so leases keep up with the request rate.
+            long demand = Math.min(refused.getAndSet(0), 64 * lease);
+            long want = Math.max(0, lease + demand - before);
+            long delta = model.claim();
+            lastFlushMillis = now;
+            RedisFuture<Long> f;
+            try {
+                f = connection.get().async().eval(LEASE_VALUE, ScriptOutputType.INTEGER,
+                        new String[] {seenKey, key}, Long.toString(delta), Long.toString(want),
+                        Double.toString(share), heldField, Long.toString(before));
+            } catch (RuntimeException e) {
+                model.flushed.addAndGet(-delta); // not sent: report it next time
+                retryAtMillis = now + timeout.toMillis();
+                refilling.set(false);
+                failed(e);
+                return;
+            }
+            f.whenComplete((got, error) -> {
+                try {
+                    if (error != null) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        failed(error);
+                    } else {
+                        reserveShare = share;
+                        reserve.addAndGet(got);
+                        recovered();
+                    }
+                } finally {
+                    refilling.set(false);
+                }
+            });
+        }
+
+        private void returnReserve() {
+            long held = reserve.getAndSet(0);
+            if (held <= 0) {
+                return;
+            }
+            try {
+                connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                        new String[] {key}, Long.toString(held), heldField, "0")
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                failed(e); // stays consumed: stricter
+                            }
+                        });
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        void giveBackHeld(long units) {
+            await(connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                    new String[] {key}, Long.toString(Math.max(0, units)), heldField, "0"));
+        }
+
+        @Override
+        public void reset() {
+            reserve.set(0);
+            try {
+                await(connection.get().async().eval(RESET, ScriptOutputType.INTEGER,
+                        new String[] {key}, heldField));
+                reserveShare = Double.MAX_VALUE;
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 throw e;

@@ -1,5 +1,8 @@
 package dev.releaserouter.api.spi;
 
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where exposure budgets are consumed: for each candidate, how many requests its budget has
  * granted, consumed atomically and never past the limit, across every thread and, for a shared
@@ -58,6 +61,23 @@ public interface BudgetLedger extends AutoCloseable {
      */
     default int allotment() {
         return 1;
+    }
+
+    /**
+     * The fleet-wide value-share account of one candidate's budget ({@code max_value_share}),
+     * or null (the default): the router then checks the share against this instance's own
+     * totals, as the in-memory ledger does. Called when a configuration is compiled, not per
+     * request; should not do I/O.
+     *
+     * @param key the model and candidate
+     * @param modelValueSeen this instance's running total of the monetary value of every
+     *     request of the model it saw, in millionths; it only grows (the same supplier for every
+     *     candidate of a model); the ledger may read it on any thread
+     * @return the account, or null to check the share locally
+     * @throws NullPointerException if an argument is null
+     */
+    default @Nullable ValueAccount valueAccount(BudgetKey key, LongSupplier modelValueSeen) {
+        return null;
     }
 
     /** Releases resources. Idempotent. */
@@ -122,6 +142,34 @@ public interface BudgetLedger extends AutoCloseable {
          *
          * @throws java.io.UncheckedIOException (or another unchecked exception) if the ledger
          *     cannot be reached
+         */
+        void reset();
+    }
+
+    /**
+     * One candidate's value share, enforced fleet-wide: the candidate value granted by all
+     * instances together never exceeds {@code share x} the model value they reported seeing.
+     * Thread-safe. Not intended for use outside a router.
+     */
+    interface ValueAccount {
+
+        /**
+         * Grants a candidate request's value if the fleet-wide share allows it; called on the
+         * request path, so it never waits for I/O (it grants from a prefetched allowance).
+         *
+         * @param micros the request's monetary value in millionths, non-negative
+         * @param maxShare the share limit, between 0 and 1
+         * @return whether granted (false: the share is used up, or no allowance is held now)
+         * @throws RuntimeException if the ledger knows it cannot be reached and holds nothing
+         *     (the router then counts the failure and grants nothing)
+         */
+        boolean tryGrantNow(long micros, double maxShare);
+
+        /**
+         * Forgets the candidate value granted (an audited budget reset); the model's value
+         * total is kept.
+         *
+         * @throws RuntimeException if the ledger cannot be reached
          */
         void reset();
     }

@@ -65,6 +65,9 @@ public final class BudgetAccounts {
         WindowCounter window = budget.window().isEmpty() ? state.history()
                 : state.windowFor(budget.window().get().toMillis(), clock);
         AtomicLong total = budget.limitsValueShare() ? modelValueTotal(model) : null;
+        if (total != null) {
+            state.resolveValue(this, model, version, total);
+        }
         return new CompiledBudget(budget, state, window, total, clock, this);
     }
 
@@ -123,6 +126,21 @@ public final class BudgetAccounts {
         if (n == 1 || n % 1000 == 0) {
             LOG.warn("Release Router: the budget ledger failed ({} failure(s) so far); budgeted "
                     + "candidates get no new exposure until it answers: {}", n, t.toString());
+        }
+    }
+
+    /**
+     * The ledger's fleet-wide value account of a candidate, or null to check the share locally
+     * (the ledger has none, or failed: counted, and the share is then checked locally, which is
+     * never looser than the ledger's default).
+     */
+    BudgetLedger.@Nullable ValueAccount valueAccount(String model, String version,
+            AtomicLong modelTotal) {
+        try {
+            return ledger.valueAccount(new BudgetKey(model, version), modelTotal::get);
+        } catch (Throwable t) {
+            ledgerFailed(t);
+            return null;
         }
     }
 

@@ -32,6 +32,9 @@ public final class BudgetState {
     /** Units consumed from the ledger and not yet granted. */
     private final AtomicLong allotment = new AtomicLong();
     private volatile BudgetLedger.@Nullable Account account;
+    /** The ledger's fleet-wide value share, or null: the share is checked locally. */
+    volatile BudgetLedger.@Nullable ValueAccount valueAccount;
+    private volatile boolean valueResolved;
     final AtomicLong valueMicros = new AtomicLong();
     final AtomicReference<WindowCounter> window = new AtomicReference<>();
 
@@ -105,6 +108,14 @@ public final class BudgetState {
         }
     }
 
+    /** Resolves the ledger's value account once (on compilation, never on the hot path). */
+    void resolveValue(BudgetAccounts owner, String model, String version, AtomicLong total) {
+        if (!valueResolved) {
+            valueAccount = owner.valueAccount(model, version, total);
+            valueResolved = true;
+        }
+    }
+
     /**
      * Takes one unit of a total limit: from the local allotment, else from the ledger.
      * Lock-free; allocation-free unless the ledger allocates.
@@ -170,6 +181,10 @@ public final class BudgetState {
         WindowCounter w = window.get();
         if (w != null) {
             w.reset();
+        }
+        BudgetLedger.ValueAccount va = valueAccount;
+        if (va != null) {
+            va.reset();
         }
         BudgetLedger.Account acc = account;
         if (acc != null) {

@@ -2,6 +2,7 @@ package dev.releaserouter.core.budget.internal;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.ExposureBudget;
+import dev.releaserouter.api.spi.BudgetLedger;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -109,6 +110,22 @@ public final class CompiledBudget {
         }
         long v = toMicros(request.monetaryValueOr(0));
         AtomicLong granted = state.valueMicros;
+        BudgetLedger.ValueAccount fleet = state.valueAccount;
+        if (fleet != null) {
+            // The ledger enforces the share against the fleet's totals; the local counter is
+            // kept for status only.
+            boolean ok;
+            try {
+                ok = fleet.tryGrantNow(v, maxShare); // never waits for I/O (the SPI's promise)
+            } catch (Throwable t) {
+                owner.ledgerFailed(t);
+                return false;
+            }
+            if (ok) {
+                granted.accumulateAndGet(v, CompiledBudget::plus);
+            }
+            return ok;
+        }
         while (true) {
             long used = granted.get();
             // The model total only grows, so reading it after our own value was added to it
