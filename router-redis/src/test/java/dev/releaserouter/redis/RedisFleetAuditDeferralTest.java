@@ -120,7 +120,7 @@ class RedisFleetAuditDeferralTest {
 
         assertThatThrownBy(() -> admin.kill(KillTarget.version("churn", "v2"), OPS))
                 .isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("Redis");
+                .hasMessageContaining("Redis at").hasMessageContaining("override compare-and-set");
         assertThat(admin.router().decide(RouteRequest.of("churn", "c-1")).version())
                 .as("not applied").isEqualTo("v2");
         assertThat(fleet.status().auditDeferred()).as("nothing to defer: refused first")
