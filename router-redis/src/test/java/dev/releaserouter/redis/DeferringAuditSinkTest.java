@@ -74,7 +74,10 @@ class DeferringAuditSinkTest {
         a.record(event("config.reload", 4)); // older entries wait: joins the queue, in order
         assertThat(a.waiting()).isEqualTo(3);
 
-        a.replay();
+        Polling.await(() -> { // a's own connection may come back after b's
+            a.replay();
+            return a.waiting() == 0;
+        }, Duration.ofSeconds(10));
 
         assertThat(a.waiting()).isZero();
         assertThat(a.oldestWaiting()).isNull();
