@@ -1,6 +1,7 @@
 package dev.releaserouter.redis;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -16,9 +17,16 @@ import org.jspecify.annotations.Nullable;
  * @param lastOverrideRevision the newest override revision this instance has seen (0 if none)
  * @param lag how long ago Redis last answered this instance (by the fleet's clock); an instance
  *     has every override change made before {@code lag} plus the poll period ago
+ * @param auditDeferred audit entries of this instance waiting to be replayed into the fleet's
+ *     trail (changes applied while Redis could not record them; see {@link
+ *     RedisFleet#auditSink()})
+ * @param auditOldestDeferred the time of the oldest waiting entry, or null if none waits
+ * @param auditOverflowed deferred entries dropped since the fleet was built because the deferred
+ *     queue was full (each is in the log audit trail only)
  */
 public record FleetStatus(boolean connected, @Nullable String lastError, long degradations,
-        long failures, long lastOverrideRevision, Duration lag) {
+        long failures, long lastOverrideRevision, Duration lag, long auditDeferred,
+        @Nullable Instant auditOldestDeferred, long auditOverflowed) {
 
     /**
      * @throws NullPointerException if lag is null
@@ -26,9 +34,11 @@ public record FleetStatus(boolean connected, @Nullable String lastError, long de
      */
     public FleetStatus {
         Objects.requireNonNull(lag, "lag");
-        if (degradations < 0 || failures < 0 || lastOverrideRevision < 0) {
+        if (degradations < 0 || failures < 0 || lastOverrideRevision < 0 || auditDeferred < 0
+                || auditOverflowed < 0) {
             throw new IllegalArgumentException("counts must not be negative, but were "
-                    + degradations + ", " + failures + ", " + lastOverrideRevision);
+                    + degradations + ", " + failures + ", " + lastOverrideRevision + ", "
+                    + auditDeferred + ", " + auditOverflowed);
         }
     }
 }

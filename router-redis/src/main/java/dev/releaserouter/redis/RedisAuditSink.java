@@ -126,19 +126,38 @@ final class RedisAuditSink implements AuditSink {
 
     /** @return the actor as recorded: the event's actor and this instance's id */
     String recordedActor(String actor) {
-        return actor + " [instance " + instanceId + "]";
+        return recordedActor(actor, false);
+    }
+
+    /**
+     * @return the actor as recorded: the event's actor, this instance's id and, for an entry
+     *     replayed after Redis could not take it in time, {@code " (deferred)"}
+     */
+    String recordedActor(String actor, boolean deferred) {
+        return actor + " [instance " + instanceId + "]" + (deferred ? " (deferred)" : "");
     }
 
     @Override
     public void record(AuditEvent event) {
+        record(event, false);
+    }
+
+    /**
+     * Appends the event (with its own time) after the stream's current tail.
+     *
+     * @param deferred whether it is replayed after Redis could not take it in time (marked in
+     *     the actor)
+     * @throws UncheckedIOException if Redis cannot take it within the timeout
+     */
+    void record(AuditEvent event, boolean deferred) {
         Objects.requireNonNull(event, "event");
         if (closed.get()) {
             throw new UncheckedIOException("the Redis audit sink is closed",
                     new IOException("closed"));
         }
-        AuditEvent recorded = new AuditEvent(event.time(), recordedActor(event.actor()),
-                event.action(), event.target(), event.before(), event.after(), event.reason(),
-                event.ticket(), event.revision());
+        AuditEvent recorded = new AuditEvent(event.time(),
+                recordedActor(event.actor(), deferred), event.action(), event.target(),
+                event.before(), event.after(), event.reason(), event.ticket(), event.revision());
         lock.lock();
         try {
             Tail t = tail;
@@ -163,8 +182,9 @@ final class RedisAuditSink implements AuditSink {
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             if (degraded.compareAndSet(false, true)) {
-                LOG.warn("Release Router fleet: cannot append to the Redis audit trail {}; "
-                        + "changes are refused until it answers: {}", key, e.toString());
+                LOG.warn("Release Router fleet: cannot append to the Redis audit trail {} "
+                        + "(changes to this instance's flag file are deferred, other changes "
+                        + "refused, until it answers): {}", key, e.toString());
             }
             throw e instanceof UncheckedIOException u ? u : new UncheckedIOException(
                     "cannot append to the Redis audit trail " + key + ": " + e.getMessage(),

@@ -269,7 +269,7 @@ final class RedisConnections implements AutoCloseable {
         }
         boolean up = c != null && c.isOpen() && !degraded.get() && !closed.get();
         return new FleetStatus(up, lastError, degradations.get(), failures.get(),
-                lastOverrideRevision, lag);
+                lastOverrideRevision, lag, 0, null, 0);
     }
 
     private void tick() {

@@ -52,7 +52,7 @@ public final class RedisFleet implements AutoCloseable {
     private final RedisRolloutStateStore rolloutStateStore;
     private final RedisBudgetLedger budgetLedger;
     private final RedisMeasurementWindowStore windowStore;
-    private final RedisAuditSink auditSink;
+    private final DeferringAuditSink auditSink;
 
     private RedisFleet(Builder b) {
         this.connections = new RedisConnections(b.redisUri, b.commandTimeout, b.keyPrefix,
@@ -64,8 +64,9 @@ public final class RedisFleet implements AutoCloseable {
                 connections.instanceId(), b.commandTimeout, b.budgetAllotment, b.clock);
         this.windowStore = new RedisMeasurementWindowStore(connections::current, b.keyPrefix,
                 b.retainedWindows, b.windowTtl, b.commandTimeout);
-        this.auditSink = new RedisAuditSink(connections::current, b.keyPrefix,
-                connections.instanceId(), b.commandTimeout);
+        this.auditSink = new DeferringAuditSink(new RedisAuditSink(connections::current,
+                b.keyPrefix, connections.instanceId(), b.commandTimeout), b.deferredAuditCapacity);
+        connections.onTick(auditSink::replay);
     }
 
     /**
@@ -122,9 +123,22 @@ public final class RedisFleet implements AutoCloseable {
     }
 
     /**
-     * @return the fleet's audit trail: one hash-chained Redis Stream for every instance, the
-     *     instance id in each actor; pass it to {@code ReleaseRouter.builder().auditSink(...)};
-     *     the same instance on every call
+     * The fleet's audit trail: one hash-chained Redis Stream for every instance, the instance id
+     * in each actor; pass it to {@code ReleaseRouter.builder().auditSink(...)}.
+     *
+     * <p>Fail safe: a change to this instance's base configuration (actions {@code config.load},
+     * {@code config.reload}, {@code config.apply}: its start, a flag-file reload such as a kill
+     * switch, a programmatic apply) is never refused because Redis cannot record it. Its entry is
+     * deferred: logged at WARN to the audit logger {@code dev.releaserouter.audit}, kept in a
+     * bounded queue ({@link Builder#deferredAuditCapacity}; beyond it, counted in
+     * {@link FleetStatus#auditOverflowed()} and in the log only), shown in {@link #status()}, and
+     * replayed into the stream in order when Redis answers again, after whatever other instances
+     * wrote meanwhile, with its original time and the actor suffix {@code " (deferred)"}. Every
+     * other entry is refused (the call throws {@link java.io.UncheckedIOException}, the change is
+     * refused): in practice admin override changes are refused earlier by the override store,
+     * which needs Redis.
+     *
+     * @return the sink; the same instance on every call
      */
     public AuditSink auditSink() {
         return auditSink;
@@ -137,7 +151,7 @@ public final class RedisFleet implements AutoCloseable {
      * @throws java.io.UncheckedIOException if Redis cannot be read
      */
     public AuditVerification verifyAudit() {
-        return auditSink.verify();
+        return auditSink.trail().verify();
     }
 
     /**
@@ -179,7 +193,7 @@ public final class RedisFleet implements AutoCloseable {
      * @throws java.io.UncheckedIOException if Redis cannot be read
      */
     public List<AuditEvent> readAudit() {
-        return auditSink.read();
+        return auditSink.trail().read();
     }
 
     /** @return this instance's id (in log lines and, with the audit sink, in actors) */
@@ -193,7 +207,10 @@ public final class RedisFleet implements AutoCloseable {
      * @return the status
      */
     public FleetStatus status() {
-        return connections.status(overrideStore.lastRevision());
+        FleetStatus c = connections.status(overrideStore.lastRevision());
+        return new FleetStatus(c.connected(), c.lastError(), c.degradations(), c.failures(),
+                c.lastOverrideRevision(), c.lag(), auditSink.waiting(), auditSink.oldestWaiting(),
+                auditSink.overflowed());
     }
 
     /**
@@ -202,8 +219,9 @@ public final class RedisFleet implements AutoCloseable {
      * while connected, DEGRADED with the last error otherwise (the router then fails safe: it
      * answers from its local state, takes no new budget, refuses admin changes). Details:
      * {@code connected}, {@code instanceId}, {@code lastError} (if any), {@code lagMillis},
-     * {@code lastOverrideRevision}, {@code degradations}, {@code failures}. Never blocks, never
-     * throws.
+     * {@code lastOverrideRevision}, {@code degradations}, {@code failures}, {@code auditDeferred},
+     * {@code auditOldestDeferred} (ISO-8601, while an entry waits), {@code auditOverflowed}.
+     * DEGRADED too while deferred audit entries wait to be replayed. Never blocks, never throws.
      *
      * @return the status
      */
@@ -220,8 +238,20 @@ public final class RedisFleet implements AutoCloseable {
         d.put("lastOverrideRevision", s.lastOverrideRevision());
         d.put("degradations", s.degradations());
         d.put("failures", s.failures());
-        return s.connected() ? ComponentStatus.up(d)
-                : ComponentStatus.degraded(error != null ? error : "not connected to Redis yet", d);
+        d.put("auditDeferred", s.auditDeferred());
+        if (s.auditOldestDeferred() != null) {
+            d.put("auditOldestDeferred", s.auditOldestDeferred().toString());
+        }
+        d.put("auditOverflowed", s.auditOverflowed());
+        if (!s.connected()) {
+            return ComponentStatus.degraded(error != null ? error : "not connected to Redis yet",
+                    d);
+        }
+        if (s.auditDeferred() > 0) {
+            return ComponentStatus.degraded(s.auditDeferred() + " audit entries wait to be "
+                    + "replayed into the Redis trail (oldest " + s.auditOldestDeferred() + ")", d);
+        }
+        return ComponentStatus.up(d);
     }
 
     /** For the other SPI implementations of this package. */
@@ -250,6 +280,7 @@ public final class RedisFleet implements AutoCloseable {
         private int budgetAllotment = 50;
         private int retainedWindows = 120;
         private Duration windowTtl = Duration.ofHours(3);
+        private int deferredAuditCapacity = DeferringAuditSink.DEFAULT_CAPACITY;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -357,6 +388,22 @@ public final class RedisFleet implements AutoCloseable {
             }
             this.retainedWindows = windows;
             this.windowTtl = ttl;
+            return this;
+        }
+
+        /**
+         * @param entries how many audit entries may wait, in memory, for Redis to take them
+         *     (default 10,000; see {@link RedisFleet#auditSink()}); entries beyond it are in the
+         *     log audit trail only, counted in {@link FleetStatus#auditOverflowed()}
+         * @return this builder
+         * @throws IllegalArgumentException if entries is not between 1 and 1,000,000
+         */
+        public Builder deferredAuditCapacity(int entries) {
+            if (entries < 1 || entries > 1_000_000) {
+                throw new IllegalArgumentException("deferredAuditCapacity must be between 1 and"
+                        + " 1000000, but was " + entries);
+            }
+            this.deferredAuditCapacity = entries;
             return this;
         }
 

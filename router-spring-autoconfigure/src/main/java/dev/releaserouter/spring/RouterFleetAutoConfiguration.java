@@ -201,9 +201,9 @@ public class RouterFleetAutoConfiguration {
 
     /**
      * The fleet's audit trail, unless the application defines an {@code AuditSink} or sets
-     * {@code router.audit.file}. The router's start entry goes to the log instead when Redis is
-     * down at startup, so that the application still starts; every change after it is refused
-     * while Redis cannot record it (see {@code StartTolerantAuditSink}).
+     * {@code router.audit.file}. While Redis is down, the router's start entry and flag-file
+     * reloads (a kill switch) are not refused: their entries are deferred and replayed when Redis
+     * is back; other changes are refused (see {@link RedisFleet#auditSink()}).
      *
      * @param fleet the fleet
      * @return the fleet's audit sink (closed by the fleet)
@@ -212,7 +212,7 @@ public class RouterFleetAutoConfiguration {
     @ConditionalOnMissingBean
     @Conditional(NoAuditFile.class)
     public AuditSink routerFleetAuditSink(RedisFleet fleet) {
-        return new StartTolerantAuditSink(fleet.auditSink());
+        return fleet.auditSink();
     }
 
     /**

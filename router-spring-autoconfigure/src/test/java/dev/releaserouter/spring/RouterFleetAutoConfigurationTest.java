@@ -150,9 +150,15 @@ class RouterFleetAutoConfigurationTest {
             RedisFleet fleet = ctx.getBean(RedisFleet.class);
             Polling.await(() -> router.status().degradedComponents().isEmpty(),
                     Duration.ofSeconds(10));
+            assertThat(fleet.status().auditDeferred()).as("the start entry, replayed").isZero();
+            assertThat(fleet.readAudit()).first().satisfies(e -> {
+                assertThat(e.action()).isEqualTo("config.load");
+                assertThat(e.actor()).endsWith("[instance spring-1] (deferred)");
+            });
             ctx.getBean(RouterAdmin.class).kill(KillTarget.model("churn"), OPS);
             assertThat(fleet.readAudit()).anySatisfy(e -> assertThat(e.action())
                     .contains("kill"));
+            assertThat(fleet.verifyAudit().ok()).isTrue();
         });
     }
 
