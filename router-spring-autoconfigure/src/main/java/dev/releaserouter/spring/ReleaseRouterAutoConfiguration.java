@@ -48,9 +48,10 @@ import org.springframework.context.annotation.Role;
 /**
  * Auto-configures a {@link Router} from {@link RouterProperties} ({@code router.*}) and a flag
  * file, with its {@link RouterAdmin} as a separate bean (inject the {@code Router} into request
- * code, the {@code RouterAdmin} only where routing is changed), applies {@link dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer
- * meters when a {@code MeterRegistry} bean exists, and contributes the {@code router} actuator
- * endpoint and health indicator when Spring Boot Actuator is present.
+ * code, the {@code RouterAdmin} only where routing is changed), applies {@link
+ * dev.releaserouter.api.annotation.ShadowV2} to beans, binds Micrometer meters when a {@code
+ * MeterRegistry} bean exists, and contributes the {@code router} actuator endpoint and health
+ * indicator when Spring Boot Actuator is present.
  *
  * <p>Every bean backs off when the application defines one of the same type (or, for the health
  * indicator, the same name); {@link ReleaseRouterBuilderCustomizer} and

@@ -25,11 +25,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Proxies beans that have {@link ShadowV2} methods with a {@link ShadowV2Interceptor}, after
- * checking each annotated method: a supported return type (a plain value or a
- * {@link CompletionStage}; {@code void}, other {@link Future}s and reactive types are refused),
- * an existing candidate bean with a method of the same parameter types and a compatible return
- * type, an existing {@code ShadowComparator} bean if one is named, and valid SpEL. A problem fails startup with a {@link BeanInitializationException} naming
- * the method.
+ * checking each annotated method: a supported return type (a plain value or a {@link
+ * CompletionStage}; {@code void}, other {@link Future}s and reactive types are refused), an
+ * existing candidate bean with a method of the same parameter types and a compatible return type,
+ * an existing {@code ShadowComparator} bean if one is named, and valid SpEL. A problem fails
+ * startup with a {@link BeanInitializationException} naming the method.
  *
  * <p>Used by the container on its startup thread; the interceptor it installs is thread-safe.
  */
