@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * grants from that budget (counted, logged once) until the budget is {@linkplain Account#reset
  * reset}, because its consumption was lost and granting again could overshoot.
  *
+ * <p>Rolling windows ({@code max_requests} with a {@code window}) and the value share are
+ * enforced fleet-wide too ({@link #windowAccount}, {@link #valueAccount}), by the same pattern:
+ * leased ahead of need in Lua, granted locally by CAS, refilled asynchronously.
+ *
  * <p>Thread-safe.
  */
 final class RedisBudgetLedger implements BudgetLedger {
