@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * grants from that budget (counted, logged once) until the budget is {@linkplain Account#reset
  * reset}, because its consumption was lost and granting again could overshoot.
  *
+ * <p>Rolling windows ({@code max_requests} with a {@code window}) and the value share are
+ * enforced fleet-wide too ({@link #windowAccount}, {@link #valueAccount}), by the same pattern:
+ * leased ahead of need in Lua, granted locally by CAS, refilled asynchronously.
+ *
  * <p>Thread-safe.
  */
 final class RedisBudgetLedger implements BudgetLedger {
@@ -114,6 +118,45 @@ final class RedisBudgetLedger implements BudgetLedger {
             return take
             """;
 
+    /**
+     * KEYS[1] the window hash (field "latest": the newest bucket leased; a field per bucket:
+     * units leased in it); ARGV bucket, wanted, limit, must exist (0/1), expiry ms. Leases
+     * {@code min(wanted, limit - sum of buckets [bucket - 60, bucket])}, refusing a bucket older
+     * than the newest leased (a late caller), and drops buckets older than the window.
+     */
+    private static final String LEASE_WINDOW = """
+            if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            local b = tonumber(ARGV[1])
+            local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or ARGV[1])
+            if b < latest then return 0 end
+            local all = redis.call('HGETALL', KEYS[1])
+            local sum = 0
+            for i = 1, #all, 2 do
+              if all[i] ~= 'latest' then
+                if tonumber(all[i]) < b - 60 then redis.call('HDEL', KEYS[1], all[i])
+                else sum = sum + tonumber(all[i + 1]) end
+              end
+            end
+            local take = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]) - sum)
+            if take < 0 then take = 0 end
+            redis.call('HSET', KEYS[1], 'latest', ARGV[1])
+            if take > 0 then redis.call('HINCRBY', KEYS[1], ARGV[1], take) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            return take
+            """;
+
+    /** KEYS[1] the window hash: forgets every bucket, keeps "latest" (and the hash). */
+    private static final String RESET_WINDOW = """
+            local all = redis.call('HKEYS', KEYS[1])
+            for i = 1, #all do
+              if all[i] ~= 'latest' then redis.call('HDEL', KEYS[1], all[i]) end
+            end
+            return #all
+            """;
+
+    /** Buckets per window, as core's WindowCounter (a window check spans SLOTS + 1 buckets). */
+    private static final int SLOTS = 60;
+
     /** Flush the seen total at least this often while a candidate is asked for value. */
     private static final long FLUSH_MILLIS = 20;
 
@@ -128,6 +171,8 @@ final class RedisBudgetLedger implements BudgetLedger {
     private final Clock clock;
     private final ConcurrentHashMap<BudgetKey, RedisAccount> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<BudgetKey, ValueShareAccount> valueAccounts =
+            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<WindowKey, RedisWindowAccount> windowAccounts =
             new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ModelSeen> seen = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
@@ -186,6 +231,22 @@ final class RedisBudgetLedger implements BudgetLedger {
         return valueAccounts.computeIfAbsent(key, k -> new ValueShareAccount(k, m));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the window is enforced fleet-wide in Redis (see {@link RedisWindowAccount}).
+     */
+    @Override
+    public WindowAccount windowAccount(BudgetKey key, long windowMillis) {
+        Objects.requireNonNull(key, "key");
+        if (windowMillis < 1000) {
+            throw new IllegalArgumentException("windowMillis must be at least 1000, but was "
+                    + windowMillis);
+        }
+        return windowAccounts.computeIfAbsent(new WindowKey(key, windowMillis),
+                k -> new RedisWindowAccount(k.budget(), k.windowMillis()));
+    }
+
     @Override
     public int allotment() {
         return allotment;
@@ -233,6 +294,11 @@ final class RedisBudgetLedger implements BudgetLedger {
 
     String seenKey(String model) {
         return prefix + "valueseen:" + model.length() + ":" + model;
+    }
+
+    String windowKey(BudgetKey key, long windowMillis) {
+        return prefix + "budgetwindow:" + windowMillis + ":" + key.model().length() + ":"
+                + key.model() + ":" + key.version();
     }
 
     String valueKey(BudgetKey key) {
@@ -640,6 +706,191 @@ final class RedisBudgetLedger implements BudgetLedger {
                 await(connection.get().async().eval(RESET, ScriptOutputType.INTEGER,
                         new String[] {key}, heldField));
                 reserveShare = Double.MAX_VALUE;
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+    }
+
+    private record WindowKey(BudgetKey budget, long windowMillis) {}
+
+    /**
+     * One candidate's rolling-window budget, fleet-wide.
+     *
+     * <p>Guarantee: the grants of all instances within any window of the budget's length never
+     * exceed the limit. Time is cut in buckets of {@code ceil(window / 60)} ms, as core's
+     * {@code WindowCounter} cuts it, so a window spans at most 61 buckets. Redis counts the
+     * units <em>leased</em> per bucket; a lease for bucket {@code b} is granted only if the
+     * buckets {@code b - 60 .. b} hold less than the limit, and never for a bucket older than
+     * the newest leased one. An instance grants from a chunk only while its clock is in the
+     * chunk's bucket, so every grant is counted in the bucket it happened in, whether the chunk
+     * was used up or not (units left when the bucket ends are gone, never carried over). For
+     * any window, the last lease into its buckets saw every earlier lease of them and no later
+     * bucket, so the window holds at most the limit.
+     *
+     * <p>Design: the chunk is one {@code AtomicLong} packing the bucket (high 41 bits) and the
+     * units left (low 23 bits), so a grant is one CAS and allocates nothing; a refill for the
+     * current bucket is sent when the chunk holds fewer than {@code allotment} units of it (at
+     * most one in flight; after a failure, one retry per timeout), and its result is merged by
+     * CAS: added to a chunk of the same bucket, replacing an older one, dropped if older. While
+     * Redis fails, the instance grants only what its chunk of the current bucket holds.
+     */
+    private final class RedisWindowAccount implements WindowAccount {
+        private static final int COUNT_BITS = 23;
+        private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+        private static final long BUCKET_MASK = (1L << (64 - COUNT_BITS)) - 1;
+
+        private final String key;
+        private final long slotMillis;
+        private final long expireMillis;
+        private final AtomicLong chunk = new AtomicLong();
+        private final AtomicBoolean refilling = new AtomicBoolean();
+        private volatile long chunkLimit = Long.MAX_VALUE;
+        private volatile boolean seen;
+        private volatile boolean lost;
+        private volatile long lastBucket = Long.MIN_VALUE;
+        private volatile long retryAtMillis = Long.MIN_VALUE;
+
+        RedisWindowAccount(BudgetKey budget, long windowMillis) {
+            this.key = windowKey(budget, windowMillis);
+            this.slotMillis = Math.max(1, (windowMillis + SLOTS - 1) / SLOTS);
+            this.expireMillis = 3 * windowMillis;
+        }
+
+        private static long pack(long bucket, long count) {
+            return ((bucket & BUCKET_MASK) << COUNT_BITS) | count;
+        }
+
+        private static long bucketOf(long packed) {
+            return packed >>> COUNT_BITS;
+        }
+
+        @Override
+        public boolean tryGrantNow(long nowMillis, long limit) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit must not be negative, but was "
+                        + limit);
+            }
+            long bucket = Math.floorDiv(nowMillis, slotMillis);
+            long b = bucket & BUCKET_MASK;
+            if (limit < chunkLimit && (chunk.get() & COUNT_MASK) > 0) {
+                chunk.set(0); // leased under a larger limit: drop it (it stays counted)
+            }
+            boolean got = false;
+            long held = 0;
+            for (long c = chunk.get(); bucketOf(c) == b; c = chunk.get()) {
+                held = c & COUNT_MASK;
+                if (held == 0) {
+                    break;
+                }
+                if (chunk.compareAndSet(c, c - 1)) {
+                    got = true;
+                    held--;
+                    break;
+                }
+            }
+            if (held < allotment && !closed.get()) {
+                refill(bucket, limit, held);
+            }
+            if (!got && (degraded.get() || lost)) {
+                throw UNAVAILABLE;
+            }
+            return got;
+        }
+
+        private void refill(long bucket, long limit, long held) {
+            if ((degraded.get() || lost) && clock.millis() < retryAtMillis) {
+                return; // one retry per timeout while Redis fails, not one per decision
+            }
+            if (!refilling.compareAndSet(false, true)) {
+                return;
+            }
+            long want = Math.min(2L * allotment - held, COUNT_MASK / 2);
+            if (want <= 0) {
+                refilling.set(false);
+                return;
+            }
+            boolean mustExist = seen && lastBucket != Long.MIN_VALUE
+                    && bucket - lastBucket <= SLOTS;
+            RedisFuture<Long> f;
+            try {
+                f = connection.get().async().eval(LEASE_WINDOW, ScriptOutputType.INTEGER,
+                        new String[] {key}, Long.toString(bucket), Long.toString(want),
+                        Long.toString(limit), mustExist ? "1" : "0",
+                        Long.toString(expireMillis));
+            } catch (RuntimeException e) {
+                retryAtMillis = clock.millis() + timeout.toMillis();
+                refilling.set(false);
+                failed(e);
+                return;
+            }
+            f.whenComplete((got, error) -> {
+                try {
+                    if (error != null) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        failed(error);
+                    } else if (got < 0) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        markLost();
+                    } else {
+                        seen = true;
+                        lost = false;
+                        lastBucket = bucket;
+                        chunkLimit = limit;
+                        merge(bucket & BUCKET_MASK, got);
+                        recovered();
+                    }
+                } finally {
+                    refilling.set(false);
+                }
+            });
+        }
+
+        /** Adds leased units to the chunk of their bucket; a newer bucket replaces an older. */
+        private void merge(long b, long got) {
+            while (true) {
+                long c = chunk.get();
+                long cb = bucketOf(c);
+                long next;
+                if (cb == b) {
+                    next = c + Math.min(got, COUNT_MASK - (c & COUNT_MASK));
+                } else if (b > cb || (c & COUNT_MASK) == 0) {
+                    next = pack(b, got);
+                } else {
+                    return; // leased for a bucket already over here: those units are gone
+                }
+                if (chunk.compareAndSet(c, next)) {
+                    return;
+                }
+            }
+        }
+
+        private void markLost() {
+            failures.incrementAndGet();
+            if (!lost) {
+                lost = true;
+                LOG.warn("Release Router fleet: the window budget {} vanished from Redis "
+                        + "(restarted empty?): this instance grants nothing from it until the "
+                        + "budget is reset", key);
+            }
+        }
+
+        /**
+         * {@inheritDoc}
+         *
+         * <p>Here: forgets every bucket in Redis. Chunks other instances hold for the current
+         * bucket stay usable there (up to {@code 2 x allotment} each, within that bucket).
+         */
+        @Override
+        public void reset() {
+            chunk.set(0);
+            try {
+                await(connection.get().async().eval(RESET_WINDOW, ScriptOutputType.INTEGER,
+                        new String[] {key}));
+                lost = false;
+                seen = false;
+                chunkLimit = Long.MAX_VALUE;
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 throw e;

@@ -80,6 +80,21 @@ public interface BudgetLedger extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The fleet-wide rolling-window account of one candidate's budget ({@code max_requests}
+     * with a {@code window}), or null (the default): the router then checks the window against
+     * this instance's own grants, as with the in-memory ledger. Called when a configuration is
+     * compiled (again when the window length changes), not per request; should not do I/O.
+     *
+     * @param key the model and candidate
+     * @param windowMillis the window length in milliseconds, at least 1000
+     * @return the account, or null to check the window locally
+     * @throws NullPointerException if key is null
+     */
+    default @Nullable WindowAccount windowAccount(BudgetKey key, long windowMillis) {
+        return null;
+    }
+
     /** Releases resources. Idempotent. */
     @Override
     default void close() {}
@@ -168,6 +183,34 @@ public interface BudgetLedger extends AutoCloseable {
         /**
          * Forgets the candidate value granted (an audited budget reset); the model's value
          * total is kept.
+         *
+         * @throws RuntimeException if the ledger cannot be reached
+         */
+        void reset();
+    }
+
+    /**
+     * One candidate's rolling-window budget, enforced fleet-wide: the requests granted by all
+     * instances together within any window of the account's length never exceed the limit.
+     * Thread-safe. Not intended for use outside a router.
+     */
+    interface WindowAccount {
+
+        /**
+         * Grants one candidate request at {@code nowMillis} if the fleet-wide window allows it;
+         * called on the request path, so it never waits for I/O (it grants from a prefetched
+         * allowance) and should not allocate.
+         *
+         * @param nowMillis the router clock's current time
+         * @param limit the most grants in any window, non-negative
+         * @return whether granted (false: the window is used up, or no allowance is held now)
+         * @throws RuntimeException if the ledger knows it cannot be reached and holds nothing
+         *     (the router then counts the failure and grants nothing)
+         */
+        boolean tryGrantNow(long nowMillis, long limit);
+
+        /**
+         * Forgets the grants counted (an audited budget reset).
          *
          * @throws RuntimeException if the ledger cannot be reached
          */

@@ -64,11 +64,13 @@ public final class BudgetAccounts {
         state.giveBackAllotment(this);
         WindowCounter window = budget.window().isEmpty() ? state.history()
                 : state.windowFor(budget.window().get().toMillis(), clock);
+        BudgetLedger.WindowAccount fleetWindow = budget.window().isEmpty() ? null
+                : state.resolveWindow(this, model, version, budget.window().get().toMillis());
         AtomicLong total = budget.limitsValueShare() ? modelValueTotal(model) : null;
         if (total != null) {
             state.resolveValue(this, model, version, total);
         }
-        return new CompiledBudget(budget, state, window, total, clock, this);
+        return new CompiledBudget(budget, state, window, fleetWindow, total, clock, this);
     }
 
     /**
@@ -138,6 +140,21 @@ public final class BudgetAccounts {
             AtomicLong modelTotal) {
         try {
             return ledger.valueAccount(new BudgetKey(model, version), modelTotal::get);
+        } catch (Throwable t) {
+            ledgerFailed(t);
+            return null;
+        }
+    }
+
+    /**
+     * The ledger's fleet-wide window account of a candidate, or null to check the window
+     * locally only (the ledger has none, or failed: counted; the local check is today's
+     * per-instance behaviour).
+     */
+    BudgetLedger.@Nullable WindowAccount windowAccount(String model, String version,
+            long windowMillis) {
+        try {
+            return ledger.windowAccount(new BudgetKey(model, version), windowMillis);
         } catch (Throwable t) {
             ledgerFailed(t);
             return null;

@@ -35,6 +35,10 @@ public final class BudgetState {
     /** The ledger's fleet-wide value share, or null: the share is checked locally. */
     volatile BudgetLedger.@Nullable ValueAccount valueAccount;
     private volatile boolean valueResolved;
+    /** The ledger's fleet-wide window account, or null: the window is checked locally only. */
+    volatile BudgetLedger.@Nullable WindowAccount windowAccount;
+    /** The window length {@link #windowAccount} was resolved for (0: never resolved). */
+    private long windowAccountMillis;
     final AtomicLong valueMicros = new AtomicLong();
     final AtomicReference<WindowCounter> window = new AtomicReference<>();
 
@@ -117,6 +121,19 @@ public final class BudgetState {
     }
 
     /**
+     * Resolves the ledger's window account for a window length (on compilation, never on the
+     * hot path): once, and again when the length changes.
+     */
+    synchronized BudgetLedger.@Nullable WindowAccount resolveWindow(BudgetAccounts owner,
+            String model, String version, long windowMillis) {
+        if (windowAccountMillis != windowMillis) {
+            windowAccount = owner.windowAccount(model, version, windowMillis);
+            windowAccountMillis = windowMillis;
+        }
+        return windowAccount;
+    }
+
+    /**
      * Takes one unit of a total limit: from the local allotment, else from the ledger.
      * Lock-free; allocation-free unless the ledger allocates.
      *
@@ -185,6 +202,10 @@ public final class BudgetState {
         BudgetLedger.ValueAccount va = valueAccount;
         if (va != null) {
             va.reset();
+        }
+        BudgetLedger.WindowAccount wa = windowAccount;
+        if (wa != null) {
+            wa.reset();
         }
         BudgetLedger.Account acc = account;
         if (acc != null) {

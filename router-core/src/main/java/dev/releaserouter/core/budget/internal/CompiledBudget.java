@@ -27,12 +27,14 @@ public final class CompiledBudget {
     private final boolean windowed;
     /** The budget's grant history; checked against the limit only when windowed. */
     private final WindowCounter window;
+    /** The ledger's fleet-wide window account, checked after the local window; or null. */
+    private final BudgetLedger.@Nullable WindowAccount fleetWindow;
     private final @Nullable AtomicLong modelValue;
     private final Clock clock;
     private final BudgetAccounts owner;
 
     CompiledBudget(ExposureBudget budget, BudgetState state, WindowCounter window,
-            @Nullable AtomicLong modelValue, Clock clock, BudgetAccounts owner) {
+            BudgetLedger.@Nullable WindowAccount fleetWindow, @Nullable AtomicLong modelValue, Clock clock, BudgetAccounts owner) {
         this.owner = owner;
         this.maxRequests = budget.maxRequests().orElse(-1); // read only when limitsRequests()
         this.totalLimit = budget.limitsRequests() && budget.window().isEmpty();
@@ -40,6 +42,7 @@ public final class CompiledBudget {
         this.state = state;
         this.windowed = budget.window().isPresent();
         this.window = window;
+        this.fleetWindow = fleetWindow;
         this.modelValue = modelValue;
         this.clock = clock;
     }
@@ -86,8 +89,15 @@ public final class CompiledBudget {
         }
         long epoch;
         if (windowed) {
-            epoch = window.tryAcquire(clock.millis(), maxRequests);
+            long now = clock.millis();
+            epoch = window.tryAcquire(now, maxRequests);
             if (epoch == Long.MIN_VALUE) {
+                state.giveBackOne();
+                return false;
+            }
+            BudgetLedger.WindowAccount fleet = fleetWindow;
+            if (fleet != null && !acquireFleetWindow(fleet, now)) {
+                window.release(epoch);
                 state.giveBackOne();
                 return false;
             }
@@ -102,6 +112,19 @@ public final class CompiledBudget {
         }
         state.granted.incrementAndGet(); // this instance's grants, for status
         return true;
+    }
+
+    /**
+     * The fleet-wide window check, after this instance's own. A fleet grant later refused by
+     * another limit stays counted in the fleet window (stricter, never looser).
+     */
+    private boolean acquireFleetWindow(BudgetLedger.WindowAccount fleet, long now) {
+        try {
+            return fleet.tryGrantNow(now, maxRequests); // never waits for I/O
+        } catch (Throwable t) {
+            owner.ledgerFailed(t);
+            return false;
+        }
     }
 
     private boolean acquireValue(RouteRequest request) {
