@@ -462,8 +462,8 @@ final class RedisBudgetLedger implements BudgetLedger {
         public long tryConsume(long units, long limit) {
             requireConsume(units, limit);
             try {
-                Long got = await(connection.get().async().<Long>eval(CONSUME, ScriptOutputType.INTEGER,
-                        new String[] {key}, Long.toString(units), Long.toString(limit), "", "0",
+                Long got = await(connection.get().async().<Long>eval(CONSUME,
+                        ScriptOutputType.INTEGER, new String[] {key}, Long.toString(units), Long.toString(limit), "", "0",
                         "0"));
                 seen = true;
                 return got;

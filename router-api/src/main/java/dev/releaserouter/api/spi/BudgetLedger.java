@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
  * candidate's {@link Account} once ({@link #account}); on the request path it takes units from a
  * local allotment and, when the allotment is empty, consumes {@link #allotment()} more units from
  * the account at once ({@link Account#tryConsumeNow}, which never waits for I/O), so a remote
- * ledger is consulted once per allotment, not once per decision. Units left in an allotment when a budget is reset or the
- * router closes are {@linkplain Account#giveBack given back}. With the default allotment of 1
- * (the in-memory ledger), every grant is one consumption: the budget is exact per request.
+ * ledger is consulted once per allotment, not once per decision. Units left in an allotment when a
+ * budget is reset or the router closes are {@linkplain Account#giveBack given back}. With the
+ * default allotment of 1 (the in-memory ledger), every grant is one consumption: the budget is
+ * exact per request.
  *
  * <p>Guarantees an implementation must keep (router-testkit's {@code BudgetLedgerContract}):
  * {@code consumed()} never exceeds the largest limit passed to {@code tryConsume}, under any

@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
  * persistent consumption state.
  *
  * <p>Design: each limit is enforced by an atomic check-and-add that refuses instead of
- * overshooting (the total limit in the budget ledger, see {@link BudgetState}). When a request passes one limit and fails the next, what it took from the first
- * is given back, so racing callers may be refused while a unit is in flight, but the granted
- * total never exceeds a limit. Lock-free; allocation-free.
+ * overshooting (the total limit in the budget ledger, see {@link BudgetState}). When a request
+ * passes one limit and fails the next, what it took from the first is given back, so racing callers
+ * may be refused while a unit is in flight, but the granted total never exceeds a limit. Lock-free;
+ * allocation-free.
  */
 public final class CompiledBudget {
 
@@ -34,7 +35,8 @@ public final class CompiledBudget {
     private final BudgetAccounts owner;
 
     CompiledBudget(ExposureBudget budget, BudgetState state, WindowCounter window,
-            BudgetLedger.@Nullable WindowAccount fleetWindow, @Nullable AtomicLong modelValue, Clock clock, BudgetAccounts owner) {
+            BudgetLedger.@Nullable WindowAccount fleetWindow, @Nullable AtomicLong modelValue,
+            Clock clock, BudgetAccounts owner) {
         this.owner = owner;
         this.maxRequests = budget.maxRequests().orElse(-1); // read only when limitsRequests()
         this.totalLimit = budget.limitsRequests() && budget.window().isEmpty();
