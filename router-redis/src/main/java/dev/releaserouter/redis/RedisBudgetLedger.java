@@ -463,8 +463,8 @@ final class RedisBudgetLedger implements BudgetLedger {
             requireConsume(units, limit);
             try {
                 Long got = await(connection.get().async().<Long>eval(CONSUME,
-                        ScriptOutputType.INTEGER, new String[] {key}, Long.toString(units), Long.toString(limit), "", "0",
-                        "0"));
+                        ScriptOutputType.INTEGER, new String[] {key}, Long.toString(units),
+                        Long.toString(limit), "", "0", "0"));
                 seen = true;
                 return got;
             } catch (RuntimeException e) {
