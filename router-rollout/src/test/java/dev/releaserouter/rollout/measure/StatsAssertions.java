@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-/** Compares two {@link ArmStats} number by number (NaN equals NaN). */
-final class StatsAssertions {
+/**
+ * Compares two {@link ArmStats} number by number (NaN equals NaN). Public in the test-jar: fleet
+ * stores (router-redis) check their merged windows with it.
+ */
+public final class StatsAssertions {
 
     private StatsAssertions() {}
 
-    static void assertSameStats(ArmStats a, ArmStats b) {
+    /**
+     * @param a one arm's statistics
+     * @param b the statistics they must equal
+     */
+    public static void assertSameStats(ArmStats a, ArmStats b) {
         String at = a.version() + " " + a.from() + ".." + a.to();
         assertThat(a.from()).as(at).isEqualTo(b.from());
         assertThat(a.to()).as(at).isEqualTo(b.to());
