@@ -565,8 +565,10 @@ final class DefaultRouter implements Router {
                 }
                 try {
                     record(event(change, action, target, ba.before(), ba.after(), rev));
-                } catch (RuntimeException e) {
-                    // Refused for want of its audit entry: take it back from the store too.
+                } catch (Throwable e) {
+                    // Refused for want of its audit entry (an OutOfMemoryError included, which
+                    // record() rethrows as is): take it back from the store too, or the store's
+                    // notification would apply it here and on every other router, unaudited.
                     revertOverrides(written.get(), current);
                     throw e;
                 }

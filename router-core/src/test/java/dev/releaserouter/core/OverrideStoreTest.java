@@ -11,6 +11,7 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.spi.OverrideDocument;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.api.spi.Subscription;
@@ -101,6 +102,27 @@ class OverrideStoreTest {
         assertThat(killed(r)).isFalse();
         assertThat(r.router().configRevision()).isEqualTo(revision);
         assertThat(audit.events).noneMatch(e -> e.action().equals("kill.on"));
+    }
+
+    @Test
+    void auditSinkThrowingAFatalError_onAKill_takesTheKillBackFromTheStoreToo() {
+        OverrideStore store = OverrideStore.inMemory();
+        OutOfMemoryError oom = new OutOfMemoryError("injected");
+        AuditSink[] sink = {event -> { }};
+        RouterAdmin r = ReleaseRouter.builder().config(of(churn(10_000).build()))
+                .hashSecretHex(SECRET).auditSink(event -> sink[0].record(event))
+                .overrideStore(store).buildWithAdmin();
+        sink[0] = event -> {
+            throw oom;
+        };
+
+        assertThatThrownBy(() -> r.kill(KillTarget.version("churn", "v2"), OPS)).isSameAs(oom);
+
+        // Without the revert the store kept the kill, and its notification applied it to this
+        // router (and every router sharing the store) with no audit entry.
+        assertThat(store.load().content()).as("the kill was taken back").doesNotContain("v2");
+        assertThat(killed(r)).isFalse();
+        r.router().close();
     }
 
     @Test
