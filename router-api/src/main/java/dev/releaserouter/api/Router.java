@@ -85,7 +85,9 @@ public interface Router extends AutoCloseable {
      * @param value its value (a hook may ignore NaN or infinite values)
      * @throws NullPointerException if an argument is null
      */
-    void recordOutcome(String model, String entityKey, String name, double value);
+    default void recordOutcome(String model, String entityKey, String name, double value) {
+        recordOutcome(RouteRequest.of(model, entityKey), name, value);
+    }
 
     /**
      * As {@link #recordOutcome(String, String, String, double)}, for an entity whose segments
@@ -108,7 +110,9 @@ public interface Router extends AutoCloseable {
      * @param actual what happened
      * @throws NullPointerException if an argument is null
      */
-    void recordLabel(String model, String entityKey, double predicted, double actual);
+    default void recordLabel(String model, String entityKey, double predicted, double actual) {
+        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
+    }
 
     /**
      * As {@link #recordLabel(String, String, double, double)}, for an entity whose segments

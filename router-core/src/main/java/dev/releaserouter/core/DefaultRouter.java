@@ -291,11 +291,6 @@ final class DefaultRouter implements Router {
     }
 
     @Override
-    public void recordOutcome(String model, String entityKey, String name, double value) {
-        recordOutcome(RouteRequest.of(model, entityKey), name, value);
-    }
-
-    @Override
     public void recordOutcome(RouteRequest request, String name, double value) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(name, "name");
@@ -306,11 +301,6 @@ final class DefaultRouter implements Router {
         if (version != null) {
             hooks.onOutcome(OutcomeEvent.outcome(request, version, name, value));
         }
-    }
-
-    @Override
-    public void recordLabel(String model, String entityKey, double predicted, double actual) {
-        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
     }
 
     @Override

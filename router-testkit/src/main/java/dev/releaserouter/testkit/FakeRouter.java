@@ -293,15 +293,6 @@ public final class FakeRouter implements Router {
         return m;
     }
 
-    /**
-     * Records the outcome, joined to the arm {@link #decide} gives (without recording that
-     * request); see {@link #outcomes()}. Never throws for an unknown model.
-     */
-    @Override
-    public void recordOutcome(String model, String entityKey, String name, double value) {
-        recordOutcome(RouteRequest.of(model, entityKey), name, value);
-    }
-
     /** Records the outcome, joined to its arm; see {@link #outcomes()}. */
     @Override
     public void recordOutcome(RouteRequest request, String name, double value) {
@@ -310,12 +301,6 @@ public final class FakeRouter implements Router {
         if (version != null) {
             outcomes.add(OutcomeEvent.outcome(request, version, name, value));
         }
-    }
-
-    /** Records the label, joined to its arm; see {@link #outcomes()}. */
-    @Override
-    public void recordLabel(String model, String entityKey, double predicted, double actual) {
-        recordLabel(RouteRequest.of(model, entityKey), predicted, actual);
     }
 
     /** Records the label, joined to its arm; see {@link #outcomes()}. */
