@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -342,17 +343,92 @@ final class RedisBudgetLedger implements BudgetLedger {
     }
 
     /** One budget: its reserve and its Redis hash. */
-    private final class RedisAccount implements Account {
-        private final String key;
+    /**
+     * The refill machinery a request or window account shares: at most one asynchronous lease
+     * call in flight, one retry per command timeout while Redis fails or the budget was lost,
+     * and the "vanished from Redis" state. Design (concurrency): {@code refilling} is the only
+     * gate; the volatile fields are written by the one call in flight (on Lettuce's thread) and
+     * read on request threads.
+     */
+    private abstract class LeasedRefill {
+        final String key;
+        final AtomicBoolean refilling = new AtomicBoolean();
+        volatile boolean seen; // the hash existed once: its absence means data loss
+        volatile boolean lost;
+        volatile long retryAtMillis = Long.MIN_VALUE; // after a failure: back off
+
+        LeasedRefill(String key) {
+            this.key = key;
+        }
+
+        /** @return whether a refill may start now (and it is now this caller's to finish) */
+        final boolean startRefill() {
+            if ((degraded.get() || lost) && clock.millis() < retryAtMillis) {
+                return false; // one retry per timeout while Redis fails, not one per decision
+            }
+            return refilling.compareAndSet(false, true);
+        }
+
+        /**
+         * Sends one lease call started with {@link #startRefill} and handles its answer: an
+         * error backs off, a negative answer means the budget vanished from Redis, anything else
+         * goes to {@code granted}. Ends the refill whatever happens.
+         */
+        final void lease(Supplier<RedisFuture<Long>> call, LongConsumer granted) {
+            RedisFuture<Long> f;
+            try {
+                f = call.get();
+            } catch (RuntimeException e) {
+                retryAtMillis = clock.millis() + timeout.toMillis();
+                refilling.set(false);
+                failed(e);
+                return;
+            }
+            f.whenComplete((got, error) -> {
+                try {
+                    if (error != null) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        failed(error);
+                    } else if (got < 0) {
+                        retryAtMillis = clock.millis() + timeout.toMillis();
+                        markLost();
+                    } else {
+                        seen = true;
+                        lost = false;
+                        granted.accept(got);
+                        recovered();
+                    }
+                } finally {
+                    refilling.set(false);
+                }
+            });
+        }
+
+        final void markLost() {
+            failures.incrementAndGet();
+            if (!lost) {
+                lost = true;
+                LOG.warn("Release Router fleet: the {} {} vanished from Redis (restarted "
+                        + "empty?): this instance grants nothing from it until the budget is "
+                        + "reset", what(), key);
+            }
+        }
+
+        /** @return what the account is, for the log line */
+        abstract String what();
+    }
+
+    private final class RedisAccount extends LeasedRefill implements Account {
         private final AtomicLong reserve = new AtomicLong();
-        private final AtomicBoolean refilling = new AtomicBoolean();
         private volatile long reserveLimit = Long.MAX_VALUE;
-        private volatile boolean seen; // the hash existed once: its absence means data loss
-        private volatile boolean lost;
-        private volatile long retryAtMillis = Long.MIN_VALUE; // after a failure: back off
 
         RedisAccount(BudgetKey budget) {
-            this.key = RedisBudgetLedger.this.key(budget);
+            super(RedisBudgetLedger.this.key(budget));
+        }
+
+        @Override
+        String what() {
+            return "budget";
         }
 
         @Override
@@ -380,10 +456,7 @@ final class RedisBudgetLedger implements BudgetLedger {
         }
 
         private void refill(long limit) {
-            if ((degraded.get() || lost) && clock.millis() < retryAtMillis) {
-                return; // one retry per timeout while Redis fails, not one per decision
-            }
-            if (!refilling.compareAndSet(false, true)) {
+            if (!startRefill()) {
                 return;
             }
             long before = reserve.get();
@@ -392,46 +465,12 @@ final class RedisBudgetLedger implements BudgetLedger {
                 refilling.set(false);
                 return;
             }
-            RedisFuture<Long> f;
-            try {
-                f = connection.get().async().eval(CONSUME, ScriptOutputType.INTEGER,
-                        new String[] {key}, Long.toString(want), Long.toString(limit), heldField,
-                        Long.toString(before), seen ? "1" : "0");
-            } catch (RuntimeException e) {
-                retryAtMillis = clock.millis() + timeout.toMillis();
-                refilling.set(false);
-                failed(e);
-                return;
-            }
-            f.whenComplete((got, error) -> {
-                try {
-                    if (error != null) {
-                        retryAtMillis = clock.millis() + timeout.toMillis();
-                        failed(error);
-                    } else if (got < 0) {
-                        retryAtMillis = clock.millis() + timeout.toMillis();
-                        markLost();
-                    } else {
-                        seen = true;
-                        lost = false;
+            lease(() -> connection.get().async().eval(CONSUME, ScriptOutputType.INTEGER,
+                    new String[] {key}, Long.toString(want), Long.toString(limit), heldField,
+                    Long.toString(before), seen ? "1" : "0"), got -> {
                         reserveLimit = limit;
                         reserve.addAndGet(got);
-                        recovered();
-                    }
-                } finally {
-                    refilling.set(false);
-                }
-            });
-        }
-
-        private void markLost() {
-            failures.incrementAndGet();
-            if (!lost) {
-                lost = true;
-                LOG.warn("Release Router fleet: the budget {} vanished from Redis (restarted "
-                        + "empty?): its consumption is lost, so this instance grants nothing "
-                        + "from it until the budget is reset", key);
-            }
+                    });
         }
 
         private void returnReserve() {
@@ -736,24 +775,19 @@ final class RedisBudgetLedger implements BudgetLedger {
      * CAS: added to a chunk of the same bucket, replacing an older one, dropped if older. While
      * Redis fails, the instance grants only what its chunk of the current bucket holds.
      */
-    private final class RedisWindowAccount implements WindowAccount {
+    private final class RedisWindowAccount extends LeasedRefill implements WindowAccount {
         private static final int COUNT_BITS = 23;
         private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
         private static final long BUCKET_MASK = (1L << (64 - COUNT_BITS)) - 1;
 
-        private final String key;
         private final long slotMillis;
         private final long expireMillis;
         private final AtomicLong chunk = new AtomicLong();
-        private final AtomicBoolean refilling = new AtomicBoolean();
         private volatile long chunkLimit = Long.MAX_VALUE;
-        private volatile boolean seen;
-        private volatile boolean lost;
         private volatile long lastBucket = Long.MIN_VALUE;
-        private volatile long retryAtMillis = Long.MIN_VALUE;
 
         RedisWindowAccount(BudgetKey budget, long windowMillis) {
-            this.key = windowKey(budget, windowMillis);
+            super(windowKey(budget, windowMillis));
             this.slotMillis = Math.max(1, (windowMillis + SLOTS - 1) / SLOTS);
             this.expireMillis = 3 * windowMillis;
         }
@@ -800,10 +834,7 @@ final class RedisBudgetLedger implements BudgetLedger {
         }
 
         private void refill(long bucket, long limit, long held) {
-            if ((degraded.get() || lost) && clock.millis() < retryAtMillis) {
-                return; // one retry per timeout while Redis fails, not one per decision
-            }
-            if (!refilling.compareAndSet(false, true)) {
+            if (!startRefill()) {
                 return;
             }
             long want = Math.min(2L * allotment - held, COUNT_MASK / 2);
@@ -813,38 +844,14 @@ final class RedisBudgetLedger implements BudgetLedger {
             }
             boolean mustExist = seen && lastBucket != Long.MIN_VALUE
                     && bucket - lastBucket <= SLOTS;
-            RedisFuture<Long> f;
-            try {
-                f = connection.get().async().eval(LEASE_WINDOW, ScriptOutputType.INTEGER,
-                        new String[] {key}, Long.toString(bucket), Long.toString(want),
-                        Long.toString(limit), mustExist ? "1" : "0",
-                        Long.toString(expireMillis));
-            } catch (RuntimeException e) {
-                retryAtMillis = clock.millis() + timeout.toMillis();
-                refilling.set(false);
-                failed(e);
-                return;
-            }
-            f.whenComplete((got, error) -> {
-                try {
-                    if (error != null) {
-                        retryAtMillis = clock.millis() + timeout.toMillis();
-                        failed(error);
-                    } else if (got < 0) {
-                        retryAtMillis = clock.millis() + timeout.toMillis();
-                        markLost();
-                    } else {
-                        seen = true;
-                        lost = false;
+            lease(() -> connection.get().async().eval(LEASE_WINDOW, ScriptOutputType.INTEGER,
+                    new String[] {key}, Long.toString(bucket), Long.toString(want),
+                    Long.toString(limit), mustExist ? "1" : "0",
+                    Long.toString(expireMillis)), got -> {
                         lastBucket = bucket;
                         chunkLimit = limit;
                         merge(bucket & BUCKET_MASK, got);
-                        recovered();
-                    }
-                } finally {
-                    refilling.set(false);
-                }
-            });
+                    });
         }
 
         /** Adds leased units to the chunk of their bucket; a newer bucket replaces an older. */
@@ -866,14 +873,9 @@ final class RedisBudgetLedger implements BudgetLedger {
             }
         }
 
-        private void markLost() {
-            failures.incrementAndGet();
-            if (!lost) {
-                lost = true;
-                LOG.warn("Release Router fleet: the window budget {} vanished from Redis "
-                        + "(restarted empty?): this instance grants nothing from it until the "
-                        + "budget is reset", key);
-            }
+        @Override
+        String what() {
+            return "window budget";
         }
 
         /**
