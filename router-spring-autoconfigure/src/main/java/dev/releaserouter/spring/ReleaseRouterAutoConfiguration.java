@@ -22,6 +22,7 @@ import dev.releaserouter.micrometer.ShadowMetrics;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
+import dev.releaserouter.spring.actuate.RouterEndpointWebExtension;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -357,6 +358,12 @@ public class ReleaseRouterAutoConfiguration {
         RouterEndpoint routerEndpoint(RouterAdmin admin,
                 ObjectProvider<RolloutController> controllers) {
             return new RouterEndpoint(admin, controllers::orderedStream);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RouterEndpointWebExtension routerEndpointWebExtension(RouterEndpoint endpoint) {
+            return new RouterEndpointWebExtension(endpoint);
         }
     }
 
