@@ -62,8 +62,17 @@ public final class ReleaseRouter {
 
     private ReleaseRouter() {}
 
-    /** @return a new builder */
+    /**
+     * A new builder. The first call checks that the class path's Jackson is consistent (see
+     * {@code docs/architecture.md}, "Dependencies").
+     *
+     * @return a new builder
+     * @throws IllegalStateException if {@code com.fasterxml.jackson.core:jackson-annotations} is
+     *     missing or older than the Jackson 3 databind the router uses needs; the message names
+     *     the artifact, the versions and how to align them
+     */
     public static Builder builder() {
+        JacksonAlignment.checkOnce();
         return new Builder();
     }
 
