@@ -400,15 +400,21 @@ final class DefaultRouter implements Router {
         return new RouterStatus(snapshot.revision, source.description(), reloads.get(),
                 reloadFailures.get(), lastReloadError,
                 internalErrors.get() + hookErrors + ledger.ledgerFailures(),
-                watcherAlive(), stragglers, components());
+                watcherAlive(), stragglers, components(r));
     }
 
-    /** Each contributor's answer; one that throws or answers null is reported, not thrown. */
-    private Map<String, ComponentStatus> components() {
-        if (statusContributors.isEmpty()) {
+    /**
+     * Each contributor's answer; one that throws or answers null is reported, not thrown. Once
+     * the shadow runner exists, its own status comes first, as component {@code shadow}.
+     */
+    private Map<String, ComponentStatus> components(@Nullable ShadowRunner runner) {
+        if (statusContributors.isEmpty() && runner == null) {
             return Map.of();
         }
         Map<String, ComponentStatus> out = new LinkedHashMap<>();
+        if (runner != null) {
+            out.put("shadow", runner.status());
+        }
         statusContributors.forEach((name, contributor) -> {
             ComponentStatus c;
             try {

@@ -12,9 +12,11 @@ import org.jspecify.annotations.Nullable;
  * How shadow calls run: the router-owned executor (bulkhead threads, bounded queue), the hard
  * timeout, the circuit breaker, and where PII-free pairs go. Immutable; see {@link #builder()}.
  *
- * <p>Defaults: 4 threads, a queue of 256, a 5-second timeout (seed 002's V2_TIMEOUT_MS), a
+ * <p>Defaults: {@link #defaultThreads()} threads (the cores the machine can spare: one less
+ * than it has, at least 1), a queue of 256, a 5-second timeout (seed 002's V2_TIMEOUT_MS), a
  * breaker that opens for 30 s when at least half of the last 20 calls (and at least 10) failed or
- * timed out, no pair store, and {@code close()} waiting at most 5 s for shadow threads.
+ * timed out, the adaptive limit on with a caller-latency tolerance of 1.5, no pair store, and
+ * {@code close()} waiting at most 5 s for shadow threads.
  */
 public final class ShadowSettings {
 
@@ -33,6 +35,8 @@ public final class ShadowSettings {
     private final LongSupplier ticker;
     private final @Nullable ThreadFactory threadFactory;
     private final Duration closeTimeout;
+    private final boolean adaptiveLimit;
+    private final double callerLatencyTolerance;
 
     private ShadowSettings(Builder b) {
         this.threads = b.threads;
@@ -47,6 +51,20 @@ public final class ShadowSettings {
         this.ticker = b.ticker;
         this.threadFactory = b.threadFactory;
         this.closeTimeout = b.closeTimeout;
+        this.adaptiveLimit = b.adaptiveLimit;
+        this.callerLatencyTolerance = b.callerLatencyTolerance;
+    }
+
+    /**
+     * The default number of shadow threads: what the machine can spare for work nobody waits
+     * for, one less than {@link Runtime#availableProcessors()} (which honours container CPU
+     * limits), at least 1. Shadow workers that outnumber the cores compete with the request
+     * threads for CPU, and the callers feel it at the tail.
+     *
+     * @return {@code max(1, availableProcessors - 1)}, read on every call
+     */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /** @return a builder with the defaults */
@@ -120,9 +138,25 @@ public final class ShadowSettings {
         return closeTimeout;
     }
 
+    /**
+     * @return whether the adaptive limit sheds shadow calls when the callers' own latency rises
+     *     (see {@link Builder#adaptiveLimit(boolean)})
+     */
+    public boolean adaptiveLimit() {
+        return adaptiveLimit;
+    }
+
+    /**
+     * @return how many times its recent baseline the callers' mean latency may reach before the
+     *     adaptive limit sheds shadow calls
+     */
+    public double callerLatencyTolerance() {
+        return callerLatencyTolerance;
+    }
+
     /** Builds {@link ShadowSettings}. Not thread-safe. */
     public static final class Builder {
-        private int threads = 4;
+        private int threads = defaultThreads();
         private int queueCapacity = 256;
         private Duration timeout = Duration.ofSeconds(5);
         private int breakerWindow = 20;
@@ -134,11 +168,14 @@ public final class ShadowSettings {
         private LongSupplier ticker = System::nanoTime;
         private @Nullable ThreadFactory threadFactory;
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private boolean adaptiveLimit = true;
+        private double callerLatencyTolerance = 1.5;
 
         private Builder() {}
 
         /**
-         * @param threads the most shadow calls at once, 1 to 1024
+         * @param threads the most shadow calls at once, 1 to 1024; default
+         *     {@link ShadowSettings#defaultThreads()}
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
@@ -274,6 +311,44 @@ public final class ShadowSettings {
                                 + closeTimeout);
             }
             this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /**
+         * Turns the adaptive limit on (the default) or off. While it is on, the runner watches
+         * the callers' own latency (the served version's call that {@code route} times, or the
+         * {@code primaryNanos} given to {@code shadow}) in windows of at least 100 ms and 64
+         * sampled calls (about one call in 16 is sampled), and limits the shadow calls in
+         * flight (queued and running): a window whose mean exceeds
+         * {@link #callerLatencyTolerance(double) the tolerance} times the baseline (the lowest
+         * window mean of the last 50 windows) halves the limit, down to 0; any other window
+         * raises it by a quarter (at least 1), up to {@code threads + queueCapacity}. A sample
+         * counts at most 10 times the baseline, so one pause (a GC) cannot shed by itself.
+         * Calls it sheds are {@code DROPPED}, like a full queue, and counted apart in the
+         * {@code shadow} status component ({@code shedByLimit}). Off, only the threads and the
+         * queue bound shadow work.
+         *
+         * @param on whether to adapt
+         * @return this builder
+         */
+        public Builder adaptiveLimit(boolean on) {
+            this.adaptiveLimit = on;
+            return this;
+        }
+
+        /**
+         * @param tolerance how many times its baseline the callers' mean latency in a window may
+         *     be before the adaptive limit sheds shadow calls, 1.05 to 100; default 1.5
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder callerLatencyTolerance(double tolerance) {
+            if (!(tolerance >= 1.05 && tolerance <= 100)) {
+                throw new IllegalArgumentException(
+                        "callerLatencyTolerance must be between 1.05 and 100, but was "
+                                + tolerance);
+            }
+            this.callerLatencyTolerance = tolerance;
             return this;
         }
 

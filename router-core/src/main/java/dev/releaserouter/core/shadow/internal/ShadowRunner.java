@@ -1,11 +1,13 @@
 package dev.releaserouter.core.shadow.internal;
 
+import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.RouteRequest;
-import dev.releaserouter.api.shadow.Comparison;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.hook.ShadowEvent;
+import dev.releaserouter.api.shadow.Comparison;
 import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.OutputValidator;
+import dev.releaserouter.api.shadow.PairMasker;
 import dev.releaserouter.api.shadow.PairStore;
 import dev.releaserouter.api.shadow.Predictor;
 import dev.releaserouter.api.shadow.ShadowComparator;
@@ -13,31 +15,26 @@ import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
-import dev.releaserouter.api.shadow.PairMasker;
 import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,61 +44,94 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design:
  * <ul>
- *   <li>Bulkhead and load shedding: a {@link ThreadPoolExecutor} with a fixed number of daemon
- *       threads and a bounded queue; {@code execute} never blocks, and a full queue rejects the
- *       call, which is counted as {@link ShadowDisposition#DROPPED}.
- *   <li>Hard timeout: a single timer thread interrupts a call that runs past the timeout. A small
- *       state machine per call ({@code RUNNING -> DONE} by the worker, or
- *       {@code RUNNING -> TIMING_OUT -> TIMED_OUT} by the timer) makes sure the interrupt lands
- *       only on the call it was meant for: a worker that finishes as the timer fires waits for
- *       the interrupt to be delivered and clears it before taking the next call. A call that
- *       ignores interruption keeps its thread until it returns; the bulkhead bounds how many
+ *   <li>Hand-off without allocation: the request thread writes the call's fields into a
+ *       preallocated slot of a {@link HandOffRing} (one CAS and plain writes, published by one
+ *       volatile write) and returns; no task object, no executor. Up to
+ *       {@code threads + queueCapacity} calls are in flight (queued or running), counted by
+ *       {@link #inFlight}; beyond it, or beyond the {@link AdaptiveLimit adaptive limit}, a call
+ *       is shed and counted as {@link ShadowDisposition#DROPPED}. The caller never blocks.
+ *   <li>Workers: {@code threads} daemon threads made by the configured factory, started with the
+ *       runner (on the first shadow call). An idle worker spins briefly, then yields, then
+ *       announces itself ({@link Worker#parked}, {@link #idleWorkers}) and parks; a producer
+ *       unparks one only if one is announced, so under steady load the hand-off makes no system
+ *       call. The announcement (a sequentially consistent increment, then a read of the ring)
+ *       and the publication (a volatile write, then a read of {@link #idleWorkers}) form a
+ *       Dekker pair: either the worker sees the call or the producer sees the worker. A timed
+ *       park bounds the wait anyway.
+ *   <li>Hard timeout: one watchdog thread sleeps until the earliest deadline of a running call
+ *       (every call has the same timeout, so a call that starts later cannot have an earlier
+ *       deadline) and interrupts the calls past it. A state word per worker, the call's sequence
+ *       number and its phase ({@code RUNNING -> DONE} by the worker, or
+ *       {@code RUNNING -> TIMING_OUT -> TIMED_OUT} by the watchdog), makes sure the interrupt
+ *       lands only on the call it was meant for: a worker that finishes as the watchdog fires
+ *       waits for the interrupt to be delivered and clears it before taking the next call. A call
+ *       that ignores interruption keeps its thread until it returns; the bulkhead bounds how many
  *       threads that can cost, and the circuit breaker stops sending more.
  *   <li>Everything user code can throw on a worker thread (the candidate, comparator,
  *       validator, hook, masker, pair store), any {@link Throwable} including
  *       {@code OutOfMemoryError}, is caught and counted, and the worker carries on: a background
- *       safety thread never dies of user code (see {@link Throwables}). On the request thread
- *       ({@link #skipped}, {@link #fallback}, {@link #submit}) only the fatal errors that
- *       {@link Throwables#isFatal} names are rethrown. Comparison, validation, masking and
- *       storing run on the worker thread.
+ *       safety thread never dies of user code (see {@link Throwables}). A worker that could not
+ *       be made or started, or that ended before {@link #close()}, is reported by
+ *       {@link #status()}. On the request thread ({@link #skipped}, {@link #fallback},
+ *       {@link #submit}) only the fatal errors that {@link Throwables#isFatal} names are
+ *       rethrown. Comparison, validation, masking and storing run on the worker thread.
  *   <li>Worker threads are always daemon threads (a factory's non-daemon threads are made
- *       daemon) and are remembered, so that {@link #close()} can name the ones that outlive it
- *       (stragglers: calls that ignore interruption) and {@link #stragglers()} can count them.
+ *       daemon), so that {@link #close()} can leave the ones that ignore interruption
+ *       (stragglers, counted by {@link #stragglers()}) without keeping the JVM alive.
  * </ul>
  */
 public final class ShadowRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShadowRunner.class);
-    private static final int RUNNING = 0;
-    private static final int DONE = 1;
-    private static final int TIMING_OUT = 2;
-    private static final int TIMED_OUT = 3;
+    // Phases of a worker's state word; the call's sequence number is in the bits above them.
+    private static final long RUNNING = 0;
+    private static final long DONE = 1;
+    private static final long TIMING_OUT = 2;
+    private static final long TIMED_OUT = 3;
+    private static final long PHASE = 3;
+    /** Idle polls of the ring before yielding: a few microseconds. */
+    private static final int SPINS = 256;
+    /** Idle yields before parking. */
+    private static final int YIELDS = 64;
+    /** The longest an idle worker parks before it looks at the ring again (a safety net). */
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ShadowSettings settings;
     private final Clock clock;
     private final LongSupplier ticker;
-    private final ThreadPoolExecutor workers;
-    private final ScheduledThreadPoolExecutor timer;
     private final long timeoutNanos;
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, VersionStats>> stats =
-            new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CircuitBreaker>> breakers =
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Lane>> lanes =
             new ConcurrentHashMap<>();
     private final AtomicLong pairErrors = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
     private final AtomicLong droppedAtClose = new AtomicLong();
     private final AtomicLong listenerErrors = new AtomicLong();
     private final AtomicLong closeErrors = new AtomicLong();
+    private final AtomicLong shedByLimit = new AtomicLong();
     private final RouteHook[] hooks;
     private final boolean storing;
-    // Every worker thread made; dead ones are pruned when a new one is made.
-    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    private final HandOffRing ring;
+    private final int maxInFlight;
+    /** Calls accepted and not yet finished (queued or running). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger idleWorkers = new AtomicInteger();
+    private final @Nullable AdaptiveLimit limit;
+    private final Worker[] workers;
+    /** Workers whose thread started. */
+    private final int started;
+    private final AtomicLong workerFailures = new AtomicLong();
+    private volatile @Nullable String lastWorkerFailure;
+    private final Thread watchdog;
     private volatile boolean closed;
+    /** Set when close() gave up waiting: workers end after their call, queued calls drop. */
+    private volatile boolean abandoned;
+    /** Set when the workers are gone: a producer that raced with close() drains its call. */
+    private volatile boolean stopped;
     // Set when close() gave up waiting: from then on, live workers are stragglers.
     private volatile boolean closeWaitExpired;
 
     /**
-     * @param settings executor, timeout, breaker and store settings
+     * @param settings threads, queue, timeout, breaker, limit and store settings
      * @param clock wall clock for pair timestamps
      */
     public ShadowRunner(ShadowSettings settings, Clock clock) {
@@ -109,7 +139,9 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /**
-     * @param settings executor, timeout, breaker and store settings
+     * Starts the worker threads and the watchdog.
+     *
+     * @param settings threads, queue, timeout, breaker, limit and store settings
      * @param clock wall clock for pair timestamps
      * @param hooks told of every shadow disposition and ended call ({@code afterShadow}), in
      *     this order
@@ -121,17 +153,26 @@ public final class ShadowRunner implements AutoCloseable {
         this.timeoutNanos = settings.timeout().toNanos();
         this.hooks = hooks.toArray(new RouteHook[0]);
         this.storing = settings.pairStore() != null && settings.masker() != null;
-        BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
-                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.maxInFlight = settings.threads() + settings.queueCapacity();
+        this.ring = new HandOffRing(maxInFlight);
+        this.limit = settings.adaptiveLimit()
+                ? new AdaptiveLimit(maxInFlight, settings.callerLatencyTolerance(),
+                        AdaptiveLimit.WINDOW_NANOS, AdaptiveLimit.SAMPLE_EVERY, ticker)
+                : null;
         ThreadFactory factory = settings.threadFactory() != null
                 ? settings.threadFactory() : daemon("release-router-shadow-");
-        this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0,
-                TimeUnit.MILLISECONDS, queue, tracked(factory),
-                (r, executor) -> {
-                    throw QueueFull.INSTANCE;
-                });
-        this.timer = new ScheduledThreadPoolExecutor(1, daemon("release-router-shadow-timer-"));
-        this.timer.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up
+        this.workers = new Worker[settings.threads()];
+        int ok = 0;
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            if (start(factory, workers[i])) {
+                ok++;
+            }
+        }
+        this.started = ok;
+        this.watchdog = new Thread(this::watch, "release-router-shadow-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -144,43 +185,55 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /**
-     * Makes every worker a daemon thread (a straggler must never keep the JVM alive) and
-     * remembers it, so that close() can name the ones still alive.
+     * Makes a worker's thread with the factory (user code: whatever it does is contained and
+     * reported), makes it a daemon thread (a straggler must never keep the JVM alive) and starts
+     * it.
+     *
+     * @return whether the worker's thread started
      */
-    private ThreadFactory tracked(ThreadFactory factory) {
-        return r -> {
-            Thread t = factory.newThread(r);
+    private boolean start(ThreadFactory factory, Worker w) {
+        try {
+            Thread t = factory.newThread(w);
             if (t == null) {
-                return null;
+                workerFailed("the thread factory returned null");
+                return false;
             }
             if (!t.isDaemon()) {
                 t.setDaemon(true); // virtual threads are daemon already and are left alone
             }
-            workerThreads.removeIf(w -> w.getState() == Thread.State.TERMINATED);
-            workerThreads.add(t);
-            return t;
-        };
+            w.thread = t;
+            t.start();
+            return true;
+        } catch (Throwable t) {
+            workerFailed("the thread factory failed: " + t);
+            return false;
+        }
+    }
+
+    private void workerFailed(String why) {
+        workerFailures.incrementAndGet();
+        lastWorkerFailure = why;
+        LOG.error("Release Router: a shadow worker is not running ({}); status() reports it",
+                why);
+    }
+
+    /** @return the lane of a (model, version), created on first use */
+    private Lane lane(String model, String version) {
+        ConcurrentHashMap<String, Lane> m = lanes.get(model);
+        if (m == null) {
+            m = lanes.computeIfAbsent(model, k -> new ConcurrentHashMap<>());
+        }
+        Lane l = m.get(version);
+        return l != null ? l : m.computeIfAbsent(version, v -> new Lane(
+                new VersionStats(model, v),
+                new CircuitBreaker(settings.breakerWindow(), settings.breakerMinimumCalls(),
+                        settings.breakerFailureRate(), settings.breakerOpenFor().toNanos(),
+                        ticker)));
     }
 
     /** @return the statistics of a (model, version), created on first use */
     VersionStats stats(String model, String version) {
-        ConcurrentHashMap<String, VersionStats> m = stats.get(model);
-        if (m == null) {
-            m = stats.computeIfAbsent(model, k -> new ConcurrentHashMap<>());
-        }
-        VersionStats s = m.get(version);
-        return s != null ? s : m.computeIfAbsent(version, v -> new VersionStats(model, v));
-    }
-
-    private CircuitBreaker breaker(String model, String version) {
-        ConcurrentHashMap<String, CircuitBreaker> m = breakers.get(model);
-        if (m == null) {
-            m = breakers.computeIfAbsent(model, k -> new ConcurrentHashMap<>());
-        }
-        CircuitBreaker b = m.get(version);
-        return b != null ? b : m.computeIfAbsent(version, v -> new CircuitBreaker(
-                settings.breakerWindow(), settings.breakerMinimumCalls(),
-                settings.breakerFailureRate(), settings.breakerOpenFor().toNanos(), ticker));
+        return lane(model, version).stats;
     }
 
     /**
@@ -268,7 +321,8 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /**
-     * Schedules a shadow call, never blocking.
+     * Hands a shadow call to the workers, never blocking and, once the (model, version) was
+     * seen, without allocating.
      *
      * @return {@link ShadowDisposition#SCHEDULED}, or why it was not scheduled
      */
@@ -276,110 +330,294 @@ public final class ShadowRunner implements AutoCloseable {
             String candidateVersion, Predictor<I, O> candidate, I input, @Nullable O stableOutput,
             long stableNanos, RouteRequest request, ShadowComparator<O> comparator,
             @Nullable OutputValidator<O> validator) {
-        VersionStats vs = stats(model, candidateVersion);
+        Lane lane = lane(model, candidateVersion);
         ShadowDisposition d;
         if (closed) {
             d = ShadowDisposition.CLOSED;
         } else {
-            CircuitBreaker breaker = breaker(model, candidateVersion);
-            if (!breaker.tryAcquire()) {
-                d = ShadowDisposition.CIRCUIT_OPEN;
-            } else {
-                try {
-                    workers.execute(new Call<>(vs, breaker, stableVersion, candidate, input,
-                            stableOutput, stableNanos, request, comparator, validator));
-                    d = ShadowDisposition.SCHEDULED;
-                } catch (RejectedExecutionException e) {
-                    breaker.release();
-                    d = closed ? ShadowDisposition.CLOSED : ShadowDisposition.DROPPED;
-                }
+            AdaptiveLimit l = limit;
+            if (l != null) {
+                l.record(stableNanos);
             }
+            d = handOff(lane, stableVersion, candidate, input, stableOutput, stableNanos,
+                    request, comparator, validator);
         }
-        vs.disposition(d);
+        lane.stats.disposition(d);
         if (hooks.length > 0 && d != ShadowDisposition.SCHEDULED) {
             emit(notRun(request, stableVersion, candidateVersion, d, stableNanos), true);
         }
         return d;
     }
 
-    /**
-     * Thrown by the executor when the queue is full. One shared instance without a stack trace:
-     * load shedding happens exactly when the system is busiest, so a drop must cost nothing.
-     */
-    private static final class QueueFull extends RejectedExecutionException {
-        private static final long serialVersionUID = 1L;
-        static final QueueFull INSTANCE = new QueueFull();
-
-        private QueueFull() {
-            super("shadow queue full");
+    @SuppressWarnings("unchecked") // the slot holds the call's own types; the worker keeps them
+    private <I, O> ShadowDisposition handOff(Lane lane, String stableVersion,
+            Predictor<I, O> candidate, I input, @Nullable O stableOutput, long stableNanos,
+            RouteRequest request, ShadowComparator<O> comparator,
+            @Nullable OutputValidator<O> validator) {
+        CircuitBreaker breaker = lane.breaker;
+        if (!breaker.tryAcquire()) {
+            return ShadowDisposition.CIRCUIT_OPEN;
         }
+        AdaptiveLimit l = limit;
+        int bound = l == null ? maxInFlight : l.limit();
+        if (started == 0) {
+            breaker.release();
+            return ShadowDisposition.DROPPED; // no worker: status() says why
+        }
+        if (inFlight.getAndIncrement() >= bound) {
+            inFlight.decrementAndGet();
+            breaker.release();
+            if (bound < maxInFlight) {
+                shedByLimit.incrementAndGet();
+            }
+            return ShadowDisposition.DROPPED;
+        }
+        long pos = ring.claim();
+        if (pos < 0) { // cannot happen while inFlight bounds the ring; refused all the same
+            inFlight.decrementAndGet();
+            breaker.release();
+            return ShadowDisposition.DROPPED;
+        }
+        HandOffRing.Slot s = ring.slot(pos);
+        s.lane = lane;
+        s.stableVersion = stableVersion;
+        s.candidate = (Predictor<Object, Object>) candidate;
+        s.input = input;
+        s.stableOutput = stableOutput;
+        s.stableNanos = stableNanos;
+        s.request = request;
+        s.comparator = (ShadowComparator<Object>) comparator;
+        s.validator = (OutputValidator<Object>) validator;
+        ring.publish(pos);
+        wakeOne();
+        if (stopped) {
+            drain(); // raced with close(): nobody else will take it
+        }
+        return ShadowDisposition.SCHEDULED;
+    }
 
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
+    /** Unparks one announced idle worker, if any (one volatile read when none is idle). */
+    private void wakeOne() {
+        if (idleWorkers.get() == 0) {
+            return;
+        }
+        for (Worker w : workers) {
+            if (w.parked.get() && w.parked.compareAndSet(true, false)) {
+                idleWorkers.decrementAndGet();
+                LockSupport.unpark(w.thread);
+                return;
+            }
         }
     }
 
-    /** One shadow call; runs on a worker thread. */
-    private final class Call<I, O> implements Runnable {
-        private final VersionStats vs;
-        private final CircuitBreaker breaker;
-        private final String stableVersion;
-        private final Predictor<I, O> candidate;
-        private final I input;
-        private final @Nullable O stableOutput;
-        private final long stableNanos;
-        private final RouteRequest request;
-        private final ShadowComparator<O> comparator;
-        private final @Nullable OutputValidator<O> validator;
-        private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private boolean recorded; // whether the breaker has this call's outcome; worker only
-
-        Call(VersionStats vs, CircuitBreaker breaker, String stableVersion,
-                Predictor<I, O> candidate, I input, @Nullable O stableOutput, long stableNanos,
-                RouteRequest request, ShadowComparator<O> comparator,
-                @Nullable OutputValidator<O> validator) {
-            this.vs = vs;
-            this.breaker = breaker;
-            this.stableVersion = stableVersion;
-            this.candidate = candidate;
-            this.input = input;
-            this.stableOutput = stableOutput;
-            this.stableNanos = stableNanos;
-            this.request = request;
-            this.comparator = comparator;
-            this.validator = validator;
+    private void wakeAll() {
+        for (Worker w : workers) {
+            if (w.parked.compareAndSet(true, false)) {
+                idleWorkers.decrementAndGet();
+            }
+            Thread t = w.thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
+    }
 
-        /** Never throws: a worker thread must survive whatever the call does. */
+    /**
+     * Drops the calls still queued (at close, or a call that raced with it): counted, their
+     * breaker permits given back.
+     *
+     * @return how many
+     */
+    private int drain() {
+        int n = 0;
+        for (long pos = ring.take(); pos >= 0; pos = ring.take()) {
+            Lane lane = ring.slot(pos).lane;
+            ring.free(pos);
+            if (lane != null) {
+                lane.breaker.release();
+            }
+            inFlight.decrementAndGet();
+            droppedAtClose.incrementAndGet();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * The watchdog: sleeps until the earliest deadline of a running call and interrupts the
+     * calls past theirs. Never dies of an error: it counts it and carries on.
+     */
+    private void watch() {
+        while (!stopped) {
+            try {
+                long now = System.nanoTime();
+                long next = now + timeoutNanos;
+                for (Worker w : workers) {
+                    long s = w.state.get();
+                    if ((s & PHASE) != RUNNING) {
+                        continue;
+                    }
+                    long deadline = w.deadline; // written before the state: this call's or later
+                    if (deadline - now <= 0) {
+                        w.timeOut(s);
+                    } else if (deadline - next < 0) {
+                        next = deadline;
+                    }
+                }
+                LockSupport.parkNanos(this, Math.max(next - now, 1_000L));
+            } catch (Throwable t) {
+                internalErrors.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * A shadow worker: takes calls from the ring and runs them until the runner closes. Its
+     * fields other than {@link #state}, {@link #deadline}, {@link #parked} and {@link #thread}
+     * are the current call's, used by the worker's thread only.
+     */
+    private final class Worker implements Runnable {
+        /** The current call's sequence number (bits 2 and up) and phase (bits 0-1). */
+        final AtomicLong state = new AtomicLong(DONE);
+        /** When the current call times out ({@link System#nanoTime()}); written before state. */
+        volatile long deadline;
+        /** Whether the worker announced itself idle and waits for an unpark. */
+        final AtomicBoolean parked = new AtomicBoolean();
+        volatile @Nullable Thread thread;
+        private long calls;
+        private @Nullable Lane lane;
+        private @Nullable String stableVersion;
+        private @Nullable Predictor<Object, Object> candidate;
+        private @Nullable Object input;
+        private @Nullable Object stableOutput;
+        private long stableNanos;
+        private @Nullable RouteRequest request;
+        private @Nullable ShadowComparator<Object> comparator;
+        private @Nullable OutputValidator<Object> validator;
+        private boolean recorded; // whether the breaker has this call's outcome
+
+        /** Runs calls until close; contains everything, so it ends only when told to. */
         @Override
         public void run() {
+            thread = Thread.currentThread();
+            try {
+                while (!abandoned) {
+                    try {
+                        long pos = ring.take();
+                        if (pos >= 0) {
+                            load(pos);
+                            runCall();
+                        } else if (closed) {
+                            return; // queue drained
+                        } else {
+                            idle();
+                        }
+                    } catch (Throwable t) {
+                        internalErrors.incrementAndGet(); // never dies of its own bookkeeping
+                    }
+                }
+            } finally {
+                if (!closed) {
+                    workerFailed("worker " + Thread.currentThread().getName() + " ended");
+                }
+            }
+        }
+
+        /** Copies the call out of its slot and frees the slot. */
+        private void load(long pos) {
+            HandOffRing.Slot s = ring.slot(pos);
+            lane = s.lane;
+            stableVersion = s.stableVersion;
+            candidate = s.candidate;
+            input = s.input;
+            stableOutput = s.stableOutput;
+            stableNanos = s.stableNanos;
+            request = s.request;
+            comparator = s.comparator;
+            validator = s.validator;
+            recorded = false;
+            ring.free(pos);
+        }
+
+        /** Spins, then yields, then announces itself and parks, until a call or close. */
+        private void idle() {
+            for (int i = 0; i < SPINS; i++) {
+                if (ring.hasWork() || closed) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < YIELDS; i++) {
+                if (ring.hasWork() || closed) {
+                    return;
+                }
+                Thread.yield();
+            }
+            parked.set(true);
+            idleWorkers.incrementAndGet();
+            try {
+                while (parked.get() && !ring.hasWork() && !closed) {
+                    LockSupport.parkNanos(ShadowRunner.this, PARK_NANOS);
+                }
+            } finally {
+                if (parked.compareAndSet(true, false)) {
+                    idleWorkers.decrementAndGet();
+                }
+            }
+        }
+
+        /** Runs the loaded call; never throws, and always frees its place in flight. */
+        private void runCall() {
+            Lane l = lane;
             try {
                 call();
             } catch (Throwable t) {
                 internalErrors.incrementAndGet();
-                if (!recorded) {
-                    breaker.record(true); // never leave a half-open breaker waiting forever
+                if (!recorded && l != null) {
+                    l.breaker.record(true); // never leave a half-open breaker waiting forever
                 }
-                LOG.warn("Release Router: shadow bookkeeping failed for {}/{}: {}", vs.model,
-                        vs.version, t.getClass().getName());
+                if (l != null) {
+                    LOG.warn("Release Router: shadow bookkeeping failed for {}/{}: {}",
+                            l.stats.model, l.stats.version, t.getClass().getName());
+                }
+            } finally {
+                lane = null;
+                stableVersion = null;
+                candidate = null;
+                input = null;
+                stableOutput = null;
+                request = null;
+                comparator = null;
+                validator = null;
+                inFlight.decrementAndGet();
+            }
+        }
+
+        /** Called by the watchdog: interrupts the call in state {@code s} if still running. */
+        void timeOut(long s) {
+            long call = s & ~PHASE;
+            if (state.compareAndSet(s, call | TIMING_OUT)) {
+                Thread t = thread;
+                try {
+                    if (t != null) {
+                        t.interrupt();
+                    }
+                } finally {
+                    state.set(call | TIMED_OUT);
+                }
             }
         }
 
         private void call() {
-            Thread worker = Thread.currentThread();
             Thread.interrupted(); // start clean
             // Masked before the candidate runs: a candidate that mutates its input must not
             // change what is stored (replay must use the input that was served).
             MaskedInput masked = storing ? maskInput() : null;
-            ScheduledFuture<?> deadline = timer.schedule(() -> {
-                if (state.compareAndSet(RUNNING, TIMING_OUT)) {
-                    worker.interrupt();
-                    state.set(TIMED_OUT);
-                }
-            }, timeoutNanos, TimeUnit.NANOSECONDS);
+            long call = ++calls << 2;
+            deadline = System.nanoTime() + timeoutNanos;
+            state.set(call | RUNNING);
             long start = ticker.getAsLong();
-            O output = null;
+            Object output = null;
             Throwable failure = null;
             try {
                 output = candidate.predict(input);
@@ -387,14 +625,13 @@ public final class ShadowRunner implements AutoCloseable {
                 failure = t; // even OutOfMemoryError: counted, and the worker carries on
             }
             long took = ticker.getAsLong() - start;
-            boolean timedOut = !state.compareAndSet(RUNNING, DONE);
+            boolean timedOut = !state.compareAndSet(call | RUNNING, call | DONE);
             if (timedOut) {
-                while (state.get() != TIMED_OUT) {
-                    Thread.onSpinWait(); // the timer is delivering its interrupt
+                while (state.get() != (call | TIMED_OUT)) {
+                    Thread.onSpinWait(); // the watchdog is delivering its interrupt
                 }
                 Thread.interrupted();
-            } else {
-                deadline.cancel(false);
+                state.set(call | DONE);
             }
             finish(output, failure, timedOut, took, masked);
         }
@@ -408,8 +645,9 @@ public final class ShadowRunner implements AutoCloseable {
             }
         }
 
-        private void finish(@Nullable O output, @Nullable Throwable failure, boolean timedOut,
-                long took, @Nullable MaskedInput masked) {
+        private void finish(@Nullable Object output, @Nullable Throwable failure,
+                boolean timedOut, long took, @Nullable MaskedInput masked) {
+            VersionStats vs = lane.stats;
             ShadowOutcome outcome;
             String error = null;
             Comparison comparison = null;
@@ -435,7 +673,7 @@ public final class ShadowRunner implements AutoCloseable {
             if (comparison != null) {
                 vs.comparison(comparison.match(), comparison.delta().orElse(Double.NaN));
             }
-            breaker.record(outcome != ShadowOutcome.SUCCESS);
+            lane.breaker.record(outcome != ShadowOutcome.SUCCESS);
             recorded = true;
             vs.outcome(outcome, stableNanos, candidateNanos);
             if (hooks.length > 0) {
@@ -454,7 +692,7 @@ public final class ShadowRunner implements AutoCloseable {
         }
 
         /** A validator that throws rejects the output: it could not be shown to be valid. */
-        private @Nullable String validate(@Nullable O output) {
+        private @Nullable String validate(@Nullable Object output) {
             if (validator == null) {
                 return null;
             }
@@ -469,20 +707,20 @@ public final class ShadowRunner implements AutoCloseable {
          * A comparator that throws leaves the call a success without a comparison (the candidate
          * answered); the failure is counted in {@link #internalErrors()}, logged once.
          */
-        private @Nullable Comparison compare(@Nullable O output) {
+        private @Nullable Comparison compare(@Nullable Object output) {
             try {
                 return comparator.compare(stableOutput, output);
             } catch (Throwable t) {
                 if (internalErrors.getAndIncrement() == 0) {
                     LOG.warn("Release Router: a shadow comparator failed for {}/{} ({}); further"
-                            + " failures are only counted", vs.model, vs.version,
-                            t.getClass().getName());
+                            + " failures are only counted", lane.stats.model,
+                            lane.stats.version, t.getClass().getName());
                 }
                 return null;
             }
         }
 
-        private void store(MaskedInput masked, ShadowOutcome outcome, @Nullable O output,
+        private void store(MaskedInput masked, ShadowOutcome outcome, @Nullable Object output,
                 @Nullable Comparison comparison, long took, @Nullable String error) {
             PairStore store = settings.pairStore();
             PairMasker masker = settings.masker();
@@ -492,9 +730,9 @@ public final class ShadowRunner implements AutoCloseable {
                 }
                 ShadowPair pair = ShadowPair.builder()
                         .time(clock.instant())
-                        .model(vs.model)
+                        .model(lane.stats.model)
                         .stableVersion(stableVersion)
-                        .candidateVersion(vs.version)
+                        .candidateVersion(lane.stats.version)
                         .entityKeyHash(masker.hashEntityKey(request.entityKey()))
                         .inputJson(masked.json)
                         .stableOutputJson(mask(masker, stableOutput))
@@ -539,13 +777,24 @@ public final class ShadowRunner implements AutoCloseable {
     /** @return statistics of every (model, version) seen */
     public List<ShadowStatistics> statistics() {
         List<ShadowStatistics> list = new ArrayList<>();
-        stats.values().forEach(m -> m.values().forEach(v -> list.add(v.snapshot())));
+        lanes.values().forEach(m -> m.values().forEach(l -> list.add(l.stats.snapshot())));
         return list;
     }
 
-    /** @return timeouts still scheduled (one per running call; cancelled ones are removed) */
-    int pendingTimeouts() {
-        return timer.getQueue().size();
+    /** @return calls running now (a worker between start and end of a candidate call) */
+    int runningCalls() {
+        int n = 0;
+        for (Worker w : workers) {
+            if ((w.state.get() & PHASE) == RUNNING) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return calls accepted and not yet finished (queued or running) */
+    int inFlight() {
+        return inFlight.get();
     }
 
     /** @return queued shadow calls dropped because the router closed before they ran */
@@ -563,14 +812,61 @@ public final class ShadowRunner implements AutoCloseable {
     }
 
     /**
+     * The runner's health for {@code RouterStatus.components()} (component {@code shadow}):
+     * degraded while fewer workers run than configured (the thread factory failed, or a worker
+     * ended before close), with what happened last. Details: {@code threads} (configured),
+     * {@code workers} (alive), {@code inFlight} (queued and running calls), {@code limit} (the
+     * adaptive limit of calls in flight, or the fixed {@code threads + queueCapacity}),
+     * {@code shedByLimit} (calls the adaptive limit dropped), {@code workerFailures}.
+     *
+     * @return the status; never null
+     */
+    public ComponentStatus status() {
+        int alive = 0;
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t != null && t.isAlive()) {
+                alive++;
+            }
+        }
+        AdaptiveLimit l = limit;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("threads", workers.length);
+        details.put("workers", alive);
+        details.put("inFlight", inFlight.get());
+        details.put("limit", l == null ? maxInFlight : l.limit());
+        details.put("shedByLimit", shedByLimit.get());
+        details.put("workerFailures", workerFailures.get());
+        String failure = lastWorkerFailure;
+        if (!closed && (alive < workers.length || failure != null)) {
+            return ComponentStatus.degraded(alive + " of " + workers.length
+                    + " shadow workers running" + (failure == null ? "" : "; last: " + failure),
+                    details);
+        }
+        return ComponentStatus.up(details);
+    }
+
+    /** @return calls the adaptive limit dropped */
+    public long shedByLimit() {
+        return shedByLimit.get();
+    }
+
+    /**
      * @return shadow worker threads still alive although {@link #close()} gave up waiting for
      *     them (calls that ignore interruption); 0 before that, and falls as they end
      */
     public int stragglers() {
-        if (!closeWaitExpired || workers.isTerminated()) {
+        if (!closeWaitExpired) {
             return 0;
         }
-        return (int) workerThreads.stream().filter(Thread::isAlive).count();
+        int n = 0;
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t != null && t.isAlive()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -590,23 +886,26 @@ public final class ShadowRunner implements AutoCloseable {
         closed = true;
         long half = Math.max(1, settings.closeTimeout().toNanos() / 2);
         boolean interrupted = false;
-        workers.shutdown();
+        wakeAll(); // idle workers see closed, drain the queue and end
         try {
-            if (!workers.awaitTermination(half, TimeUnit.NANOSECONDS)) {
-                List<Runnable> left = workers.shutdownNow(); // interrupts running calls
-                droppedAtClose.addAndGet(left.size());
-                if (!left.isEmpty()) {
-                    LOG.warn("Release Router: {} queued shadow calls dropped at close",
-                            left.size());
+            if (!awaitWorkers(System.nanoTime() + half)) {
+                abandoned = true;
+                int left = drain();
+                if (left > 0) {
+                    LOG.warn("Release Router: {} queued shadow calls dropped at close", left);
                 }
-                workers.awaitTermination(half, TimeUnit.NANOSECONDS);
+                interruptWorkers();
+                awaitWorkers(System.nanoTime() + half);
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            droppedAtClose.addAndGet(workers.shutdownNow().size());
+            abandoned = true;
+            interruptWorkers();
         }
-        timer.shutdownNow();
-        if (!workers.isTerminated()) {
+        stopped = true;
+        drain(); // calls published while the workers ended
+        LockSupport.unpark(watchdog);
+        if (!allEnded()) {
             closeWaitExpired = true;
             reportStragglers();
         }
@@ -616,9 +915,54 @@ public final class ShadowRunner implements AutoCloseable {
         closeStore();
     }
 
+    /** @return whether every worker ended by the deadline ({@link System#nanoTime()}) */
+    private boolean awaitWorkers(long deadline) throws InterruptedException {
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t == null) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return allEnded();
+            }
+            TimeUnit.NANOSECONDS.timedJoin(t, left);
+        }
+        return allEnded();
+    }
+
+    private boolean allEnded() {
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t != null && t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void interruptWorkers() {
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t != null && t.isAlive()) {
+                try {
+                    t.interrupt();
+                } catch (Throwable e) {
+                    internalErrors.incrementAndGet(); // e.g. a security manager refused
+                }
+            }
+        }
+    }
+
     private void reportStragglers() {
-        List<String> names = workerThreads.stream().filter(Thread::isAlive)
-                .map(Thread::getName).sorted().collect(Collectors.toList());
+        List<String> names = new ArrayList<>();
+        for (Worker w : workers) {
+            Thread t = w.thread;
+            if (t != null && t.isAlive()) {
+                names.add(t.getName());
+            }
+        }
+        Collections.sort(names);
         if (!names.isEmpty()) {
             LOG.warn("Release Router: {} shadow threads still running after close waited {} "
                     + "(their calls ignore interruption; daemon threads, they end when the calls "
