@@ -62,16 +62,25 @@ final class HandOffRing {
     private final AtomicLong enqueue = new AtomicLong();
     private final AtomicLong dequeue = new AtomicLong();
 
-    /** @param capacity the most calls waiting, at least 1 */
+    /**
+     * @param capacity the most calls waiting, at least 1; a ring holds at least 2 (the algorithm
+     *     cannot tell a full one-slot ring from an empty one), so bound a smaller number of calls
+     *     outside it
+     */
     HandOffRing(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, but was " + capacity);
         }
-        this.capacity = capacity;
-        this.slots = new Slot[capacity];
-        for (int i = 0; i < capacity; i++) {
+        this.capacity = Math.max(2, capacity);
+        this.slots = new Slot[this.capacity];
+        for (int i = 0; i < this.capacity; i++) {
             slots[i] = new Slot(i);
         }
+    }
+
+    /** @return how many calls the ring holds, at least 2 */
+    int capacity() {
+        return capacity;
     }
 
     private Slot at(long position) {

@@ -792,6 +792,11 @@ public final class ShadowRunner implements AutoCloseable {
         return n;
     }
 
+    /** @return workers parked for want of calls */
+    int idleWorkers() {
+        return idleWorkers.get();
+    }
+
     /** @return calls accepted and not yet finished (queued or running) */
     int inFlight() {
         return inFlight.get();
