@@ -47,6 +47,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code java -jar router-benchmarks/target/benchmarks.jar ConfigBenchmark -p
  * deniedTenants=800000 -wi 1 -i 3 -f 1}.
  *
+ * <p>{@code deniedTenants = 1000000} (21 MB of JSON) is over the default size limit: the files
+ * are then read with a limit raised to fit ({@code FlagSources.fileBuilder(path).maxSize(...)}).
+ * Run once: {@code java -jar router-benchmarks/target/benchmarks.jar ConfigBenchmark -p
+ * deniedTenants=1000000 -wi 1 -i 3 -f 1 -jvmArgsAppend -Xmx4g -prof gc}.
+ *
  * <p>Run with the allocation profiler, which gives the bytes allocated per load or swap:
  * {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
  * router-benchmarks/target/benchmarks.jar ConfigBenchmark -prof gc}. The memory a loaded
@@ -79,16 +84,18 @@ public class ConfigBenchmark {
         dir = Files.createTempDirectory("release-router-config-bench");
         Path flags = dir.resolve("flags.json");
         Files.writeString(flags, FlagFiles.canary(deniedTenants, 5, false));
-        file = FlagSources.file(flags);
+        long limit = Math.max(FlagSources.DEFAULT_MAX_SIZE, 2 * Files.size(flags));
+        file = FlagSources.fileBuilder(flags).maxSize(limit).build();
         RouterConfig five = file.load();
         Path other = dir.resolve("flags-6.json");
         Files.writeString(other, FlagFiles.canary(deniedTenants, 6, false));
-        files = new FlagSource[] {FlagSources.file(other), file};
+        files = new FlagSource[] {FlagSources.fileBuilder(other).maxSize(limit).build(), file};
         RouterConfig six = files[0].load();
         Path renamed = dir.resolve("flags-renamed.json");
         Files.writeString(renamed, FlagFiles.canary("new-tenant-", deniedTenants, 5, false));
-        renamedFiles = new FlagSource[] {FlagSources.file(renamed), file};
-        if (Files.size(flags) > FlagSources.DEFAULT_MAX_SIZE) {
+        renamedFiles = new FlagSource[] {FlagSources.fileBuilder(renamed).maxSize(limit).build(),
+                file};
+        if (deniedTenants <= 800_000 && Files.size(flags) > FlagSources.DEFAULT_MAX_SIZE) {
             throw new IllegalStateException("over the default size limit: " + Files.size(flags));
         }
         configs = new RouterConfig[] {six, five};

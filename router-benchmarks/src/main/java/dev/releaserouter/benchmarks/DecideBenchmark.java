@@ -36,6 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Requests cycle through 4,096 pre-built requests (distinct entity keys, tenants not denied,
  * regions on the allow list), so every call hashes a different key: the common decision.
+ * {@code decideBuiltPerCall} and {@code decideOfPerCall} build the request in the call, as
+ * applications do, from the same strings (which the application has anyway).
  *
  * <p>Run: {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
  * router-benchmarks/target/benchmarks.jar 'benchmarks\.DecideBenchmark\.' -prof gc} (add
@@ -59,6 +61,9 @@ public class DecideBenchmark {
     private Bucketing bucketing;
     private final byte[] table = new byte[10_000];
     private final RouteRequest[] requests = new RouteRequest[REQUESTS];
+    private final String[] keys = new String[REQUESTS];
+    private final String[] tenants = new String[REQUESTS];
+    private final String[] regions = new String[REQUESTS];
     private int next;
 
     /** Builds the router and the requests. */
@@ -86,9 +91,12 @@ public class DecideBenchmark {
             table[b] = 1;
         }
         for (int i = 0; i < REQUESTS; i++) {
-            requests[i] = RouteRequest.builder("churn", "customer-" + (1_000_000 + i * 7919L))
-                    .tenant("tenant-" + (i % 50))
-                    .region(i % 2 == 0 ? "BR" : "LATAM")
+            keys[i] = "customer-" + (1_000_000 + i * 7919L);
+            tenants[i] = "tenant-" + (i % 50);
+            regions[i] = i % 2 == 0 ? "BR" : "LATAM";
+            requests[i] = RouteRequest.builder("churn", keys[i])
+                    .tenant(tenants[i])
+                    .region(regions[i])
                     .channel("app")
                     .build();
         }
@@ -109,6 +117,19 @@ public class DecideBenchmark {
     public RouteDecision decide() {
         RouteRequest r = requests[next++ & (REQUESTS - 1)];
         return router.decide(r);
+    }
+
+    /**
+     * The full decision on a request built in the call with its builder (model, key, tenant,
+     * region, channel), as applications call it.
+     *
+     * @return the decision
+     */
+    @Benchmark
+    public RouteDecision decideBuiltPerCall() {
+        int i = next++ & (REQUESTS - 1);
+        return router.decide(RouteRequest.builder("churn", keys[i]).tenant(tenants[i])
+                .region(regions[i]).channel("app").build());
     }
 
     /**

@@ -2,8 +2,10 @@ package dev.releaserouter.benchmarks;
 
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
@@ -16,8 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.openjdk.jol.info.GraphLayout;
 
@@ -54,7 +59,7 @@ public final class Footprint {
         System.out.println("configuration, retained bytes");
         System.out.println("deny list | RouterConfig | router snapshot | per denied tenant");
         long baseSnapshot = 0;
-        for (int tenants : new int[] {10, 10_000, 100_000}) {
+        for (int tenants : new int[] {10, 10_000, 100_000, 1_000_000}) {
             RouterConfig config = parse(tenants);
             long parsed = GraphLayout.parseInstance(config).totalSize();
             long snapshot = snapshotSize(config);
@@ -66,6 +71,19 @@ public final class Footprint {
                             / (double) (tenants - 10));
             System.out.printf(Locale.ROOT, "%9d | %12s | %15s | %s%n", tenants, mib(parsed),
                     mib(snapshot), perTenant);
+        }
+        System.out.println();
+        System.out.println("models, retained bytes of the router's snapshot");
+        System.out.println("models | router snapshot | per model");
+        long one = 0;
+        for (int models : new int[] {1, 10, 100, 1_000}) {
+            long size = snapshotSize(models(models));
+            if (models == 1) {
+                one = size;
+            }
+            System.out.printf(Locale.ROOT, "%6d | %15s | %s%n", models, mib(size),
+                    models == 1 ? "-" : String.format(Locale.ROOT, "%.1f KiB",
+                            (size - one) / 1024.0 / (models - 1)));
         }
         System.out.println();
         System.out.println("metric windows of one arm, retained bytes");
@@ -80,6 +98,30 @@ public final class Footprint {
         } finally {
             Files.delete(file);
         }
+    }
+
+    /**
+     * {@code models} models like the decide benchmark's: a 5% canary, a deny list of 10 tenants
+     * (each model its own list) and a region allow list.
+     */
+    private static RouterConfig models(int models) {
+        RouterConfig.Builder config = RouterConfig.builder();
+        for (int m = 0; m < models; m++) {
+            Set<String> denied = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                denied.add("vip-tenant-" + m + "-" + i);
+            }
+            config.model(ModelConfig.builder("model-" + m).stableVersion("v1")
+                    .version(VersionConfig.builder("v1").build())
+                    .version(VersionConfig.builder("v2").weightBasisPoints(500).build())
+                    .deny(Segments.of(Map.of(
+                            Dimension.TENANT, denied)))
+                    .allow(Segments.of(Map.of(
+                            Dimension.REGION,
+                            Set.of("BR", "LATAM"))))
+                    .build());
+        }
+        return config.build();
     }
 
     /** What the router keeps: its current snapshot (read reflectively; it is internal). */

@@ -66,6 +66,12 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code v2} to 2-9% of the requests, and {@code v1} to a denied tenant and to region US for
  * every key it put on {@code v2}; {@code @TearDown} checks it again after the measurement.
  *
+ * <p>Each SDK is measured twice: on its pre-built contexts, and ({@code ...BuiltPerCall}) with
+ * the context built in the call from the request's strings, the way applications call them and
+ * the way the SDKs' own benchmarks do (Release Router: {@code RouteRequest.builder(...)...build()};
+ * LaunchDarkly: {@code LDContext.builder(key).set(...)}; Unleash:
+ * {@code UnleashContext.builder()}; OpenFeature: {@code new ImmutableContext(key, Map.of(...))}).
+ *
  * <p>Run (about 2 minutes): {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package &&
  * java -jar router-benchmarks/target/benchmarks.jar CompetitorDecideBenchmark -prof gc}
  */
@@ -86,6 +92,9 @@ public class CompetitorDecideBenchmark {
 
     private int next;
     private Supplier<String> verifier;
+    private final String[] keys = new String[ChurnRules.REQUESTS];
+    private final String[] tenants = new String[ChurnRules.REQUESTS];
+    private final String[] regions = new String[ChurnRules.REQUESTS];
     private final Set<Path> tempFiles = new HashSet<>();
 
     private Router router;
@@ -110,8 +119,13 @@ public class CompetitorDecideBenchmark {
     public void setUp(BenchmarkParams params) throws Exception {
         String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
         List<String> denied = ChurnRules.deniedTenants(denyListSize);
+        for (int i = 0; i < ChurnRules.REQUESTS; i++) {
+            keys[i] = ChurnRules.entityKey(i);
+            tenants[i] = ChurnRules.tenant(i);
+            regions[i] = ChurnRules.region(i);
+        }
         long start = System.nanoTime();
-        switch (method) {
+        switch (method.replace("BuiltPerCall", "")) {
             case "releaseRouter":
                 verifier = setUpReleaseRouter(denied);
                 break;
@@ -409,5 +423,52 @@ public class CompetitorDecideBenchmark {
     @Benchmark
     public String openFeatureInMemory() {
         return openFeature.getStringValue(ChurnRules.KEY, "v1", ofContexts[next++ & MASK]);
+    }
+
+    /**
+     * Release Router: {@code decide} on a request built in the call.
+     *
+     * @return the chosen version
+     */
+    @Benchmark
+    public String releaseRouterBuiltPerCall() {
+        int i = next++ & MASK;
+        return router.decide(request(keys[i], tenants[i], regions[i])).version();
+    }
+
+    /**
+     * LaunchDarkly: {@code stringVariation} on a context built in the call.
+     *
+     * @return the chosen variation
+     */
+    @Benchmark
+    public String launchDarklyBuiltPerCall() {
+        int i = next++ & MASK;
+        return launchDarkly.stringVariation(ChurnRules.KEY,
+                ldContext(keys[i], tenants[i], regions[i]), "v1");
+    }
+
+    /**
+     * Unleash: {@code isEnabled} on a context built in the call.
+     *
+     * @return the chosen variant
+     */
+    @Benchmark
+    public String unleashBuiltPerCall() {
+        int i = next++ & MASK;
+        return unleash.isEnabled(ChurnRules.KEY, unleashContext(keys[i], tenants[i], regions[i]))
+                ? "v2" : "v1";
+    }
+
+    /**
+     * OpenFeature: {@code getStringValue} on a context built in the call.
+     *
+     * @return the chosen variant
+     */
+    @Benchmark
+    public String openFeatureInMemoryBuiltPerCall() {
+        int i = next++ & MASK;
+        return openFeature.getStringValue(ChurnRules.KEY, "v1",
+                ofContext(keys[i], tenants[i], regions[i]));
     }
 }
