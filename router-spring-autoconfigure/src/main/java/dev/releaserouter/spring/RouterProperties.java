@@ -1,5 +1,6 @@
 package dev.releaserouter.spring;
 
+import dev.releaserouter.core.shadow.ShadowSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -258,8 +259,8 @@ public class RouterProperties {
     /** {@code router.shadow.*}: the bounded executor shadow calls run on. */
     public static class Shadow {
 
-        /** Shadow calls running at once (the bulkhead). */
-        private int threads = 4;
+        /** Shadow calls running at once (the bulkhead); default cores - 1, at least 1. */
+        private int threads = ShadowSettings.defaultThreads();
 
         /** Shadow calls waiting; when full, a call is dropped and counted. */
         private int queueCapacity = 256;
