@@ -910,6 +910,11 @@ public final class ShadowRunner implements AutoCloseable {
         stopped = true;
         drain(); // calls published while the workers ended
         LockSupport.unpark(watchdog);
+        try {
+            watchdog.join(1_000); // it ends at once: it only parks and scans
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
         if (!allEnded()) {
             closeWaitExpired = true;
             reportStragglers();
