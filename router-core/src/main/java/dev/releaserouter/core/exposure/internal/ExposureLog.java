@@ -247,7 +247,7 @@ public final class ExposureLog {
                     drainAndClose();
                     return;
                 }
-                callSink(sink::flush);
+                callSink(sink::flush, false);
             } catch (InterruptedException e) {
                 // Nobody interrupts this thread on purpose; keep delivering until close.
             } catch (Throwable t) {
@@ -268,8 +268,8 @@ public final class ExposureLog {
                 deliver(p);
             }
         }
-        callSink(sink::flush);
-        callSink(sink::close);
+        callSink(sink::flush, false);
+        callSink(sink::close, false);
     }
 
     private void deliver(Pending p) {
@@ -281,7 +281,7 @@ public final class ExposureLog {
             internalErrors.incrementAndGet();
             return;
         }
-        if (callSink(() -> sink.record(event))) {
+        if (callSink(() -> sink.record(event), true)) {
             recorded.incrementAndGet();
         }
     }
@@ -310,12 +310,14 @@ public final class ExposureLog {
         return b.build();
     }
 
-    /** Calls the sink; a failure is counted, logged when the sink starts failing, never thrown. */
-    private boolean callSink(Runnable call) {
+    /**
+     * Calls the sink; a failure is counted, logged when the sink starts failing, never thrown.
+     * Only a record that succeeds ends a failure (a flush of nothing proves little).
+     */
+    private boolean callSink(Runnable call, boolean record) {
         try {
             call.run();
-            String was = sinkError;
-            if (was != null) {
+            if (record && sinkError != null) {
                 sinkError = null;
                 LOG.info("Release Router: the exposure sink works again ({} failures so far)",
                         sinkFailures.get());
