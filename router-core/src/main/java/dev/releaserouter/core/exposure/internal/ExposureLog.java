@@ -136,8 +136,9 @@ public final class ExposureLog {
                     return;
                 }
             }
-            if (closing || queued.incrementAndGet() > queueCapacity) {
-                if (!closing) {
+            boolean stopping = closing; // read once: it may change meanwhile
+            if (stopping || queued.incrementAndGet() > queueCapacity) {
+                if (!stopping) {
                     queued.decrementAndGet();
                 }
                 dropped.incrementAndGet();
