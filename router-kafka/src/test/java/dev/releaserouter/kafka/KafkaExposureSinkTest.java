@@ -51,6 +51,8 @@ class KafkaExposureSinkTest {
     @BeforeEach
     void startBroker() throws Exception {
         broker = KafkaBroker.start(dir);
+        assertThat(broker.bootstrapServers()).as("loopback only")
+                .matches("(localhost|127\\.0\\.0\\.1):\\d+");
         broker.createTopic(TOPIC, 3);
     }
 
