@@ -16,6 +16,14 @@ import org.jspecify.annotations.Nullable;
  * hashed (never logged nor exported as a metric tag). Segment fields that the application does not
  * know are left {@code null}: a {@code null} value is never on a deny list and never on an allow
  * list.
+ *
+ * <p>Build a request per call, where the call is made: {@code router.decide(RouteRequest
+ * .builder("churn", customerId).tenant(tenant).region(region).build())}. The builder and the
+ * request are designed for the JIT's escape analysis: without attributes or data classes they
+ * hold only their fields (no collection is made), so when the call is compiled with the
+ * router's {@code decide} inlined into it, neither object is allocated (measured in
+ * docs/benchmarks.md, guarded by an allocation test). Keeping requests for reuse works as well;
+ * it is not needed for speed.
  */
 public final class RouteRequest {
 
@@ -36,8 +44,8 @@ public final class RouteRequest {
         this.region = b.region;
         this.channel = b.channel;
         this.product = b.product;
-        this.attributes = b.attributes.isEmpty() ? Map.of() : Map.copyOf(b.attributes);
-        this.dataClasses = b.dataClasses.isEmpty() ? Set.of() : Set.copyOf(b.dataClasses);
+        this.attributes = b.attributes == null ? Map.of() : Map.copyOf(b.attributes);
+        this.dataClasses = b.dataClasses == null ? Set.of() : Set.copyOf(b.dataClasses);
         this.monetaryValue = b.monetaryValue;
     }
 
@@ -195,8 +203,9 @@ public final class RouteRequest {
         private @Nullable String region;
         private @Nullable String channel;
         private @Nullable String product;
-        private final Map<String, String> attributes = new LinkedHashMap<>();
-        private final Set<String> dataClasses = new LinkedHashSet<>();
+        // Made on first use: a builder without them is only its fields (escape analysis).
+        private @Nullable Map<String, String> attributes;
+        private @Nullable Set<String> dataClasses;
         private double monetaryValue = Double.NaN;
 
         private Builder(String model, String entityKey) {
@@ -249,7 +258,12 @@ public final class RouteRequest {
          * @throws NullPointerException if an argument is null
          */
         public Builder attribute(String key, String value) {
-            attributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, key);
+            if (attributes == null) {
+                attributes = new LinkedHashMap<>();
+            }
+            attributes.put(key, value);
             return this;
         }
 
@@ -274,9 +288,17 @@ public final class RouteRequest {
          */
         public Builder dataClasses(String... labels) {
             for (String l : labels) {
-                dataClasses.add(Objects.requireNonNull(l, "data class"));
+                dataClass(l);
             }
             return this;
+        }
+
+        private void dataClass(String label) {
+            Objects.requireNonNull(label, "data class");
+            if (dataClasses == null) {
+                dataClasses = new LinkedHashSet<>();
+            }
+            dataClasses.add(label);
         }
 
         /**
@@ -288,7 +310,7 @@ public final class RouteRequest {
          */
         public Builder dataClasses(Set<String> labels) {
             for (String l : labels) {
-                dataClasses.add(Objects.requireNonNull(l, "data class"));
+                dataClass(l);
             }
             return this;
         }

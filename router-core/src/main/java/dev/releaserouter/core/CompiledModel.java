@@ -238,27 +238,50 @@ final class CompiledModel {
         return RouteDecision.of(stable, Role.STABLE, reason, bucket, revision);
     }
 
-    /** The hot path. Order documented in docs/decisions.md. */
+    /** The hot path on a request. Order documented in docs/decisions.md. */
     RouteDecision decide(RouteRequest r) {
+        return decide(r.entityKey(), r.tenant(), r.region(), r.channel(), r.product(),
+                r.monetaryValueOr(Double.NaN));
+    }
+
+    /**
+     * The hot path on the request's fields: the router's {@code decide} unpacks the request in a
+     * method small enough to be inlined into the caller, and this method never sees the request
+     * object, so the JIT's escape analysis can do without it (a request built for the call is
+     * then never allocated; {@code DecideAllocationTest} guards it).
+     *
+     * <p>This method must stay larger than 325 bytecodes, HotSpot C2's limit for inlining a hot
+     * method ({@code -XX:FreqInlineSize}): inlined into {@code DefaultRouter.decide}, it would
+     * make that method's compiled code too big to be inlined into the caller in turn
+     * ({@code -XX:InlineSmallCode}), and the request would escape into it. That is why the
+     * segment checks are written out here rather than in small helpers.
+     *
+     * @param monetaryValue the request's monetary value, or NaN if it has none
+     */
+    RouteDecision decide(String entityKey, @Nullable String tenant, @Nullable String region,
+            @Nullable String channel, @Nullable String product, double monetaryValue) {
         if (valueTotal != null) {
-            CompiledBudget.addToModelTotal(valueTotal, r);
+            CompiledBudget.addToModelTotal(valueTotal, monetaryValue);
         }
-        if (killed || isIn(killedTenants, r.tenant()) || isIn(killedChannels, r.channel())) {
+        if (killed || tenant != null && !killedTenants.isEmpty() && killedTenants.contains(tenant)
+                || channel != null && !killedChannels.isEmpty()
+                        && killedChannels.contains(channel)) {
             return killDecision;
         }
         if (modelLevelBlock != null) {
             return modelLevelBlock;
         }
-        if (denied(denyTenants, r.tenant()) || denied(denyRegions, r.region())
-                || denied(denyChannels, r.channel()) || denied(denyProducts, r.product())) {
+        if (denyTenants != null && tenant != null && denyTenants.contains(tenant)
+                || denyRegions != null && region != null && denyRegions.contains(region)
+                || denyChannels != null && channel != null && denyChannels.contains(channel)
+                || denyProducts != null && product != null && denyProducts.contains(product)) {
             return deniedDecision;
         }
-        if (notAllowed(allowTenants, r.tenant()) || notAllowed(allowRegions, r.region())
-                || notAllowed(allowChannels, r.channel())
-                || notAllowed(allowProducts, r.product())) {
+        if (notAllowed(allowTenants, tenant) || notAllowed(allowRegions, region)
+                || notAllowed(allowChannels, channel) || notAllowed(allowProducts, product)) {
             return notAllowedDecision;
         }
-        int bucket = bucketing.bucket(r.entityKey());
+        int bucket = bucketing.bucket(entityKey);
         int slot = slotOfBucket[bucket];
         RouteDecision d = bucketDecisions[bucket];
         if (d == null) {
@@ -266,7 +289,7 @@ final class CompiledModel {
             bucketDecisions[bucket] = d;
         }
         CompiledBudget budget = slotBudget[slot];
-        if (budget != null && slotStatus[slot] == SERVE && !budget.tryAcquire(r)) {
+        if (budget != null && slotStatus[slot] == SERVE && !budget.tryAcquire(monetaryValue)) {
             RouteDecision e = exhaustedDecisions[bucket];
             if (e == null) {
                 e = stableDecision(Reason.BUDGET_EXHAUSTED, bucket);

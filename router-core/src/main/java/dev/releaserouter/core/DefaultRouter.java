@@ -232,10 +232,39 @@ final class DefaultRouter implements Router {
 
     // ---------------------------------------------------------------- hot path
 
+    /**
+     * The hot path. Small on purpose: the JIT inlines it into the caller, where it unpacks the
+     * request into fields for {@link #decideFields}, the large method compiled on its own. The
+     * request object then goes no further than this method (only to exposures, when they are
+     * configured), so a request the caller built for this call needs no allocation at all: the
+     * JIT's escape analysis replaces it, and its builder, by their fields. Passing the request
+     * itself to a method that is not inlined would defeat that.
+     */
     @Override
     public RouteDecision decide(RouteRequest request) {
         Objects.requireNonNull(request, "request");
-        return decideOn(snapshot, request);
+        Snapshot s = snapshot;
+        RouteDecision d = decideFields(s, request.model(), request.entityKey(), request.tenant(),
+                request.region(), request.channel(), request.product(),
+                request.monetaryValueOr(Double.NaN));
+        ExposureLog log = exposures;
+        if (log != null) {
+            log.expose(request, d); // never blocks nor throws; no allocation for a duplicate
+        }
+        return d;
+    }
+
+    /** Decides on a request's fields; requests never fail because of the router. */
+    private RouteDecision decideFields(Snapshot s, String model, String entityKey,
+            @Nullable String tenant, @Nullable String region, @Nullable String channel,
+            @Nullable String product, double monetaryValue) {
+        try {
+            return s.decide(model, entityKey, tenant, region, channel, product, monetaryValue);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Stable answers and the reason says why.
+            internalErrors.incrementAndGet();
+            return s.internalError(model);
+        }
     }
 
     /** A decision that is not an exposure (the arm of an outcome). */
@@ -256,14 +285,9 @@ final class DefaultRouter implements Router {
 
     /** Decides on a snapshot; the decision is an exposure (if exposures are configured). */
     RouteDecision decideOn(Snapshot s, RouteRequest request) {
-        RouteDecision d;
-        try {
-            d = s.decide(request);
-        } catch (RuntimeException | StackOverflowError e) {
-            // Requests never fail because of the router: stable answers and the reason says why.
-            internalErrors.incrementAndGet();
-            d = s.internalError(request.model());
-        }
+        RouteDecision d = decideFields(s, request.model(), request.entityKey(), request.tenant(),
+                request.region(), request.channel(), request.product(),
+                request.monetaryValueOr(Double.NaN));
         ExposureLog log = exposures;
         if (log != null) {
             log.expose(request, d); // never blocks nor throws; no allocation for a duplicate

@@ -24,11 +24,15 @@ final class Snapshot {
     final RouterConfig config;
     final long revision;
     private final Map<String, CompiledModel> models;
+    /** The answer for a model the configuration does not have: made once, not per call. */
+    private final RouteDecision unknownModel;
 
     private Snapshot(RouterConfig config, long revision, Map<String, CompiledModel> models) {
         this.config = config;
         this.revision = revision;
         this.models = models;
+        this.unknownModel = RouteDecision.withoutBucket(null, Role.STABLE, Reason.UNKNOWN_MODEL,
+                revision);
     }
 
     /**
@@ -56,12 +60,22 @@ final class Snapshot {
     }
 
     RouteDecision decide(RouteRequest request) {
-        CompiledModel m = models.get(request.model());
+        return decide(request.model(), request.entityKey(), request.tenant(), request.region(),
+                request.channel(), request.product(), request.monetaryValueOr(Double.NaN));
+    }
+
+    /**
+     * Decides on a request's fields (see {@link CompiledModel#decide(String, String, String,
+     * String, String, double)} for why not on the request).
+     */
+    RouteDecision decide(String model, String entityKey, @Nullable String tenant,
+            @Nullable String region, @Nullable String channel, @Nullable String product,
+            double monetaryValue) {
+        CompiledModel m = models.get(model);
         if (m == null) {
-            return RouteDecision.withoutBucket(
-                    null, Role.STABLE, Reason.UNKNOWN_MODEL, revision);
+            return unknownModel;
         }
-        return m.decide(request);
+        return m.decide(entityKey, tenant, region, channel, product, monetaryValue);
     }
 
     /** @return the compiled model, or null if unknown */
@@ -73,8 +87,7 @@ final class Snapshot {
     RouteDecision internalError(@Nullable String model) {
         CompiledModel m = model == null ? null : models.get(model);
         if (m == null) {
-            return RouteDecision.withoutBucket(
-                    null, Role.STABLE, Reason.UNKNOWN_MODEL, revision);
+            return unknownModel;
         }
         return m.internalErrorDecision;
     }

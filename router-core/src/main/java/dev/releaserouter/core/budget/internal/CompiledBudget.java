@@ -61,8 +61,18 @@ public final class CompiledBudget {
      * @param request the request
      */
     public static void addToModelTotal(AtomicLong total, RouteRequest request) {
-        if (request.hasMonetaryValue()) {
-            total.accumulateAndGet(toMicros(request.monetaryValueOr(0)), CompiledBudget::plus);
+        addToModelTotal(total, request.monetaryValueOr(Double.NaN));
+    }
+
+    /**
+     * Adds a request's value to the model's total; call for every request of the model.
+     *
+     * @param total the model's total (from the ledger)
+     * @param monetaryValue the request's monetary value, or NaN if it has none
+     */
+    public static void addToModelTotal(AtomicLong total, double monetaryValue) {
+        if (!Double.isNaN(monetaryValue)) {
+            total.accumulateAndGet(toMicros(monetaryValue), CompiledBudget::plus);
         }
     }
 
@@ -84,6 +94,18 @@ public final class CompiledBudget {
      * @return true if granted, false if a limit is reached (nothing is consumed then)
      */
     public boolean tryAcquire(RouteRequest request) {
+        return tryAcquire(request.monetaryValueOr(Double.NaN));
+    }
+
+    /**
+     * Takes one request (and its monetary value) from the budget if every limit allows it; the
+     * hot path's form, which needs no request object.
+     *
+     * @param monetaryValue the value of the request that would reach the candidate, or NaN if
+     *     it has none
+     * @return true if granted, false if a limit is reached (nothing is consumed then)
+     */
+    public boolean tryAcquire(double monetaryValue) {
         // Every grant is consumed in the ledger (limited only under a total limit), so a total
         // limit set later counts what windowed or value-only budgets granted before.
         if (!state.takeOne(owner, totalLimit ? maxRequests : Long.MAX_VALUE)) {
@@ -107,7 +129,7 @@ public final class CompiledBudget {
             // No window to check, but the history is kept for a window added later.
             epoch = window.record(clock.millis());
         }
-        if (modelValue != null && !acquireValue(request)) {
+        if (modelValue != null && !acquireValue(monetaryValue)) {
             window.release(epoch);
             state.giveBackOne();
             return false;
@@ -129,11 +151,11 @@ public final class CompiledBudget {
         }
     }
 
-    private boolean acquireValue(RouteRequest request) {
-        if (!request.hasMonetaryValue()) {
+    private boolean acquireValue(double monetaryValue) {
+        if (Double.isNaN(monetaryValue)) {
             return true; // nothing at stake
         }
-        long v = toMicros(request.monetaryValueOr(0));
+        long v = toMicros(monetaryValue);
         AtomicLong granted = state.valueMicros;
         BudgetLedger.ValueAccount fleet = state.valueAccount;
         if (fleet != null) {
