@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code decide} as the configuration grows: 1 to 1,000 models (each a 5% canary with its own
  * deny list and region allow list, calls spread over all of them) and 10 to 1,000,000 denied
- * tenants per model. Requests are built in the call, as applications do.
+ * tenants per model. Requests are built in the call, as applications do, with each model's name
+ * an interned String, as a literal or a constant is.
  *
  * <p>Run: {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
  * router-benchmarks/target/benchmarks.jar ScaleBenchmark -prof gc}
@@ -81,8 +82,12 @@ public class ScaleBenchmark {
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
                 .auditSink(new DecideBenchmark.DiscardingSink())
                 .build();
+        String[] names = new String[models];
+        for (int m = 0; m < models; m++) {
+            names[m] = ("model-" + m).intern();
+        }
         for (int i = 0; i < REQUESTS; i++) {
-            modelOf[i] = "model-" + (i * 7 % models);
+            modelOf[i] = names[i * 7 % models];
             keys[i] = "customer-" + (1_000_000 + i * 7919L);
             tenants[i] = "tenant-" + (i % 50);
             regions[i] = i % 2 == 0 ? "BR" : "LATAM";

@@ -11,6 +11,7 @@ import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.config.JsonFields;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,13 @@ final class Snapshot {
     final RouterConfig config;
     final long revision;
     private final Map<String, CompiledModel> models;
+    /**
+     * The same models by the identity of their interned names: a model name given as a literal
+     * or a constant is that very String, so the hot path finds it with an identity hash and
+     * {@code ==}, code small enough to keep {@code DefaultRouter.decide} inlinable (see there).
+     * Never modified after construction; published with the snapshot.
+     */
+    private final IdentityHashMap<String, CompiledModel> byIdentity;
     /** The answer for a model the configuration does not have: made once, not per call. */
     private final RouteDecision unknownModel;
 
@@ -31,6 +39,8 @@ final class Snapshot {
         this.config = config;
         this.revision = revision;
         this.models = models;
+        this.byIdentity = new IdentityHashMap<>(models.size());
+        models.forEach((name, m) -> byIdentity.put(name.intern(), m));
         this.unknownModel = RouteDecision.withoutBucket(null, Role.STABLE, Reason.UNKNOWN_MODEL,
                 revision);
     }
@@ -71,11 +81,18 @@ final class Snapshot {
     RouteDecision decide(String model, String entityKey, @Nullable String tenant,
             @Nullable String region, @Nullable String channel, @Nullable String product,
             double monetaryValue) {
-        CompiledModel m = models.get(model);
+        CompiledModel m = byIdentity.get(model);
         if (m == null) {
-            return unknownModel;
+            m = byName(model); // a name built at run time: compared by its characters
+            if (m == null) {
+                return unknownModel;
+            }
         }
         return m.decide(entityKey, tenant, region, channel, product, monetaryValue);
+    }
+
+    private @Nullable CompiledModel byName(String model) {
+        return models.get(model);
     }
 
     /** @return the compiled model, or null if unknown */

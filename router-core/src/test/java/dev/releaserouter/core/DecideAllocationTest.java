@@ -11,7 +11,10 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
+import dev.releaserouter.api.config.VersionConfig;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.Set;
@@ -92,6 +95,50 @@ class DecideAllocationTest {
         // Less than one byte per call: a builder or a request would be 24 bytes or more each.
         assertThat(allocated).as("bytes allocated by %s decisions on requests built per call",
                 calls).isLessThan(calls);
+    }
+
+    @Test
+    void decide_requestsBuiltInTheCall_acrossTenModels_allocateNothing() {
+        RouterConfig.Builder config = RouterConfig.builder();
+        String[] names = new String[10];
+        for (int m = 0; m < names.length; m++) {
+            names[m] = ("model-" + m).intern(); // as a literal or a constant is
+            config.model(ModelConfig.builder(names[m]).stableVersion("v1")
+                    .version(VersionConfig.builder("v1").build())
+                    .version(VersionConfig.builder("v2").weightBasisPoints(500).build())
+                    .deny(Segments.of(Map.of(Dimension.TENANT, Set.of("vip-" + m))))
+                    .build());
+        }
+        Router r = router(config.build());
+        int calls = 1_000_000;
+        for (int i = 0; i < 2_000; i++) {
+            acrossModels(r, names, i * BATCH);
+        }
+
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        long candidates = 0;
+        for (int done = 0; done < calls; done += BATCH) {
+            candidates += acrossModels(r, names, done);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(candidates).isPositive();
+        assertThat(allocated).as("bytes allocated by %s decisions over ten models", calls)
+                .isLessThan(calls);
+    }
+
+    private static long acrossModels(Router r, String[] names, int offset) {
+        long candidates = 0;
+        for (int i = offset; i < offset + BATCH; i++) {
+            int k = i & (KEYS - 1);
+            if (r.decide(RouteRequest.builder(names[i % names.length], KEY[k])
+                    .tenant(TENANT[k]).region(REGION[k]).build()).isCandidate()) {
+                candidates++;
+            }
+        }
+        return candidates;
     }
 
     @Test
