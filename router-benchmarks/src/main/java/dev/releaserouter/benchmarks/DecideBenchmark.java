@@ -54,7 +54,7 @@ public class DecideBenchmark {
     private static final int REQUESTS = 4096;
 
     /** Size of the model's tenant deny list. */
-    @Param({"10", "10000", "100000"})
+    @Param({"10", "10000", "100000", "1000000"})
     public int denyListSize;
 
     private Router router;

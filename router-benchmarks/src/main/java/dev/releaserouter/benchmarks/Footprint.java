@@ -94,7 +94,10 @@ public final class Footprint {
         Path file = Files.createTempFile("release-router-footprint", ".json");
         try {
             Files.writeString(file, FlagFiles.canary(tenants, 5, false));
-            return FlagSources.file(file).load();
+            // 1,000,000 tenants (21 MB) is over the default size limit: raised to fit.
+            return FlagSources.fileBuilder(file)
+                    .maxSize(Math.max(FlagSources.DEFAULT_MAX_SIZE, 2 * Files.size(file)))
+                    .build().load();
         } finally {
             Files.delete(file);
         }
