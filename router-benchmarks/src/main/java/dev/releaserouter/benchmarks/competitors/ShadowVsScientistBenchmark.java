@@ -48,8 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code v1Alone}: v1 called directly (the floor);
- *   <li>{@code releaseRouterRoute}: {@code route} with a 100% shadow sample (4 shadow threads,
- *       256-slot queue, 5 s shadow timeout: the defaults of {@code ShadowBenchmark});
+ *   <li>{@code releaseRouterRoute}: {@code route} with a 100% shadow sample (default shadow
+ *       threads, 256-slot queue, 5 s shadow timeout: the defaults of {@code ShadowBenchmark});
  *   <li>{@code scientistRunAsync}: scientist4j 0.6 {@code runAsync}, built by
  *       {@code ExperimentBuilder} with its default comparator and an executor like its default
  *       ({@code newFixedThreadPool(2)}) except that the threads are daemons so a hung candidate
