@@ -226,6 +226,17 @@ public final class RedisReplicaSet implements AutoCloseable {
         });
     }
 
+    /**
+     * Undoes {@link #cutReplication()}: the replicas sync again (they reconnect within about a
+     * second) and this waits until {@code replicas} of them are online.
+     *
+     * @param replicas how many replicas to wait for
+     */
+    public void restoreReplication(int replicas) {
+        primary().query("ACL", "SETUSER", REPLICATION_USER, "on");
+        awaitReplicasOnline(replicas);
+    }
+
     /** @return replicas Sentinel knows with the flags {@code slave} only (not down) */
     private int healthyReplicasKnown() {
         Object r = sentinel().query("SENTINEL", "REPLICAS", MASTER);
