@@ -207,12 +207,29 @@ public final class RedisReplicaSet implements AutoCloseable {
     }
 
     /**
-     * Stops replication from the current primary: its replication user is disabled and the
-     * replicas' links are cut, so they cannot sync again. The replicas keep what they had; every
+     * Stops replication from the current primary, once the replicas have every write made so
+     * far: its replication user is disabled and the replicas' links are cut, so they cannot
+     * sync again. The replicas keep what they had; every
      * write from now on exists on the primary only (and {@code WAIT} gets no acknowledgement).
      */
     public void cutReplication() {
         RedisServer p = primary();
+        await("the replicas to have every write so far", () -> {
+            String info = String.valueOf(p.query("INFO", "replication"));
+            long offset = -1;
+            List<Long> replicaOffsets = new ArrayList<>();
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("master_repl_offset:")) {
+                    offset = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                } else if (line.startsWith("slave") && line.contains("offset=")) {
+                    String o = line.substring(line.indexOf("offset=") + 7);
+                    replicaOffsets.add(Long.parseLong(o.substring(0, o.indexOf(','))));
+                }
+            }
+            long target = offset;
+            return !replicaOffsets.isEmpty()
+                    && replicaOffsets.stream().allMatch(o -> o >= target);
+        });
         p.query("ACL", "SETUSER", REPLICATION_USER, "off");
         p.query("CLIENT", "KILL", "TYPE", "replica");
         await("the replicas to lose their link", () -> {
