@@ -71,10 +71,10 @@ import org.slf4j.LoggerFactory;
  * has its clients disconnected by Sentinel itself, so they reconnect too.
  *
  * <p>Writes a failover must not lose go through {@link #write} (or {@link #writes()}): with
- * replica acknowledgements on, a third connection of its own (no auto-reconnect, so that no
- * {@code WAIT} is ever replayed onto a new primary; connected again by the maintenance tick while
- * the command connection is up) carries each write and its {@code WAIT} (see
- * {@link ReplicatedWrites}).
+ * replica acknowledgements on, a third connection of its own carries each write and its
+ * {@code WAIT} (so that reads never queue behind a {@code WAIT}), without auto-reconnect (so
+ * that nothing in flight is carried over to another primary); the maintenance tick connects a
+ * new one while the command connection is up (see {@link ReplicatedWrites}).
  */
 final class RedisConnections implements AutoCloseable {
 
@@ -157,7 +157,7 @@ final class RedisConnections implements AutoCloseable {
             Duration ackCommandTimeout = commandTimeout.plus(ackWait);
             this.ackClient = RedisClient.create(resources, uri);
             ackClient.setOptions(ClientOptions.builder()
-                    .autoReconnect(false) // never replay a WAIT onto another primary
+                    .autoReconnect(false) // never carry a WAIT over to another primary
                     .requestQueueSize(REQUEST_QUEUE)
                     .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
                     .timeoutOptions(TimeoutOptions.enabled(ackCommandTimeout))

@@ -38,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * costs at most the writes in flight when it began, not one write per retry. The fleet's
  * maintenance tick probes the same way, so the state clears by itself.
  *
- * <p>The connection must not replay commands after a reconnect (Lettuce replays what was in
- * flight when auto-reconnect is on): a {@code WAIT} replayed on a new connection would count
- * replicas for that connection's writes only (none) and confirm a write that went to the old
- * primary. The fleet therefore gives it a connection of its own without auto-reconnect,
- * reconnected by the maintenance tick.
+ * <p>The connection: the fleet gives these writes one of their own, because {@code WAIT} blocks
+ * the connection it is sent on for up to its timeout while the replicas lag (reads and polls
+ * must not queue behind it), and without auto-reconnect (the maintenance tick connects a new
+ * one), because a {@code WAIT} carried over to a connection to another primary would count that
+ * connection's writes (none) and confirm a write that went to the old one. A write's reply and
+ * its {@code WAIT}'s always come from the same connection: the {@code WAIT} is sent right after
+ * the write, before its reply, and a lost connection fails whatever was still in flight.
  *
  * <p>Design (concurrency): thread-safe. The only state is the {@code lagging} flag (flipped by
  * compare-and-set so that each episode is logged once) and a counter; the futures complete on
