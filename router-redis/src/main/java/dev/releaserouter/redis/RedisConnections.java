@@ -147,7 +147,9 @@ final class RedisConnections implements AutoCloseable {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                if (!closed.get()) {
+                // Ours only: with Sentinel, every (re)connect opens and closes a connection to a
+                // Sentinel to look the primary up, which is not a degradation.
+                if (!closed.get() && (c == connection || c == pubSub)) {
                     failed("connection lost");
                 }
             }

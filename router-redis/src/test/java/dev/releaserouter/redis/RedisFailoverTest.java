@@ -92,6 +92,8 @@ class RedisFailoverTest {
                     .budgetLedger(f.budgetLedger()).auditSink(f.auditSink()).buildWithAdmin());
         }
         RedisServer first = redis.primary();
+        // A start on a loaded machine may find a replica slow to acknowledge: caught up first.
+        Polling.await(() -> fleets.stream().noneMatch(f -> f.connections().writes().lagging()));
 
         AtomicLong granted = new AtomicLong();
         AtomicLong grantedAfterFailover = new AtomicLong();

@@ -54,6 +54,8 @@ class RedisReplicaAcksTest {
     private static final int ALLOTMENT = 10;
     /** What one instance can grant with no new lease: its reserve and its router's units. */
     private static final long HELD = 2 * ALLOTMENT + ALLOTMENT - 1;
+    /** Generous: on a loaded machine a replica's acknowledgement can take tens of ms. */
+    private static final Duration ACK_WAIT = Duration.ofMillis(300);
 
     private RedisReplicaSet redis;
     private final String prefix = "acks-" + UUID.randomUUID() + ":";
@@ -73,7 +75,7 @@ class RedisReplicaAcksTest {
         RedisFleet.Builder b = RedisFleet.builder(redis.uri()).instanceId(id).keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(1)).budgetAllotment(ALLOTMENT);
         if (acks) {
-            b.replicaAcks(1, Duration.ofMillis(100));
+            b.replicaAcks(1, ACK_WAIT);
         }
         RedisFleet f = b.build();
         fleets.add(f);
@@ -163,7 +165,7 @@ class RedisReplicaAcksTest {
         assertThatThrownBy(() -> admin.kill(KillTarget.model("churn"), OPS))
                 .isInstanceOf(UnconfirmedWriteException.class)
                 .hasMessageContaining("override compare-and-set was written on the primary but "
-                        + "acknowledged by 0 of 1 replicas within 100 ms");
+                        + "acknowledged by 0 of 1 replicas within 300 ms");
         Polling.await(() -> budgetRouter.router().decide(RouteRequest.of("churn", "k"))
                 .reason() == Reason.KILL_SWITCH); // unconfirmed is not undone
         // Lease: acquired on the primary, but not taken.
@@ -216,12 +218,14 @@ class RedisReplicaAcksTest {
         for (int i = 0; i < 3; i++) {
             router(fleet("pod-" + i, true), true);
         }
+        // A start on a loaded machine may find a replica slow to acknowledge: caught up first.
+        Polling.await(() -> fleets.stream().noneMatch(f -> f.connections().writes().lagging()));
         routers.get(1).setWeight("churn", "v2", 9_999, OPS); // confirmed: must survive
         long grantedBeforeCut = spendAtLeast(60);
 
         redis.cutReplication();
         long duringLag = spendFor(3_000);
-        // Every instance's next lease is unconfirmed (WAIT times out after 100 ms): lagging.
+        // Every instance's next lease is unconfirmed (WAIT times out after 300 ms): lagging.
         Polling.await(() -> {
             duringLag(spendFor(3));
             return fleets.stream().allMatch(f -> f.connections().writes().lagging());
@@ -238,6 +242,8 @@ class RedisReplicaAcksTest {
         RedisServer promoted = redis.awaitNewPrimary(old);
         redis.awaitReplicasOnline(1);
         long after = spend(routers, () -> consumed(promoted, budgetKey()) == LIMIT);
+        // Each instance reconnects on its own schedule (Lettuce's back-off, up to 250 ms).
+        Polling.await(() -> fleets.stream().allMatch(f -> f.status().connected()));
         long total = grantedBeforeCut + duringLag + after;
 
         System.out.printf("lagging replica promoted, replicaAcks(1): granted %d before the cut, "
@@ -288,6 +294,8 @@ class RedisReplicaAcksTest {
         RedisServer promoted = redis.awaitNewPrimary(old);
         redis.awaitReplicasOnline(1);
         long after = spend(routers, () -> consumed(promoted, budgetKey()) == LIMIT);
+        // Each instance reconnects on its own schedule (Lettuce's back-off, up to 250 ms).
+        Polling.await(() -> fleets.stream().allMatch(f -> f.status().connected()));
         long total = before + duringLag + after;
 
         // Fencing: the lost grant's token is not handed out again, and its holder is fenced.

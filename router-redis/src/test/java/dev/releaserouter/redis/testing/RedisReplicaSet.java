@@ -45,6 +45,7 @@ public final class RedisReplicaSet implements AutoCloseable {
 
     private final List<RedisServer> nodes = new ArrayList<>();
     private @Nullable RedisServer sentinel;
+    private int kills;
 
     private RedisReplicaSet() {}
 
@@ -158,6 +159,7 @@ public final class RedisReplicaSet implements AutoCloseable {
     public RedisServer killPrimary() {
         RedisServer p = primary();
         p.kill();
+        kills++;
         return p;
     }
 
@@ -290,9 +292,24 @@ public final class RedisReplicaSet implements AutoCloseable {
         }
     }
 
+    /**
+     * @return failovers Sentinel made so far ({@code +switch-master} in its log); more than
+     *     {@link #killPrimary()} was called means one the test did not ask for (a primary that
+     *     did not answer Sentinel's pings within {@code down-after} on a loaded machine)
+     */
+    public int failovers() {
+        String log = sentinel == null ? "" : sentinel.log();
+        return log.split("\\+switch-master", -1).length - 1;
+    }
+
     /** Kills every process and deletes their directories. Idempotent. */
     @Override
     public void close() {
+        if (sentinel != null && failovers() > kills) {
+            // Diagnostics for the failing test: a failover nobody asked for changes its premise.
+            System.out.println("RedisReplicaSet: " + failovers() + " failovers for " + kills
+                    + " kills; Sentinel log:\n" + sentinel.log());
+        }
         if (sentinel != null) {
             sentinel.close();
         }
