@@ -132,13 +132,7 @@ final class RedisConnections implements AutoCloseable {
                         2, TimeUnit.MILLISECONDS))
                 .ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(REQUEST_QUEUE)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .build());
+        client.setOptions(options(true, commandTimeout));
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
@@ -156,14 +150,9 @@ final class RedisConnections implements AutoCloseable {
         });
         if (replicaAcks > 0) {
             // Any command on this connection may queue behind a WAIT: its timeout includes one.
-            Duration ackCommandTimeout = commandTimeout.plus(ackWait);
+            // No auto-reconnect: never carry a WAIT over to another primary.
             this.ackClient = RedisClient.create(resources, uri);
-            ackClient.setOptions(ClientOptions.builder()
-                    .autoReconnect(false) // never carry a WAIT over to another primary
-                    .requestQueueSize(REQUEST_QUEUE)
-                    .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-                    .timeoutOptions(TimeoutOptions.enabled(ackCommandTimeout))
-                    .build());
+            ackClient.setOptions(options(false, commandTimeout.plus(ackWait)));
             ackClient.addListener(new RedisConnectionStateListener() {
                 @Override
                 public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
@@ -184,6 +173,20 @@ final class RedisConnections implements AutoCloseable {
         connect();
         maintenance.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Commands rejected while disconnected (never queued), a bounded request queue, a command
+     * timeout, the connect timeout of a command.
+     */
+    private ClientOptions options(boolean autoReconnect, Duration timeout) {
+        return ClientOptions.builder()
+                .autoReconnect(autoReconnect)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE)
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build();
     }
 
     /** @return the deployment, for messages: never the credentials */

@@ -120,23 +120,11 @@ final class RedisOverrideStore implements OverrideStore {
             end
             local rev = tonumber(cur[1])
             local reseeded = cur[4] and tonumber(cur[4]) < mine
-            if cur[2] == ARGV[1] then
-              if rev > mine or (rev == mine and cur[3] == ARGV[3]) then
-                return {cur[2], cur[1], cur[3]}
-              end
-              if rev == mine and not reseeded then
-                local r = string.format('%d', mine + 1)
-                redis.call('HSET', KEYS[1], 'rev', r)
-                redis.call('PUBLISH', ARGV[5], cur[2] .. ' ' .. r .. ' ' .. cur[3])
-                return {cur[2], r, cur[3]}
-              end
-              local r = string.format('%d', math.max(rev, mine) + 1)
-              redis.call('HSET', KEYS[1], 'rev', r, 'content', ARGV[3], 'seed', ARGV[2],
-                  'sha', sha)
-              redis.call('PUBLISH', ARGV[5], cur[2] .. ' ' .. r .. ' ' .. ARGV[3])
-              return {cur[2], r, ARGV[3]}
+            local sameEpoch = cur[2] == ARGV[1]
+            if sameEpoch and (rev > mine or (rev == mine and cur[3] == ARGV[3])) then
+              return {cur[2], cur[1], cur[3]}
             end
-            if reseeded then
+            if reseeded or (sameEpoch and rev < mine) then
               local r = string.format('%d', math.max(rev, mine) + 1)
               redis.call('HSET', KEYS[1], 'rev', r, 'content', ARGV[3], 'seed', ARGV[2],
                   'sha', sha)

@@ -238,12 +238,8 @@ class RedisReplicaAcksTest {
                 .as("an admin change while the replicas lag").isInstanceOf(
                         UncheckedIOException.class);
 
-        redis.killPrimary();
-        RedisServer promoted = redis.awaitNewPrimary(old);
-        redis.awaitReplicasOnline(1);
+        RedisServer promoted = failOver(old);
         long after = spend(routers, () -> consumed(promoted, budgetKey()) == LIMIT);
-        // Each instance reconnects on its own schedule (Lettuce's back-off, up to 250 ms).
-        Polling.await(() -> fleets.stream().allMatch(f -> f.status().connected()));
         long total = grantedBeforeCut + duringLag + after;
 
         System.out.printf("lagging replica promoted, replicaAcks(1): granted %d before the cut, "
@@ -290,12 +286,8 @@ class RedisReplicaAcksTest {
         LeaseGrant lost = fleets.get(2).lease().tryAcquire("rollout/churn", "pod-2",
                 Duration.ofSeconds(30)).orElseThrow();
 
-        redis.killPrimary();
-        RedisServer promoted = redis.awaitNewPrimary(old);
-        redis.awaitReplicasOnline(1);
+        RedisServer promoted = failOver(old);
         long after = spend(routers, () -> consumed(promoted, budgetKey()) == LIMIT);
-        // Each instance reconnects on its own schedule (Lettuce's back-off, up to 250 ms).
-        Polling.await(() -> fleets.stream().allMatch(f -> f.status().connected()));
         long total = before + duringLag + after;
 
         // Fencing: the lost grant's token is not handed out again, and its holder is fenced.
@@ -328,6 +320,21 @@ class RedisReplicaAcksTest {
         assertThat(chain.ok()).as("one chain, continued from the promoted replica").isTrue();
         assertThat(audit).extracting(AuditEvent::action).as("the entry of the lost change is "
                 + "gone").containsOnlyOnce("weight.set").contains("kill.on");
+    }
+
+    /**
+     * Kills the primary, waits for Sentinel to promote a replica, for the other replica to
+     * follow it and for every fleet to reconnect (each on its own schedule: Lettuce's back-off,
+     * up to 250 ms).
+     *
+     * @return the new primary
+     */
+    private RedisServer failOver(RedisServer old) {
+        redis.killPrimary();
+        RedisServer promoted = redis.awaitNewPrimary(old);
+        redis.awaitReplicasOnline(1);
+        Polling.await(() -> fleets.stream().allMatch(f -> f.status().connected()));
+        return promoted;
     }
 
     /** Spends round-robin until at least {@code n} candidates were granted (bounded). */
