@@ -242,8 +242,10 @@ class RedisFailoverTest {
         assertThat(minAfter).as("a lease granted after the failover").isNotEqualTo(
                 Long.MAX_VALUE);
         assertThat(minAfter).as("tokens after the failover").isGreaterThanOrEqualTo(maxBefore);
-        assertThat(slowest).as("no decide waits for Redis (the failover took ~1 s)")
-                .isLessThan(Duration.ofMillis(250).toNanos());
+        // Waiting for Redis would take the failover (> 1 s) or the 1 s command timeout; what
+        // is left is scheduling on a loaded machine (tens of ms).
+        assertThat(slowest).as("no decide waits for Redis")
+                .isLessThan(Duration.ofMillis(500).toNanos());
         assertThat(subscribers).isEqualTo(List.of(prefix + "overrides:changes", 3L));
         assertThat(fleets.get(0).verifyAudit().ok()).isTrue();
     }
