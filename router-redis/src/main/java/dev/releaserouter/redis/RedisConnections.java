@@ -287,7 +287,8 @@ final class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * The connection of acknowledged writes: open, or an exception (and a reconnect soon).
+     * The connection of acknowledged writes: open, or an exception (the maintenance tick
+     * connects a new one: at once after a disconnect, else within {@link #TICK}).
      *
      * @throws UncheckedIOException if there is none now, counted as a failure
      * @throws IllegalStateException if the fleet is closed
@@ -297,7 +298,6 @@ final class RedisConnections implements AutoCloseable {
         StatefulRedisConnection<String, String> a = acked;
         if (a == null || !a.isOpen()) {
             failures.incrementAndGet();
-            tickSoon();
             throw new UncheckedIOException(new IOException(where + " has no connection for "
                     + "acknowledged writes yet (reconnecting); last error: " + lastError));
         }
