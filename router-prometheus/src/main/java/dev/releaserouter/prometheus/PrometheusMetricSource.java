@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *     source: prometheus
  *     query: 'sum(rate(router_arm_errors_total{model="{{model}}",version="{{version}}"}[5m]))
  *             / sum(rate(router_arm_requests_total{model="{{model}}",version="{{version}}"}[5m]))'
- *     samples: 'sum(increase(router_arm_requests_total{model="{{model}}",version="{{version}}"}[{{window}}]))'
+ *     samples: 'sum(increase(router_arm_requests_total{model="{{model}}",
+ *               version="{{version}}"}[{{window}}]))'
  *   fleet_p95_ms:
  *     source: prometheus
  *     query: '1000 * histogram_quantile(0.95, sum by (le) (rate(...[1m])))'
