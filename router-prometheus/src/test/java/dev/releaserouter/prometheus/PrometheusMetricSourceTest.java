@@ -140,7 +140,8 @@ class PrometheusMetricSourceTest {
     @Test
     void samplesQuery_givesTheReadingsSamples() {
         ExternalMetric m = metric("quality", Map.of(
-                "query", "test_quality{version=\"{{version}}\"}", "samples", "test_quality{version=\"{{version}}\"} * 1000"));
+                "query", "test_quality{version=\"{{version}}\"}",
+                "samples", "test_quality{version=\"{{version}}\"} * 1000"));
         ExternalReadings.Reading r = read(source(), m, GateInput.CANDIDATE);
         assertThat(r.value()).isEqualTo(0.3);
         assertThat(r.samples()).isEqualTo(300);
