@@ -305,6 +305,32 @@ class PrometheusRolloutTest {
         assertThat(queries).isGreaterThanOrEqualTo(30);
     }
 
+    @Test
+    void metricReferenceInOpsMd_namesWhatPrometheusScraped() throws IOException {
+        Set<String> known = new LinkedHashSet<>();
+        JSON.readTree(prometheus.get("/api/v1/label/__name__/values")).get("data")
+                .forEach(n -> known.add(n.stringValue()));
+        String doc = Files.readString(Docs.dir().resolve("ops.md"));
+        String table = doc.substring(doc.indexOf("## Metric reference"),
+                doc.indexOf("### Seed 003's names"));
+        Matcher m = Pattern.compile("^\\| `((?:router|neural_hive)_[a-z_]+)`",
+                Pattern.MULTILINE).matcher(table);
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertThat(names).hasSizeGreaterThanOrEqualTo(25);
+        // No canary fails over to stable in this scenario (no fallbackToStable binding).
+        Set<String> notProduced = Set.of("router_fallbacks_total");
+        // The summary is replaced by the histogram when latency buckets are configured.
+        known.add("router_arm_latency_seconds");
+        for (String name : names) {
+            if (!notProduced.contains(name)) {
+                assertThat(known).as("ops.md names " + name).contains(name);
+            }
+        }
+    }
+
     private static JsonNode criterion(JsonNode verdict, String name) {
         for (JsonNode c : verdict.get("criteria")) {
             if (c.get("name").stringValue().equals(name)) {
