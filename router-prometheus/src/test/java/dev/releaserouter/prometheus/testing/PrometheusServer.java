@@ -1,9 +1,8 @@
 package dev.releaserouter.prometheus.testing;
 
+import dev.releaserouter.core.testing.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,12 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code prometheus} process for tests: started on a free loopback port in a temporary
@@ -70,15 +65,8 @@ public final class PrometheusServer implements AutoCloseable {
      * @param binary {@code prometheus} or {@code promtool}
      */
     public static void requireInstalled(String binary) {
-        if (installed(binary)) {
-            return;
-        }
-        String why = binary + " is not on the PATH (Debian: apt-get install -y prometheus, which"
-                + " brings promtool; .ci/run installs it)";
-        if ("true".equalsIgnoreCase(System.getenv(REQUIRE_ENV))) {
-            throw new IllegalStateException(why + " and " + REQUIRE_ENV + "=true");
-        }
-        Assumptions.abort(why + ": skipping a test that needs a real Prometheus");
+        ServerProcess.require(binary, REQUIRE_ENV, "Debian: apt-get install -y prometheus, which"
+                + " brings promtool", "a test that needs a real Prometheus");
     }
 
     /**
@@ -111,7 +99,7 @@ public final class PrometheusServer implements AutoCloseable {
             }
             yml.append("]\n");
             Files.writeString(dir.resolve("prometheus.yml"), yml);
-            PrometheusServer server = new PrometheusServer(freePort(), dir);
+            PrometheusServer server = new PrometheusServer(ServerProcess.freePort(), dir);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -168,94 +156,39 @@ public final class PrometheusServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
+        ServerProcess.deleteTree(dir);
     }
 
     private void launch() {
-        List<String> cmd = new ArrayList<>(List.of("prometheus",
+        process = ServerProcess.start(List.of("prometheus",
                 "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=warn"));
+                "--log.level=warn"), dir, "prometheus.log", START_DEADLINE, this::ready);
+    }
+
+    private boolean ready() {
         try {
-            process = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("prometheus.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start prometheus (is it installed? Debian:"
-                    + " apt-get install -y prometheus; .ci/run installs it): " + e, e);
+            return HTTP.send(HttpRequest.newBuilder(URI.create(uri() + "/-/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException notYet) {
+            throw new UncheckedIOException(notYet);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting prometheus", e);
         }
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited with "
-                        + process.exitValue() + ": " + log());
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(uri() + "/-/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting prometheus", e);
-            }
-            try {
-                Thread.sleep(50); // polling for readiness, not for correctness
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting prometheus", e);
-            }
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("prometheus was not ready on port " + port + " within "
-                + START_DEADLINE + ": " + log());
     }
 
     /** @return what the server logged so far */
     public String log() {
-        try {
-            return Files.readString(dir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    /**
-     * @param binary an executable's name
-     * @return whether it is on the PATH
-     */
-    public static boolean installed(String binary) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary))) {
-                return true;
-            }
-        }
-        return false;
+        return ServerProcess.read(dir.resolve("prometheus.log"));
     }
 
     /**
      * @return a port nothing listens on now, on the loopback interface
-     * @throws UncheckedIOException if none can be found
      */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ServerProcess.freePort();
     }
 }
