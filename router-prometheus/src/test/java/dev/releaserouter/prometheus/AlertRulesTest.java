@@ -45,7 +45,7 @@ class AlertRulesTest {
     void shippedRules_passPromtoolCheckRules() throws Exception {
         Result r = promtool("check", "rules", RULE_FILES.get(0), RULE_FILES.get(1));
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS: 9 rules found", "SUCCESS: 2 rules found");
+        assertThat(r.output()).contains("SUCCESS: 10 rules found", "SUCCESS: 2 rules found");
     }
 
     @Test

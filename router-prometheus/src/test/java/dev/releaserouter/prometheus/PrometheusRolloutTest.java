@@ -214,7 +214,7 @@ class PrometheusRolloutTest {
                         + r.path("lastError")).isEqualTo("ok");
             }
         }
-        assertThat(rules).hasSize(11).contains("RolloutDegradationDetected",
+        assertThat(rules).hasSize(12).contains("RouterComponentDown", "RolloutDegradationDetected",
                 "RolloutStuckInStage", "KillSwitchEngaged", "FlagReloadFailing",
                 "ShadowCallsDropped", "ShadowCircuitOpen", "ExposureBudgetExhausted",
                 "RolloutSampleRatioMismatch", "RolloutTicksFailing");

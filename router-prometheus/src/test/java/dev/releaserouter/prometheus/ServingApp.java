@@ -1,5 +1,6 @@
 package dev.releaserouter.prometheus;
 
+import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.admin.RouterAdmin;
@@ -83,6 +84,8 @@ final class ServingApp implements AutoCloseable {
                                 Duration.ofMillis(500))
                         .build())
                 .hook(new ShadowMetrics(registry))
+                // A status component, as fleet mode registers one for its Redis.
+                .statusContributor("fleet", () -> ComponentStatus.up(Map.of("lagMillis", 3)))
                 .buildWithAdmin();
         router = admin.router();
         new RouterMetrics(router).bindTo(registry);
