@@ -9,6 +9,7 @@ import dev.releaserouter.rollout.gates.ExternalMetricSource;
 import dev.releaserouter.rollout.gates.ExternalQuery;
 import dev.releaserouter.rollout.gates.ExternalReadings;
 import dev.releaserouter.rollout.gates.GateInput;
+import dev.releaserouter.rollout.gates.TestSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,17 +88,8 @@ class RolloutExternalMetricsTest {
 
     @Test
     void unreadableFleetMetric_holds_neverProceeds() {
-        ExternalMetricSource down = new ExternalMetricSource() {
-            @Override
-            public String name() {
-                return "fleet";
-            }
-
-            @Override
-            public ExternalReadings read(List<ExternalMetric> metrics, ExternalQuery query) {
-                throw new IllegalStateException("connection refused");
-            }
-        };
+        ExternalMetricSource down = TestSources.failing("fleet",
+                new IllegalStateException("connection refused"));
         RolloutController c = f.start(f.plan(MIXED).metricSource(down).build(), dir);
         f.checkpoint(c, 100, 60, 0);
         f.checkpoint(c, 100, 60, 0);

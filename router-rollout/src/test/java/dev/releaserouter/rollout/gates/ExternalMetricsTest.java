@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.releaserouter.api.config.ConfigException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -35,29 +34,9 @@ class ExternalMetricsTest {
             .values("p95_ms", "error_rate").build();
 
     /** A source answering from a function of (arm, metric), recording its calls. */
-    private static class FakeSource implements ExternalMetricSource {
-        final List<ExternalQuery> calls = new ArrayList<>();
-        final BiFunction<String, String, ExternalReadings.Reading> answer;
-
+    private static class FakeSource extends TestSources.Answering {
         FakeSource(BiFunction<String, String, ExternalReadings.Reading> answer) {
-            this.answer = answer;
-        }
-
-        @Override
-        public String name() {
-            return "fake";
-        }
-
-        @Override
-        public ExternalReadings read(List<ExternalMetric> metrics, ExternalQuery query) {
-            calls.add(query);
-            ExternalReadings.Builder b = ExternalReadings.builder();
-            for (ExternalMetric m : metrics) {
-                for (String arm : List.of(GateInput.STABLE, GateInput.CANDIDATE)) {
-                    b.put(arm, m.name(), answer.apply(arm, m.name()));
-                }
-            }
-            return b.build();
+            super("fake", answer);
         }
     }
 
@@ -133,17 +112,8 @@ class ExternalMetricsTest {
     @Test
     void throwingSource_isContained_asNotEnoughDataWithTheError() {
         Policy p = Policies.json(MIXED);
-        ExternalMetricSource broken = new ExternalMetricSource() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public ExternalReadings read(List<ExternalMetric> metrics, ExternalQuery query) {
-                throw new StackOverflowError("deep");
-            }
-        };
+        ExternalMetricSource broken = TestSources.failing("fake",
+                new StackOverflowError("deep"));
         GateVerdict v = evaluate(p, local(80), broken, GateHistory.empty());
         assertThat(v.criteria().get(0).status()).isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
         assertThat(v.criteria().get(0).detail())
@@ -154,17 +124,7 @@ class ExternalMetricsTest {
     @Test
     void missingReading_isNotEnoughData_notAPass() {
         Policy p = Policies.json(MIXED);
-        ExternalMetricSource silent = new ExternalMetricSource() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public ExternalReadings read(List<ExternalMetric> metrics, ExternalQuery query) {
-                return ExternalReadings.builder().build();
-            }
-        };
+        ExternalMetricSource silent = new FakeSource((arm, metric) -> null);
         GateVerdict v = evaluate(p, local(80), silent, GateHistory.empty());
         assertThat(v.criteria().get(0).status()).isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
         assertThat(v.criteria().get(0).detail())
