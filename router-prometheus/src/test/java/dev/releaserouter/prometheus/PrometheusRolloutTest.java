@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * process's router meters through micrometer-registry-prometheus: two rollouts judged by the
  * shipped Prometheus-backed policy (docs/ops/policies/fleet-canary.yaml), a good candidate
  * ({@code churn} v2) PROCEEDs stage by stage to PROMOTED and a bad one ({@code fraud} v2,
- * failing 30% of its calls, which the in-process criterion tolerates) is rolled back by the
+ * failing a third of its calls, which the in-process criterion tolerates) is rolled back by the
  * fleet error rate Prometheus computes; then the shipped alert rules fire on what happened, and
  * every dashboard panel's query runs without error over the meters it names.
  *
@@ -80,7 +80,7 @@ class PrometheusRolloutTest {
         source = PrometheusMetricSource.builder(prometheus.uri())
                 .timeout(Duration.ofSeconds(5)).build();
         stateDir = Files.createTempDirectory("rollouts");
-        app.v2Fails("fraud", 0.3);
+        app.v2Fails("fraud", 1.0 / 3);
         good = start("churn");
         bad = start("fraud");
         // At most one checkpoint per stage and a spare: each is a few seconds of real time.
@@ -182,7 +182,9 @@ class PrometheusRolloutTest {
         JsonNode verdict = JSON.readTree(last.verdictJson());
         JsonNode fleet = criterion(verdict, "fleet_error_rate");
         assertThat(fleet.get("status").stringValue()).isEqualTo("CRITICAL");
-        assertThat(fleet.get("value").asDouble()).isBetween(0.25, 0.35);
+        // v2 fails every third call (1/0.3 rounded): 1/3, as rate() over a 20 s window of a
+        // few dozen calls sees it (a call more or less at the window's edges moves it).
+        assertThat(fleet.get("value").asDouble()).isBetween(0.2, 0.5);
         assertThat(criterion(verdict, "local_error_rate").get("status").stringValue())
                 .as("the in-process criterion alone would not roll it back").isEqualTo("OK");
         assertThat(app.router.config().model("fraud").version("v2").weightBasisPoints())
@@ -197,12 +199,11 @@ class PrometheusRolloutTest {
     @Test
     void shippedAlertRules_evaluateWithoutError_andFireOnTheRollback() {
         // The rollback killed fraud's v2: KillSwitchEngaged fires (for: 0m) at the next
-        // evaluation; the degradation is pending (for: 1m).
+        // evaluation; the degradation is pending (for: 1m), or firing on a slow machine.
         Polling.await(() -> alerts().contains("KillSwitchEngaged firing fraud"),
                 Duration.ofSeconds(20));
-        Polling.await(() -> alerts().contains("RolloutDegradationDetected pending fraud"),
-                Duration.ofSeconds(20));
-        Polling.await(() -> alerts().contains("RolloutDegradationDetected pending "),
+        Polling.await(() -> alerts().matches(
+                "(?s).*RolloutDegradationDetected (pending|firing) fraud.*"),
                 Duration.ofSeconds(20));
         JsonNode groups = JSON.readTree(prometheus.get("/api/v1/rules")).get("data")
                 .get("groups");
