@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * try (MeterEndpoint app = MeterEndpoint.start(registry);
  *         PrometheusServer prometheus = PrometheusServer.start(List.of(app.target()), List.of())) {
- *     prometheus.awaitTargetsUp();
+ *     Polling.await(() -> prometheus.query("up").contains("\"1\""));
  *     String json = prometheus.query("up");
  * }
  * }</pre>
