@@ -36,7 +36,7 @@ final class PromQlTemplate {
     /**
      * @param text the query as written in the policy
      * @return the template
-     * @throws IllegalArgumentException naming the column of an unclosed {@code {{} or an
+     * @throws IllegalArgumentException naming the column of an unclosed opening "{{", or an
      *     unknown placeholder, or if the query is blank
      */
     static PromQlTemplate parse(String text) {
