@@ -39,10 +39,11 @@ public final class Means {
      * {@code t.test(treatment, control, var.equal = FALSE)}.
      *
      * <p>Edge cases: fewer than 2 observations in an arm leaves the variance unknown, so the
-     * p-value is 1 and the interval unbounded (the estimate is still given when both arms have
-     * data). Zero variance in both arms (R refuses: "data are essentially constant") gives
-     * p-value 1 and interval [0, 0] when the means are equal, and t = +-infinity, p-value 0 and
-     * the interval [d, d] when they differ.
+     * result is {@linkplain TestResult#defined() undefined}: t, p-value and degrees of freedom
+     * NaN, interval unbounded (the estimate is still given when both arms have data), as R's
+     * {@code t.test} refuses ("not enough 'x' observations"). Zero variance in both arms (R
+     * refuses: "data are essentially constant") is undefined too when the means are equal
+     * (t = 0/0), and gives t = +-infinity, p-value 0 and the interval [d, d] when they differ.
      *
      * @param control the control arm
      * @param treatment the treatment arm
@@ -55,17 +56,17 @@ public final class Means {
         Checks.openUnit("confidenceLevel", confidenceLevel);
         double d = treatment.mean() - control.mean();
         if (control.n() < 2 || treatment.n() < 2) {
-            return TestResult.noEvidence(WELCH, d, Double.NaN, confidenceLevel);
+            return TestResult.undefined(WELCH, d, Double.NaN, confidenceLevel);
         }
         double vc = MetricKind.CONTINUOUS.varianceOfMean(control);
         double vt = MetricKind.CONTINUOUS.varianceOfMean(treatment);
         double se2 = vc + vt;
         if (se2 == 0) {
-            Interval point = new Interval(d, d);
             return d == 0
-                    ? new TestResult(WELCH, 0, 0, Double.NaN, 1, 0, point, confidenceLevel)
+                    ? TestResult.undefined(WELCH, 0, Double.NaN, confidenceLevel)
                     : new TestResult(WELCH, d, Math.copySign(Double.POSITIVE_INFINITY, d),
-                            Double.NaN, 0, Double.NEGATIVE_INFINITY, point, confidenceLevel);
+                            Double.NaN, 0, Double.NEGATIVE_INFINITY, new Interval(d, d),
+                            confidenceLevel);
         }
         double df = welchDegreesOfFreedom(control, treatment);
         double se = Math.sqrt(se2);

@@ -73,10 +73,13 @@ class MannWhitneyTest {
     }
 
     @Test
-    void test_allValuesTied_givesPValueOne() {
+    void test_allValuesTied_isUndefined() {
+        // wilcox.test(c(2, 2), c(2, 2, 2), exact = FALSE, correct = TRUE)  # W 3, p-value NaN
         RankTestResult r = MannWhitney.test(new double[] {2, 2, 2}, new double[] {2, 2});
-        assertThat(r.z()).isZero();
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.u()).isEqualTo(3.0);
+        assertThat(r.z()).isNaN();
+        assertThat(r.pValue()).isNaN();
         assertThat(r.hodgesLehmannShift()).isZero();
     }
 
@@ -90,9 +93,10 @@ class MannWhitneyTest {
     }
 
     @Test
-    void test_emptyArm_givesNoEvidence() {
+    void test_emptyArm_isUndefined() {
         RankTestResult r = MannWhitney.test(new double[0], new double[] {1, 2});
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
         assertThat(r.hodgesLehmannShift()).isNaN();
     }
 }

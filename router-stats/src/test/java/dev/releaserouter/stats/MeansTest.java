@@ -105,26 +105,34 @@ class MeansTest {
     }
 
     @Test
-    void welchTest_singleObservation_givesNoEvidence() {
+    void welchTest_singleObservation_isUndefinedNotPValueOne() {
+        // t.test(X, 3): "not enough 'x' observations" (R 4.2.2)
         TestResult r = Means.welchTest(ArmSummary.ofValues(3), ArmSummary.ofValues(X));
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.statistic()).isNaN();
+        assertThat(r.significantAt(0.05)).isFalse();
         assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
         assertThat(r.estimate()).isCloseTo(ArmSummary.ofValues(X).mean() - 3,
                 withinPercentage(1e-12));
     }
 
     @Test
-    void welchTest_emptyArm_givesNaNEstimateAndNoEvidence() {
+    void welchTest_emptyArm_givesNaNEstimateAndIsUndefined() {
         TestResult r = Means.welchTest(ArmSummary.empty(), ArmSummary.ofValues(X));
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
         assertThat(r.estimate()).isNaN();
     }
 
     @Test
-    void welchTest_zeroVarianceEqualMeans_givesPValueOne() {
+    void welchTest_zeroVarianceEqualMeans_isUndefined() {
+        // t.test(c(5, 5), c(5, 5, 5)): "data are essentially constant" (R 4.2.2); t = 0/0
         TestResult r = Means.welchTest(ArmSummary.ofValues(5, 5, 5), ArmSummary.ofValues(5, 5));
-        assertThat(r.pValue()).isEqualTo(1.0);
-        assertThat(r.confidenceInterval()).isEqualTo(new Interval(0, 0));
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.estimate()).isZero();
+        assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
     }
 
     @Test

@@ -103,12 +103,22 @@ class ProportionsTest {
     }
 
     @Test
-    void zTest_zeroConversionsInBothArms_givesNoEvidence() {
+    void zTest_zeroConversionsInBothArms_isUndefinedNotPValueOne() {
+        // r <- prop.test(c(0, 0), c(800, 500), correct = FALSE)
+        // r$statistic NaN, r$p.value NaN (R 4.2.2); its Wald interval [0, 0] is no statement
         TestResult r = Proportions.zTest(ArmSummary.ofConversions(500, 0),
                 ArmSummary.ofConversions(800, 0));
-        assertThat(r.statistic()).isZero();
-        assertThat(r.pValue()).isEqualTo(1.0);
-        assertThat(r.confidenceInterval()).isEqualTo(new Interval(0, 0));
+        assertThat(r.defined()).isFalse();
+        assertThat(r.estimate()).isZero();
+        assertThat(r.statistic()).isNaN();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.logPValue()).isNaN();
+        assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
+        assertThat(r.significantAt(0.05)).isFalse();
+        TestResult all = Proportions.zTest(ArmSummary.ofConversions(500, 500),
+                ArmSummary.ofConversions(800, 800), ContinuityCorrection.YATES, 0.9);
+        assertThat(all.defined()).isFalse();
+        assertThat(all.pValue()).isNaN();
     }
 
     @Test
@@ -132,9 +142,11 @@ class ProportionsTest {
     }
 
     @Test
-    void zTest_emptyArm_givesNoEvidenceAndUnboundedInterval() {
+    void zTest_emptyArm_isUndefinedWithUnboundedInterval() {
         TestResult r = Proportions.zTest(ArmSummary.empty(), TREATMENT);
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.statistic()).isNaN();
         assertThat(r.estimate()).isNaN();
         assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
     }

@@ -34,6 +34,14 @@ class TestsProperties {
         for (ContinuityCorrection cc : ContinuityCorrection.values()) {
             TestResult forward = Proportions.zTest(c, t, cc, 0.95);
             TestResult backward = Proportions.zTest(t, c, cc, 0.95);
+            assertThat(backward.defined()).isEqualTo(forward.defined());
+            if (!forward.defined()) {
+                // Undefined only without data or without variance, and never as p = 1.
+                assertThat(c.n() == 0 || t.n() == 0 || c.conversions() + t.conversions() == 0
+                        || c.conversions() + t.conversions() == c.n() + t.n()).isTrue();
+                assertThat(forward.pValue()).isNaN();
+                continue;
+            }
             assertThat(forward.pValue()).isBetween(0.0, 1.0);
             assertThat(forward.logPValue()).isLessThanOrEqualTo(0.0);
             assertThat(backward.statistic()).isCloseTo(-forward.statistic(), within(1e-9));
@@ -50,6 +58,12 @@ class TestsProperties {
             @ForAll("continuousArms") ArmSummary c, @ForAll("continuousArms") ArmSummary t) {
         TestResult forward = Means.welchTest(c, t);
         TestResult backward = Means.welchTest(t, c);
+        assertThat(backward.defined()).isEqualTo(forward.defined());
+        if (!forward.defined()) {
+            assertThat(c.n() < 2 || t.n() < 2 || c.variance() + t.variance() == 0).isTrue();
+            assertThat(forward.pValue()).isNaN();
+            return;
+        }
         assertThat(forward.pValue()).isBetween(0.0, 1.0);
         assertThat(backward.pValue()).isCloseTo(forward.pValue(), within(1e-12));
         if (!Double.isNaN(forward.estimate())) {
@@ -89,6 +103,10 @@ class TestsProperties {
             @ForAll @LongRange(min = 0, max = 1_000_000_000L) long b,
             @ForAll @DoubleRange(min = 0.01, max = 100) double w) {
         SrmResult r = SampleRatioMismatch.test(new long[] {a, b}, 1, w);
+        assertThat(r.defined()).isEqualTo(a + b > 0);
+        if (!r.defined()) {
+            return;
+        }
         assertThat(r.pValue()).isBetween(0.0, 1.0);
         assertThat(r.logPValue()).isLessThanOrEqualTo(0.0);
     }
