@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Scale;
 
 /** Invariants of the two-arm tests and the uplift over arbitrary arms. */
 class TestsProperties {
@@ -123,5 +124,24 @@ class TestsProperties {
         double backward = BayesianConversion.chanceToBeatControl(t, c);
         assertThat(forward).isBetween(0.0, 1.0);
         assertThat(forward + backward).isCloseTo(1.0, within(1e-7));
+    }
+
+    @Property(tries = 200)
+    void chanceToBeatControl_anyPriorShape_isComplementaryUnderSwapAndHalfForEqualArms(
+            @ForAll @LongRange(min = 0, max = 5000) long nc,
+            @ForAll @LongRange(min = 0, max = 5000) long nt,
+            @ForAll @DoubleRange(min = 0, max = 1) double rc,
+            @ForAll @DoubleRange(min = 0, max = 1) double rt,
+            @ForAll @DoubleRange(min = 0.001, max = 3) @Scale(4) double a0,
+            @ForAll @DoubleRange(min = 0.001, max = 3) @Scale(4) double b0) {
+        // Shapes below 1 are singular at 0 or 1; the graded panels keep both identities.
+        ArmSummary c = ArmSummary.ofConversions(nc, Math.round(rc * nc));
+        ArmSummary t = ArmSummary.ofConversions(nt, Math.round(rt * nt));
+        double forward = BayesianConversion.chanceToBeatControl(c, t, a0, b0);
+        double backward = BayesianConversion.chanceToBeatControl(t, c, a0, b0);
+        assertThat(forward).isBetween(0.0, 1.0);
+        assertThat(forward + backward).isCloseTo(1.0, within(1e-7));
+        assertThat(BayesianConversion.chanceToBeatControl(c, c, a0, b0))
+                .isCloseTo(0.5, within(1e-7));
     }
 }
