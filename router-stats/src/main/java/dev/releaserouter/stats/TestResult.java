@@ -1,6 +1,7 @@
 package dev.releaserouter.stats;
 
 import dev.releaserouter.stats.internal.Checks;
+import dev.releaserouter.stats.internal.Tails;
 
 /**
  * The outcome of a two-arm hypothesis test of "no difference", always as treatment minus
@@ -50,6 +51,42 @@ public record TestResult(String method, double estimate, double statistic,
      */
     public boolean defined() {
         return !Double.isNaN(pValue);
+    }
+
+    /**
+     * The p-value against the given alternative: the two-sided {@link #pValue()}, or the tail
+     * of the statistic in the alternative's direction ({@code P(T >= t)} for
+     * {@link Alternative#GREATER}, {@code P(T <= t)} for {@link Alternative#LESS}) with this
+     * result's degrees of freedom (infinite: the normal), computed as a survival function. For
+     * the z-test (with or without Yates' correction) this is R's {@code prop.test(...,
+     * alternative = "greater")}; for Welch's, {@code t.test(..., alternative = "greater")}.
+     *
+     * @param alternative the alternative hypothesis
+     * @return the p-value in [0, 1]; NaN when {@linkplain #defined() undefined}
+     */
+    public double pValue(Alternative alternative) {
+        return Math.exp(logPValue(alternative));
+    }
+
+    /**
+     * The natural log of {@link #pValue(Alternative)}, finite where it underflows.
+     *
+     * @param alternative the alternative hypothesis
+     * @return the log p-value, {@code <= 0}; NaN when {@linkplain #defined() undefined}
+     */
+    public double logPValue(Alternative alternative) {
+        if (!defined()) {
+            return Double.NaN;
+        }
+        switch (alternative) {
+            case GREATER:
+                return Tails.logTSf(statistic, degreesOfFreedom);
+            case LESS:
+                return Tails.logTSf(-statistic, degreesOfFreedom);
+            case TWO_SIDED:
+            default:
+                return logPValue;
+        }
     }
 
     /**
