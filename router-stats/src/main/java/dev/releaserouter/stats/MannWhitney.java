@@ -29,8 +29,12 @@ public final class MannWhitney {
      * <p>The shift is the Hodges-Lehmann estimator, the median of the {@code n m} differences
      * {@code treatment_j - control_i} (Hodges and Lehmann 1963), computed exactly in
      * {@code O((n + m) log(n + m))} time without materializing the differences. It equals R's
-     * {@code wilcox.test(..., exact = TRUE, conf.int = TRUE)$estimate}; R's {@code exact =
-     * FALSE} estimate is a root-finding approximation of it (tolerance 1e-4).
+     * {@code wilcox.test(..., exact = TRUE, conf.int = TRUE)$estimate}. R's {@code exact =
+     * FALSE} estimate is another quantity: the root of its continuity-corrected normal
+     * statistic. On samples of a few hundred they agree to about 1e-4 (at most 8.6e-5 over 50
+     * pairs of 200 normal values rounded to 0.1), but on small samples they differ by much
+     * more: 0.52 for control (1.4, 2.9, 0.6) and treatment (2.5, 0.4, 2.7, 2.9), where R gives
+     * 0.0251 and the median of the differences is 0.55.
      *
      * <p>Edge cases: the result is {@linkplain RankTestResult#defined() undefined} (z, p-value
      * and log p-value NaN) for an empty arm (U 0, shift NaN) and when every value is tied

@@ -31,6 +31,20 @@ class ProportionsTest {
     }
 
     @Test
+    void zTest_oneSided_matchesRPropTestAlternatives() {
+        // prop.test(c(130, 100), c(1000, 1000), correct = FALSE,
+        //     alternative = "greater")$p.value  # 0.017744225233237335
+        // prop.test(c(130, 100), c(1000, 1000), correct = TRUE,
+        //     alternative = "less")$p.value  # 0.97895601411641209
+        assertThat(Proportions.zTest(CONTROL, TREATMENT).pValue(Alternative.GREATER))
+                .isCloseTo(0.017744225233237335, withinPercentage(1e-7));
+        assertThat(Proportions.zTest(CONTROL, TREATMENT, ContinuityCorrection.YATES, 0.95)
+                .pValue(Alternative.LESS)).isCloseTo(0.97895601411641209, withinPercentage(1e-7));
+        assertThat(Proportions.zTest(CONTROL, TREATMENT).pValue(Alternative.TWO_SIDED))
+                .isEqualTo(Proportions.zTest(CONTROL, TREATMENT).pValue());
+    }
+
+    @Test
     void zTest_yates_matchesRPropTestWithCorrection() {
         // r <- prop.test(c(130, 100), c(1000, 1000), correct = TRUE)
         // sqrt(r$statistic) 2.0326492521013773, r$p.value 0.042087971767175832,
