@@ -637,7 +637,7 @@ public final class ArmMeasurements implements RouteHook {
          * bucket is one unit) and take more memory (16 bytes per bucket and window for requests
          * and errors, 32 more once a call reports a score or a cost). Every instance of a fleet
          * should use the same count; windows of different counts still merge (into the smaller
-         * count). Defaults to 256.
+         * count). Defaults to 128.
          *
          * @param buckets a power of two between 16 and 65536
          * @return this builder

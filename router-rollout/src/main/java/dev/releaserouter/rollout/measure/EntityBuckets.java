@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class EntityBuckets {
 
     /** Default number of buckets. */
-    static final int DEFAULT_BUCKETS = 256;
+    static final int DEFAULT_BUCKETS = 128;
 
     /** Summary names: {@code entity.<B>.requests} etc. (histograms bucket -> count). */
     static final String PREFIX = "entity.";

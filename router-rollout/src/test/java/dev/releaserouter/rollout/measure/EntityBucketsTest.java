@@ -216,8 +216,8 @@ class EntityBucketsTest {
                 Instant.parse("2026-01-01T00:03:00Z"));
         assertThat(read).hasSize(3);
         assertThat(read.get(0).sources()).containsExactlyInAnyOrder("a", "b");
-        assertThat(read.get(0).histograms()).containsKeys("entity.256.requests",
-                "entity.256.errors");
+        assertThat(read.get(0).histograms()).containsKeys("entity.128.requests",
+                "entity.128.errors");
     }
 
     @Test
