@@ -481,6 +481,30 @@ public class RouterProperties {
         private int budgetAllotment = 50;
 
         /**
+         * A local file that keeps this instance's deferred audit entries across a restart while
+         * Redis is down (on a persistent volume, one per instance); none by default.
+         */
+        private @Nullable Path deferredAuditSpool;
+
+        /**
+         * The deferred audit spool file.
+         *
+         * @return the file, or null for none (entries wait in memory)
+         */
+        public @Nullable Path getDeferredAuditSpool() {
+            return deferredAuditSpool;
+        }
+
+        /**
+         * Sets the deferred audit spool file.
+         *
+         * @param deferredAuditSpool the file (its directory must exist), or null
+         */
+        public void setDeferredAuditSpool(@Nullable Path deferredAuditSpool) {
+            this.deferredAuditSpool = deferredAuditSpool;
+        }
+
+        /**
          * The Redis URI.
          *
          * @return the URI, or null when fleet mode is off
