@@ -1,7 +1,6 @@
 package dev.releaserouter.stats;
 
 import dev.releaserouter.stats.internal.Checks;
-import dev.releaserouter.stats.internal.Tails;
 
 /**
  * Tests for continuous metrics computed from summaries: Welch's unequal-variance t-test with the
@@ -58,23 +57,10 @@ public final class Means {
         if (control.n() < 2 || treatment.n() < 2) {
             return TestResult.undefined(WELCH, d, Double.NaN, confidenceLevel);
         }
-        double vc = MetricKind.CONTINUOUS.varianceOfMean(control);
-        double vt = MetricKind.CONTINUOUS.varianceOfMean(treatment);
-        double se2 = vc + vt;
-        if (se2 == 0) {
-            return d == 0
-                    ? TestResult.undefined(WELCH, 0, Double.NaN, confidenceLevel)
-                    : new TestResult(WELCH, d, Math.copySign(Double.POSITIVE_INFINITY, d),
-                            Double.NaN, 0, Double.NEGATIVE_INFINITY, new Interval(d, d),
-                            confidenceLevel);
-        }
-        double df = welchDegreesOfFreedom(control, treatment);
-        double se = Math.sqrt(se2);
-        double t = d / se;
-        double logP = Tails.logTwoSidedT(t, df);
-        double tq = Tails.tQuantile(1 - (1 - confidenceLevel) / 2, df);
-        return new TestResult(WELCH, d, t, df, Tails.exp(logP), logP, Interval.around(d, tq * se),
-                confidenceLevel);
+        double se2 = MetricKind.CONTINUOUS.varianceOfMean(control)
+                + MetricKind.CONTINUOUS.varianceOfMean(treatment);
+        double df = se2 > 0 ? welchDegreesOfFreedom(control, treatment) : Double.NaN;
+        return TestResult.ofDifference(WELCH, d, se2, df, confidenceLevel);
     }
 
     /**

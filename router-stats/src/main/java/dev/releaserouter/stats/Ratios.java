@@ -1,7 +1,6 @@
 package dev.releaserouter.stats;
 
 import dev.releaserouter.stats.internal.Checks;
-import dev.releaserouter.stats.internal.Tails;
 
 /**
  * Tests and uplift for ratio metrics whose unit of analysis (the entity, a customer) is not
@@ -58,24 +57,9 @@ public final class Ratios {
             double confidenceLevel) {
         Checks.openUnit("confidenceLevel", confidenceLevel);
         double d = treatment.ratio() - control.ratio();
-        double vc = control.varianceOfRatio();
-        double vt = treatment.varianceOfRatio();
-        double v = vc + vt;
-        if (Double.isNaN(v) || (v == 0 && d == 0)) {
-            return TestResult.undefined(DELTA_TEST, d, Double.NaN, confidenceLevel);
-        }
-        if (v == 0) {
-            return new TestResult(DELTA_TEST, d, Math.copySign(Double.POSITIVE_INFINITY, d),
-                    Double.NaN, 0, Double.NEGATIVE_INFINITY, new Interval(d, d),
-                    confidenceLevel);
-        }
-        double df = degreesOfFreedom(control, treatment);
-        double se = Math.sqrt(v);
-        double t = d / se;
-        double logP = Tails.logTwoSidedT(t, df);
-        double q = Tails.tQuantile(1 - (1 - confidenceLevel) / 2, df);
-        return new TestResult(DELTA_TEST, d, t, df, Tails.exp(logP), logP,
-                Interval.around(d, q * se), confidenceLevel);
+        double v = control.varianceOfRatio() + treatment.varianceOfRatio();
+        double df = v > 0 ? degreesOfFreedom(control, treatment) : Double.NaN;
+        return TestResult.ofDifference(DELTA_TEST, d, v, df, confidenceLevel);
     }
 
     /**

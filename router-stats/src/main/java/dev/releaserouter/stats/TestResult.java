@@ -44,6 +44,31 @@ public record TestResult(String method, double estimate, double statistic,
     }
 
     /**
+     * The t-test (the z-test for an infinite df) of a difference {@code d} with estimated
+     * variance {@code v}: undefined when {@code v} is NaN, or 0 with {@code d == 0} (0/0);
+     * {@code t = +-infinity} and p-value 0 with the interval {@code [d, d]} when {@code v == 0}
+     * and {@code d != 0}; otherwise {@code t = d / sqrt(v)}, the two-sided p-value and the
+     * interval {@code d +- t_{df, 1-a/2} sqrt(v)}.
+     */
+    static TestResult ofDifference(String method, double d, double v, double df,
+            double confidenceLevel) {
+        if (Double.isNaN(v) || (v == 0 && d == 0)) {
+            return undefined(method, d, v == 0 ? Double.NaN : df, confidenceLevel);
+        }
+        if (v == 0) {
+            return new TestResult(method, d, Math.copySign(Double.POSITIVE_INFINITY, d),
+                    Double.NaN, 0, Double.NEGATIVE_INFINITY, new Interval(d, d),
+                    confidenceLevel);
+        }
+        double se = Math.sqrt(v);
+        double t = d / se;
+        double logP = Tails.logTwoSidedT(t, df);
+        double q = Tails.tQuantile(1 - (1 - confidenceLevel) / 2, df);
+        return new TestResult(method, d, t, df, Tails.exp(logP), logP,
+                Interval.around(d, q * se), confidenceLevel);
+    }
+
+    /**
      * Whether the data gave a test at all: false for the undefined results described on the
      * type (p-value NaN), which must be read as "not enough data", never as "no difference".
      *

@@ -186,12 +186,10 @@ class EntityBucketsTest {
         // squares do not add up across sources): the buckets do.
         MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
         MeasurementWindowStore store = MeasurementWindowStore.inMemory(60);
-        ArmMeasurements a = ArmMeasurements.builder().clock(clock).windowStore(store)
-                .source("a").build();
-        ArmMeasurements b = ArmMeasurements.builder().clock(clock).windowStore(store)
-                .source("b").build();
+        ArmMeasurements a = instance(clock, store, "a", 128);
+        ArmMeasurements b = instance(clock, store, "b", 128);
         MutableClock oneClock = MutableClock.at("2026-01-01T00:00:00Z");
-        ArmMeasurements one = ArmMeasurements.builder().clock(oneClock).source("one").build();
+        ArmMeasurements one = instance(oneClock, MeasurementWindowStore.inMemory(60), "one", 128);
         Random random = new Random(7);
         for (int minute = 0; minute < 3; minute++) {
             for (int i = 0; i < 400; i++) {
@@ -224,13 +222,10 @@ class EntityBucketsTest {
     void instancesWithDifferentBucketCounts_foldIntoTheSmaller() {
         MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
         MeasurementWindowStore store = MeasurementWindowStore.inMemory(60);
-        ArmMeasurements a = ArmMeasurements.builder().clock(clock).windowStore(store)
-                .source("a").entityBuckets(1024).build();
-        ArmMeasurements b = ArmMeasurements.builder().clock(clock).windowStore(store)
-                .source("b").entityBuckets(64).build();
+        ArmMeasurements a = instance(clock, store, "a", 1024);
+        ArmMeasurements b = instance(clock, store, "b", 64);
         MutableClock oneClock = MutableClock.at("2026-01-01T00:00:00Z");
-        ArmMeasurements one = ArmMeasurements.builder().clock(oneClock).source("one")
-                .entityBuckets(64).build();
+        ArmMeasurements one = instance(oneClock, MeasurementWindowStore.inMemory(60), "one", 64);
         for (int i = 0; i < 600; i++) {
             RouteRequest r = RouteRequest.of("churn", "e" + (i * 7919 % 500));
             boolean error = i % 11 == 0;
@@ -247,6 +242,12 @@ class EntityBucketsTest {
                 .estimate("error_rate").orElseThrow();
         assertThat(fleet.detail()).isEqualTo("delta method over 64 entity buckets (of 64)");
         assertThat(fleet).isEqualTo(alone);
+    }
+
+    private static ArmMeasurements instance(MutableClock clock, MeasurementWindowStore store,
+            String source, int buckets) {
+        return ArmMeasurements.builder().clock(clock).windowStore(store).source(source)
+                .entityBuckets(buckets).build();
     }
 
     @Test
