@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link Verdict#NOT_ENOUGH_DATA} while an arm has fewer than
  *       {@link AnalysisConfig#minimumSamplePerArm()} units, the difference cannot be estimated,
  *       the test is {@linkplain TestResult#defined() undefined} (0/500 vs 0/500 conversions, no
- *       variance in either arm), or, in fixed-horizon mode, the minimum sample from the minimum detectable effect is not
- *       reached (or cannot be computed yet, e.g. a baseline rate of 0). In sequential mode the
+ *       variance in either arm), or, in fixed-horizon mode, the minimum sample from the minimum
+ *       detectable effect is not reached (or cannot be computed yet, e.g. a baseline rate of
+ *       0). In sequential mode the
  *       power-based minimum is reported but does not hold the verdict back: the always-valid
  *       p-value may be acted on at any look.</li>
  *   <li>Otherwise {@link Verdict#BETTER} or {@link Verdict#WORSE} when the p-value (the

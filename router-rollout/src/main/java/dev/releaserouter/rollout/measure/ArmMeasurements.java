@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code afterCall}: a request of the served version, with its latency as the router's
  *       ticker measured it; an error if it threw or its validator rejected the output. After a
  *       fallback the canary that failed also counts a request and an error (with the latency
- *       of its failed attempt): a fallback is an error of the version that failed.
+ *       of its failed attempt): a fallback is an error of the version that failed. The call
+ *       also counts in its entity's bucket (the request's entity key hashed into one of
+ *       {@link Builder#entityBuckets(int) 128 buckets}), from which {@link ArmStats#estimate}
+ *       gives request-level metrics the delta method's standard error.
  *   <li>{@code afterShadow} (calls that ran): on the shadow version, the outcomes
  *       {@value #SHADOW_FAILED} (1 if the shadow call failed, timed out or was invalid, else 0),
  *       {@value #SHADOW_MATCH} (1 if the outputs matched, else 0: its mean is the match rate)
@@ -82,7 +85,8 @@ import org.slf4j.LoggerFactory;
  * <p>Design (concurrency): thread-safe and lock-free on the record path. Series are found in
  * {@link ConcurrentHashMap}s (created once per model and version), windows are installed in a
  * ring by compare-and-set, and every figure is a {@link java.util.concurrent.atomic.LongAdder},
- * {@link java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code AtomicHistogram}.
+ * {@link java.util.concurrent.atomic.DoubleAdder}, HdrHistogram {@code AtomicHistogram} or an
+ * entity bucket's {@link java.util.concurrent.atomic.AtomicLongArray} slot.
  * Nothing is logged on the record path. Snapshots merge windows while writers keep recording, so
  * a snapshot taken during a burst may miss calls recorded at that very moment; counts are exact
  * once writers are done. A writer enters and leaves its window (two atomic additions) so that the
