@@ -154,8 +154,12 @@ public final class ArmMeasurements implements RouteHook {
     public void afterCall(HookContext context, CallEvent call) {
         String model = call.model();
         int bucket = EntityBuckets.bucketOf(context.request().entityKey(), entityBuckets);
-        call.fallback().ifPresent(f -> record(model, f.version(), f.latencyNanos(), true,
-                Double.NaN, Double.NaN, Double.NaN, bucket));
+        // No capturing lambda: this runs on every routed call.
+        if (call.fallback().isPresent()) {
+            CallEvent.Fallback f = call.fallback().get();
+            record(model, f.version(), f.latencyNanos(), true, Double.NaN, Double.NaN,
+                    Double.NaN, bucket);
+        }
         record(model, call.servedVersion(), call.latencyNanos(), call.failed(), Double.NaN,
                 Double.NaN, Double.NaN, bucket);
     }

@@ -32,7 +32,9 @@ final class EntityTotals {
      * @return the mask to apply to incoming bucket numbers
      */
     int maskFor(int incoming) {
-        if (buckets == 0) {
+        if (buckets == 0 && requests.length == incoming) {
+            buckets = incoming; // reset: the arrays are zero
+        } else if (buckets == 0) {
             buckets = incoming;
             requests = new long[incoming];
             errors = new long[incoming];
@@ -68,8 +70,9 @@ final class EntityTotals {
         return out;
     }
 
-    /** Empties the buffer, to reuse it. */
+    /** Empties the buffer, to reuse it (for any bucket count). */
     void reset() {
+        buckets = 0;
         Arrays.fill(requests, 0);
         Arrays.fill(errors, 0);
         Arrays.fill(scoreCount, 0);

@@ -244,6 +244,34 @@ class EntityBucketsTest {
         assertThat(fleet).isEqualTo(alone);
     }
 
+    @Test
+    void eachWindowKeepsItsOwnBucketCount_theTotalFoldsToTheSmallest() {
+        MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+        MeasurementWindowStore store = MeasurementWindowStore.inMemory(60);
+        ArmMeasurements small = instance(clock, store, "small", 64);
+        ArmMeasurements large = instance(clock, store, "large", 1024);
+        for (int i = 0; i < 100; i++) {
+            small.recordCall(RouteRequest.of("churn", "e" + i), "v2", 1, i % 9 == 0,
+                    CallCost.NONE);
+        }
+        clock.advance(MINUTE);
+        for (int i = 0; i < 100; i++) {
+            large.recordCall(RouteRequest.of("churn", "e" + i), "v2", 1, i % 9 == 0,
+                    CallCost.NONE);
+        }
+        clock.advance(MINUTE);
+        small.closeElapsedWindows();
+        large.closeElapsedWindows();
+        MeasurementSnapshot s = large.snapshot("churn", Duration.ofMinutes(3));
+        List<ArmStats> windows = s.windowStats("v2");
+        assertThat(windows.get(windows.size() - 3).estimate("error_rate").orElseThrow().detail())
+                .endsWith("(of 64)");
+        assertThat(windows.get(windows.size() - 2).estimate("error_rate").orElseThrow().detail())
+                .endsWith("(of 1024)");
+        assertThat(s.arm("v2").estimate("error_rate").orElseThrow().detail())
+                .endsWith("(of 64)");
+    }
+
     private static ArmMeasurements instance(MutableClock clock, MeasurementWindowStore store,
             String source, int buckets) {
         return ArmMeasurements.builder().clock(clock).windowStore(store).source(source)
