@@ -23,10 +23,17 @@ public class RouterProperties {
     private boolean enabled = true;
 
     /**
-     * The secret of the assignment hash, as 32 to 128 hex digits (16 to 64 bytes). Without it the
+     * The secret of the assignment hash, as exactly 32 hex digits (16 bytes); generate one with
+     * 'java -jar router-cli-VERSION-all.jar secret' or 'openssl rand -hex 16'. Without it the
      * router uses a public default and logs a warning: assignments can then be predicted.
      */
     private @Nullable String hashSecret;
+
+    /**
+     * What to do with router.* keys that are not Release Router properties (misspellings):
+     * warn (log each with its near matches), fail (refuse to start) or ignore.
+     */
+    private String unknownProperties = "warn";
 
     private final Flags flags = new Flags();
 
@@ -61,6 +68,24 @@ public class RouterProperties {
     }
 
     /**
+     * What to do with unknown {@code router.*} keys.
+     *
+     * @return warn (the default), fail or ignore
+     */
+    public String getUnknownProperties() {
+        return unknownProperties;
+    }
+
+    /**
+     * Sets what to do with unknown {@code router.*} keys.
+     *
+     * @param unknownProperties warn, fail or ignore
+     */
+    public void setUnknownProperties(String unknownProperties) {
+        this.unknownProperties = unknownProperties;
+    }
+
+    /**
      * The hash secret in hex.
      *
      * @return the secret, or null for the public default
@@ -72,7 +97,7 @@ public class RouterProperties {
     /**
      * Sets the hash secret.
      *
-     * @param hashSecret hex digits, or null
+     * @param hashSecret exactly 32 hex digits, or null
      */
     public void setHashSecret(@Nullable String hashSecret) {
         this.hashSecret = hashSecret;
