@@ -1,5 +1,6 @@
 package dev.releaserouter.rollout.measure;
 
+import dev.releaserouter.rollout.gates.Estimate;
 import dev.releaserouter.rollout.gates.GateInput;
 import dev.releaserouter.rollout.gates.MetricCatalog;
 import java.time.Duration;
@@ -133,6 +134,21 @@ public final class SnapshotGateInput implements GateInput {
     @Override
     public double variance(String arm, String metric) {
         return arm(arm).variance(metric);
+    }
+
+    /**
+     * The error rate ({@code error_rate}, {@code error_rate_5xx}) as a binomial proportion of
+     * the requests; the means with a variance ({@code avg_score}, {@code mae},
+     * {@code outcome.<name>}) as normal means; nothing for the other metrics (quantiles, costs,
+     * counts), which are compared as measured.
+     */
+    @Override
+    public @Nullable Estimate estimate(String arm, String metric) {
+        if (metric.equals("error_rate") || metric.equals("error_rate_5xx")) {
+            ArmStats s = arm(arm);
+            return Estimate.ofProportion(s.errors(), s.requests());
+        }
+        return GateInput.super.estimate(arm, metric);
     }
 
     /** The score histogram (20 bins over [0, 1]) for {@code avg_score} or {@code score}. */
