@@ -29,16 +29,20 @@ final class Checks {
     private Checks() {}
 
     /**
-     * A condition in the expression language.
+     * A condition in the expression language. A comparison of one metric with a threshold is
+     * decided on the metric's confidence bounds ({@link Judge}) when the confidence is above 0.5
+     * and the input gives the metric an estimate.
      *
      * @param text the expression as written
      * @param expr the parsed tree, boolean
      * @param failWhen true if the expression describes the failure ({@code fail_when}), false
      *     if it describes what must hold ({@code expr})
      * @param arms the arms it references
+     * @param confidence the one-sided level of the bounds, in [0.5, 1); 0.5 compares values
+     *     as measured
      */
-    public record Expression(String text, Expr expr, boolean failWhen, List<String> arms)
-            implements Criterion.Check {
+    public record Expression(String text, Expr expr, boolean failWhen, List<String> arms,
+            double confidence) implements Criterion.Check {
 
         /**
          * Copies the arms.
@@ -47,6 +51,7 @@ final class Checks {
          * @param expr as described on the record
          * @param failWhen as described on the record
          * @param arms as described on the record
+         * @param confidence as described on the record
          */
         public Expression {
             arms = List.copyOf(arms);
@@ -61,20 +66,38 @@ final class Checks {
         public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
             Map<String, Double> observed = new LinkedHashMap<>();
             expr.collect(input, observed);
-            Tri truth = expr.truth(input);
+            Judge judge = Judge.withBounds(input, confidence);
+            Tri truth = expr.truth(judge);
             Tri outcome = truth == Tri.UNKNOWN ? Tri.UNKNOWN
                     : (truth == Tri.TRUE) != failWhen ? Tri.TRUE : Tri.FALSE;
             Expr cmp = expr instanceof Expr.Not n ? n.operand() : expr;
             double value = Double.NaN;
             double threshold = Double.NaN;
             if (cmp instanceof Expr.Compare c) {
+                Estimate e = judge.estimateOf(c);
                 value = c.left().number(input);
                 threshold = c.right().number(input);
+                if (e != null) {
+                    // What was judged: the estimate, on whichever side the metric stands.
+                    boolean metricLeft = c.left() instanceof Expr.Ref;
+                    value = metricLeft ? e.value() : value;
+                    threshold = metricLeft ? threshold : e.value();
+                }
             }
-            String detail = truth == Tri.UNKNOWN ? "an operand is unknown"
-                    : (failWhen ? "fail_when is " : "expr is ") + (truth == Tri.TRUE);
-            return Measurement.of(outcome, value, threshold, observed, samples(input, arms),
-                    detail);
+            String detail;
+            if (truth != Tri.UNKNOWN) {
+                detail = (failWhen ? "fail_when is " : "expr is ") + (truth == Tri.TRUE);
+            } else if (judge.estimates().values().stream().anyMatch(Estimate::isDefined)) {
+                detail = "the " + Judge.percent(confidence)
+                        + "% confidence bounds do not decide";
+            } else {
+                detail = "an operand is unknown";
+            }
+            if (!judge.notes().isEmpty()) {
+                detail = detail + ": " + String.join("; ", judge.notes());
+            }
+            return new Measurement(outcome, value, threshold, observed, samples(input, arms),
+                    Double.NaN, Double.NaN, detail, null, judge.estimates());
         }
     }
 
@@ -126,6 +149,13 @@ final class Checks {
                     ? Proportions.zTest(control, treatment, ContinuityCorrection.NONE, level)
                     : Means.welchTest(control, treatment, level);
             Interval ci = r.confidenceInterval();
+            if (Double.isNaN(r.pValue()) || !(ci.upper() - ci.lower() > 0)) {
+                // No variance (0/500 vs 0/500, constant values): the difference is undefined,
+                // not "no difference".
+                return Measurement.of(Tri.UNKNOWN, r.estimate(), threshold, observed, samples,
+                        r.method() + "; the difference's standard error is 0 or undefined:"
+                                + " not enough data to bound it");
+            }
             Tri outcome;
             if (higher ? ci.lower() > -margin : ci.upper() < margin) {
                 outcome = Tri.TRUE;
@@ -188,7 +218,10 @@ final class Checks {
         }
 
         @Override
-        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+        public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
+            // Always-valid over looks at cumulative data: the evidence since the split began.
+            GateInput cumulative = window.cumulative();
+            GateInput input = cumulative != null ? cumulative : window;
             Map<String, Double> observed = new LinkedHashMap<>();
             ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
             ArmSummary treatment = summary(input, GateInput.CANDIDATE, metric, kind, observed);
@@ -323,6 +356,15 @@ final class Checks {
             return Measurement.of(outcome, pct, maxPct, observed, samples(input, arms()),
                     detail);
         }
+    }
+
+    /**
+     * An arm's summary for a test of the metric: counts for conversions, mean and variance for
+     * continuous metrics; null when unknown.
+     */
+    static @Nullable ArmSummary summary(GateInput input, String arm, String metric,
+            MetricKind kind) {
+        return summary(input, arm, metric, kind, new LinkedHashMap<>());
     }
 
     private static @Nullable ArmSummary summary(GateInput input, String arm, String metric,

@@ -47,7 +47,7 @@ final class PolicyParser {
     private static final Set<String> TOP = Set.of("name", "description", "aliases",
             "min_window", "min_samples", "params", "criteria");
     private static final Set<String> COMMON = Set.of("name", "description", "severity",
-            "consecutive_windows", "min_samples", "min_samples_per", "type");
+            "consecutive_windows", "min_samples", "min_samples_per", "type", "confidence");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "expression", Set.of("expr", "fail_when"),
             "non_inferiority", Set.of("metric", "margin", "direction", "kind", "alpha"),
@@ -138,6 +138,9 @@ final class PolicyParser {
 
     /** The largest policy file accepted, in bytes (256 KiB). */
     public static final int MAX_SIZE_BYTES = 256 * 1024;
+
+    /** A criterion's confidence when the file gives none. */
+    static final double DEFAULT_CONFIDENCE = 0.95;
 
     private ParsedPolicy policy(byte[] bytes, boolean yaml) {
         byte[] canonical = canonicalBytes(bytes);
@@ -297,14 +300,24 @@ final class PolicyParser {
         if (node.has("description")) {
             string(node.get("description"), pointer + "/description");
         }
-        return new Criterion(name, severity, consecutive, minSamples, perMetric,
-                check(type, node, pointer));
+        double confidence = DEFAULT_CONFIDENCE;
+        if (node.has("confidence")) {
+            confidence = number(node.get("confidence"), pointer + "/confidence", "confidence");
+            if (!(confidence >= 0.5 && confidence < 1)) {
+                throw error(pointer + "/confidence", node.get("confidence"), "confidence must"
+                        + " be at least 0.5 and below 1 (the one-sided level of a metric's"
+                        + " bounds, e.g. 0.95; 0.5 compares values as measured)");
+            }
+        }
+        return new Criterion(name, severity, consecutive, minSamples, perMetric, confidence,
+                check(type, node, pointer, confidence));
     }
 
-    private Criterion.Check check(String type, JsonNode node, String pointer) {
+    private Criterion.Check check(String type, JsonNode node, String pointer,
+            double confidence) {
         switch (type) {
             case "expression":
-                return expression(node, pointer);
+                return expression(node, pointer, confidence);
             case "non_inferiority":
                 return new Checks.NonInferiority(metric(node, pointer),
                         nonNegative(node, pointer, "margin", null),
@@ -338,7 +351,7 @@ final class PolicyParser {
         }
     }
 
-    private Criterion.Check expression(JsonNode node, String pointer) {
+    private Criterion.Check expression(JsonNode node, String pointer, double confidence) {
         boolean hasExpr = node.has("expr");
         boolean hasFail = node.has("fail_when");
         if (hasExpr == hasFail) {
@@ -355,7 +368,7 @@ final class PolicyParser {
         }
         Set<String> used = new LinkedHashSet<>();
         collectArms(expr, used);
-        return new Checks.Expression(text, expr, hasFail, List.copyOf(used));
+        return new Checks.Expression(text, expr, hasFail, List.copyOf(used), confidence);
     }
 
     private static void collectArms(Expr e, Set<String> out) {

@@ -1,0 +1,150 @@
+package dev.releaserouter.rollout.gates;
+
+import dev.releaserouter.stats.Interval;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides the comparisons of one expression in one evaluation. A comparison of one metric with a
+ * threshold ({@code candidate.error_rate > 0.01}, either side, any of {@code < <= > >=}) whose
+ * metric has an {@link GateInput#estimate estimate} is decided on the estimate's one-sided
+ * bounds at the confidence: {@code x > t} is true when the lower bound is above {@code t},
+ * false when the upper bound is not, and UNKNOWN (not enough data) while the bounds straddle
+ * {@code t}. The estimate comes from the cumulative evidence ({@link GateInput#cumulative()}),
+ * so a criterion that holds gathers evidence. Every other comparison, and every comparison at
+ * confidence 0.5, is decided on the values as measured.
+ *
+ * <p>Not thread-safe: one judge per evaluation, on the evaluating thread. It records the
+ * estimates it used for the verdict.
+ */
+final class Judge {
+
+    private final GateInput input;
+    private final GateInput evidence;
+    private final double confidence;
+    private final Map<String, Estimate> estimates = new LinkedHashMap<>();
+    private final Map<Expr.Compare, Estimate> byComparison = new IdentityHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private Judge(GateInput input, GateInput evidence, double confidence) {
+        this.input = input;
+        this.evidence = evidence;
+        this.confidence = confidence;
+    }
+
+    /**
+     * A judge that compares values as measured.
+     *
+     * @param input the window
+     * @return the judge
+     */
+    static Judge asMeasured(GateInput input) {
+        return new Judge(input, input, 0.5);
+    }
+
+    /**
+     * A judge that compares a metric with a threshold on its bounds at the confidence.
+     *
+     * @param input the window, for values as measured
+     * @param confidence the one-sided level in [0.5, 1)
+     * @return the judge
+     */
+    static Judge withBounds(GateInput input, double confidence) {
+        GateInput cumulative = input.cumulative();
+        return new Judge(input, cumulative != null ? cumulative : input, confidence);
+    }
+
+    /** @return the one-sided level of the bounds, 0.5 when comparing as measured */
+    double confidence() {
+        return confidence;
+    }
+
+    /** @return the estimates used, by {@code arm.metric}, in order of use */
+    Map<String, Estimate> estimates() {
+        return estimates;
+    }
+
+    /**
+     * @param c a comparison this judge decided
+     * @return the estimate it was decided on, or null if it was decided as measured
+     */
+    @Nullable Estimate estimateOf(Expr.Compare c) {
+        return byComparison.get(c);
+    }
+
+    /** @return one line per comparison decided on bounds, e.g. its bounds and threshold */
+    List<String> notes() {
+        return notes;
+    }
+
+    /**
+     * Decides a comparison.
+     *
+     * @param c the comparison
+     * @return its truth value
+     */
+    Tri compare(Expr.Compare c) {
+        if (confidence > 0.5 && !c.op().equals("==") && !c.op().equals("!=")) {
+            if (c.left() instanceof Expr.Ref r && c.right().isConstant()) {
+                Tri t = bounded(c, r, c.right(), c.op());
+                if (t != null) {
+                    return t;
+                }
+            } else if (c.right() instanceof Expr.Ref r && c.left().isConstant()) {
+                Tri t = bounded(c, r, c.left(), mirror(c.op()));
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        return c.holds(c.left().number(input), c.right().number(input));
+    }
+
+    /** {@code metric op threshold} on the metric's bounds; null if it has no estimate. */
+    private @Nullable Tri bounded(Expr.Compare c, Expr.Ref ref, Expr thresholdExpr, String op) {
+        Estimate e = evidence.estimate(ref.arm(), ref.metric());
+        if (e == null) {
+            return null;
+        }
+        String name = ref.arm() + "." + ref.metric();
+        estimates.put(name, e);
+        byComparison.put(c, e);
+        double t = thresholdExpr.number(input);
+        if (!e.isDefined() || Double.isNaN(t)) {
+            notes.add(name + " has no estimate (" + e.units() + " units)");
+            return Tri.UNKNOWN;
+        }
+        Interval b = e.bounds(confidence);
+        Tri result = switch (op) {
+            case ">" -> b.lower() > t ? Tri.TRUE : b.upper() <= t ? Tri.FALSE : Tri.UNKNOWN;
+            case ">=" -> b.lower() >= t ? Tri.TRUE : b.upper() < t ? Tri.FALSE : Tri.UNKNOWN;
+            case "<" -> b.upper() < t ? Tri.TRUE : b.lower() >= t ? Tri.FALSE : Tri.UNKNOWN;
+            default -> b.upper() <= t ? Tri.TRUE : b.lower() > t ? Tri.FALSE : Tri.UNKNOWN;
+        };
+        notes.add(String.format(Locale.ROOT, "%s %.4g, %s%% bounds [%.4g, %.4g] %s %.4g (%s,"
+                + " n %d)", name, e.value(), percent(confidence), b.lower(), b.upper(),
+                result == Tri.UNKNOWN ? "straddle" : op.startsWith(">") == (result == Tri.TRUE)
+                        ? "above" : "not above", t, e.method(), e.units()));
+        return result;
+    }
+
+    private static String mirror(String op) {
+        return switch (op) {
+            case "<" -> ">";
+            case "<=" -> ">=";
+            case ">" -> "<";
+            default -> "<=";
+        };
+    }
+
+    /** 0.995 as "99.5", 0.95 as "95". */
+    static String percent(double level) {
+        String s = String.format(Locale.ROOT, "%.4f", level * 100);
+        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}
