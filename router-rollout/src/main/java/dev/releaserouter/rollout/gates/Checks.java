@@ -3,13 +3,21 @@ package dev.releaserouter.rollout.gates;
 import dev.releaserouter.stats.ArmSummary;
 import dev.releaserouter.stats.ContinuityCorrection;
 import dev.releaserouter.stats.Direction;
+import dev.releaserouter.stats.Effect;
 import dev.releaserouter.stats.Interval;
+import dev.releaserouter.stats.MeanMethod;
 import dev.releaserouter.stats.Means;
 import dev.releaserouter.stats.MetricKind;
 import dev.releaserouter.stats.PopulationStability;
+import dev.releaserouter.stats.ProportionMethod;
 import dev.releaserouter.stats.Proportions;
 import dev.releaserouter.stats.PsiResult;
+import dev.releaserouter.stats.SampleRatioMismatch;
+import dev.releaserouter.stats.SampleRequirement;
+import dev.releaserouter.stats.SampleSize;
 import dev.releaserouter.stats.SequentialTest;
+import dev.releaserouter.stats.SrmResult;
+import dev.releaserouter.stats.TestDesign;
 import dev.releaserouter.stats.TestResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The criterion types: an expression and the built-in statistical criteria, which reuse
  * router-stats ({@link Proportions}, {@link Means}, {@link SequentialTest},
- * {@link PopulationStability}). Every check is an immutable record, safe to share.
+ * {@link PopulationStability}, {@link SampleRatioMismatch}, {@link SampleSize}). Every check is an immutable record, safe to share.
  */
 final class Checks {
 
@@ -355,6 +363,180 @@ final class Checks {
                             metric, candidate, base, pct, maxPct);
             return Measurement.of(outcome, pct, maxPct, observed, samples(input, arms()),
                     detail);
+        }
+    }
+
+    /**
+     * Sample-ratio mismatch: Pearson's chi-square test ({@link SampleRatioMismatch}) of the
+     * units the router assigned to each arm by the weighted split ({@link GateInput#assigned})
+     * against the configured split ({@link GateInput#candidateShare()}), on the cumulative
+     * evidence (one split). A mismatch means assignment or logging is broken and no other number
+     * can be trusted: a breach, at the criterion's severity (ALERT, a HOLD, by default).
+     *
+     * @param alpha the level of the test, in (0, 1); 0.001 by default, since it runs at every
+     *     look (Fabijan et al., KDD 2019)
+     */
+    public record SampleRatio(double alpha) implements Criterion.Check {
+
+        /** Expected units per arm below which the chi-square approximation is not trusted. */
+        static final double MIN_EXPECTED = 5;
+
+        @Override
+        public String type() {
+            return "sample_ratio";
+        }
+
+        @Override
+        public String text() {
+            return "sample_ratio(alpha=" + alpha + ")";
+        }
+
+        @Override
+        public List<String> arms() {
+            return BOTH;
+        }
+
+        @Override
+        public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
+            GateInput cumulative = window.cumulative();
+            GateInput input = cumulative != null ? cumulative : window;
+            double share = window.candidateShare();
+            long stable = input.assigned(GateInput.STABLE);
+            long candidate = input.assigned(GateInput.CANDIDATE);
+            Map<String, Double> observed = new LinkedHashMap<>();
+            observed.put("stable.assigned", stable < 0 ? Double.NaN : (double) stable);
+            observed.put("candidate.assigned", candidate < 0 ? Double.NaN : (double) candidate);
+            observed.put("candidate.configured_share", share);
+            Map<String, Long> samples = new LinkedHashMap<>();
+            samples.put(GateInput.STABLE, Math.max(0, stable));
+            samples.put(GateInput.CANDIDATE, Math.max(0, candidate));
+            long total = Math.max(0, stable) + Math.max(0, candidate);
+            double observedShare = total == 0 ? Double.NaN : (double) candidate / total;
+            String why = null;
+            if (Double.isNaN(share)) {
+                why = "the configured split is unknown";
+            } else if (!(share > 0 && share < 1)) {
+                why = "the configured split gives one arm no traffic (candidate share " + share
+                        + ")";
+            } else if (stable < 0 || candidate < 0) {
+                why = "the units assigned by the split are unknown";
+            } else if (total * Math.min(share, 1 - share) < MIN_EXPECTED) {
+                why = "too few units for the chi-square test (" + total + " assigned; an arm"
+                        + " must expect " + (int) MIN_EXPECTED + ")";
+            }
+            if (why != null) {
+                return Measurement.of(Tri.UNKNOWN, observedShare, share, observed, samples,
+                        why);
+            }
+            SrmResult r = SampleRatioMismatch.test(new long[] {stable, candidate}, 1 - share,
+                    share);
+            boolean mismatch = r.pValue() < alpha;
+            String detail = String.format(Locale.ROOT, "candidate got %s%% of %d units"
+                    + " assigned by the split vs %s%% configured: chi-square %.4g, p %.4g"
+                    + " (alpha %s): %s", Judge.percent(observedShare), total,
+                    Judge.percent(share),
+                    r.chiSquare(), r.pValue(), alpha, mismatch ? "sample ratio mismatch, the"
+                            + " data cannot be trusted" : "no mismatch");
+            return new Measurement(Tri.of(!mismatch), observedShare, share, observed, samples,
+                    r.chiSquare(), r.pValue(), detail, null);
+        }
+    }
+
+    /**
+     * The minimum sample size from a power analysis (seed 000 2.3: "window and sample size
+     * before deciding promotion"): the units each arm needs for a two-sided test at
+     * {@code alpha} to detect the minimum detectable effect with {@code power}, at the split's
+     * allocation ({@link GateInput#candidateShare()}, else the observed one), by router-stats'
+     * {@link SampleSize} (R's {@code power.prop.test} for conversions, {@code power.t.test} for
+     * continuous metrics). NOT_ENOUGH_DATA ("n of N needed") until both arms have their N on
+     * the metric ({@link GateInput#samples(String, String)}, the window the tests judge), then
+     * OK; never a breach.
+     *
+     * @param metric the metric the experiment decides on
+     * @param kind conversion or continuous
+     * @param baseline the planned baseline (a rate, or a mean for a relative effect), or NaN to
+     *     use the stable arm's measured one
+     * @param effect the minimum detectable effect, absolute or relative
+     * @param sd the standard deviation of a continuous metric, or NaN to use the stable arm's
+     * @param alpha the two-sided level
+     * @param power the power
+     */
+    public record SampleSizeCheck(String metric, MetricKind kind, double baseline, Effect effect,
+            double sd, double alpha, double power) implements Criterion.Check {
+
+        @Override
+        public String type() {
+            return "sample_size";
+        }
+
+        @Override
+        public String text() {
+            return "sample_size(" + metric + ", " + lower(kind) + ", mde=" + effect.value()
+                    + (effect.relative() ? " relative" : "") + ", baseline="
+                    + (Double.isNaN(baseline) ? "stable" : String.valueOf(baseline))
+                    + ", alpha=" + alpha + ", power=" + power + ")";
+        }
+
+        @Override
+        public List<String> arms() {
+            return BOTH;
+        }
+
+        @Override
+        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+            Map<String, Long> samples = metricSamples(input, metric);
+            long nc = samples.get(GateInput.STABLE);
+            long nt = samples.get(GateInput.CANDIDATE);
+            Map<String, Double> observed = new LinkedHashMap<>();
+            double share = input.candidateShare();
+            double k = share > 0 && share < 1 ? share / (1 - share)
+                    : nc > 0 && nt > 0 ? (double) nt / nc : Double.NaN;
+            observed.put("allocation_ratio", k);
+            double base = baseline;
+            double sigma = sd;
+            if (Double.isNaN(base) || (kind == MetricKind.CONTINUOUS && Double.isNaN(sigma))) {
+                ArmSummary stable = summary(input, GateInput.STABLE, metric, kind);
+                if (stable != null && stable.n() > 0) {
+                    base = Double.isNaN(base) ? kind == MetricKind.CONVERSION
+                            ? stable.conversionRate() : stable.mean() : base;
+                    sigma = Double.isNaN(sigma) && kind == MetricKind.CONTINUOUS
+                            ? stable.standardDeviation() : sigma;
+                }
+            }
+            observed.put("baseline", base);
+            if (kind == MetricKind.CONTINUOUS) {
+                observed.put("sd", sigma);
+            }
+            SampleRequirement need;
+            try {
+                if (Double.isNaN(k)) {
+                    throw new IllegalArgumentException("the split is unknown");
+                }
+                TestDesign design = new TestDesign(alpha, power, k);
+                need = kind == MetricKind.CONVERSION
+                        ? SampleSize.forProportions(base, effect, design,
+                                ProportionMethod.POOLED_NORMAL)
+                        : SampleSize.forMeans(base, sigma, effect, design,
+                                MeanMethod.T_DISTRIBUTION);
+            } catch (IllegalArgumentException e) {
+                return Measurement.of(Tri.UNKNOWN, Double.NaN, Double.NaN, observed, samples,
+                        "no power analysis: " + e.getMessage());
+            }
+            observed.put("stable.needed", (double) need.control());
+            observed.put("candidate.needed", (double) need.treatment());
+            boolean met = need.isMetBy(nc, nt);
+            // The arm furthest from its size is the one reported.
+            boolean candidateShort = (double) nt / need.treatment()
+                    <= (double) nc / need.control();
+            String detail = String.format(Locale.ROOT, "candidate %d of %d needed, stable %d of"
+                    + " %d (power %s to detect %s%s at alpha %s, two-sided, allocation %.4g)",
+                    nt, need.treatment(), nc, need.control(), power,
+                    effect.relative() ? "+" + Judge.num(effect.value() * 100) + "%"
+                            : "+" + Judge.num(effect.value()), " from " + Judge.num(base),
+                    alpha, k);
+            return Measurement.of(met ? Tri.TRUE : Tri.UNKNOWN, candidateShort ? nt : nc,
+                    candidateShort ? need.treatment() : need.control(), observed, samples,
+                    (met ? "minimum sample reached: " : "") + detail);
         }
     }
 

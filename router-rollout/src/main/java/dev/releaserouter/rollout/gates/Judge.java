@@ -126,10 +126,11 @@ final class Judge {
             case "<" -> b.upper() < t ? Tri.TRUE : b.lower() >= t ? Tri.FALSE : Tri.UNKNOWN;
             default -> b.upper() <= t ? Tri.TRUE : b.lower() > t ? Tri.FALSE : Tri.UNKNOWN;
         };
-        notes.add(String.format(Locale.ROOT, "%s %.4g, %s%% bounds [%.4g, %.4g] %s %.4g (%s,"
-                + " n %d)", name, e.value(), percent(confidence), b.lower(), b.upper(),
-                result == Tri.UNKNOWN ? "straddle" : op.startsWith(">") == (result == Tri.TRUE)
-                        ? "above" : "not above", t, e.method(), e.units()));
+        notes.add(name + " " + num(e.value()) + ", " + percent(confidence) + "% bounds ["
+                + num(b.lower()) + ", " + num(b.upper()) + "] " + (result == Tri.UNKNOWN
+                        ? "straddle" : op.startsWith(">") == (result == Tri.TRUE) ? "above"
+                        : "not above") + " " + num(t) + " (" + e.method() + ", n " + e.units()
+                + ")");
         return result;
     }
 
@@ -140,6 +141,22 @@ final class Judge {
             case ">" -> "<";
             default -> "<=";
         };
+    }
+
+    /** A number to 4 significant digits without trailing zeros: 0.01, 0.006, 1.492e-05. */
+    static String num(double v) {
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return e < 0 ? mantissa : mantissa + s.substring(e);
+    }
+
+    /** {@link #num} with a sign: +0.004, -0.001. */
+    static String signed(double v) {
+        return (v >= 0 ? "+" : "") + num(v);
     }
 
     /** 0.995 as "99.5", 0.95 as "95". */

@@ -5,7 +5,6 @@ import dev.releaserouter.stats.Interval;
 import dev.releaserouter.stats.MetricKind;
 import dev.releaserouter.stats.Uplift;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -102,18 +101,19 @@ final class Uplifts {
             Uplift u = e.getValue();
             String level = Judge.percent(u.confidenceLevel());
             sb.append(sb.length() == 0 ? "; uplift vs stable: " : "; ").append(e.getKey())
-                    .append(String.format(Locale.ROOT, " %+.4g (%s%% CI %s)", u.absolute(), level,
-                            interval(u.absoluteInterval(), 1, "")));
+                    .append(' ').append(Judge.signed(u.absolute())).append(" (").append(level)
+                    .append("% CI ").append(interval(u.absoluteInterval(), 1, "")).append(')');
             if (Double.isFinite(u.relative())) {
-                sb.append(String.format(Locale.ROOT, ", %+.3g%% (%s%% CI %s)",
-                        u.relative() * 100, level, interval(u.relativeInterval(), 100, "%")));
+                sb.append(", ").append(Judge.signed(u.relative() * 100)).append("% (")
+                        .append(level).append("% CI ")
+                        .append(interval(u.relativeInterval(), 100, "%")).append(')');
             }
         }
         return sb.toString();
     }
 
     private static String interval(Interval i, double scale, String unit) {
-        return String.format(Locale.ROOT, "[%+.4g%s, %+.4g%s]", i.lower() * scale, unit,
-                i.upper() * scale, unit);
+        return "[" + Judge.signed(i.lower() * scale) + unit + ", "
+                + Judge.signed(i.upper() * scale) + unit + "]";
     }
 }

@@ -168,8 +168,8 @@ class SamplingErrorTest {
 
         assertThat(v.decision()).isEqualTo(GateDecision.PROCEED);
         assertThat(v.explanation()).singleElement().asString()
-                .contains("uplift vs stable: error_rate -0.001000 (95% CI [")
-                .contains("), -50.0% (95% CI [");
+                .contains("uplift vs stable: error_rate -0.001 (95% CI [")
+                .contains("), -50% (95% CI [");
         assertThat(v.criterion("errors").uplifts().get("error_rate").confidenceLevel())
                 .isEqualTo(0.95);
     }

@@ -54,6 +54,17 @@ class StatisticalCriteriaTest {
     }
 
     @Test
+    void nonInferiority_noConversionsInEitherArm_isUndefined_notAPass() {
+        // 0/500 vs 0/500: the difference has no standard error (R's prop.test says NaN);
+        // "p = 1, interval [0, 0]" would read as proof of equality.
+        GateVerdict v = PolicyEvaluator.evaluate(NI, conversions(500, 0, 500, 0));
+
+        assertThat(v.criterion("ni").status()).isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
+        assertThat(v.criterion("ni").detail()).contains("standard error is 0 or undefined");
+        assertThat(v.decision()).isEqualTo(GateDecision.HOLD);
+    }
+
+    @Test
     void nonInferiority_unknownCounts_isNotEnoughData() {
         assertThat(PolicyEvaluator.evaluate(NI, MapInput.of()).criterion("ni").status())
                 .isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
