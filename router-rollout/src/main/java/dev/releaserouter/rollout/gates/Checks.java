@@ -413,11 +413,15 @@ final class Checks {
             long total = Math.max(0, stable) + Math.max(0, candidate);
             double observedShare = total == 0 ? Double.NaN : (double) candidate / total;
             String why = null;
+            if (share == 0 || share == 1) {
+                // At 0% or 100% there is no split to check (at 100% the stable arm's numbers
+                // are the last stage's).
+                return Measurement.of(Tri.TRUE, observedShare, share, observed, samples,
+                        "no split to check: the configured weight sends every unit to one arm"
+                                + " (candidate share " + Judge.num(share) + ")");
+            }
             if (Double.isNaN(share)) {
                 why = "the configured split is unknown";
-            } else if (!(share > 0 && share < 1)) {
-                why = "the configured split gives one arm no traffic (candidate share " + share
-                        + ")";
             } else if (stable < 0 || candidate < 0) {
                 why = "the units assigned by the split are unknown";
             } else if (total * Math.min(share, 1 - share) < MIN_EXPECTED) {
@@ -431,12 +435,12 @@ final class Checks {
             SrmResult r = SampleRatioMismatch.test(new long[] {stable, candidate}, 1 - share,
                     share);
             boolean mismatch = r.pValue() < alpha;
-            String detail = String.format(Locale.ROOT, "candidate got %s%% of %d units"
-                    + " assigned by the split vs %s%% configured: chi-square %.4g, p %.4g"
-                    + " (alpha %s): %s", Judge.percent(observedShare), total,
-                    Judge.percent(share),
-                    r.chiSquare(), r.pValue(), alpha, mismatch ? "sample ratio mismatch, the"
-                            + " data cannot be trusted" : "no mismatch");
+            String detail = "candidate got " + Judge.percent(observedShare) + "% of " + total
+                    + " units assigned by the split vs " + Judge.percent(share)
+                    + "% configured: chi-square " + Judge.num(r.chiSquare()) + ", p "
+                    + Judge.num(r.pValue()) + " (alpha " + alpha + "): " + (mismatch
+                            ? "sample ratio mismatch, the data cannot be trusted"
+                            : "no mismatch");
             return new Measurement(Tri.of(!mismatch), observedShare, share, observed, samples,
                     r.chiSquare(), r.pValue(), detail, null);
         }
@@ -528,12 +532,11 @@ final class Checks {
             // The arm furthest from its size is the one reported.
             boolean candidateShort = (double) nt / need.treatment()
                     <= (double) nc / need.control();
-            String detail = String.format(Locale.ROOT, "candidate %d of %d needed, stable %d of"
-                    + " %d (power %s to detect %s%s at alpha %s, two-sided, allocation %.4g)",
-                    nt, need.treatment(), nc, need.control(), power,
-                    effect.relative() ? "+" + Judge.num(effect.value() * 100) + "%"
-                            : "+" + Judge.num(effect.value()), " from " + Judge.num(base),
-                    alpha, k);
+            String detail = "candidate " + nt + " of " + need.treatment() + " needed, stable "
+                    + nc + " of " + need.control() + " (power " + power + " to detect "
+                    + (effect.relative() ? "+" + Judge.num(effect.value() * 100) + "%"
+                            : "+" + Judge.num(effect.value())) + " from " + Judge.num(base)
+                    + " at alpha " + alpha + ", two-sided, allocation " + Judge.num(k) + ")";
             return Measurement.of(met ? Tri.TRUE : Tri.UNKNOWN, candidateShort ? nt : nc,
                     candidateShort ? need.treatment() : need.control(), observed, samples,
                     (met ? "minimum sample reached: " : "") + detail);

@@ -1,11 +1,13 @@
 package dev.releaserouter.rollout.gates;
 
 import dev.releaserouter.stats.Interval;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * estimates it used for the verdict.
  */
 final class Judge {
+
+    private static final MathContext FOUR_DIGITS = new MathContext(4, RoundingMode.HALF_UP);
 
     private final GateInput input;
     private final GateInput evidence;
@@ -143,15 +147,40 @@ final class Judge {
         };
     }
 
-    /** A number to 4 significant digits without trailing zeros: 0.01, 0.006, 1.492e-05. */
+    /**
+     * A number to 4 significant digits without trailing zeros, as {@code %.4g} writes it but
+     * trimmed: 0.01, 0.006, 1492, 1.492e-05, 1.5e+06. Not {@code String.format}: the gates
+     * write these on every evaluation, and a formatter costs more than the statistics.
+     */
     static String num(double v) {
-        String s = String.format(Locale.ROOT, "%.4g", v);
-        int e = s.indexOf('e');
-        String mantissa = e < 0 ? s : s.substring(0, e);
-        if (mantissa.contains(".")) {
-            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
         }
-        return e < 0 ? mantissa : mantissa + s.substring(e);
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal b = new BigDecimal(v).round(FOUR_DIGITS);
+        int exp = b.precision() - b.scale() - 1;
+        if (exp >= -4 && exp < 4) {
+            return trimZeros(b.setScale(Math.max(0, 3 - exp), RoundingMode.UNNECESSARY)
+                    .toPlainString());
+        }
+        String mantissa = trimZeros(b.movePointLeft(exp).setScale(3, RoundingMode.UNNECESSARY)
+                .toPlainString());
+        int e = Math.abs(exp);
+        return mantissa + (exp < 0 ? "e-" : "e+") + (e < 10 ? "0" : "") + e;
+    }
+
+    /** "4.000" as "4", "0.01000" as "0.01"; a number without a point as it is. */
+    private static String trimZeros(String s) {
+        if (s.indexOf('.') < 0) {
+            return s;
+        }
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        return s.substring(0, s.charAt(end - 1) == '.' ? end - 1 : end);
     }
 
     /** {@link #num} with a sign: +0.004, -0.001. */
@@ -161,7 +190,6 @@ final class Judge {
 
     /** 0.995 as "99.5", 0.95 as "95". */
     static String percent(double level) {
-        String s = String.format(Locale.ROOT, "%.4f", level * 100);
-        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        return num(level * 100);
     }
 }

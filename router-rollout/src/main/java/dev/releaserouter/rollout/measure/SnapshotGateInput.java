@@ -151,6 +151,16 @@ public final class SnapshotGateInput implements GateInput {
         return GateInput.super.estimate(arm, metric);
     }
 
+    /**
+     * The calls the router assigned to the arm by the weighted split: the count of the
+     * {@value ArmMeasurements#ASSIGNED} outcome, which {@link ArmMeasurements} records on every
+     * routed call decided by bucket.
+     */
+    @Override
+    public long assigned(String arm) {
+        return arm(arm).outcomeCounts().getOrDefault(ArmMeasurements.ASSIGNED, 0L);
+    }
+
     /** The score histogram (20 bins over [0, 1]) for {@code avg_score} or {@code score}. */
     @Override
     public long @Nullable [] histogram(String arm, String metric) {

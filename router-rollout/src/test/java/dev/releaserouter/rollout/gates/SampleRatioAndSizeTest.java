@@ -67,14 +67,16 @@ class SampleRatioAndSizeTest {
     }
 
     @Test
-    void sampleRatio_withoutWhatItNeeds_isNotEnoughData() {
+    void sampleRatio_withoutWhatItNeeds_isNotEnoughData_andWithoutASplit_passes() {
         assertThat(srm(SRM, MapInput.of().assigned("stable", 950).assigned("candidate", 50))
                 .detail()).startsWith("the configured split is unknown");
         assertThat(srm(SRM, MapInput.of().candidateShare(0.05)).detail())
                 .startsWith("the units assigned by the split are unknown");
-        assertThat(srm(SRM, MapInput.of().candidateShare(1.0).assigned("stable", 0)
-                .assigned("candidate", 50)).detail())
-                .startsWith("the configured split gives one arm no traffic");
+        CriterionResult all = srm(SRM, MapInput.of().candidateShare(1.0)
+                .assigned("stable", 800).assigned("candidate", 50));
+        assertThat(all.status()).isEqualTo(CriterionStatus.OK);
+        assertThat(all.detail()).isEqualTo("no split to check: the configured weight sends"
+                + " every unit to one arm (candidate share 1)");
         CriterionResult few = srm(SRM, MapInput.of().candidateShare(0.05)
                 .assigned("stable", 60).assigned("candidate", 0));
         assertThat(few.status()).isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
