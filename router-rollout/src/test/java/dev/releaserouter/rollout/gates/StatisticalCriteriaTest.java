@@ -138,6 +138,30 @@ class StatisticalCriteriaTest {
         assertThat(second.detail()).contains("look 2");
     }
 
+    @Test
+    void sequential_readsTheCumulativeEvidence_andStartsAfreshWithoutItsState() {
+        Policy p = sequential("no_harm");
+        // The window alone looks neutral; the cumulative evidence shows harm.
+        MapInput window = conversions(1_000, 100, 1_000, 100)
+                .cumulative(conversions(10_000, 1_000, 10_000, 800));
+        GateVerdict first = PolicyEvaluator.evaluate(p, window);
+        GateHistory history = GateHistory.empty().append(first);
+
+        GateVerdict kept = PolicyEvaluator.evaluate(p, conversions(20_000, 2_000, 20_000,
+                2_000), history);
+        GateVerdict fresh = PolicyEvaluator.evaluate(p, conversions(20_000, 2_000, 20_000,
+                2_000), history.withoutSequentialTests());
+
+        assertThat(first.criterion("seq").status()).isEqualTo(CriterionStatus.CRITICAL);
+        assertThat(first.criterion("seq").samples()).containsEntry("stable", 10_000L);
+        assertThat(kept.criterion("seq").detail()).contains("look 2");
+        assertThat(kept.criterion("seq").pValue()).isEqualTo(first.criterion("seq").pValue())
+                .isLessThan(0.05);
+        assertThat(fresh.criterion("seq").detail()).contains("look 1");
+        assertThat(fresh.criterion("seq").pValue()).isGreaterThan(0.05);
+        assertThat(history.withoutSequentialTests().windows()).isEqualTo(1);
+    }
+
     private static final Policy PSI = Policies.criteria("{\"name\": \"drift\", \"type\": \"psi\","
             + " \"metric\": \"score\", \"max\": 0.2, \"severity\": \"ALERT\"}");
 
