@@ -453,8 +453,9 @@ final class Checks {
      * allocation ({@link GateInput#candidateShare()}, else the observed one), by router-stats'
      * {@link SampleSize} (R's {@code power.prop.test} for conversions, {@code power.t.test} for
      * continuous metrics). NOT_ENOUGH_DATA ("n of N needed") until both arms have their N on
-     * the metric ({@link GateInput#samples(String, String)}, the window the tests judge), then
-     * OK; never a breach.
+     * the metric ({@link GateInput#samples(String, String)}) in the cumulative evidence (in a
+     * rollout: the stage so far, which grows while the criterion holds), then OK; never a
+     * breach.
      *
      * @param metric the metric the experiment decides on
      * @param kind conversion or continuous
@@ -487,12 +488,14 @@ final class Checks {
         }
 
         @Override
-        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+        public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
+            GateInput cumulative = window.cumulative();
+            GateInput input = cumulative != null ? cumulative : window;
             Map<String, Long> samples = metricSamples(input, metric);
             long nc = samples.get(GateInput.STABLE);
             long nt = samples.get(GateInput.CANDIDATE);
             Map<String, Double> observed = new LinkedHashMap<>();
-            double share = input.candidateShare();
+            double share = window.candidateShare();
             double k = share > 0 && share < 1 ? share / (1 - share)
                     : nc > 0 && nt > 0 ? (double) nt / nc : Double.NaN;
             observed.put("allocation_ratio", k);

@@ -154,11 +154,18 @@ public final class SnapshotGateInput implements GateInput {
     /**
      * The calls the router assigned to the arm by the weighted split: the count of the
      * {@value ArmMeasurements#ASSIGNED} outcome, which {@link ArmMeasurements} records on every
-     * routed call decided by bucket.
+     * routed call decided by bucket; unknown (-1) when neither arm has it (calls recorded by
+     * hand, not routed).
      */
     @Override
     public long assigned(String arm) {
-        return arm(arm).outcomeCounts().getOrDefault(ArmMeasurements.ASSIGNED, 0L);
+        Long n = arm(arm).outcomeCounts().get(ArmMeasurements.ASSIGNED);
+        if (n != null) {
+            return n;
+        }
+        boolean known = arm(STABLE).outcomeCounts().containsKey(ArmMeasurements.ASSIGNED)
+                || arm(CANDIDATE).outcomeCounts().containsKey(ArmMeasurements.ASSIGNED);
+        return known ? 0 : -1;
     }
 
     /** The score histogram (20 bins over [0, 1]) for {@code avg_score} or {@code score}. */

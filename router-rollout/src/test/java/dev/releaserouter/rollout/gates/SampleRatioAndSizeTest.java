@@ -114,6 +114,16 @@ class SampleRatioAndSizeTest {
     }
 
     @Test
+    void sampleSize_countsTheCumulativeEvidence_whichGrowsWhileItHolds() {
+        MapInput stage = MapInput.of().samples("stable", 11_400).samples("candidate", 600);
+        MapInput window = MapInput.of().candidateShare(0.05).samples("stable", 5700)
+                .samples("candidate", 300).cumulative(stage);
+
+        assertThat(PolicyEvaluator.evaluate(POWER, window).criterion("power").status())
+                .isEqualTo(CriterionStatus.OK);
+    }
+
+    @Test
     void sampleSize_fromTheStableArm_whenNoBaselineIsPlanned() {
         Policy p = Policies.criteria("{\"name\": \"power\", \"type\": \"sample_size\","
                 + " \"metric\": \"outcome.converted\", \"mde_pct\": 10}");
