@@ -199,7 +199,9 @@ public final class Estimate {
         double z2n = z * z / n;
         double center = (value + z2n / 2) / (1 + z2n);
         double half = z * Math.sqrt(value * (1 - value) / n + z2n / (4 * n)) / (1 + z2n);
-        return new Interval(Math.max(0, center - half), Math.min(1, center + half));
+        // At 0 (or all) events the bound is exactly 0 (or 1), not a rounding residue.
+        return new Interval(value == 0 ? 0 : Math.max(0, center - half),
+                value == 1 ? 1 : Math.min(1, center + half));
     }
 
     @Override

@@ -25,8 +25,10 @@ final class Uplifts {
      * @param c the criterion
      * @param input the window
      * @return the uplift per metric the criterion reads as a value, for metrics with a defined
-     *     estimate on both arms; intervals two-sided at the criterion's confidence (0.95 for a
-     *     criterion that compares as measured)
+     *     estimate and a positive standard error on both arms (with no event, or no variance,
+     *     the delta method's interval collapses to a point, which would overstate what is
+     *     known); intervals two-sided at the criterion's confidence (0.95 for a criterion that
+     *     compares as measured)
      */
     static Map<String, Uplift> of(Criterion c, GateInput input) {
         Map<String, Uplift> out = new LinkedHashMap<>();
@@ -52,7 +54,8 @@ final class Uplifts {
             Estimate control = evidence.estimate(GateInput.STABLE, r.metric());
             Estimate treatment = evidence.estimate(GateInput.CANDIDATE, r.metric());
             if (control != null && treatment != null && control.isDefined()
-                    && treatment.isDefined()) {
+                    && treatment.isDefined() && control.standardError() > 0
+                    && treatment.standardError() > 0) {
                 out.put(r.metric(), uplift(control, treatment, level));
             }
         }
@@ -63,9 +66,21 @@ final class Uplifts {
             MetricKind kind, double level) {
         ArmSummary control = Checks.summary(input, GateInput.STABLE, metric, kind);
         ArmSummary treatment = Checks.summary(input, GateInput.CANDIDATE, metric, kind);
-        if (control != null && treatment != null && control.n() > 0 && treatment.n() > 0) {
+        if (control != null && treatment != null && varies(kind, control)
+                && varies(kind, treatment)) {
             out.put(metric, Uplift.of(kind, control, treatment, level));
         }
+    }
+
+    /** An arm whose mean has a variance: an interval on it is not degenerate. */
+    private static boolean varies(MetricKind kind, ArmSummary arm) {
+        if (arm.n() < 1) {
+            return false;
+        }
+        if (kind == MetricKind.CONVERSION) {
+            return arm.conversions() > 0 && arm.conversions() < arm.n();
+        }
+        return arm.n() >= 2 && arm.variance() > 0;
     }
 
     private static Uplift uplift(Estimate control, Estimate treatment, double level) {
