@@ -98,24 +98,24 @@ class RolloutStageEvidenceTest {
         }
     }
 
+    /** A checkpoint whose calls the split assigned {@code v1 : v2}, then a tick. */
+    private void checkpointSplitting(RolloutController c, int v1, int v2) {
+        f.clock.advance(Duration.ofMinutes(5));
+        f.record(100, 60, 0);
+        assigned("v1", v1);
+        assigned("v2", v2);
+        f.clock.advance(Duration.ofMinutes(5));
+        c.tick();
+    }
+
     @Test
     void sampleRatio_isCheckedAgainstTheStagesWeight() {
         RolloutController c = f.start(f.plan(SPLIT).build(), dir);
-        f.clock.advance(Duration.ofMinutes(5));
-        f.record(100, 60, 0);
-        assigned("v1", 9_500);
-        assigned("v2", 500);
-        f.clock.advance(Duration.ofMinutes(5));
-        c.tick();
+        checkpointSplitting(c, 9_500, 500);
         assertThat(c.currentBasisPoints()).isEqualTo(2500);
 
         // At 25% the split is 9,500 : 500 again: a mismatch, the rollout holds.
-        f.clock.advance(Duration.ofMinutes(5));
-        f.record(100, 60, 0);
-        assigned("v1", 9_500);
-        assigned("v2", 500);
-        f.clock.advance(Duration.ofMinutes(5));
-        c.tick();
+        checkpointSplitting(c, 9_500, 500);
 
         RolloutDecision hold = c.decisions().get(2);
         assertThat(hold.action()).isEqualTo(RolloutAction.HOLD);

@@ -135,11 +135,6 @@ final class Checks {
         }
 
         @Override
-        public List<String> arms() {
-            return BOTH;
-        }
-
-        @Override
         public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
             Map<String, Double> observed = new LinkedHashMap<>();
             ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
@@ -211,11 +206,6 @@ final class Checks {
                     + (requireImprovement ? "improvement" : "no_harm") + ")";
         }
 
-        @Override
-        public List<String> arms() {
-            return BOTH;
-        }
-
         /**
          * A fresh test for this criterion.
          *
@@ -228,8 +218,7 @@ final class Checks {
         @Override
         public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
             // Always-valid over looks at cumulative data: the evidence since the split began.
-            GateInput cumulative = window.cumulative();
-            GateInput input = cumulative != null ? cumulative : window;
+            GateInput input = evidence(window);
             Map<String, Double> observed = new LinkedHashMap<>();
             ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
             ArmSummary treatment = summary(input, GateInput.CANDIDATE, metric, kind, observed);
@@ -279,11 +268,6 @@ final class Checks {
         @Override
         public String text() {
             return "psi(" + metric + ") <= " + max;
-        }
-
-        @Override
-        public List<String> arms() {
-            return BOTH;
         }
 
         @Override
@@ -392,14 +376,8 @@ final class Checks {
         }
 
         @Override
-        public List<String> arms() {
-            return BOTH;
-        }
-
-        @Override
         public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
-            GateInput cumulative = window.cumulative();
-            GateInput input = cumulative != null ? cumulative : window;
+            GateInput input = evidence(window);
             double share = window.candidateShare();
             long stable = input.assigned(GateInput.STABLE);
             long candidate = input.assigned(GateInput.CANDIDATE);
@@ -483,14 +461,8 @@ final class Checks {
         }
 
         @Override
-        public List<String> arms() {
-            return BOTH;
-        }
-
-        @Override
         public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
-            GateInput cumulative = window.cumulative();
-            GateInput input = cumulative != null ? cumulative : window;
+            GateInput input = evidence(window);
             Map<String, Long> samples = metricSamples(input, metric);
             long nc = samples.get(GateInput.STABLE);
             long nt = samples.get(GateInput.CANDIDATE);
@@ -544,6 +516,17 @@ final class Checks {
                     candidateShort ? need.treatment() : need.control(), observed, samples,
                     (met ? "minimum sample reached: " : "") + detail);
         }
+    }
+
+    /**
+     * The evidence criteria that gather it read: the input's cumulative view, or the input.
+     *
+     * @param input the evaluated input
+     * @return {@link GateInput#cumulative()}, or {@code input} when it has none
+     */
+    static GateInput evidence(GateInput input) {
+        GateInput cumulative = input.cumulative();
+        return cumulative != null ? cumulative : input;
     }
 
     /**

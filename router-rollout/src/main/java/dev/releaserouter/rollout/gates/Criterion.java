@@ -40,11 +40,13 @@ record Criterion(String name, Severity severity, int consecutiveWindows, long mi
         String text();
 
         /**
-         * The canonical arms whose samples the criterion relies on.
+         * The canonical arms whose samples the criterion relies on: by default both.
          *
          * @return the arms
          */
-        List<String> arms();
+        default List<String> arms() {
+            return List.of(GateInput.STABLE, GateInput.CANDIDATE);
+        }
 
         /**
          * Measures one window.

@@ -59,8 +59,7 @@ final class Judge {
      * @return the judge
      */
     static Judge withBounds(GateInput input, double confidence) {
-        GateInput cumulative = input.cumulative();
-        return new Judge(input, cumulative != null ? cumulative : input, confidence);
+        return new Judge(input, Checks.evidence(input), confidence);
     }
 
     /** @return the one-sided level of the bounds, 0.5 when comparing as measured */

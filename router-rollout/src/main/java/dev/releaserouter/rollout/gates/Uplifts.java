@@ -35,8 +35,7 @@ final class Uplifts {
         if (c.check() instanceof Checks.Psi) {
             return out; // a histogram, not a value
         }
-        GateInput cumulative = input.cumulative();
-        GateInput evidence = cumulative != null ? cumulative : input;
+        GateInput evidence = Checks.evidence(input);
         double level = c.confidence() > 0.5 ? c.confidence() : Policy.DEFAULT_CONFIDENCE;
         if (c.check() instanceof Checks.NonInferiority n) {
             // The data of the test itself: this window's counts or moments.

@@ -158,7 +158,8 @@ class ExamplePoliciesTest {
         GateVerdict v = PolicyEvaluator.evaluate(p, in);
         assertThat(v.decision()).as(v.reasons().toString()).isEqualTo(GateDecision.PROCEED);
 
-        // R: power.prop.test(p1 = 0.1, p2 = 0.12, power = 0.8)$n = 3840.847 per arm.
+        // The formula of R's power.prop.test(p1 = 0.1, p2 = 0.12, power = 0.8), by SciPy:
+        // n = 3840.847482436272 per arm.
         GateVerdict early = PolicyEvaluator.evaluate(p, in
                 .conversions(GateInput.STABLE, "outcome.conversion", 3_000, 300)
                 .conversions(GateInput.CANDIDATE, "outcome.conversion", 3_000, 301));

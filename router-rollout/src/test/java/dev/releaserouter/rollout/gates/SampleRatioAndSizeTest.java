@@ -88,7 +88,7 @@ class SampleRatioAndSizeTest {
 
     @Test
     void sampleSize_holdsWithNofNNeeded_untilBothArmsHaveIt() {
-        // Fleiss' formula of R's power.prop.test with allocation k = 0.05 / 0.95, by SciPy:
+        // The formula of R's power.prop.test (Fleiss) with allocation k = 0.05 / 0.95, by SciPy:
         // n1 = (z_a sqrt(pbar qbar (1 + 1/k)) + z_b sqrt(p1 q1 + p2 q2 / k))^2 / d^2
         //    = 7038.019452712505 (norm.ppf(0.975), norm.ppf(0.8), p1 0.002, p2 0.012):
         // stable ceil(n1) = 7039, candidate ceil(k n1) = 371.
@@ -123,16 +123,22 @@ class SampleRatioAndSizeTest {
                 .isEqualTo(CriterionStatus.OK);
     }
 
+    private static CriterionResult power(String fields, MapInput in) {
+        Policy p = Policies.criteria("{\"name\": \"power\", \"type\": \"sample_size\","
+                + " \"metric\": \"outcome.converted\", " + fields + "}");
+        return PolicyEvaluator.evaluate(p, in).criterion("power");
+    }
+
+    private static MapInput converted(long nc, long xc, long nt, long xt) {
+        return MapInput.of().conversions("stable", "outcome.converted", nc, xc)
+                .conversions("candidate", "outcome.converted", nt, xt);
+    }
+
     @Test
     void sampleSize_fromTheStableArm_whenNoBaselineIsPlanned() {
-        Policy p = Policies.criteria("{\"name\": \"power\", \"type\": \"sample_size\","
-                + " \"metric\": \"outcome.converted\", \"mde_pct\": 10}");
-        // Observed split 1:1, stable converting 10%: R power.prop.test(p1 = 0.1, p2 = 0.11,
-        // power = 0.8) gives n = 14750.79 per arm.
-        MapInput in = MapInput.of().conversions("stable", "outcome.converted", 20_000, 2000)
-                .conversions("candidate", "outcome.converted", 20_000, 2100);
-
-        CriterionResult r = PolicyEvaluator.evaluate(p, in).criterion("power");
+        // Observed split 1:1, stable converting 10%, +10%: the formula of R's power.prop.test,
+        // by SciPy, gives n = 14750.790469044938 per arm.
+        CriterionResult r = power("\"mde_pct\": 10", converted(20_000, 2000, 20_000, 2100));
 
         assertThat(r.status()).isEqualTo(CriterionStatus.OK);
         assertThat(r.observed()).containsEntry("stable.needed", 14751.0);
@@ -140,12 +146,7 @@ class SampleRatioAndSizeTest {
 
     @Test
     void sampleSize_withAnImpossibleBaseline_isNotEnoughData_sayingWhy() {
-        Policy p = Policies.criteria("{\"name\": \"power\", \"type\": \"sample_size\","
-                + " \"metric\": \"outcome.converted\", \"mde\": 0.01}");
-        MapInput in = MapInput.of().conversions("stable", "outcome.converted", 500, 0)
-                .conversions("candidate", "outcome.converted", 500, 0);
-
-        CriterionResult r = PolicyEvaluator.evaluate(p, in).criterion("power");
+        CriterionResult r = power("\"mde\": 0.01", converted(500, 0, 500, 0));
 
         assertThat(r.status()).isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
         assertThat(r.detail()).startsWith("no power analysis: baselineRate");
