@@ -12,9 +12,8 @@ import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.redis.RedisFleet;
-import java.nio.file.Path;
+import dev.releaserouter.redis.testing.RedisServer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,19 +61,18 @@ public class FleetBenchmark {
     /** A redis-server for the trial, or none (the fleet benchmarks then skip). */
     @State(Scope.Benchmark)
     public static class Redis {
-        LocalRedis server;
+        RedisServer server;
         String uri;
 
         /** Starts redis-server, or explains why not. */
         @Setup(Level.Trial)
         public void start() {
-            Optional<Path> exe = LocalRedis.executable();
-            if (exe.isEmpty()) {
+            if (!RedisServer.installed()) {
                 System.out.println("FleetBenchmark: redis-server is not on the PATH (Debian:"
                         + " apt-get install -y redis-server): fleet benchmarks skipped");
                 return;
             }
-            server = LocalRedis.start(exe.get());
+            server = RedisServer.start();
             uri = server.uri();
         }
 

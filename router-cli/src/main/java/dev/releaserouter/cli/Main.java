@@ -1,6 +1,7 @@
 package dev.releaserouter.cli;
 
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,9 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@code replay}: evaluates stored shadow pairs against the shadow SLA criteria and writes
- *       {@code shadow_eval.json}; see {@code replay --help} and {@code docs/shadow.md}.
+ *       {@code shadow_eval.json}; see {@code replay --help} and {@code docs/shadow.md};
+ *   <li>{@code secret}: prints a new assignment hash secret (32 hex digits from
+ *       {@link java.security.SecureRandom}); see {@code docs/cli.md}.
  * </ul>
  *
  * <p>Exit status: {@value #PASS} PASS, {@value #FAIL} FAIL, {@value #NOT_ENOUGH_DATA}
@@ -36,8 +39,10 @@ public final class Main {
             "Commands:",
             "  replay    evaluate stored shadow pairs against the shadow SLA criteria and write",
             "            shadow_eval.json (replay --help for its options)",
+            "  secret    print a new assignment hash secret (32 hex digits) for",
+            "            router.hash-secret or ReleaseRouter.builder().hashSecretHex(...)",
             "",
-            "Run with java -jar release-router-cli.jar <command> ...",
+            "Run with java -jar router-cli-<version>-all.jar <command> ...",
             "");
 
     private Main() {}
@@ -74,9 +79,11 @@ public final class Main {
                 return PASS;
             case "replay":
                 return new ReplayCommand(out, err).run(rest);
+            case "secret":
+                return new SecretCommand(out, err, new SecureRandom()).run(rest);
             default:
                 err.println("release-router-cli: unknown command '" + command
-                        + "'; the commands are: replay");
+                        + "'; the commands are: replay, secret");
                 err.print(USAGE_TEXT);
                 return USAGE;
         }

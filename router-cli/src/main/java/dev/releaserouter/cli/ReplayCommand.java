@@ -82,8 +82,8 @@ final class ReplayCommand {
             "65 unusable pairs or target, 74 I/O error.",
             "",
             "Examples:",
-            "  java -jar release-router-cli.jar replay --pairs /var/lib/app/pairs",
-            "  java -cp release-router-cli.jar:churn-v3.jar dev.releaserouter.cli.Main \\",
+            "  java -jar router-cli-all.jar replay --pairs /var/lib/app/pairs",
+            "  java -cp router-cli-all.jar:churn-v3.jar dev.releaserouter.cli.Main \\",
             "      replay --pairs /var/lib/app/pairs --model churn \\",
             "      --target com.acme.ChurnV3Target --score-field score --tolerance 0.02",
             "");

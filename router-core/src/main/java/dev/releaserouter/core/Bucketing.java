@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The assignment function, a wire contract: which of the 10,000 buckets an entity falls in for an
@@ -77,32 +78,50 @@ public final class Bucketing {
         return (int) Long.remainderUnsigned(hasher.hash(entityKey), Weights.BUCKETS);
     }
 
+    /** How to make a secret, appended to every secret error. */
+    static final String HOW_TO_GENERATE = "generate one with 'java -jar router-cli-<version>-all"
+            + ".jar secret' (or 'openssl rand -hex 16') and keep it secret and stable";
+
     /**
-     * Parses a secret written as 32 hex digits.
+     * Parses a secret written as exactly 32 hex digits (16 bytes), either case; surrounding
+     * whitespace is ignored. Errors never show the value.
      *
      * @param hex 32 hex digits
      * @return the 16 bytes
-     * @throws IllegalArgumentException if it is not 32 hex digits
+     * @throws IllegalArgumentException if it is null (missing), or not exactly 32 hex digits
      */
-    public static byte[] secretFromHex(String hex) {
-        Objects.requireNonNull(hex, "secret");
-        byte[] b;
-        try {
-            b = HexFormat.of().parseHex(hex.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "hash secret must be 32 hex digits (16 bytes), but was not hex", e);
+    public static byte[] secretFromHex(@Nullable String hex) {
+        if (hex == null) {
+            throw missing();
         }
-        checkSecret(b);
-        return b;
+        String digits = hex.strip();
+        if (digits.length() != 32) {
+            throw new IllegalArgumentException("hash secret must be exactly 32 hex digits (16"
+                    + " bytes), but had " + digits.length() + " characters; "
+                    + HOW_TO_GENERATE);
+        }
+        try {
+            return HexFormat.of().parseHex(digits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("hash secret must be exactly 32 hex digits (16"
+                    + " bytes), but it is not hex; " + HOW_TO_GENERATE, e);
+        }
     }
 
-    static void checkSecret(byte[] secret) {
-        Objects.requireNonNull(secret, "secret");
-        if (secret.length != 16) {
-            throw new IllegalArgumentException(
-                    "hash secret must be 16 bytes, but was " + secret.length + " bytes");
+    static void checkSecret(byte @Nullable [] secret) {
+        if (secret == null) {
+            throw missing();
         }
+        if (secret.length != 16) {
+            throw new IllegalArgumentException("hash secret must be 16 bytes, but was "
+                    + secret.length + " bytes; " + HOW_TO_GENERATE);
+        }
+    }
+
+    private static IllegalArgumentException missing() {
+        return new IllegalArgumentException("hash secret is missing (null, e.g. an unset"
+                + " environment variable): give exactly 32 hex digits (16 bytes); "
+                + HOW_TO_GENERATE);
     }
 
     static boolean isDefault(byte[] secret) {

@@ -54,10 +54,25 @@ public final class ReleaseRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseRouter.class);
 
+    /** The warning logged when a router is built without a secret of its own. */
+    static final String DEFAULT_SECRET_WARNING = "Release Router uses the public default hash"
+            + " secret: anyone can predict which entities get a candidate. Set your own:"
+            + " ReleaseRouter.builder().hashSecretHex(...) or, in Spring Boot, the property"
+            + " router.hash-secret; " + Bucketing.HOW_TO_GENERATE + ".";
+
     private ReleaseRouter() {}
 
-    /** @return a new builder */
+    /**
+     * A new builder. The first call checks that the class path's Jackson is consistent (see
+     * {@code docs/architecture.md}, "Dependencies").
+     *
+     * @return a new builder
+     * @throws IllegalStateException if {@code com.fasterxml.jackson.core:jackson-annotations} is
+     *     missing or older than the Jackson 3 databind the router uses needs; the message names
+     *     the artifact, the versions and how to align them
+     */
     public static Builder builder() {
+        JacksonAlignment.checkOnce();
         return new Builder();
     }
 
@@ -140,20 +155,28 @@ public final class ReleaseRouter {
          * @param secret the 16-byte key of the assignment hash; keep it secret and stable
          *     (changing it reshuffles every entity)
          * @return this builder
-         * @throws IllegalArgumentException if not 16 bytes
+         * @throws IllegalArgumentException if null or not 16 bytes (the message says how to
+         *     generate a secret)
          */
-        public Builder hashSecret(byte[] secret) {
+        public Builder hashSecret(byte @Nullable [] secret) {
             Bucketing.checkSecret(secret);
-            this.secret = secret.clone();
+            this.secret = Objects.requireNonNull(secret).clone();
             return this;
         }
 
         /**
+         * The key of the assignment hash, as exactly 32 hex digits (16 bytes; either case,
+         * surrounding whitespace ignored), e.g. from an environment variable. Generate one with
+         * {@code java -jar router-cli-<version>-all.jar secret} or {@code openssl rand -hex 16}.
+         * Without one the router uses a public default and warns.
+         *
          * @param hex the key as 32 hex digits
          * @return this builder
-         * @throws IllegalArgumentException if not 32 hex digits
+         * @throws IllegalArgumentException if null (missing, e.g. an unset environment
+         *     variable) or not exactly 32 hex digits; the message says how to generate one and
+         *     never shows the value
          */
-        public Builder hashSecretHex(String hex) {
+        public Builder hashSecretHex(@Nullable String hex) {
             this.secret = Bucketing.secretFromHex(hex);
             return this;
         }
@@ -304,8 +327,7 @@ public final class ReleaseRouter {
                         "a flag source is required: call flagSource(...) or config(...)");
             }
             if (Bucketing.isDefault(secret)) {
-                LOG.warn("Release Router uses the public default hash secret: assignments can be "
-                        + "predicted by anyone. Configure hashSecret(...) in production.");
+                LOG.warn(DEFAULT_SECRET_WARNING);
             }
             return new DefaultRouter(source, audit != null ? audit : new Slf4jAuditSink(), clock,
                     secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()),

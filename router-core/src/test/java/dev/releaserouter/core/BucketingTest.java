@@ -103,7 +103,7 @@ class BucketingTest {
     void secret_mustBe16Bytes() {
         assertThatThrownBy(() -> Bucketing.secretFromHex("0011"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("16 bytes, but was 2 bytes");
+                .hasMessageContaining("exactly 32 hex digits (16 bytes), but had 4 characters");
         assertThatThrownBy(() -> Bucketing.secretFromHex("zz"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32 hex digits");

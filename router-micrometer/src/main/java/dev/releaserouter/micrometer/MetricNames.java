@@ -11,6 +11,17 @@ public final class MetricNames {
     public static final String CONFIG_UP_TO_DATE = "router.config.up.to.date";
     /** Counter: decisions that failed inside the router and answered the stable version. */
     public static final String INTERNAL_ERRORS = "router.decisions.internal.errors";
+    /**
+     * Gauge, tag {@code component} (e.g. {@code fleet}): 1 while a status component registered
+     * with {@code ReleaseRouter.builder().statusContributor(...)} is UP, 0 otherwise.
+     */
+    public static final String COMPONENT_UP = "router.component.up";
+    /**
+     * Gauge, tags {@code component}, {@code detail}: each numeric detail of a status component
+     * (for the fleet: {@code lagMillis}, {@code failures}, {@code degradations},
+     * {@code auditDeferred}, ...); NaN while the component does not report it.
+     */
+    public static final String COMPONENT_DETAIL = "router.component.detail";
 
     /** Counter, tags model, version, outcome: shadow calls (ran, dropped, circuit open). */
     public static final String SHADOW_CALLS = "router.shadow.calls";

@@ -1,5 +1,6 @@
 package dev.releaserouter.micrometer;
 
+import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.Router;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -9,7 +10,8 @@ import java.util.Objects;
 
 /**
  * Exposes a router's health to Micrometer: configuration revision, reload outcomes, whether the
- * latest flag file is in force, and internal errors. The meters read {@link Router#status()} when
+ * latest flag file is in force, internal errors, and each status component's state and numeric
+ * details (e.g. fleet mode's connection to Redis: {@link MetricNames#COMPONENT_UP}). The meters read {@link Router#status()} when
  * scraped, so nothing is added to the decision path.
  *
  * <pre>{@code new RouterMetrics(router).bindTo(meterRegistry);}</pre>
@@ -53,5 +55,33 @@ public final class RouterMetrics implements MeterBinder {
                 .description("Decisions that failed inside the router and answered stable")
                 .baseUnit("decisions")
                 .register(registry);
+        // The components are fixed when the router is built; their numeric details at bind time
+        // name the detail gauges (a fixed, small set: low cardinality).
+        router.status().components().forEach((name, status) -> {
+            Gauge.builder(MetricNames.COMPONENT_UP, router,
+                            r -> component(r, name).state() == ComponentStatus.State.UP ? 1 : 0)
+                    .tag("component", name)
+                    .description("1 while the status component is UP, 0 otherwise")
+                    .register(registry);
+            status.details().forEach((detail, value) -> {
+                if (value instanceof Number) {
+                    Gauge.builder(MetricNames.COMPONENT_DETAIL, router,
+                                    r -> detail(r, name, detail))
+                            .tags("component", name, "detail", detail)
+                            .description("A numeric detail of a status component")
+                            .register(registry);
+                }
+            });
+        });
+    }
+
+    private static ComponentStatus component(Router router, String name) {
+        ComponentStatus s = router.status().components().get(name);
+        return s != null ? s : ComponentStatus.unknown("component " + name + " is gone");
+    }
+
+    private static double detail(Router router, String name, String detail) {
+        Object v = component(router, name).details().get(detail);
+        return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
     }
 }

@@ -2,10 +2,19 @@ package dev.releaserouter.redis;
 
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.core.audit.AuditChain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,9 +28,12 @@ import org.slf4j.spi.LoggingEventBuilder;
  * change to this instance's own base configuration (its start, a flag-file reload such as a kill
  * switch pushed through a ConfigMap, a programmatic apply) is never refused because Redis cannot
  * record it. Such an entry is deferred: logged at WARN to the audit logger
- * ({@code dev.releaserouter.audit}), kept in a bounded in-memory queue, shown in
- * {@link FleetStatus}, and replayed into the stream, in order, on the fleet's maintenance tick
- * once Redis answers, with its original time and the actor suffix {@code " (deferred)"}.
+ * ({@code dev.releaserouter.audit}), kept in a bounded in-memory queue (and, if configured, in
+ * a local spool file that survives a restart of the process), shown in {@link FleetStatus}, and
+ * replayed into the stream, in order, on the fleet's maintenance tick once Redis answers, with
+ * its original time and the actor suffix {@code " (deferred)"}. Each entry carries a unique
+ * replay id that Redis remembers with the append, so a replay whose reply was lost (or a spool
+ * replayed by the next process) is never appended twice.
  *
  * <p>Which entries may be deferred: only the actions in {@link #DEFERRABLE}. Every other entry
  * keeps the {@link AuditSink} contract (the call throws and the change is refused): override
@@ -62,7 +74,9 @@ final class DeferringAuditSink implements AuditSink {
     private final RedisAuditSink redis;
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<AuditEvent> deferred = new ArrayDeque<>();
+    private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+    private final @Nullable Path spool;
+    private final AtomicLong spoolFailures = new AtomicLong();
     private volatile int waiting;
     private volatile @Nullable Instant oldest;
     private final AtomicLong deferredTotal = new AtomicLong();
@@ -70,17 +84,80 @@ final class DeferringAuditSink implements AuditSink {
     private final AtomicLong overflowed = new AtomicLong();
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
 
+    /** A waiting entry: its actor as it will be recorded, and its unique replay id. */
+    private record Deferred(String id, AuditEvent recorded) {}
+
     /**
      * @param redis the fleet's trail
      * @param capacity how many entries may wait, positive
      * @throws IllegalArgumentException if capacity is not positive
      */
     DeferringAuditSink(RedisAuditSink redis, int capacity) {
+        this(redis, capacity, null);
+    }
+
+    /**
+     * @param redis the fleet's trail
+     * @param capacity how many entries may wait, positive
+     * @param spool a local file that keeps the waiting entries across a restart of this
+     *     process (entries a previous process left in it are loaded and wait to be replayed),
+     *     or null to keep them in memory only
+     * @throws IllegalArgumentException if capacity is not positive
+     */
+    DeferringAuditSink(RedisAuditSink redis, int capacity, @Nullable Path spool) {
         this.redis = Objects.requireNonNull(redis, "redis");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, but was " + capacity);
         }
         this.capacity = capacity;
+        this.spool = spool;
+        if (spool != null) {
+            loadSpool(spool);
+        }
+    }
+
+    /** Loads the entries a previous process left in the spool (bad lines logged, skipped). */
+    private void loadSpool(Path file) {
+        List<String> lines;
+        try {
+            if (!Files.exists(file)) {
+                return;
+            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            spoolFailed("read", file, e);
+            return;
+        }
+        int n = 0;
+        for (String line : lines) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            int tab = line.indexOf('\t');
+            try {
+                if (tab <= 0) {
+                    throw new IllegalArgumentException("no replay id before a tab");
+                }
+                AuditEvent e = AuditChain.parse(line.substring(tab + 1)).event();
+                if (deferred.size() < capacity) {
+                    deferred.addLast(new Deferred(line.substring(0, tab), e));
+                    deferredTotal.incrementAndGet();
+                } else {
+                    overflowed.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                spoolFailures.incrementAndGet();
+                LOG.error("Release Router fleet: line {} of the deferred audit spool {} is not "
+                        + "an entry and is skipped ({}): {}", n, file, e.getMessage(),
+                        oneLine(line));
+            }
+        }
+        updateCounts();
+        if (!deferred.isEmpty()) {
+            LOG.warn("Release Router fleet: {} deferred audit entries of an earlier process "
+                    + "wait in {} to be replayed into the Redis trail", deferred.size(), file);
+        }
     }
 
     /** @return the fleet's trail this sink appends to */
@@ -111,6 +188,11 @@ final class DeferringAuditSink implements AuditSink {
     /** @return deferred entries dropped because the queue was full */
     long overflowed() {
         return overflowed.get();
+    }
+
+    /** @return failed reads or writes of the spool file (and bad lines in it) */
+    long spoolFailures() {
+        return spoolFailures.get();
     }
 
     /**
@@ -181,14 +263,15 @@ final class DeferringAuditSink implements AuditSink {
 
     /** @return false if nothing waits; throws if the head cannot be appended (it stays) */
     private boolean replayOne() {
-        AuditEvent head = deferred.peekFirst();
+        Deferred head = deferred.peekFirst();
         if (head == null) {
             return false;
         }
-        redis.record(head, true);
+        redis.replay(head.recorded(), head.id());
         deferred.pollFirst();
         replayed.incrementAndGet();
         updateCounts();
+        writeSpool();
         if (deferred.isEmpty()) {
             overflowLogged.set(false);
             LOG.info("Release Router fleet: every deferred audit entry is now in the Redis trail"
@@ -209,14 +292,66 @@ final class DeferringAuditSink implements AuditSink {
             }
             return;
         }
-        deferred.addLast(event);
+        Deferred d = new Deferred(UUID.randomUUID().toString(), redis.recorded(event, true));
+        deferred.addLast(d);
         updateCounts();
+        appendSpool(d);
     }
 
     private void updateCounts() {
-        AuditEvent head = deferred.peekFirst();
-        oldest = head == null ? null : head.time();
+        Deferred head = deferred.peekFirst();
+        oldest = head == null ? null : head.recorded().time();
         waiting = deferred.size();
+    }
+
+    private static String spoolLine(Deferred d) {
+        return d.id() + "\t" + AuditChain.next(0, AuditChain.GENESIS_HASH, d.recorded()).line()
+                + "\n";
+    }
+
+    /** Adds an entry to the spool, synced to the disk; a failure is logged, never thrown. */
+    private void appendSpool(Deferred d) {
+        Path file = spool;
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(file, spoolLine(d), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.DSYNC);
+        } catch (IOException | RuntimeException e) {
+            spoolFailed("write", file, e);
+        }
+    }
+
+    /** Rewrites the spool with the entries still waiting (atomic replace). Never throws. */
+    private void writeSpool() {
+        Path file = spool;
+        if (file == null) {
+            return;
+        }
+        try {
+            StringBuilder b = new StringBuilder();
+            for (Deferred d : deferred) {
+                b.append(spoolLine(d));
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, b, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
+                    StandardOpenOption.DSYNC);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            spoolFailed("rewrite", file, e);
+        }
+    }
+
+    private void spoolFailed(String what, Path file, Exception e) {
+        if (spoolFailures.getAndIncrement() == 0) {
+            LOG.error("Release Router fleet: cannot {} the deferred audit spool {} ({}); the "
+                    + "entries stay in memory and in the audit log; further failures are only "
+                    + "counted", what, file, e.toString());
+        }
     }
 
     /** The entry in the log, so that it is never lost silently (one line, values escaped). */

@@ -57,8 +57,15 @@ final class RedisAuditSink implements AuditSink {
     private static final int MAX_ATTEMPTS = 100;
     private static final int PAGE = 1_000;
 
-    /** KEYS[1] stream; ARGV expected seq, expected hash, genesis, seq, hash, line. */
+    /**
+     * KEYS[1] stream, KEYS[2] replayed ids; ARGV expected seq, expected hash, genesis, seq,
+     * hash, line, replay id ('' for none), replayed-ids TTL ms. A replay id already appended
+     * answers 'dup' (a replay whose reply was lost is not appended twice).
+     */
     private static final String APPEND = """
+            if ARGV[7] ~= '' and redis.call('HEXISTS', KEYS[2], ARGV[7]) == 1 then
+              return {'dup'}
+            end
             local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
             local seq, hash = '0', ARGV[3]
             if #last > 0 then
@@ -70,8 +77,15 @@ final class RedisAuditSink implements AuditSink {
             if seq ~= ARGV[1] or hash ~= ARGV[2] then return {'conflict', seq, hash} end
             local id = redis.call('XADD', KEYS[1], '*', 'seq', ARGV[4], 'hash', ARGV[5],
                 'line', ARGV[6])
+            if ARGV[7] ~= '' then
+              redis.call('HSET', KEYS[2], ARGV[7], id)
+              redis.call('PEXPIRE', KEYS[2], ARGV[8])
+            end
             return {'ok', id}
             """;
+
+    /** How long the ids of replayed entries are remembered (30 days). */
+    static final long REPLAYED_TTL_MILLIS = 30L * 24 * 3600 * 1000;
 
     private record Tail(long seq, String hash) {}
 
@@ -151,22 +165,50 @@ final class RedisAuditSink implements AuditSink {
      */
     void record(AuditEvent event, boolean deferred) {
         Objects.requireNonNull(event, "event");
+        append(recorded(event, deferred), "");
+    }
+
+    /** @return the event with its actor as recorded (see {@link #recordedActor}) */
+    AuditEvent recorded(AuditEvent event, boolean deferred) {
+        return new AuditEvent(event.time(), recordedActor(event.actor(), deferred),
+                event.action(), event.target(), event.before(), event.after(), event.reason(),
+                event.ticket(), event.revision());
+    }
+
+    /**
+     * Appends an event whose actor is already as recorded (a deferred entry, possibly of an
+     * earlier process of this instance), at most once per replay id: an id Redis has seen is
+     * not appended again (its earlier append's reply was lost), and the call returns normally.
+     *
+     * @param recorded the event as recorded
+     * @param replayId the entry's unique id, non-empty
+     * @throws UncheckedIOException if Redis cannot take it within the timeout
+     */
+    void replay(AuditEvent recorded, String replayId) {
+        if (replayId.isEmpty()) {
+            throw new IllegalArgumentException("replayId must not be empty");
+        }
+        append(recorded, replayId);
+    }
+
+    private void append(AuditEvent recorded, String replayId) {
         if (closed.get()) {
             throw new UncheckedIOException("the Redis audit sink is closed",
                     new IOException("closed"));
         }
-        AuditEvent recorded = new AuditEvent(event.time(),
-                recordedActor(event.actor(), deferred), event.action(), event.target(),
-                event.before(), event.after(), event.reason(), event.ticket(), event.revision());
         lock.lock();
         try {
             Tail t = tail;
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 AuditChain.Link link = AuditChain.next(t.seq(), t.hash(), recorded);
                 List<Object> reply = await(connection.get().async().eval(APPEND,
-                        ScriptOutputType.MULTI, new String[] {key}, Long.toString(t.seq()),
-                        t.hash(), AuditChain.GENESIS_HASH, Long.toString(link.seq()),
-                        link.hash(), link.line()));
+                        ScriptOutputType.MULTI, new String[] {key, key + ":replayed"},
+                        Long.toString(t.seq()), t.hash(), AuditChain.GENESIS_HASH,
+                        Long.toString(link.seq()), link.hash(), link.line(), replayId,
+                        Long.toString(REPLAYED_TTL_MILLIS)));
+                if ("dup".equals(reply.get(0))) {
+                    return; // appended before; the tail is refreshed by the next conflict
+                }
                 if ("ok".equals(reply.get(0))) {
                     tail = new Tail(link.seq(), link.hash());
                     if (degraded.compareAndSet(true, false)) {

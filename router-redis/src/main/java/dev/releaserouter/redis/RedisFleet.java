@@ -11,6 +11,7 @@ import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.audit.AuditVerification;
 import dev.releaserouter.rollout.RolloutStateStore;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fleet mode on Redis: the entry point. One {@code RedisFleet} per instance of a serving app
@@ -65,7 +67,8 @@ public final class RedisFleet implements AutoCloseable {
         this.windowStore = new RedisMeasurementWindowStore(connections::current, b.keyPrefix,
                 b.retainedWindows, b.windowTtl, b.commandTimeout);
         this.auditSink = new DeferringAuditSink(new RedisAuditSink(connections::current,
-                b.keyPrefix, connections.instanceId(), b.commandTimeout), b.deferredAuditCapacity);
+                b.keyPrefix, connections.instanceId(), b.commandTimeout), b.deferredAuditCapacity,
+                b.deferredAuditSpool);
         connections.onTick(auditSink::replay);
     }
 
@@ -243,6 +246,7 @@ public final class RedisFleet implements AutoCloseable {
             d.put("auditOldestDeferred", s.auditOldestDeferred().toString());
         }
         d.put("auditOverflowed", s.auditOverflowed());
+        d.put("auditSpoolFailures", auditSink.spoolFailures());
         if (!s.connected()) {
             return ComponentStatus.degraded(error != null ? error : "not connected to Redis yet",
                     d);
@@ -281,6 +285,7 @@ public final class RedisFleet implements AutoCloseable {
         private int retainedWindows = 120;
         private Duration windowTtl = Duration.ofHours(3);
         private int deferredAuditCapacity = DeferringAuditSink.DEFAULT_CAPACITY;
+        private @Nullable Path deferredAuditSpool;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -404,6 +409,26 @@ public final class RedisFleet implements AutoCloseable {
                         + " 1000000, but was " + entries);
             }
             this.deferredAuditCapacity = entries;
+            return this;
+        }
+
+        /**
+         * Keeps the deferred audit entries (see {@link RedisFleet#auditSink()}) in a local file
+         * as well, so that they survive a restart of the process while Redis is down: each is
+         * appended (synced to the disk) when deferred, the file is rewritten as entries are
+         * replayed, and the entries an earlier process left in it are loaded at build and
+         * replayed once Redis answers (each at most once: Redis remembers replayed entries'
+         * ids for 30 days). Use a path on a persistent volume, one file per instance; without
+         * it (the default) the entries wait in memory and are in the audit log. A file that
+         * cannot be read or written is logged and counted ({@code auditSpoolFailures} in
+         * {@link RedisFleet#componentStatus()}); the entries then stay in memory.
+         *
+         * @param file the spool file; its directory must exist
+         * @return this builder
+         * @throws NullPointerException if file is null
+         */
+        public Builder deferredAuditSpool(Path file) {
+            this.deferredAuditSpool = Objects.requireNonNull(file, "file");
             return this;
         }
 

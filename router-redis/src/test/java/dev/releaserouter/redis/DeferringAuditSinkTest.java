@@ -9,11 +9,15 @@ import dev.releaserouter.core.testing.Polling;
 import dev.releaserouter.redis.testing.RedisServer;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet's audit sink while Redis is down: base-configuration entries wait in a bounded
@@ -161,5 +165,63 @@ class DeferringAuditSinkTest {
         assertThat(a.trail().read()).extracting(AuditEvent::revision)
                 .containsExactly(1L, 2L, 3L);
         assertThat(a.trail().verify().ok()).isTrue();
+    }
+
+    @Test
+    void spool_keepsDeferredEntriesAcrossARestartOfTheProcess_andTheNextOneReplaysThem(
+            @TempDir Path dir) throws Exception {
+        Path spool = dir.resolve("audit-spool.jsonl");
+        DeferringAuditSink first = new DeferringAuditSink(stores.auditSink("pod-a"), 10, spool);
+        redis.stop();
+        first.record(event("config.reload", 1));
+        first.record(event("config.reload", 2));
+        assertThat(Files.readAllLines(spool)).as("synced to the spool").hasSize(2);
+        first.close(); // the process dies while Redis is down
+
+        redis.restart();
+        DeferringAuditSink next = new DeferringAuditSink(stores.auditSink("pod-a-2"), 10, spool);
+        assertThat(next.waiting()).as("loaded from the spool").isEqualTo(2);
+        Polling.await(() -> {
+            next.replay();
+            return next.waiting() == 0;
+        }, Duration.ofSeconds(10));
+
+        List<AuditEvent> trail = next.trail().read();
+        assertThat(trail).extracting(AuditEvent::revision).containsExactly(1L, 2L);
+        assertThat(trail).as("recorded as the instance that deferred them").allSatisfy(e ->
+                assertThat(e.actor()).endsWith("[instance pod-a] (deferred)"));
+        assertThat(Files.readAllLines(spool)).as("emptied as replayed").isEmpty();
+        assertThat(next.trail().verify().ok()).isTrue();
+        assertThat(next.spoolFailures()).isZero();
+    }
+
+    @Test
+    void spool_withABadLine_skipsAndCountsIt_andLoadsTheRest(@TempDir Path dir)
+            throws Exception {
+        Path spool = dir.resolve("audit-spool.jsonl");
+        DeferringAuditSink first = new DeferringAuditSink(stores.auditSink("pod-a"), 10, spool);
+        redis.stop();
+        first.record(event("config.reload", 1));
+        Files.writeString(spool, "not an entry\n", StandardOpenOption.APPEND);
+        first.close();
+        redis.restart(); // the test stores connect at once
+
+        DeferringAuditSink next = new DeferringAuditSink(stores.auditSink("pod-a"), 10, spool);
+
+        assertThat(next.waiting()).isEqualTo(1);
+        assertThat(next.spoolFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void replayedEntry_whoseReplyWasLost_isNotAppendedTwice() {
+        RedisAuditSink sink = stores.auditSink("pod-a");
+        AuditEvent recorded = sink.recorded(event("config.reload", 1), true);
+
+        sink.replay(recorded, "id-1");
+        sink.replay(recorded, "id-1"); // the same entry again, as after a lost reply
+        sink.replay(sink.recorded(event("config.reload", 2), true), "id-2");
+
+        assertThat(sink.read()).extracting(AuditEvent::revision).containsExactly(1L, 2L);
+        assertThat(sink.verify().ok()).isTrue();
     }
 }

@@ -32,6 +32,11 @@ class RedisBudgetLedgerContractTest extends BudgetLedgerContract {
     }
 
     @Override
+    protected BudgetLedger createPeer(BudgetLedger ledger) {
+        return STORES.get(STORES.size() - 1).ledger("pod-b", 16); // the same key prefix
+    }
+
+    @Override
     protected void disconnect(BudgetLedger ledger) {
         redis.stop();
     }

@@ -3,6 +3,8 @@ package dev.releaserouter.rollout;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.rollout.gates.CriterionStatus;
@@ -70,7 +72,11 @@ import org.slf4j.LoggerFactory;
  * controller changes nothing (no weight, no store write, no decision) and {@link #status()} is
  * {@link RolloutStatus#STANDBY}. When it acquires the lease (at start, or later because the
  * holder stopped renewing) it takes over from the state store: a stored rollout of the
- * candidate resumes at its stage and checkpoint start, otherwise the rollout starts. A failed
+ * candidate resumes at its stage and checkpoint start, otherwise the rollout starts; but if the
+ * controller knows the rollout exists (it was stored, this controller began it, or another one
+ * held the lease) an empty store means the store lost it (e.g. Redis restarted empty), and the
+ * state is rebuilt from this controller's last state or the router's routing instead of
+ * starting again (see the decision it records; PAUSED when the routing is no stage). A failed
  * renewal (the lease unreachable) counts as a lost lease ({@link #leaseFailures()}). What the
  * lease cannot prevent: a holder paused past its TTL acts once more before its next renewal;
  * a fleet store fences such writes with {@link LeaseGrant#fencingToken()}.
@@ -101,6 +107,12 @@ public final class RolloutController {
     private volatile @Nullable LeaseGrant grant;
     // Whether the state was taken over from the store since the lease was (re)acquired.
     private boolean tookOver;
+    // Whether this controller knows the rollout exists (it was stored, it began it, or another
+    // controller held its lease): an empty store then means the store lost it. Guarded by this.
+    private boolean seenRollout;
+    // Whether `state` is what this controller itself last saved (so its checkpoint start can be
+    // trusted when the store has lost the state). Guarded by this.
+    private boolean stateSavedHere;
     private final AtomicLong leaseFailures = new AtomicLong();
     // Failed ticks in a row and the last one's error: written under this, read lock-free.
     private volatile int consecutiveFailures;
@@ -193,6 +205,7 @@ public final class RolloutController {
         RolloutController c = new RolloutController(admin, measurements, plan, store, clock,
                 actor, initial, saved.isPresent(), lease);
         synchronized (c) {
+            c.seenRollout = saved.isPresent();
             if (lease == null) {
                 if (saved.isEmpty()) {
                     c.begin(initial);
@@ -235,9 +248,13 @@ public final class RolloutController {
         if (saved.isPresent()) {
             state = saved.get();
             restored = true;
+            seenRollout = true;
+            stateSavedHere = false;
             history = GateHistory.empty();
             baseline = null;
             stageStart = state.checkpointStart();
+        } else if (seenRollout) {
+            reseed();
         } else {
             RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0,
                     clock.instant(), RolloutStatus.RUNNING, plan.policy().digest());
@@ -259,6 +276,110 @@ public final class RolloutController {
         } else {
             store.save(s);
         }
+        seenRollout = true;
+        stateSavedHere = s == state;
+    }
+
+    /**
+     * The store has no state although this controller knows the rollout exists (e.g. Redis
+     * restarted empty): the rollout is NOT started again (that would drop a 50% candidate to
+     * stage 1, or re-expose a rolled-back one). The state is rebuilt from what is known, checked
+     * against the router's routing (the fleet's override document, which survives such a loss
+     * in every router's memory and is re-seeded into the store):
+     * <ul>
+     *   <li>this controller's own last saved state, if the routing agrees with it (the
+     *       candidate's weight is that stage's and it is not killed, or it is killed / at 0%
+     *       after a rollback or abort): same stage, same checkpoint start, same status;
+     *   <li>else, the candidate neither killed nor at 0%, at the stage whose weight the routing
+     *       gives it: RUNNING there, with a new checkpoint starting now;
+     *   <li>else (killed, at 0%, or at a weight that is no stage of the plan): PAUSED at the
+     *       highest stage not above that weight, changing nothing; an operator resumes or aborts.
+     * </ul>
+     * The rebuilt state is saved and a decision records why. In a dry run the routing says
+     * nothing about the rollout: its own state is kept if it has one, else it starts again.
+     */
+    private void reseed() {
+        restored = true;
+        history = GateHistory.empty();
+        baseline = null;
+        RolloutState mine = stateSavedHere ? state : null;
+        String why = "the rollout store had no state of " + plan.model() + " although the "
+                + "rollout exists (e.g. Redis restarted empty)";
+        if (plan.dryRun()) {
+            if (mine == null) {
+                RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0,
+                        clock.instant(), RolloutStatus.RUNNING, plan.policy().digest());
+                state = s;
+                begin(s);
+            } else {
+                saveState(mine);
+                record(actor, RolloutAction.HOLD, List.of(why + "; dry run: re-seeded from "
+                        + "this controller's state"), null);
+            }
+            return;
+        }
+        ModelConfig m = admin.router().config().model(plan.model());
+        VersionConfig v = m == null ? null : m.version(plan.candidateVersion());
+        int bp = v == null ? 0 : v.weightBasisPoints();
+        boolean killed = m != null && (m.kills().all()
+                || m.kills().versions().contains(plan.candidateVersion()))
+                || admin.router().config().globalKills().all();
+        String routing = plan.candidateVersion() + " at " + bp + " bp (" + percent(bp) + ")"
+                + (killed ? ", killed" : "");
+        RolloutState next;
+        String how;
+        if (mine != null && agrees(mine, bp, killed)) {
+            next = mine;
+            how = "re-seeded from this controller's last state (stage " + (mine.stageIndex() + 1)
+                    + ", " + mine.status() + ", checkpoint from " + mine.checkpointStart()
+                    + "), which the routing confirms: " + routing;
+        } else {
+            int stage = stageAtOrBelow(bp);
+            boolean running = !killed && bp > 0 && plan.stages().get(stage) == bp;
+            next = new RolloutState(plan.model(), plan.candidateVersion(), stage, clock.instant(),
+                    running ? RolloutStatus.RUNNING : RolloutStatus.PAUSED,
+                    plan.policy().digest());
+            how = running
+                    ? "rebuilt from the routing: " + routing + " is stage " + (stage + 1)
+                            + "; a new checkpoint starts now"
+                    : "the routing (" + routing + ") is no stage the rollout left running: "
+                            + "PAUSED at stage " + (stage + 1) + ", nothing changed; resume or "
+                            + "abort it by hand";
+        }
+        state = next;
+        if (next != mine) {
+            stageStart = next.checkpointStart(); // the stage's evidence starts with the rebuild
+        }
+        saveState(next);
+        LOG.warn("Release Router: {}; {}", why, how);
+        record(actor, next.status() == RolloutStatus.PAUSED ? RolloutAction.PAUSE
+                : RolloutAction.HOLD, List.of(cut(why + "; " + how)), null);
+    }
+
+    /** Whether the routing (candidate weight, killed) is what a state leaves in the router. */
+    private boolean agrees(RolloutState s, int bp, boolean killed) {
+        switch (s.status()) {
+            case RUNNING:
+            case PAUSED:
+            case PROMOTED:
+                return !killed && bp == plan.stages().get(s.stageIndex());
+            case ROLLED_BACK:
+            case ABORTED:
+                return killed || bp == 0;
+            default:
+                return false;
+        }
+    }
+
+    /** The highest stage whose weight is at most bp (the first stage if none is). */
+    private int stageAtOrBelow(int bp) {
+        int stage = 0;
+        for (int i = 0; i < plan.stages().size(); i++) {
+            if (plan.stages().get(i) <= bp) {
+                stage = i;
+            }
+        }
+        return stage;
     }
 
     /** Appends a decision, fenced by the lease grant when this controller runs under a lease. */
@@ -313,6 +434,9 @@ public final class RolloutController {
                         + "the controller stops acting", plan.model(), t.toString());
             }
             g = Optional.empty();
+        }
+        if (g.isEmpty()) {
+            seenRollout = true; // another controller holds the lease: the rollout exists
         }
         boolean was = leading;
         LeaseGrant before = grant;

@@ -22,6 +22,7 @@ import dev.releaserouter.micrometer.ShadowMetrics;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
+import dev.releaserouter.spring.actuate.RouterEndpointWebExtension;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -44,6 +45,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures a {@link Router} from {@link RouterProperties} ({@code router.*}) and a flag
@@ -117,6 +119,26 @@ public class ReleaseRouterAutoConfiguration {
     }
 
     /**
+     * Reports {@code router.*} keys that are not Release Router properties (misspellings) at
+     * startup, as {@code router.unknown-properties} says: a WARN naming the near matches
+     * (default), a startup failure, or nothing.
+     *
+     * @param environment the application's environment
+     * @param properties the properties
+     * @return a marker of the check having run
+     * @throws RouterPropertyException in {@code fail} mode, naming the first unknown key
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RouterPropertiesCheck routerPropertiesCheck(Environment environment,
+            RouterProperties properties) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        UnknownRouterProperties.check(environment, properties.getUnknownProperties(),
+                loader != null ? loader : RouterProperties.class.getClassLoader());
+        return new RouterPropertiesCheck();
+    }
+
+    /**
      * The audit file, when {@code router.audit.file} is set. The router owns it and closes it.
      *
      * @param properties the properties
@@ -184,9 +206,26 @@ public class ReleaseRouterAutoConfiguration {
         overrideStore.ifAvailable(builder::overrideStore);
         budgetLedger.ifAvailable(builder::budgetLedger);
         hooks.orderedStream().forEach(builder::hook);
-        models.orderedStream().forEach(builder::model);
+        models.orderedStream().forEach(binding -> {
+            try {
+                builder.model(binding);
+            } catch (IllegalArgumentException e) {
+                throw new RouterWiringException("ModelBinding bean for model '"
+                        + binding.model() + "'", e.getMessage(), "Define one ModelBinding bean"
+                        + " per model, with every version of that model in it.", e);
+            }
+        });
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.buildWithAdmin();
+        try {
+            return builder.buildWithAdmin();
+        } catch (ConfigException | RouterPropertyException e) {
+            throw e; // the failure analyzer names the file and pointer, or the property
+        } catch (RuntimeException e) {
+            throw new RouterWiringException("the Release Router bean", "it could not start: "
+                    + e.getMessage(), "Check the cause below; the flag source, audit sink,"
+                    + " override store and budget ledger beans and the customizers all take"
+                    + " part in starting it (see docs/spring.md).", e);
+        }
     }
 
     /**
@@ -357,6 +396,12 @@ public class ReleaseRouterAutoConfiguration {
         RouterEndpoint routerEndpoint(RouterAdmin admin,
                 ObjectProvider<RolloutController> controllers) {
             return new RouterEndpoint(admin, controllers::orderedStream);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RouterEndpointWebExtension routerEndpointWebExtension(RouterEndpoint endpoint) {
+            return new RouterEndpointWebExtension(endpoint);
         }
     }
 

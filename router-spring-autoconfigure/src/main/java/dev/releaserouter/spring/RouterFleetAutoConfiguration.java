@@ -8,6 +8,8 @@ import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.redis.RedisFleet;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -104,6 +106,15 @@ public class RouterFleetAutoConfiguration {
         } catch (IllegalArgumentException e) {
             throw new RouterPropertyException("router.fleet.redis.budget-allotment",
                     String.valueOf(p.getBudgetAllotment()), e.getMessage(), e);
+        }
+        Path spool = p.getDeferredAuditSpool();
+        if (spool != null) {
+            Path dir = spool.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new RouterPropertyException("router.fleet.redis.deferred-audit-spool",
+                        "'" + spool + "'", "its directory " + dir + " does not exist", null);
+            }
+            b.deferredAuditSpool(spool);
         }
         try {
             return b.build();

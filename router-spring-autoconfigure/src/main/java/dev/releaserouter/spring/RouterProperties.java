@@ -23,10 +23,17 @@ public class RouterProperties {
     private boolean enabled = true;
 
     /**
-     * The secret of the assignment hash, as 32 to 128 hex digits (16 to 64 bytes). Without it the
+     * The secret of the assignment hash, as exactly 32 hex digits (16 bytes); generate one with
+     * 'java -jar router-cli-VERSION-all.jar secret' or 'openssl rand -hex 16'. Without it the
      * router uses a public default and logs a warning: assignments can then be predicted.
      */
     private @Nullable String hashSecret;
+
+    /**
+     * What to do with router.* keys that are not Release Router properties (misspellings):
+     * warn (log each with its near matches), fail (refuse to start) or ignore.
+     */
+    private String unknownProperties = "warn";
 
     private final Flags flags = new Flags();
 
@@ -61,6 +68,24 @@ public class RouterProperties {
     }
 
     /**
+     * What to do with unknown {@code router.*} keys.
+     *
+     * @return warn (the default), fail or ignore
+     */
+    public String getUnknownProperties() {
+        return unknownProperties;
+    }
+
+    /**
+     * Sets what to do with unknown {@code router.*} keys.
+     *
+     * @param unknownProperties warn, fail or ignore
+     */
+    public void setUnknownProperties(String unknownProperties) {
+        this.unknownProperties = unknownProperties;
+    }
+
+    /**
      * The hash secret in hex.
      *
      * @return the secret, or null for the public default
@@ -72,7 +97,7 @@ public class RouterProperties {
     /**
      * Sets the hash secret.
      *
-     * @param hashSecret hex digits, or null
+     * @param hashSecret exactly 32 hex digits, or null
      */
     public void setHashSecret(@Nullable String hashSecret) {
         this.hashSecret = hashSecret;
@@ -479,6 +504,30 @@ public class RouterProperties {
 
         /** Budget units an instance takes from Redis at a time (1 to 1000000). */
         private int budgetAllotment = 50;
+
+        /**
+         * A local file that keeps this instance's deferred audit entries across a restart while
+         * Redis is down (on a persistent volume, one per instance); none by default.
+         */
+        private @Nullable Path deferredAuditSpool;
+
+        /**
+         * The deferred audit spool file.
+         *
+         * @return the file, or null for none (entries wait in memory)
+         */
+        public @Nullable Path getDeferredAuditSpool() {
+            return deferredAuditSpool;
+        }
+
+        /**
+         * Sets the deferred audit spool file.
+         *
+         * @param deferredAuditSpool the file (its directory must exist), or null
+         */
+        public void setDeferredAuditSpool(@Nullable Path deferredAuditSpool) {
+            this.deferredAuditSpool = deferredAuditSpool;
+        }
 
         /**
          * The Redis URI.

@@ -6,6 +6,7 @@ import dev.releaserouter.api.shadow.ShadowComparator;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -17,7 +18,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -29,7 +30,8 @@ import org.springframework.util.ClassUtils;
  * CompletionStage}; {@code void}, other {@link Future}s and reactive types are refused), an
  * existing candidate bean with a method of the same parameter types and a compatible return type,
  * an existing {@code ShadowComparator} bean if one is named, and valid SpEL. A problem fails
- * startup with a {@link BeanInitializationException} naming the method.
+ * startup with a {@link RouterWiringException} naming the method, which
+ * {@link RouterFailureAnalyzer} reports.
  *
  * <p>Used by the container on its startup thread; the interceptor it installs is thread-safe.
  */
@@ -103,11 +105,16 @@ final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPo
         checkExpression(where, "tenant", a.tenant());
         BeanFactory bf = requireBeanFactory();
         if (!bf.containsBean(a.candidate())) {
-            throw fail(where, "candidate bean '" + a.candidate() + "' does not exist");
+            throw new RouterWiringException(where, "candidate bean '" + a.candidate()
+                    + "' does not exist", "Name the candidate's bean in candidate = \"...\""
+                    + nearBeans(bf, a.candidate(), beanName) + ".", null);
         }
         if (!a.comparator().isEmpty()) {
             if (!bf.containsBean(a.comparator())) {
-                throw fail(where, "comparator bean '" + a.comparator() + "' does not exist");
+                throw new RouterWiringException(where, "comparator bean '" + a.comparator()
+                        + "' does not exist", "Name a ShadowComparator bean in comparator = "
+                        + "\"...\", or leave it out to compare with equals"
+                        + nearBeans(bf, a.comparator(), beanName) + ".", null);
             }
             Class<?> comparatorType = bf.getType(a.comparator(), false);
             if (comparatorType != null
@@ -171,7 +178,22 @@ final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPo
         }
     }
 
-    private static BeanInitializationException fail(String where, String problem) {
-        return new BeanInitializationException(where + ": " + problem);
+    private static RouterWiringException fail(String where, String problem) {
+        return new RouterWiringException(where, problem, "Fix the annotated method or its"
+                + " @ShadowV2 attributes (see docs/spring.md, @ShadowV2).", null);
+    }
+
+    /**
+     * " (did you mean 'x'?)" for the bean names closest to a missing one (the annotated bean
+     * itself left out), or nothing.
+     */
+    private static String nearBeans(BeanFactory bf, String missing, String annotatedBean) {
+        if (!(bf instanceof ListableBeanFactory lbf)) {
+            return "";
+        }
+        List<String> near = NearMatches.of(missing, Arrays.stream(lbf.getBeanDefinitionNames())
+                .filter(n -> !n.equals(annotatedBean)).toList());
+        return near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near.stream()
+                .map(n -> "'" + n + "'").toList()) + "?)";
     }
 }

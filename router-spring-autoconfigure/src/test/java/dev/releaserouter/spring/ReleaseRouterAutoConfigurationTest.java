@@ -33,6 +33,7 @@ import dev.releaserouter.rollout.RolloutStatus;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
+import dev.releaserouter.spring.actuate.RouterEndpointProblem;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -321,7 +322,7 @@ class ReleaseRouterAutoConfigurationTest {
                     .version()).isEqualTo("v1");
             endpoint.change("churn", "weight", "ana", "canary", "v2", 5.0, null);
             assertThat(endpoint.model("churn").get("versions").toString())
-                    .contains("v2={stage=staging, weightPercent=5}");
+                    .contains("v2={stage=staging, weightPercent=5, effectiveSharePercent=0}");
             assertThat(JsonlAuditSink.read(audit)).hasSize(3) // config.load, kill, weight
                     .extracting(Object::toString)
                     .anySatisfy(e -> assertThat(e).contains("ana kill.on model:churn"))
@@ -407,12 +408,12 @@ class ReleaseRouterAutoConfigurationTest {
         runner.run(ctx -> {
             RouterEndpoint endpoint = ctx.getBean(RouterEndpoint.class);
             assertThatThrownBy(() -> endpoint.change("churn", "explode", "ana", "why", null,
-                    null, null)).isInstanceOf(IllegalArgumentException.class)
+                    null, null)).isInstanceOf(RouterEndpointProblem.class)
                     .hasMessageContaining("action must be one of");
             assertThatThrownBy(() -> endpoint.change("churn", "pause", "ana", "why", null,
                     null, null)).hasMessageContaining("no rollout controller runs model");
             assertThatThrownBy(() -> endpoint.change("churn", "kill", "ana", " ", null,
-                    null, null)).hasMessageContaining("a change needs a reason");
+                    null, null)).hasMessageContaining("reason is required");
             assertThat(endpoint.model("nope")).isNull();
         });
     }

@@ -236,6 +236,7 @@ class RouterFleetAutoConfigurationTest {
                 "router.fleet.redis.key-prefix", "has space",
                 "router.fleet.redis.budget-allotment", "0",
                 "router.fleet.redis.instance-id", " ",
+                "router.fleet.redis.deferred-audit-spool", "/no/such/dir/spool.jsonl",
                 "router.health.degraded-status", "SIDEWAYS");
         bad.forEach((property, value) -> fleetMode()
                 .withPropertyValues(property + "=" + value).run(ctx -> {

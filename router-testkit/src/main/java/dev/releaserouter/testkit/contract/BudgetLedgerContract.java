@@ -1,12 +1,16 @@
 package dev.releaserouter.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.releaserouter.api.spi.BudgetKey;
 import dev.releaserouter.api.spi.BudgetLedger;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +19,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract of a {@link BudgetLedger}: consumption is atomic and never passes the limit under
  * many threads, partial grants at the edge, give-back and reset, one account per key, close is
- * idempotent, an unreachable ledger throws.
+ * idempotent, an unreachable ledger throws. For a ledger that offers them (non-null), the
+ * value-share and rolling-window accounts never grant past their limit across threads and
+ * instances ({@link #createPeer}), grant eventually while the limit allows, and grant again
+ * after a reset (or in the next window).
  *
  * <pre>{@code
  * class RedisBudgetLedgerTest extends BudgetLedgerContract {
@@ -45,6 +52,19 @@ public abstract class BudgetLedgerContract {
      */
     protected void disconnect(BudgetLedger ledger) {
         Assumptions.abort("this implementation cannot be made unreachable");
+    }
+
+    /**
+     * Creates a second ledger over the same shared state as {@code ledger} (another instance of
+     * the fleet), for the fleet-wide tests of the value-share and window accounts. By default
+     * those tests are skipped (a local ledger has no peers). The contract closes it.
+     *
+     * @param ledger the ledger under test
+     * @return a ledger sharing its budgets
+     */
+    protected BudgetLedger createPeer(BudgetLedger ledger) {
+        Assumptions.abort("this implementation has no peers");
+        throw new AssertionError("unreachable");
     }
 
     @BeforeEach
@@ -160,5 +180,168 @@ public abstract class BudgetLedgerContract {
         disconnect(ledger);
 
         assertThrows(RuntimeException.class, () -> a.tryConsume(1, 10));
+    }
+
+    // ---- value share and rolling window (optional: a ledger may return null for them) ----
+
+    private static BudgetLedger.ValueAccount valueAccount(BudgetLedger l, LongSupplier seen) {
+        BudgetLedger.ValueAccount a = l.valueAccount(V2, seen);
+        Assumptions.assumeTrue(a != null, "this ledger checks value shares locally");
+        return a;
+    }
+
+    private static BudgetLedger.WindowAccount windowAccount(BudgetLedger l, long windowMillis) {
+        BudgetLedger.WindowAccount a = l.windowAccount(V2, windowMillis);
+        Assumptions.assumeTrue(a != null, "this ledger checks windows locally");
+        return a;
+    }
+
+    /** How long a test keeps asking an account that should grant nothing more. */
+    private static final long REFUSING_NANOS = 300_000_000L;
+
+    /** Asks until the account has granted {@code total} micros or {@code nanos} pass. */
+    private static long grantValue(BudgetLedger.ValueAccount a, long micros, double share,
+            long total, long nanos) {
+        long granted = 0;
+        long deadline = System.nanoTime() + nanos;
+        while (granted < total && System.nanoTime() < deadline) {
+            if (a.tryGrantNow(micros, share)) {
+                granted += micros;
+            } else {
+                LockSupport.parkNanos(200_000);
+            }
+        }
+        return granted;
+    }
+
+    @Test
+    void valueAccount_manyThreadsAndTwoInstances_neverGrantMoreThanTheShareOfTheValueSeen() {
+        BudgetLedger peer = createPeer(ledger);
+        try {
+            AtomicLong seenA = new AtomicLong();
+            AtomicLong seenB = new AtomicLong();
+            BudgetLedger.ValueAccount a = valueAccount(ledger, seenA::get);
+            BudgetLedger.ValueAccount b = valueAccount(peer, seenB::get);
+            double share = 0.1;
+
+            List<Long> granted = Concurrently.run(8, t -> () -> {
+                AtomicLong seen = t % 2 == 0 ? seenA : seenB;
+                BudgetLedger.ValueAccount acc = t % 2 == 0 ? a : b;
+                long sum = 0;
+                long deadline = System.nanoTime() + Concurrently.DEADLINE.toNanos() / 4;
+                for (int i = 0; i < 3_000 && System.nanoTime() < deadline; i++) {
+                    seen.addAndGet(1_000_000); // a request of 1 unit of money seen
+                    if (acc.tryGrantNow(1_000_000, share)) {
+                        sum += 1_000_000;
+                    }
+                    if (i % 64 == 0) {
+                        LockSupport.parkNanos(100_000); // let the prefetch catch up
+                    }
+                }
+                return sum;
+            });
+
+            long total = granted.stream().mapToLong(Long::longValue).sum();
+            long seen = seenA.get() + seenB.get();
+            assertTrue(total <= share * seen, "granted " + total + " micros of " + seen
+                    + " seen: more than the share " + share);
+            assertTrue(total > 0, "nothing granted of " + seen + " micros seen at share "
+                    + share);
+        } finally {
+            peer.close();
+        }
+    }
+
+    @Test
+    void valueAccount_stopsAtTheShare_andAResetLetsItGrantAgain() {
+        AtomicLong seen = new AtomicLong(100_000_000); // 100 units of money seen
+        BudgetLedger.ValueAccount a = valueAccount(ledger, seen::get);
+
+        long first = grantValue(a, 1_000_000, 0.2, 20_000_000,
+                Concurrently.DEADLINE.toNanos() / 4);
+        assertEquals(20_000_000, first, "the whole share of 20,000,000 micros, eventually");
+        assertEquals(0, grantValue(a, 1_000_000, 0.2, 1_000_000, REFUSING_NANOS),
+                "nothing past the share");
+
+        a.reset();
+
+        long again = grantValue(a, 1_000_000, 0.2, 1_000_000,
+                Concurrently.DEADLINE.toNanos() / 4);
+        assertEquals(1_000_000, again, "after a reset the share is free again");
+        assertFalse(a.tryGrantNow(1_000_000, 0), "a share of 0 grants nothing");
+    }
+
+    @Test
+    void windowAccount_twoInstances_neverGrantMoreThanTheLimitInAWindow_thenTheNextWindowDoes() {
+        BudgetLedger peer = createPeer(ledger);
+        try {
+            long window = 60_000;
+            long limit = 50;
+            long t0 = 1_800_000_000_000L;
+            BudgetLedger.WindowAccount a = windowAccount(ledger, window);
+            BudgetLedger.WindowAccount b = windowAccount(peer, window);
+            AtomicLong now = new AtomicLong(t0);
+
+            List<Long> granted = Concurrently.run(8, t -> () -> {
+                BudgetLedger.WindowAccount acc = t % 2 == 0 ? a : b;
+                long sum = 0;
+                long deadline = System.nanoTime() + Concurrently.DEADLINE.toNanos() / 8;
+                for (int i = 0; i < 2_000 && System.nanoTime() < deadline; i++) {
+                    if (acc.tryGrantNow(now.get(), limit)) {
+                        sum++;
+                    } else {
+                        LockSupport.parkNanos(100_000);
+                    }
+                }
+                return sum;
+            });
+            long inWindow = granted.stream().mapToLong(Long::longValue).sum();
+            assertTrue(inWindow <= limit, "granted " + inWindow + " in one window, limit "
+                    + limit);
+            assertTrue(inWindow > 0, "nothing granted in an empty window");
+
+            // half a window later the same window still holds them: at most what is left
+            long half = countGrants(a, t0 + window / 2, limit, REFUSING_NANOS);
+            assertTrue(inWindow + half <= limit, "granted " + (inWindow + half)
+                    + " within one window, limit " + limit);
+
+            // a whole window (and a bucket) after the half-window grants: free again
+            long later = countGrants(b, t0 + window / 2 + window + window / 60 + 1, limit,
+                    Concurrently.DEADLINE.toNanos() / 8);
+            assertTrue(later > 0 && later <= limit, "granted " + later + " in a new window");
+        } finally {
+            peer.close();
+        }
+    }
+
+    @Test
+    void windowAccount_reset_letsItGrantAgainInTheSameWindow() {
+        BudgetLedger.WindowAccount a = windowAccount(ledger, 60_000);
+        long t0 = 1_800_000_000_000L;
+        assertEquals(5, countGrants(a, t0, 5, Concurrently.DEADLINE.toNanos() / 8),
+                "the whole limit, eventually");
+        assertEquals(0, countGrants(a, t0 + 1, 1, REFUSING_NANOS), "nothing past the limit");
+
+        a.reset();
+
+        assertEquals(1, countGrants(a, t0 + 2, 1, Concurrently.DEADLINE.toNanos() / 8),
+                "nothing granted after a reset");
+        assertFalse(a.tryGrantNow(t0 + 2, 0), "a limit of 0 grants nothing");
+    }
+
+    /** Asks until {@code want} grants or {@code nanos} pass (limit 5 or the window's). */
+    private static long countGrants(BudgetLedger.WindowAccount a, long nowMillis, long want,
+            long nanos) {
+        long limit = Math.max(want, 5);
+        long granted = 0;
+        long deadline = System.nanoTime() + nanos;
+        while (granted < want && System.nanoTime() < deadline) {
+            if (a.tryGrantNow(nowMillis, limit)) {
+                granted++;
+            } else {
+                LockSupport.parkNanos(200_000);
+            }
+        }
+        return granted;
     }
 }

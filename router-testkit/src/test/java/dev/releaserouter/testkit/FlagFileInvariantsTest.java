@@ -8,7 +8,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The example of docs/testkit.md, compiled and run as it is printed there. */
-class ConsumerExampleProperties {
+class FlagFileInvariantsTest {
 
     // The application's own flag file, from its classpath (src/main/resources/flags.json).
     static final RouterInvariants INVARIANTS =
