@@ -4,6 +4,7 @@ import dev.releaserouter.stats.Interval;
 import java.util.Locale;
 import java.util.Objects;
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A metric's estimate with its sampling error: what a threshold comparison with a
@@ -202,6 +203,25 @@ public final class Estimate {
         // At 0 (or all) events the bound is exactly 0 (or 1), not a rounding residue.
         return new Interval(value == 0 ? 0 : Math.max(0, center - half),
                 value == 1 ? 1 : Math.min(1, center + half));
+    }
+
+    /**
+     * Estimates are equal when kind, value, standard error, units and method are.
+     *
+     * @param o another object
+     * @return whether it is an equal estimate
+     */
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof Estimate e && kind == e.kind
+                && Double.compare(value, e.value) == 0
+                && Double.compare(standardError, e.standardError) == 0 && units == e.units
+                && method.equals(e.method);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, value, standardError, units, method);
     }
 
     @Override
