@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * The module layering, checked on every module's main classes (tests are not imported). A module
  * is known by its package root: {@code dev.releaserouter.<module>..} (api, stats, core, replay,
- * rollout, governance, micrometer, spring, testkit, cli, benchmarks).
+ * rollout, governance, redis, kafka, micrometer, spring, testkit, cli, benchmarks).
  */
 @AnalyzeClasses(packages = "dev.releaserouter",
         importOptions = ImportOption.DoNotIncludeTests.class)
@@ -106,7 +106,7 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.releaserouter.core..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.releaserouter.rollout..",
                     "dev.releaserouter.governance..", "dev.releaserouter.replay..",
-                    "dev.releaserouter.micrometer..");
+                    "dev.releaserouter.micrometer..", "dev.releaserouter.kafka..");
 
     /** Micrometer only in router-micrometer and what wires or measures it. */
     @ArchTest
@@ -116,6 +116,13 @@ class ArchitectureTest {
                     "dev.releaserouter.spring..", "dev.releaserouter.benchmarks..",
                     "dev.releaserouter.samples..")
             .should().dependOnClassesThat().resideInAPackage("io.micrometer..");
+
+    /** Kafka clients only in router-kafka (exposure events to a topic). */
+    @ArchTest
+    static final ArchRule kafkaOnlyInItsModule = noClasses()
+            .that().resideInAPackage("dev.releaserouter..")
+            .and().resideOutsideOfPackage("dev.releaserouter.kafka..")
+            .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..");
 
     /** Spring only in router-spring-autoconfigure. */
     @ArchTest

@@ -24,6 +24,8 @@ import dev.releaserouter.api.spi.Subscription;
 import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.BudgetState;
+import dev.releaserouter.core.exposure.ExposureSettings;
+import dev.releaserouter.core.exposure.internal.ExposureLog;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.time.Clock;
@@ -72,6 +74,8 @@ final class DefaultRouter implements Router {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRouter.class);
     /** Compare-and-set attempts of one change before it is refused (the store is too busy). */
     private static final int MAX_OVERRIDE_ATTEMPTS = 16;
+    /** The status component of exposure events. */
+    static final String EXPOSURES = "exposures";
 
     private final FlagSource source;
     private final AuditSink audit;
@@ -105,6 +109,8 @@ final class DefaultRouter implements Router {
     private final @Nullable Subscription overridesSubscription;
     /** Read by status() only, never by decide. */
     private final Map<String, Supplier<ComponentStatus>> statusContributors;
+    /** Exposure events; null when none are configured. */
+    private final @Nullable ExposureLog exposures;
     private boolean closed;
 
     /**
@@ -117,9 +123,14 @@ final class DefaultRouter implements Router {
             ShadowSettings shadowSettings, List<RouteHook> hooks, @Nullable LongSupplier ticker,
             List<ModelBinding<?, ?>> bindings, BudgetLedger budgetLedger,
             OverrideStore overrideStore,
-            Map<String, Supplier<ComponentStatus>> statusContributors) {
+            Map<String, Supplier<ComponentStatus>> statusContributors,
+            @Nullable ExposureSettings exposureSettings) {
         // Copied: the builder may be reused after build().
         this.statusContributors = new LinkedHashMap<>(statusContributors);
+        if (exposureSettings != null && this.statusContributors.containsKey(EXPOSURES)) {
+            throw new IllegalArgumentException("status contributor '" + EXPOSURES
+                    + "' is the router's own when exposures are configured; use another name");
+        }
         this.ledger = new BudgetAccounts(budgetLedger);
         this.overrideStore = Objects.requireNonNull(overrideStore, "overrideStore");
         this.shadowSettings = Objects.requireNonNull(shadowSettings, "shadowSettings");
@@ -142,6 +153,12 @@ final class DefaultRouter implements Router {
         }
         this.models = Map.copyOf(bound);
         this.overridesSubscription = subscribeToOverrides();
+        // Last: a failure above must not leave an exposure thread running.
+        this.exposures = exposureSettings == null ? null
+                : new ExposureLog(exposureSettings, clock, this.ticker, this.secret);
+        if (exposures != null) {
+            this.statusContributors.put(EXPOSURES, exposures::status);
+        }
         source.watch(new SourceListener());
     }
 
@@ -221,19 +238,37 @@ final class DefaultRouter implements Router {
         return decideOn(snapshot, request);
     }
 
+    /** A decision that is not an exposure (the arm of an outcome). */
+    private RouteDecision decideQuietly(RouteRequest request) {
+        Snapshot s = snapshot;
+        try {
+            return s.decide(request);
+        } catch (RuntimeException | StackOverflowError e) {
+            internalErrors.incrementAndGet();
+            return s.internalError(request.model());
+        }
+    }
+
     /** The snapshot in force; route() reads it once and decides and shadows on it. */
     Snapshot currentSnapshot() {
         return snapshot;
     }
 
+    /** Decides on a snapshot; the decision is an exposure (if exposures are configured). */
     RouteDecision decideOn(Snapshot s, RouteRequest request) {
+        RouteDecision d;
         try {
-            return s.decide(request);
+            d = s.decide(request);
         } catch (RuntimeException | StackOverflowError e) {
             // Requests never fail because of the router: stable answers and the reason says why.
             internalErrors.incrementAndGet();
-            return s.internalError(request.model());
+            d = s.internalError(request.model());
         }
+        ExposureLog log = exposures;
+        if (log != null) {
+            log.expose(request, d); // never blocks nor throws; no allocation for a duplicate
+        }
+        return d;
     }
 
     /** @return the route hooks, in registration order (possibly none) */
@@ -317,7 +352,7 @@ final class DefaultRouter implements Router {
 
     /** The arm the current configuration gives a request; null (counted) for unknown models. */
     private @Nullable String arm(RouteRequest request) {
-        RouteDecision d = decide(request);
+        RouteDecision d = decideQuietly(request);
         if (d.version() == null) {
             unattributedOutcomes.incrementAndGet();
             return null;
@@ -658,7 +693,8 @@ final class DefaultRouter implements Router {
 
     /**
      * Closes the flag source, the shadow runner (bounded wait, then the pair store), the canary
-     * executor, the budget ledger (after giving back local allotments) and the audit sink, in
+     * executor, the exposure sink (after delivering what is queued, bounded wait), the budget
+     * ledger (after giving back local allotments) and the audit sink, in
      * that order. Each step runs even if an earlier one failed:
      * what a source, store or sink throws is counted in {@code internalErrors} and logged, never
      * propagated, except a fatal VM error (see {@link Throwables}), rethrown once every step ran.
@@ -688,6 +724,11 @@ final class DefaultRouter implements Router {
         ExecutorService e = fallbackExecutor;
         if (e != null) {
             fatal = closeStep("canary executor", fatal, e::shutdownNow);
+        }
+        ExposureLog log = exposures;
+        if (log != null) {
+            // Delivers what is queued (bounded wait), then flushes and closes the sink.
+            fatal = closeStep("exposure sink", fatal, log::close);
         }
         Subscription sub = overridesSubscription;
         if (sub != null) {

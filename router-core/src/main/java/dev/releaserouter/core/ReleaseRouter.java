@@ -10,6 +10,7 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.audit.Slf4jAuditSink;
+import dev.releaserouter.core.exposure.ExposureSettings;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.api.hook.RouteHook;
 import java.time.Clock;
@@ -87,6 +88,7 @@ public final class ReleaseRouter {
         private @Nullable LongSupplier ticker;
         private @Nullable BudgetLedger budgetLedger;
         private @Nullable OverrideStore overrideStore;
+        private @Nullable ExposureSettings exposures;
         private final Map<String, ModelBinding<?, ?>> models = new LinkedHashMap<>();
         private final Map<String, Supplier<ComponentStatus>> statusContributors =
                 new LinkedHashMap<>();
@@ -258,6 +260,30 @@ public final class ReleaseRouter {
         }
 
         /**
+         * Emits exposure (assignment) events: who was assigned which version, why, from which
+         * bucket, on which configuration revision, once per (model, entity, version) per
+         * deduplication window, to the settings' sink ({@code docs/exposures.md}). Every
+         * {@code decide} and {@code route} decision of a known model is an exposure, those made
+         * before the bucket (kill switch, deny or allow list, budget) included with their
+         * reason; {@code recordOutcome} and {@code recordLabel} are not.
+         *
+         * <p>The decision path never waits for the sink: a duplicate costs a lock-free cache
+         * lookup and allocates nothing; a new exposure goes on a bounded queue (dropped and
+         * counted when full) that one daemon thread of the router delivers. Counts and sink
+         * failures show in {@code router.status().components().get("exposures")}. The router
+         * closes the sink when it closes, after delivering what is queued (bounded by the
+         * settings' close timeout).
+         *
+         * @param settings the sink and the deduplication, hashing, attribute and queue options
+         * @return this builder
+         * @throws NullPointerException if settings is null
+         */
+        public Builder exposures(ExposureSettings settings) {
+            this.exposures = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
          * Registers a component the router depends on (a fleet store, a remote ledger), so that
          * {@code router.status().components()} and the health checks built on it show its
          * health under {@code name}. The supplier is called on every {@code status()} call, on
@@ -275,7 +301,8 @@ public final class ReleaseRouter {
          * @param status answers the component's current status
          * @return this builder
          * @throws NullPointerException if an argument is null
-         * @throws IllegalArgumentException if name is blank or already registered
+         * @throws IllegalArgumentException if name is blank or already registered (the name
+         *     {@code exposures} is the router's own when {@link #exposures} is set)
          */
         public Builder statusContributor(String name, Supplier<ComponentStatus> status) {
             Objects.requireNonNull(name, "name");
@@ -333,7 +360,7 @@ public final class ReleaseRouter {
                     secret, shadow, List.copyOf(hooks), ticker, List.copyOf(models.values()),
                     budgetLedger != null ? budgetLedger : BudgetLedger.inMemory(),
                     overrideStore != null ? overrideStore : OverrideStore.inMemory(),
-                    statusContributors);
+                    statusContributors, exposures);
         }
     }
 }

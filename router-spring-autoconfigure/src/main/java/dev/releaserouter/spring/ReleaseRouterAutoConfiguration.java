@@ -8,11 +8,15 @@ import dev.releaserouter.api.config.FlagSource;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.spi.BudgetLedger;
+import dev.releaserouter.api.spi.ExposureSink;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.core.exposure.ExposureSettings;
+import dev.releaserouter.core.exposure.JsonlExposureSink;
+import dev.releaserouter.core.exposure.Slf4jExposureSink;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import dev.releaserouter.micrometer.ArmMetrics;
 import dev.releaserouter.micrometer.RolloutMetrics;
@@ -155,6 +159,63 @@ public class ReleaseRouterAutoConfiguration {
         } catch (RuntimeException e) {
             throw new RouterPropertyException("router.audit.file", String.valueOf(file),
                     "must be a writable file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Exposure events, when {@code router.exposures.enabled=true}: to the {@code ExposureSink}
+     * bean if there is one, else to JSON Lines files in {@code router.exposures.jsonl-directory}
+     * if set, else to the log. The router owns the sink and closes it.
+     *
+     * @param properties the properties
+     * @param sink an application-defined sink, if any
+     * @return a customizer that sets the router's exposure settings
+     * @throws RouterPropertyException if a {@code router.exposures.*} property is refused
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "router.exposures", name = "enabled", havingValue = "true")
+    public ReleaseRouterBuilderCustomizer routerExposuresCustomizer(RouterProperties properties,
+            ObjectProvider<ExposureSink> sink) {
+        RouterProperties.Exposures p = properties.getExposures();
+        ExposureSettings.Builder b = ExposureSettings.builder(exposureSink(p, sink));
+        exposureProperty("deduplication-window", p.getDeduplicationWindow(),
+                () -> b.deduplicationWindow(p.getDeduplicationWindow()));
+        exposureProperty("queue-capacity", p.getQueueCapacity(),
+                () -> b.queueCapacity(p.getQueueCapacity()));
+        exposureProperty("attributes", p.getAttributes(),
+                () -> b.attributes(p.getAttributes().toArray(String[]::new)));
+        if (!p.isHashEntityKeys()) {
+            b.plainEntityKeys();
+        }
+        ExposureSettings settings = b.build();
+        return builder -> builder.exposures(settings);
+    }
+
+    private static ExposureSink exposureSink(RouterProperties.Exposures p,
+            ObjectProvider<ExposureSink> sink) {
+        ExposureSink bean = sink.getIfAvailable();
+        if (bean != null) {
+            return bean;
+        }
+        Path dir = p.getJsonlDirectory();
+        if (dir == null) {
+            return new Slf4jExposureSink();
+        }
+        try {
+            return JsonlExposureSink.builder(dir).build();
+        } catch (RuntimeException e) {
+            throw new RouterPropertyException("router.exposures.jsonl-directory",
+                    String.valueOf(dir), "must be a writable directory (" + e.getMessage() + ")",
+                    e);
+        }
+    }
+
+    private static void exposureProperty(String name, Object value, Runnable set) {
+        try {
+            set.run();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new RouterPropertyException("router.exposures." + name, String.valueOf(value),
+                    String.valueOf(e.getMessage()), e);
         }
     }
 

@@ -49,6 +49,8 @@ public class RouterProperties {
 
     private final Health health = new Health();
 
+    private final Exposures exposures = new Exposures();
+
     /**
      * Whether the router is auto-configured.
      *
@@ -155,6 +157,101 @@ public class RouterProperties {
      */
     public Health getHealth() {
         return health;
+    }
+
+    /**
+     * Exposure (assignment) events.
+     *
+     * @return {@code router.exposures.*}; never null
+     */
+    public Exposures getExposures() {
+        return exposures;
+    }
+
+    /**
+     * {@code router.exposures.*}: exposure (assignment) events, see docs/exposures.md. Off
+     * unless {@code enabled}; the sink is an {@code ExposureSink} bean if there is one, else
+     * JSON Lines files in {@code jsonl-directory} if set, else the log.
+     */
+    public static class Exposures {
+
+        /** Whether decisions emit exposure events. */
+        private boolean enabled;
+
+        /** A directory of rotating JSON Lines files (when no ExposureSink bean is defined). */
+        private @Nullable Path jsonlDirectory;
+
+        /** One event per (model, entity, version) per this window; 0 emits every decision. */
+        private Duration deduplicationWindow = Duration.ofHours(1);
+
+        /** Whether entity keys are written as HMAC-SHA256 (keyed from the hash secret). */
+        private boolean hashEntityKeys = true;
+
+        /** The request attributes copied into events; others never are. */
+        private List<String> attributes = new ArrayList<>();
+
+        /** The most events waiting for the sink; more are dropped and counted. */
+        private int queueCapacity = 10_000;
+
+        /** @return whether exposures are on (false by default) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether exposures are on */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the JSON Lines directory, or null */
+        public @Nullable Path getJsonlDirectory() {
+            return jsonlDirectory;
+        }
+
+        /** @param jsonlDirectory the JSON Lines directory, or null */
+        public void setJsonlDirectory(@Nullable Path jsonlDirectory) {
+            this.jsonlDirectory = jsonlDirectory;
+        }
+
+        /** @return the deduplication window */
+        public Duration getDeduplicationWindow() {
+            return deduplicationWindow;
+        }
+
+        /** @param deduplicationWindow the deduplication window */
+        public void setDeduplicationWindow(Duration deduplicationWindow) {
+            this.deduplicationWindow = deduplicationWindow;
+        }
+
+        /** @return whether entity keys are hashed (true by default) */
+        public boolean isHashEntityKeys() {
+            return hashEntityKeys;
+        }
+
+        /** @param hashEntityKeys whether entity keys are hashed */
+        public void setHashEntityKeys(boolean hashEntityKeys) {
+            this.hashEntityKeys = hashEntityKeys;
+        }
+
+        /** @return the allowed attribute names */
+        public List<String> getAttributes() {
+            return attributes;
+        }
+
+        /** @param attributes the allowed attribute names */
+        public void setAttributes(List<String> attributes) {
+            this.attributes = attributes;
+        }
+
+        /** @return the queue capacity */
+        public int getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        /** @param queueCapacity the queue capacity */
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
     }
 
     /** {@code router.flags.*}: the flag file. */

@@ -21,6 +21,10 @@
  *       router-rollout because it speaks {@code RolloutState}) keeps a rollout's stage and
  *       checkpoint so another instance resumes it; the audit sink
  *       ({@link dev.releaserouter.api.audit.AuditSink}) keeps the trail of changes.</li>
+ *   <li>{@link dev.releaserouter.api.spi.ExposureSink}: where exposure (assignment) events
+ *       ({@link dev.releaserouter.api.spi.ExposureEvent}) go, deduplicated and queued by the
+ *       router and delivered from one background thread, never from a request; see
+ *       {@code docs/exposures.md}.</li>
  * </ul>
  *
  * <p><b>Defaults.</b> Each interface has an in-memory implementation ({@code inMemory()}), used

@@ -2,7 +2,7 @@ package dev.releaserouter.core.audit;
 
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
-import java.util.HexFormat;
+import dev.releaserouter.core.internal.LogText;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -101,27 +101,6 @@ public final class Slf4jAuditSink implements AuditSink {
 
     /** Escapes control and line-separator characters so that a value stays on one line. */
     static String oneLine(String value) {
-        StringBuilder b = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-            if (control && b == null) {
-                b = new StringBuilder(value.length() + 16).append(value, 0, i);
-            }
-            if (b != null) {
-                if (!control) {
-                    b.append(c);
-                } else if (c == '\n') {
-                    b.append("\\n");
-                } else if (c == '\r') {
-                    b.append("\\r");
-                } else if (c == '\t') {
-                    b.append("\\t");
-                } else {
-                    b.append("\\u").append(HexFormat.of().toHexDigits(c));
-                }
-            }
-        }
-        return b == null ? value : b.toString();
+        return LogText.oneLine(value);
     }
 }

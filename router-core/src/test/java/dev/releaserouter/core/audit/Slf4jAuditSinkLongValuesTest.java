@@ -4,6 +4,7 @@ import static dev.releaserouter.core.audit.AuditLogs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.core.testing.RecordingLogger;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ class Slf4jAuditSinkLongValuesTest {
 
     @Test
     void record_hugeBeforeAndAfter_isLoggedAsOneLineOfAtMost8Kb_sayingWhatWasLeftOut() {
-        Slf4jAuditSinkTest.RecordingLogger logger =
-                new Slf4jAuditSinkTest.RecordingLogger(true, false);
+        RecordingLogger logger =
+                new RecordingLogger(true, false);
         String after = "{\"/models/churn/deny/tenants\":{\"added\":[" + "\"vip-tenant-1234\","
                 .repeat(3_000_000) + "\"x\"]}}";
 

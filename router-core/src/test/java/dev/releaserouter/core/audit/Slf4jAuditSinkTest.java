@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.releaserouter.api.audit.AuditEvent;
-import java.util.ArrayList;
+import dev.releaserouter.core.testing.RecordingLogger;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
 import org.slf4j.event.LoggingEvent;
-import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.spi.LoggingEventAware;
 
 class Slf4jAuditSinkTest {
 
@@ -106,62 +102,5 @@ class Slf4jAuditSinkTest {
     private static String message(LoggingEvent event) {
         return MessageFormatter.basicArrayFormat(event.getMessage(),
                 event.getArgumentArray());
-    }
-
-    /** A logger that keeps the events it is given, and can be made to fail. */
-    static final class RecordingLogger extends LegacyAbstractLogger implements LoggingEventAware {
-        final List<LoggingEvent> events = new ArrayList<>();
-        private final boolean infoEnabled;
-        private final boolean fail;
-
-        RecordingLogger(boolean infoEnabled, boolean fail) {
-            this.name = "test";
-            this.infoEnabled = infoEnabled;
-            this.fail = fail;
-        }
-
-        @Override
-        public void log(LoggingEvent event) {
-            if (fail) {
-                throw new IllegalStateException("appender failed");
-            }
-            events.add(event);
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return infoEnabled;
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return false;
-        }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String msg,
-                Object[] arguments, Throwable throwable) {
-            throw new UnsupportedOperationException("expected the fluent API");
-        }
     }
 }
