@@ -8,6 +8,8 @@ import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.ExternalMetrics;
+import dev.releaserouter.rollout.gates.ExternalQuery;
 import dev.releaserouter.rollout.gates.GateDecision;
 import dev.releaserouter.rollout.gates.GateHistory;
 import dev.releaserouter.rollout.gates.GateVerdict;
@@ -637,10 +639,16 @@ public final class RolloutController {
         boolean allTraffic = bp >= FULL;
         MeasurementSnapshot base = baseline;
         MeasurementSnapshot stage = stageSnapshot(now);
+        // External metrics (e.g. PromQL) are read once per tick, for both arms.
         GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(),
-                new StageGateInput(input(current, allTraffic ? base : null),
-                        stage == null ? null : input(stage, allTraffic ? base : null),
-                        plan.dryRun() ? Double.NaN : bp / (double) FULL), history);
+                ExternalMetrics.overlay(plan.policy(),
+                        new StageGateInput(input(current, allTraffic ? base : null),
+                                stage == null ? null : input(stage, allTraffic ? base : null),
+                                plan.dryRun() ? Double.NaN : bp / (double) FULL),
+                        plan.metricSources(), new ExternalQuery(plan.model(),
+                                plan.stableVersion(), plan.candidateVersion(),
+                                plan.checkpointDuration(), now)),
+                history);
         boolean checkpointOver = !Duration.between(s.checkpointStart(), now)
                 .minus(plan.checkpointDuration()).isNegative();
         // Between checkpoints only criteria that act on one window may roll back: a streak of

@@ -86,6 +86,11 @@ final class StageGateInput implements GateInput {
         return window.assigned(arm);
     }
 
+    @Override
+    public @Nullable String unknownReason(String arm, String metric) {
+        return window.unknownReason(arm, metric);
+    }
+
     /**
      * A stage with no whole window yet: no units, and every estimate the window knows is
      * undefined (not enough data), so nothing is judged on data from the previous split.
