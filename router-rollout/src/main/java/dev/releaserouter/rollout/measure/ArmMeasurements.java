@@ -1,5 +1,6 @@
 package dev.releaserouter.rollout.measure;
 
+import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.hook.CallEvent;
 import dev.releaserouter.api.hook.HookContext;
@@ -103,6 +104,13 @@ public final class ArmMeasurements implements RouteHook {
     public static final String SHADOW_DELTA = "shadow_delta";
     /** Outcome name: 1 when a shadow call failed, timed out or answered invalidly, else 0. */
     public static final String SHADOW_FAILED = "shadow_failed";
+    /**
+     * Outcome name: 1 for each routed call the router assigned to this version by the weighted
+     * split (decision reason {@code CANARY_BUCKET} or {@code STABLE_BUCKET}), on the decided
+     * version even when a fallback served it: the units of a sample-ratio check, which leaves
+     * out what deny and allow lists, kill switches and budgets send to stable.
+     */
+    public static final String ASSIGNED = "assigned";
 
     /** What a window without data contributes (never written: nothing is merged into it). */
     private static final ArmWindow.Merged EMPTY_WINDOW = new ArmWindow.Merged();
@@ -162,6 +170,17 @@ public final class ArmMeasurements implements RouteHook {
         }
         record(model, call.servedVersion(), call.latencyNanos(), call.failed(), Double.NaN,
                 Double.NaN, Double.NaN, bucket);
+        Reason reason = call.decision().reason();
+        String decided = call.decision().version();
+        if (decided != null && (reason == Reason.CANARY_BUCKET
+                || reason == Reason.STABLE_BUCKET)) {
+            ArmWindow w = enter(model, decided);
+            try {
+                w.recordOutcome(ASSIGNED, 1);
+            } finally {
+                w.exit();
+            }
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.RecordingAuditSink;
+import dev.releaserouter.rollout.gates.Estimate;
 import dev.releaserouter.stats.RatioAccumulator;
 import dev.releaserouter.stats.RatioSummary;
 import java.time.Duration;
@@ -95,6 +96,30 @@ class EntityBucketsTest {
         assertThat(v2.entityRatio("error_rate_5xx")).contains(v2.entityRatio("error_rate")
                 .orElseThrow());
         assertThat(v2.estimate("error_rate_5xx")).contains(e);
+    }
+
+    @Test
+    void gates_useTheDeltaMethodForKeyedCalls_andTheBinomialOtherwise() {
+        MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+        ArmMeasurements m = ArmMeasurements.builder().clock(clock).entityBuckets(65_536).build();
+        traffic(m, clock, 3, 0, 1);
+        MeasurementSnapshot snapshot = m.snapshot("churn", Duration.ofMinutes(4));
+        MetricEstimate delta = snapshot.arm("v2").estimate("error_rate").orElseThrow();
+
+        Estimate gate = SnapshotGateInput.of(snapshot, "v1", "v2").estimate("candidate",
+                "error_rate");
+
+        assertThat(gate.standardError()).isEqualTo(delta.standardError());
+        assertThat(gate.value()).isEqualTo(delta.value());
+        assertThat(gate.kind()).isEqualTo(Estimate.Kind.PROPORTION);
+        assertThat(gate.method()).isEqualTo("delta method over 40 entity buckets (of 65536)");
+
+        ArmMeasurements unkeyed = ArmMeasurements.builder().clock(clock).build();
+        unkeyed.recordCall("churn", "v2", 1, true);
+        unkeyed.recordCall("churn", "v2", 1, false);
+        Estimate binomial = SnapshotGateInput.of(unkeyed.snapshot("churn", MINUTE), "v1", "v2")
+                .estimate("candidate", "error_rate");
+        assertThat(binomial.method()).isEqualTo("binomial");
     }
 
     @Test

@@ -25,13 +25,17 @@ public final class FleetTraffic {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    /** Error rate, non-inferiority of conversions and a p95 SLO, over ten minutes. */
+    /**
+     * Error rate, non-inferiority of conversions and a p95 SLO, over ten minutes. The error rate
+     * is compared as measured ({@code confidence} 0.5): the check is that a fleet sees the same
+     * numbers as one instance, at a rate 0.4 points from the threshold.
+     */
     public static final String POLICY = """
             {"name": "fleet", "min_window": "PT10M", "min_samples": 500,
              "aliases": {"v1": "stable", "v2": "candidate"},
              "criteria": [
                {"name": "error_rate", "expr": "candidate.error_rate <= 0.01",
-                "severity": "CRITICAL"},
+                "severity": "CRITICAL", "confidence": 0.5},
                {"name": "conversion_not_worse", "type": "non_inferiority",
                 "metric": "outcome.converted", "margin": 0.05, "severity": "ALERT"},
                {"name": "p95_slo", "expr": "candidate.p95_ms <= 200", "severity": "CRITICAL"}]}
