@@ -25,9 +25,9 @@ final class ReportHtml {
 
     static String render(RolloutReport r) {
         StringBuilder b = new StringBuilder(64 * 1024);
-        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<meta name=\"color-scheme\" content=\"light dark\">")
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
+                .append("<meta name=\"color-scheme\" content=\"light dark\"/>")
                 .append("<title>").append(Html.esc(r.title())).append("</title><style>")
                 .append(Html.CSS).append("</style></head><body>\n");
         b.append("<h1>").append(Html.esc(r.title())).append("</h1>\n");
