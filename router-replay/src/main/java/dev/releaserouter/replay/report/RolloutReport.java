@@ -62,7 +62,7 @@ public final class RolloutReport {
                 : b.checkpoints.stream().filter(c -> c.model().equals(b.model)).toList();
         Map<String, List<ArmStats>> a = new LinkedHashMap<>();
         b.arms.forEach((k, v) -> a.put(k, List.copyOf(v)));
-        this.arms = Map.copyOf(a);
+        this.arms = java.util.Collections.unmodifiableMap(a); // keeps the given order
         this.analysis = b.analysis;
         this.analysisMetric = b.analysisMetric;
         this.shadow = b.shadow;
