@@ -8,6 +8,8 @@ import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.ExternalMetrics;
+import dev.releaserouter.rollout.gates.ExternalQuery;
 import dev.releaserouter.rollout.gates.GateDecision;
 import dev.releaserouter.rollout.gates.GateHistory;
 import dev.releaserouter.rollout.gates.GateVerdict;
@@ -618,12 +620,16 @@ public final class RolloutController {
         // At 100% the stable arm gets no traffic: it is judged on the last checkpoint's data.
         boolean allTraffic = plan.stages().get(s.stageIndex()) >= FULL;
         MeasurementSnapshot base = baseline;
+        // External metrics (e.g. PromQL) are read once per tick, for both arms.
         GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(),
-                allTraffic && base != null
+                ExternalMetrics.overlay(plan.policy(), allTraffic && base != null
                         ? SnapshotGateInput.withBaseline(current, base, plan.stableVersion(),
                                 plan.candidateVersion())
                         : SnapshotGateInput.of(current, plan.stableVersion(),
-                                plan.candidateVersion()), history);
+                                plan.candidateVersion()), plan.metricSources(),
+                        new ExternalQuery(plan.model(), plan.stableVersion(),
+                                plan.candidateVersion(), plan.checkpointDuration(), now)),
+                history);
         boolean checkpointOver = !Duration.between(s.checkpointStart(), now)
                 .minus(plan.checkpointDuration()).isNegative();
         // Between checkpoints only criteria that act on one window may roll back: a streak of

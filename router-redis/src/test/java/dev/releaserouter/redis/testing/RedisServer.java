@@ -1,23 +1,20 @@
 package dev.releaserouter.redis.testing;
 
+import dev.releaserouter.core.testing.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} process for tests: started on a free loopback port in a temporary
@@ -69,17 +66,12 @@ public final class RedisServer implements AutoCloseable {
      *     PING within {@link #START_DEADLINE}
      */
     public static RedisServer start(String... extraArgs) {
-        if (!installed()) {
-            String why = "redis-server is not on the PATH (Debian: apt-get install -y"
-                    + " redis-server; .ci/run installs it)";
-            if ("true".equalsIgnoreCase(System.getenv(REQUIRE_ENV))) {
-                throw new IllegalStateException(why + " and " + REQUIRE_ENV + "=true");
-            }
-            Assumptions.abort(why + ": skipping a fleet-mode test that needs a real Redis");
-        }
+        ServerProcess.require("redis-server", REQUIRE_ENV, "Debian: apt-get install -y"
+                + " redis-server", "a fleet-mode test that needs a real Redis");
         try {
             Path dir = Files.createTempDirectory("release-router-redis");
-            RedisServer server = new RedisServer(freePort(), dir, List.of(extraArgs));
+            RedisServer server = new RedisServer(ServerProcess.freePort(), dir,
+                    List.of(extraArgs));
             server.launch();
             return server;
         } catch (IOException e) {
@@ -165,11 +157,7 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
+        ServerProcess.deleteTree(dir);
     }
 
     private void launch() {
@@ -178,38 +166,8 @@ public final class RedisServer implements AutoCloseable {
                 "--dir", dir.toString(), "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"));
         cmd.addAll(extraArgs);
-        try {
-            process = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start redis-server (is it installed? Debian:"
-                    + " apt-get install -y redis-server; .ci/run installs it): " + e, e);
-        }
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with "
-                        + process.exitValue() + ": " + log());
-            }
-            try {
-                if (command("PING").startsWith("+PONG")) {
-                    return;
-                }
-            } catch (UncheckedIOException notYet) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(20); // polling for readiness, not for correctness
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting redis-server", e);
-            }
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("redis-server did not answer PING on port " + port
-                + " within " + START_DEADLINE + ": " + log());
+        process = ServerProcess.start(cmd, dir, "redis.log", START_DEADLINE,
+                () -> command("PING").startsWith("+PONG"));
     }
 
     private void awaitExit() {
@@ -222,31 +180,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("redis.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
     /** @return whether a {@code redis-server} executable is on the PATH */
     public static boolean installed() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "redis-server"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return ServerProcess.onPath("redis-server");
     }
 }

@@ -96,4 +96,17 @@ public interface GateInput {
     default long @Nullable [] histogram(String arm, String metric) {
         return null;
     }
+
+    /**
+     * Why {@link #value} is NaN for a metric, when the input knows: e.g. "prometheus: HTTP 503"
+     * for a metric read from an external source. The evaluator adds it to the detail of a
+     * criterion that is NOT_ENOUGH_DATA because of that metric.
+     *
+     * @param arm the arm
+     * @param metric the metric
+     * @return the reason, or null when unknown or when the value is not NaN (the default)
+     */
+    default @Nullable String unknownReason(String arm, String metric) {
+        return null;
+    }
 }

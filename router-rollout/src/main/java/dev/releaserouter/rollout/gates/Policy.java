@@ -211,6 +211,16 @@ public final class Policy {
     }
 
     /**
+     * The metrics the policy reads from external sources (its {@code metrics} object), e.g. a
+     * PromQL query; see {@link ExternalMetric} and {@link ExternalMetrics}.
+     *
+     * @return the metrics by name, in file order; unmodifiable, empty when the file has none
+     */
+    public Map<String, ExternalMetric> externalMetrics() {
+        return parsed.externalMetrics();
+    }
+
+    /**
      * The criteria's names in file order.
      *
      * @return an unmodifiable list

@@ -87,6 +87,19 @@ public final class PolicyEvaluator {
         return List.copyOf(out);
     }
 
+    /** Why the metrics a criterion reads are unknown, as the input says (empty if it does not). */
+    private static String unknownReasons(Criterion.Check check, GateInput input) {
+        StringBuilder out = new StringBuilder();
+        for (Expr.Ref r : PolicyMetrics.read(check)) {
+            String why = input.unknownReason(r.arm(), r.metric());
+            if (why != null) {
+                out.append("; ").append(r.arm()).append('.').append(r.metric()).append(": ")
+                        .append(why);
+            }
+        }
+        return out.toString();
+    }
+
     private static CriterionResult evaluate(Criterion c, GateInput input, GateHistory history,
             boolean shortWindow, Duration minWindow, Map<String, SequentialTest> tests) {
         Criterion.Check check = c.check();
@@ -138,6 +151,7 @@ public final class PolicyEvaluator {
         String detail = m.detail();
         if (m.outcome() == Tri.UNKNOWN) {
             status = CriterionStatus.NOT_ENOUGH_DATA;
+            detail = detail + unknownReasons(check, input);
         } else if (!breached) {
             status = CriterionStatus.OK;
         } else if (streak >= c.consecutiveWindows()) {

@@ -45,7 +45,7 @@ final class PolicyParser {
     private static final Pattern METRIC =
             Pattern.compile("(outcome\\.)?[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> TOP = Set.of("name", "description", "aliases",
-            "min_window", "min_samples", "params", "criteria");
+            "min_window", "min_samples", "params", "criteria", "metrics");
     private static final Set<String> COMMON = Set.of("name", "description", "severity",
             "consecutive_windows", "min_samples", "min_samples_per", "type");
     private static final Map<String, Set<String>> FIELDS = Map.of(
@@ -174,6 +174,7 @@ final class PolicyParser {
                 ? duration(root.get("min_window"), "/min_window") : Duration.ZERO;
         long minSamples = root.has("min_samples")
                 ? count(root.get("min_samples"), "/min_samples") : 0;
+        Map<String, ExternalMetric> external = ExternalMetrics.parse(source, root.get("metrics"));
         JsonNode list = root.get("criteria");
         if (list == null) {
             throw new ConfigException(source, "/criteria", null, "criteria is required", null);
@@ -195,7 +196,7 @@ final class PolicyParser {
         aliases.remove(GateInput.STABLE);
         aliases.remove(GateInput.CANDIDATE);
         return new ParsedPolicy(source, name, digest(bytes), minWindow, minSamples, aliases,
-                params, criteria);
+                params, criteria, external);
     }
 
     private void aliases(@Nullable JsonNode node) {
