@@ -7,6 +7,7 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.replay.report.RolloutReport;
 import dev.releaserouter.rollout.RolloutAction;
 import dev.releaserouter.rollout.RolloutDecision;
 import dev.releaserouter.rollout.RolloutPlan;
@@ -14,12 +15,15 @@ import dev.releaserouter.rollout.RolloutStatus;
 import dev.releaserouter.rollout.Rollouts;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.ArmStats;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -57,7 +61,8 @@ public final class QuickstartDemo {
 
     /** What one run ended with. */
     private record Outcome(RolloutStatus status, int stageIndex, int stageBasisPoints,
-            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile) {}
+            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile,
+            List<RolloutDecision> decisionLog, Map<String, List<ArmStats>> arms) {}
 
     /**
      * Runs the demo.
@@ -92,6 +97,14 @@ public final class QuickstartDemo {
                 bad.candidateAfterRollback(), CHECK_AFTER_ROLLBACK);
 
         System.out.println();
+        // The HTML rollout report of each run (docs/report.md), next to the demo's output.
+        Path reports = Path.of(System.getProperty("quickstart.reports", "target"));
+        System.out.printf("report: good run %s%n", report(good, "good",
+                reports.resolve("quickstart-report-good.html")).toAbsolutePath());
+        System.out.printf("report: bad run %s%n", report(bad, "bad",
+                reports.resolve("quickstart-report-bad.html")).toAbsolutePath());
+
+        System.out.println();
         var goodChain = JsonlAuditSink.verify(good.auditFile());
         var badChain = JsonlAuditSink.verify(bad.auditFile());
         System.out.printf("audit: good run %s; bad run %s%n", summary(good.auditFile()),
@@ -104,6 +117,16 @@ public final class QuickstartDemo {
         Files.delete(good.auditFile());
         Files.delete(bad.auditFile());
         Files.delete(dir);
+    }
+
+    /** Writes the rollout report of one run: decisions, per-arm checkpoints, audit trail. */
+    private static Path report(Outcome o, String name, Path file) {
+        RolloutReport.Builder report = RolloutReport.builder(MODEL)
+                .title("churn v1 -> v2 (" + name + " v2): rollout report")
+                .decisions(o.decisionLog())
+                .auditFile(o.auditFile());
+        o.arms().forEach(report::armWindows);
+        return report.build().write(file);
     }
 
     /** How many audit entries a file holds, by action. */
@@ -147,6 +170,8 @@ public final class QuickstartDemo {
             var rollout = Rollouts.start(admin, plan); // measurements, clock from the router
 
             int printed = print(rollout.decisions(), 0, arms);
+            // What each checkpoint judged, per arm, for the report.
+            Map<String, List<ArmStats>> judged = new LinkedHashMap<>();
             while (rollout.status() == RolloutStatus.RUNNING
                     && elapsed(clock.instant()).compareTo(GIVE_UP) < 0) {
                 for (long i = TICK.dividedBy(REQUEST_EVERY); i > 0; i--) {
@@ -154,6 +179,12 @@ public final class QuickstartDemo {
                     clock.advance(REQUEST_EVERY);
                 }
                 rollout.tick();
+                if (rollout.decisions().size() > printed) {
+                    for (String version : List.of("v1", "v2")) {
+                        judged.computeIfAbsent(version, v -> new ArrayList<>())
+                                .add(arms.snapshot(MODEL, CHECKPOINT).arm(version));
+                    }
+                }
                 printed = print(rollout.decisions(), printed, arms);
             }
             Instant end = clock.instant();
@@ -162,7 +193,7 @@ public final class QuickstartDemo {
                     ? afterRollback(router, random, clock, service, auditFile) : -1;
             return new Outcome(rollout.status(), rollout.state().stageIndex(),
                     rollout.currentBasisPoints(), elapsed(end), rollout.decisions().size(),
-                    candidateAfter, auditFile);
+                    candidateAfter, auditFile, List.copyOf(rollout.decisions()), judged);
         }
     }
 
