@@ -110,8 +110,7 @@ final class ReportHtml {
         List<Mark> marks = new ArrayList<>();
         for (Checkpoint c : cs) {
             long x = c.time().toEpochMilli();
-            double pct = "ROLLBACK".equals(c.action()) || "ROLLED_BACK".equals(c.status())
-                    ? 0 : c.stageBasisPoints() / 100.0;
+            double pct = trafficAfter(c);
             traffic.add(new Point(x, pct));
             marks.add(new Mark(x, pct, css(c.action()), glyph(c.action()),
                     Html.offset(t0, x) + " " + c.action() + " " + String.join("; ", c.reasons())));
@@ -125,6 +124,7 @@ final class ReportHtml {
             rows.add(List.of(Html.esc(c.time().toString()),
                     Html.offset(t0, c.time().toEpochMilli()),
                     String.valueOf(c.stageIndex() + 1), Html.percent(c.stageBasisPoints()),
+                    Html.num(trafficAfter(c)) + "%",
                     "<span class=\"" + css(c.action()) + "\">" + glyph(c.action()) + " "
                             + Html.esc(c.action()) + "</span>",
                     c.verdict() == null ? "<span class=\"muted\">manual</span>"
@@ -134,9 +134,15 @@ final class ReportHtml {
                     Html.esc(String.join("; ", c.reasons()))));
         }
         b.append(Html.table("Rollout decisions", List.of("time", "since start", "stage",
-                "traffic", "decision", "gate verdict", "status after", "actor", "reasons"),
+                "stage weight", "candidate traffic after", "decision", "gate verdict", "status after", "actor", "reasons"),
                 rows));
         b.append("</section>\n");
+    }
+
+    /** The candidate's traffic after a decision, in percent: 0 once rolled back. */
+    private static double trafficAfter(Checkpoint c) {
+        return "ROLLBACK".equals(c.action()) || "ROLLED_BACK".equals(c.status())
+                ? 0 : c.stageBasisPoints() / 100.0;
     }
 
     private static void criteria(StringBuilder b, RolloutReport r) {
@@ -383,6 +389,11 @@ final class ReportHtml {
                         + " chi-square, alpha 0.001)", List.of("stage", "weight",
                         "stable bucket", "canary bucket", "expected stable",
                         "expected canary", "chi-square", "p-value", "result"), rows));
+                b.append("<p class=\"muted\">Counted from the exposure events of each stage"
+                        + " (canary bucket against stable bucket). With deduplication an entity"
+                        + " that keeps its version has no event in a later stage, so this"
+                        + " check is sound when the deduplication window is shorter than a"
+                        + " checkpoint; otherwise judge SRM on an experiment analysis.</p>");
                 any = true;
             }
         }

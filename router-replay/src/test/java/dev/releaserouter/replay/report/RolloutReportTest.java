@@ -186,11 +186,12 @@ class RolloutReportTest {
                 "+30m00s");
         assertThat(column(decisions, 2)).containsExactly("1", "2", "2", "2");
         assertThat(column(decisions, 3)).containsExactly("5%", "25%", "25%", "25%");
-        assertThat(column(decisions, 4)).containsExactly("◆ START", "▲ PROCEED", "● HOLD",
+        assertThat(column(decisions, 4)).containsExactly("5%", "25%", "25%", "0%");
+        assertThat(column(decisions, 5)).containsExactly("◆ START", "▲ PROCEED", "● HOLD",
                 "✕ ROLLBACK");
-        assertThat(column(decisions, 5)).containsExactly("manual", "PROCEED", "HOLD",
+        assertThat(column(decisions, 6)).containsExactly("manual", "PROCEED", "HOLD",
                 "ROLLBACK");
-        assertThat(column(decisions, 8).get(3)).isEqualTo("p95_slo: v2.p95_ms 180.5 > 120");
+        assertThat(column(decisions, 9).get(3)).isEqualTo("p95_slo: v2.p95_ms 180.5 > 120");
         assertThat(doc.getElementById("status").text()).isEqualTo("ROLLED_BACK");
         assertThat(doc.getElementById("status").hasClass("bad")).isTrue();
         // The traffic drops to 0 at the rollback: the last point of the timeline is at the axis.
@@ -216,17 +217,21 @@ class RolloutReportTest {
                 "180.5");
         assertThat(column(arms, 4).get(5)).isEqualTo("0.03"); // 45 / 1,500
 
-        // Every number in a chart's point is in a table of its section.
+        // Every number in a chart's point is a cell of a table of its section.
         Pattern value = Pattern.compile(": (\\S+) at ");
+        int points = 0;
         for (Element section : doc.select("section")) {
-            String tables = section.select("table").text();
+            java.util.Set<String> cells = new java.util.HashSet<>();
+            section.select("td").forEach(td -> cells.add(td.text().replaceAll("%$", "")));
             for (Element point : section.select("svg .pt > title")) {
                 Matcher m = value.matcher(point.text());
                 assertThat(m.find()).as(point.text()).isTrue();
-                assertThat(tables).as("%s in section %s", point.text(), section.id())
+                assertThat(cells).as("%s in section %s", point.text(), section.id())
                         .contains(m.group(1));
+                points++;
             }
         }
+        assertThat(points).isEqualTo(4 + 3 + 6 + 6); // traffic, p95_slo, p95 and error rate
     }
 
     @Test
@@ -308,7 +313,7 @@ class RolloutReportTest {
         Document doc = Jsoup.parse(RolloutReport.builder("churn").decisionLog(log).build()
                 .render());
 
-        assertThat(column(table(doc, "Rollout decisions"), 4)).containsExactly("◆ START",
+        assertThat(column(table(doc, "Rollout decisions"), 5)).containsExactly("◆ START",
                 "▲ PROCEED", "● HOLD", "✕ ROLLBACK");
         assertThat(column(table(doc, "p95_slo at each checkpoint"), 2))
                 .containsExactly("80", "101.3", "180.5");
