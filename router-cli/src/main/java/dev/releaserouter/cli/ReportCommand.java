@@ -38,7 +38,8 @@ final class ReportCommand {
             "be (the message names the file, the line and what is wrong), 74 I/O error.",
             "",
             "Example:",
-            "  java -jar router-cli-all.jar report --model churn --state-dir /var/lib/app/rollout \\",
+            "  java -jar router-cli-all.jar report --model churn \\",
+            "      --state-dir /var/lib/app/rollout \\",
             "      --audit /var/log/app/audit.jsonl --exposures /var/log/app/exposures \\",
             "      --out churn-report.html",
             "");

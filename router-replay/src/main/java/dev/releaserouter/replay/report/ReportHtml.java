@@ -68,10 +68,12 @@ final class ReportHtml {
         Checkpoint first = cs.get(0);
         Checkpoint last = cs.get(cs.size() - 1);
         String css = css(last.status());
-        b.append("<p>Model <strong>").append(Html.esc(r.model())).append("</strong>, candidate <strong>")
-                .append(Html.esc(last.candidate())).append("</strong>: <strong id=\"status\" class=\"")
-                .append(css).append("\">").append(Html.esc(last.status())).append("</strong> at stage ")
-                .append(last.stageIndex() + 1).append(" (").append(Html.percent(last.stageBasisPoints()))
+        b.append("<p>Model <strong>").append(Html.esc(r.model()))
+                .append("</strong>, candidate <strong>").append(Html.esc(last.candidate()))
+                .append("</strong>: <strong id=\"status\" class=\"").append(css).append("\">")
+                .append(Html.esc(last.status())).append("</strong> at stage ")
+                .append(last.stageIndex() + 1).append(" (")
+                .append(Html.percent(last.stageBasisPoints()))
                 .append("), ").append(cs.size()).append(" decisions from ")
                 .append(Html.esc(first.time().toString())).append(" to ")
                 .append(Html.esc(last.time().toString())).append(" (")
@@ -82,7 +84,7 @@ final class ReportHtml {
     private static String css(String statusOrAction) {
         return switch (statusOrAction) {
             case "PROMOTED", "PROCEED", "OK", "PASS", "START" -> "ok";
-            case "ROLLED_BACK", "ROLLBACK", "FAIL", "ABORTED" -> "bad";
+            case "ROLLED_BACK", "ROLLBACK", "FAIL", "ABORTED", "CRITICAL" -> "bad";
             default -> "warn";
         };
     }
@@ -116,8 +118,8 @@ final class ReportHtml {
                     Html.offset(t0, x) + " " + c.action() + " " + String.join("; ", c.reasons())));
         }
         List<Series> s = List.of(new Series("candidate traffic (%)", traffic, false));
-        b.append(Svg.chart("chart-traffic", "Candidate traffic over time, with each decision",
-                "% traffic", s, marks, true));
+        b.append(Svg.chart(t0, "chart-traffic",
+                "Candidate traffic over time, with each decision", "% traffic", s, marks, true));
         b.append("<p class=\"legend\">▲ proceed · ● hold · ✕ rollback · ◆ start</p>");
         List<List<String>> rows = new ArrayList<>();
         for (Checkpoint c : cs) {
@@ -133,10 +135,19 @@ final class ReportHtml {
                     Html.esc(c.actor()),
                     Html.esc(String.join("; ", c.reasons()))));
         }
-        b.append(Html.table("Rollout decisions", List.of("time", "since start", "stage",
-                "stage weight", "candidate traffic after", "decision", "gate verdict", "status after", "actor", "reasons"),
-                rows));
+        b.append(Html.table("Rollout decisions", List.of("time", "since start", "stage after",
+                "stage weight", "candidate traffic after", "decision", "gate verdict",
+                "status after", "actor", "reasons"), rows));
         b.append("</section>\n");
+    }
+
+    /**
+     * The 1-based stage a decision judged: a PROCEED that moved on records the stage it moved
+     * to, so it judged the one before.
+     */
+    private static int judgedStage(Checkpoint c) {
+        return "PROCEED".equals(c.action()) && "RUNNING".equals(c.status())
+                ? c.stageIndex() : c.stageIndex() + 1;
     }
 
     /** The candidate's traffic after a decision, in percent: 0 once rolled back. */
@@ -174,7 +185,7 @@ final class ReportHtml {
                     long x = c.time().toEpochMilli();
                     values.add(new Point(x, k.value()));
                     thresholds.add(new Point(x, k.threshold()));
-                    rows.add(List.of(Html.offset(t0, x), String.valueOf(c.stageIndex() + 1),
+                    rows.add(List.of(Html.offset(t0, x), String.valueOf(judgedStage(c)),
                             Html.num(k.value()), Html.num(k.threshold()),
                             "<span class=\"" + css(k.status()) + "\">" + Html.esc(k.status())
                                     + "</span>", Html.esc(k.severity()), Html.esc(k.detail())));
@@ -184,10 +195,10 @@ final class ReportHtml {
                     .append("</code></h3>");
             List<Series> s = List.of(new Series(name, values, false),
                     new Series(name + " threshold", thresholds, true));
-            b.append(Svg.chart("chart-crit-" + i++, name + " against its threshold", "value", s,
-                    List.of(), false)).append(Svg.legend(s));
-            b.append(Html.table(name + " at each checkpoint", List.of("since start", "stage",
-                    "value", "threshold", "status", "severity", "detail"), rows));
+            b.append(Svg.chart(t0, "chart-crit-" + i++, name + " against its threshold", "value",
+                    s, List.of(), false)).append(Svg.legend(s));
+            b.append(Html.table(name + " at each checkpoint", List.of("since start",
+                    "stage judged", "value", "threshold", "status", "severity", "detail"), rows));
         }
         b.append("</section>\n");
     }
@@ -238,8 +249,8 @@ final class ReportHtml {
             }
             thr.forEach((n, p) -> series.add(new Series(n, p, true)));
             b.append("<h3>").append(Html.esc(m.title())).append("</h3>")
-                    .append(Svg.chart("chart-arm-" + m.key(), m.title() + " per arm", m.unit(),
-                            series, List.of(), false)).append(Svg.legend(series));
+                    .append(Svg.chart(t0, "chart-arm-" + m.key(), m.title() + " per arm",
+                            m.unit(), series, List.of(), false)).append(Svg.legend(series));
         }
         List<List<String>> rows = new ArrayList<>();
         r.arms().forEach((version, windows) -> {
@@ -303,11 +314,9 @@ final class ReportHtml {
         rows.add(List.of("control mean", Html.num(a.control().mean())));
         rows.add(List.of("treatment mean", Html.num(a.treatment().mean())));
         rows.add(List.of("absolute uplift", Html.num(u.absolute())));
-        rows.add(List.of(level + " interval (absolute)", "[" + Html.num(u.absoluteInterval().lower())
-                + ", " + Html.num(u.absoluteInterval().upper()) + "]"));
+        rows.add(List.of(level + " interval (absolute)", interval(u.absoluteInterval())));
         rows.add(List.of("relative uplift", Html.num(u.relative())));
-        rows.add(List.of(level + " interval (relative)", "[" + Html.num(u.relativeInterval().lower())
-                + ", " + Html.num(u.relativeInterval().upper()) + "]"));
+        rows.add(List.of(level + " interval (relative)", interval(u.relativeInterval())));
         rows.add(List.of("p-value", Html.num(a.pValue())));
         rows.add(List.of("control n", String.valueOf(a.control().n())));
         rows.add(List.of("treatment n", String.valueOf(a.treatment().n())));
@@ -332,6 +341,10 @@ final class ReportHtml {
         }
         b.append(Html.table("Uplift of " + r.analysisMetric(), List.of("figure", "value"),
                 rows)).append("</section>\n");
+    }
+
+    private static String interval(dev.releaserouter.stats.Interval i) {
+        return "[" + Html.num(i.lower()) + ", " + Html.num(i.upper()) + "]";
     }
 
     private static void srm(StringBuilder b, RolloutReport r) {
@@ -470,7 +483,8 @@ final class ReportHtml {
                 for (String arm : List.of("stable", "candidate")) {
                     JsonNode l = lat.get(arm);
                     if (l != null) {
-                        rows.add(List.of(arm + " p95 ms", Html.num(DecisionLog.number(l.get("p95")))));
+                        rows.add(List.of(arm + " p95 ms",
+                                Html.num(DecisionLog.number(l.get("p95")))));
                     }
                 }
             }

@@ -39,6 +39,7 @@ final class Svg {
     /**
      * A chart of series over time.
      *
+     * @param origin the time x labels count from (the rollout's start), epoch ms
      * @param id a unique element id
      * @param title the title (also the accessible name)
      * @param unit the y-axis unit
@@ -47,7 +48,7 @@ final class Svg {
      * @param step whether non-threshold series are stepped (traffic) instead of joined
      * @return the SVG element, or an empty string if no series has a finite point
      */
-    static String chart(String id, String title, String unit, List<Series> series,
+    static String chart(long origin, String id, String title, String unit, List<Series> series,
             List<Mark> marks, boolean step) {
         long xmin = Long.MAX_VALUE;
         long xmax = Long.MIN_VALUE;
@@ -97,15 +98,16 @@ final class Svg {
                     .append(f(y + 4)).append("\" text-anchor=\"end\">")
                     .append(Html.esc(Html.num(v))).append("</text>");
         }
-        b.append("<text class=\"axis\" x=\"4\" y=\"").append(TOP + 2)
-                .append("\" dominant-baseline=\"hanging\">").append(Html.esc(unit))
-                .append("</text>");
+        b.append("<text class=\"axis\" x=\"").append(LEFT + 4).append("\" y=\"")
+                .append(TOP + 2).append("\" dominant-baseline=\"hanging\">")
+                .append(Html.esc(unit)).append("</text>");
         // x labels: minutes from the start, five ticks.
         for (int i = 0; i <= 4; i++) {
             long x = xmin + (xmax - xmin) * i / 4;
             b.append("<text class=\"axis\" x=\"").append(f(sc.x(x))).append("\" y=\"")
-                    .append(HEIGHT - 8).append("\" text-anchor=\"middle\">")
-                    .append(Html.esc(Html.offset(xmin, x))).append("</text>");
+                    .append(HEIGHT - 8).append("\" text-anchor=\"")
+                    .append(i == 0 ? "start" : i == 4 ? "end" : "middle").append("\">")
+                    .append(Html.esc(Html.offset(origin, x))).append("</text>");
         }
         int k = 0;
         for (Series s : series) {
@@ -121,7 +123,7 @@ final class Svg {
                     if (Double.isFinite(p.y())) {
                         b.append(marker(shape, sc.x(p.x()), sc.y(p.y()), css,
                                 s.name() + ": " + Html.num(p.y()) + " at "
-                                        + Html.offset(xmin, p.x())));
+                                        + Html.offset(origin, p.x())));
                     }
                 }
                 k++;
