@@ -18,6 +18,12 @@ import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.rollout.measure.ArmStats;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
+import dev.releaserouter.stats.AnalysisConfig;
+import dev.releaserouter.stats.ArmSummary;
+import dev.releaserouter.stats.Direction;
+import dev.releaserouter.stats.Effect;
+import dev.releaserouter.stats.ExperimentAnalysis;
+import dev.releaserouter.stats.MetricKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +132,27 @@ public final class QuickstartDemo {
                 .decisions(o.decisionLog())
                 .auditFile(o.auditFile());
         o.arms().forEach(report::armWindows);
+        // The error rate's uplift at the last checkpoint, when its lookback saw one stage only
+        // (the weights of the SRM check are then known: the denied 15% always get v1).
+        List<RolloutDecision> d = o.decisionLog();
+        RolloutDecision last = d.get(d.size() - 1);
+        if (d.size() > 1 && !d.get(d.size() - 2).time().isAfter(last.time().minus(CHECKPOINT))
+                && o.arms().containsKey("v2")) {
+            int judged = last.action() == RolloutAction.PROCEED
+                    && last.status() != RolloutStatus.PROMOTED
+                    ? d.get(d.size() - 2).stageBasisPoints() : last.stageBasisPoints();
+            double v2Share = 0.85 * judged / 10_000;
+            ArmStats v1 = o.arms().get("v1").get(o.arms().get("v1").size() - 1);
+            ArmStats v2 = o.arms().get("v2").get(o.arms().get("v2").size() - 1);
+            report.analysis("error rate (last checkpoint)", ExperimentAnalysis.of(
+                    AnalysisConfig.builder(MetricKind.CONVERSION)
+                            .direction(Direction.LOWER_IS_BETTER)
+                            .weights(1 - v2Share, v2Share)
+                            .minimumDetectableEffect(Effect.absolute(0.005))
+                            .build(),
+                    ArmSummary.ofConversions(v1.requests(), v1.errors()),
+                    ArmSummary.ofConversions(v2.requests(), v2.errors())));
+        }
         return report.build().write(file);
     }
 
