@@ -161,10 +161,21 @@ public final class RolloutReport {
         return missing;
     }
 
-    private static boolean ofModel(AuditEvent e, String model) {
+    /**
+     * Whether an audit entry concerns the model: its target is the model or one of its versions
+     * ({@code churn}, {@code churn/v2}), a kill target of it ({@code model:churn},
+     * {@code version:churn/v2}), a kill of everything ({@code all}, {@code tenant:*&#47;x}), or
+     * a configuration load (every model's configuration).
+     */
+    static boolean ofModel(AuditEvent e, String model) {
+        if (e.action().startsWith("config.")) {
+            return true;
+        }
         String t = e.target();
-        return t.equals(model) || t.startsWith(model + "/") || t.startsWith(model + ":")
-                || t.equals("*") || t.isEmpty();
+        int colon = t.indexOf(':');
+        String rest = colon < 0 ? t : t.substring(colon + 1);
+        return t.equals("all") || rest.equals(model) || rest.startsWith(model + "/")
+                || rest.startsWith("*/");
     }
 
     /** Builds a {@link RolloutReport}. Not thread-safe. */

@@ -131,9 +131,16 @@ class RolloutReportTest {
                         new AuditEvent(T0, "rollout-controller", "weight.set", "churn/v2",
                                 "{\"weight\":0}", "{\"weight\":500}", "rollout stage 1", null, 1),
                         new AuditEvent(T0.plus(Duration.ofMinutes(30)), "rollout-controller",
-                                "kill.on", "churn/v2", null, null, "p95_slo breached", null, 3),
+                                "kill.on", "version:churn/v2", null, null, "p95_slo breached",
+                                null, 3),
                         new AuditEvent(T0, "ops", "weight.set", "fraud/v9", null, null,
-                                "another model", null, 2)))
+                                "another model", null, 2),
+                        new AuditEvent(T0, "ops", "kill.on", "version:fraud/v9", null, null,
+                                "another model's kill", null, 4),
+                        new AuditEvent(T0, "ops", "kill.on", "model:churnish", null, null,
+                                "a model whose name starts like it", null, 5),
+                        new AuditEvent(T0, "ops", "kill.off", "all", null, null,
+                                "everything", null, 6)))
                 .build();
     }
 
@@ -261,8 +268,8 @@ class RolloutReportTest {
                 .contains("score delta mean 0.0125").contains("PSI 0.031");
         assertThat(doc.getElementById("chart-match")).isNotNull();
         Element audit = table(doc, "Audit entries of churn");
-        assertThat(column(audit, 3)).containsExactly("weight.set", "kill.on");
-        assertThat(audit.text()).doesNotContain("fraud/v9");
+        assertThat(column(audit, 3)).containsExactly("weight.set", "kill.on", "kill.off");
+        assertThat(column(audit, 4)).containsExactly("churn/v2", "version:churn/v2", "all");
     }
 
     @Test
