@@ -71,6 +71,29 @@ final class ExternalGateInput implements GateInput {
         return external.contains(metric) ? null : base.histogram(arm, metric);
     }
 
+    /** External metrics have no sampling error model: they are compared as measured. */
+    @Override
+    public @Nullable Estimate estimate(String arm, String metric) {
+        return external.contains(metric) ? null : base.estimate(arm, metric);
+    }
+
+    /** The base's cumulative evidence, its external metrics answered from these readings. */
+    @Override
+    public @Nullable GateInput cumulative() {
+        GateInput c = base.cumulative();
+        return c == null ? null : new ExternalGateInput(c, external, readings);
+    }
+
+    @Override
+    public double candidateShare() {
+        return base.candidateShare();
+    }
+
+    @Override
+    public long assigned(String arm) {
+        return base.assigned(arm);
+    }
+
     @Override
     public @Nullable String unknownReason(String arm, String metric) {
         if (!external.contains(metric)) {

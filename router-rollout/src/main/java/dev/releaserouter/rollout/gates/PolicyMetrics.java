@@ -47,6 +47,9 @@ final class PolicyMetrics {
                 kind(policy, pointer, n.metric(), n.kind(), catalog);
             } else if (c instanceof Checks.Sequential s) {
                 kind(policy, pointer, s.metric(), s.kind(), catalog);
+            } else if (c instanceof Checks.SampleSizeCheck z) {
+                require(policy, pointer, z.metric(), catalog.hasValue(z.metric())
+                        || catalog.hasCount(z.metric()), "a value", catalog.describeValues());
             }
         }
     }
@@ -107,9 +110,10 @@ final class PolicyMetrics {
             if (r.baselineArm() != null) {
                 out.add(new Expr.Ref(r.baselineArm(), r.metric()));
             }
-        } else {
+        } else if (!(check instanceof Checks.SampleRatio)) {
             String metric = check instanceof Checks.Psi p ? p.metric()
                     : check instanceof Checks.NonInferiority n ? n.metric()
+                    : check instanceof Checks.SampleSizeCheck z ? z.metric()
                     : ((Checks.Sequential) check).metric();
             out.add(new Expr.Ref(GateInput.STABLE, metric));
             out.add(new Expr.Ref(GateInput.CANDIDATE, metric));

@@ -55,6 +55,33 @@ class ExternalMetricsTest {
     }
 
     @Test
+    void overlay_keepsTheStageEvidenceAndSplit_externalMetricsComparedAsMeasured() {
+        Policy p = Policies.json("{\"name\": \"both\","
+                + " \"metrics\": {\"fleet_error_rate\": {\"source\": \"fake\"}},"
+                + " \"criteria\": ["
+                + "  {\"name\": \"fleet\", \"fail_when\": \"candidate.fleet_error_rate > 0.01\","
+                + "   \"severity\": \"CRITICAL\"},"
+                + "  {\"name\": \"local\", \"fail_when\": \"candidate.error_rate > 0.01\","
+                + "   \"severity\": \"CRITICAL\"},"
+                + "  {\"name\": \"split\", \"type\": \"sample_ratio\"}]}");
+        // The window alone (2 of 60) straddles 1%; the stage (30 of 1,000) shows it.
+        MapInput stage = MapInput.of().errors("candidate", 1_000, 30)
+                .assigned("stable", 9_500).assigned("candidate", 500);
+        MapInput window = MapInput.of().errors("candidate", 60, 2).cumulative(stage)
+                .candidateShare(0.05).assigned("stable", 5).assigned("candidate", 0);
+
+        GateVerdict v = evaluate(p, window, fleetErrorRate(0.012), GateHistory.empty());
+
+        assertThat(v.criterion("fleet").status()).isEqualTo(CriterionStatus.CRITICAL);
+        assertThat(v.criterion("fleet").estimates()).isEmpty();
+        assertThat(v.criterion("local").status()).isEqualTo(CriterionStatus.CRITICAL);
+        assertThat(v.criterion("local").estimates().get("candidate.error_rate").units())
+                .isEqualTo(1_000);
+        assertThat(v.criterion("split").status()).isEqualTo(CriterionStatus.OK);
+        assertThat(v.criterion("split").samples()).containsEntry("stable", 9_500L);
+    }
+
+    @Test
     void metricsSection_isParsed_withItsFieldsAsText_andItsPointer() {
         Policy p = Policies.json(MIXED);
         ExternalMetric m = p.externalMetrics().get("fleet_error_rate");

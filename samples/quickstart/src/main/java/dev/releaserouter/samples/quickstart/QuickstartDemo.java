@@ -36,9 +36,11 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The whole rollout story on simulated time: a stream of churn-scoring requests (600 a minute)
+ * The whole rollout story on simulated time: a stream of churn-scoring requests (1,200 a minute)
  * through a progressive canary of v2, 5% -> 25% -> 50% -> 100% with 10-minute checkpoints judged
- * by the policy {@code policies/churn-canary.json}. It runs twice: a good v2 is promoted stage by
+ * by the policy {@code policies/churn-canary.json}: latency SLOs, the error rate judged on its
+ * confidence bounds over the stage (a HOLD while they straddle the SLO), the split checked
+ * against the stage's weight (SRM) and a minimum sample from a power analysis. It runs twice: a good v2 is promoted stage by
  * stage; a bad v2 (its connection pool saturates at 25%) is rolled back automatically, after which
  * no request reaches it. Each run prints one line per rollout decision with the numbers the
  * gate saw, then the audit trail is counted and its hash chain verified.
@@ -56,7 +58,7 @@ public final class QuickstartDemo {
     private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
     private static final Duration CHECKPOINT = Duration.ofMinutes(10);
     private static final Duration TICK = Duration.ofSeconds(30);
-    private static final Duration REQUEST_EVERY = Duration.ofMillis(100); // 600 a minute
+    private static final Duration REQUEST_EVERY = Duration.ofMillis(50); // 1,200 a minute
     private static final Duration GIVE_UP = Duration.ofHours(3);
     private static final int CUSTOMERS = 50_000;
     private static final int CHECK_AFTER_ROLLBACK = 1_000;
@@ -81,9 +83,12 @@ public final class QuickstartDemo {
         Policy policy = Policy.fromClasspath("policies/churn-canary.json",
                 QuickstartDemo.class.getClassLoader());
         System.out.printf("churn v1 -> v2: stages 5/25/50/100%%, %d-minute checkpoints, a tick"
-                + " every %ds, 600 requests/min%n", CHECKPOINT.toMinutes(), TICK.toSeconds());
-        System.out.printf("policy %s (sha256 %s...): v2 p95 <= 120 ms and errors <= 1%%"
-                + " (CRITICAL), p95 within 20%% of v1 (ALERT)%n", policy.name(),
+                + " every %ds, %d requests/min%n", CHECKPOINT.toMinutes(), TICK.toSeconds(),
+                Duration.ofMinutes(1).dividedBy(REQUEST_EVERY));
+        System.out.printf("policy %s (sha256 %s...): v2 p95 <= 120 ms (CRITICAL); errors: roll"
+                + " back once the stage shows them above 1%% at 99.5%% confidence, hold while"
+                + " unsure; p95 within 20%% of v1, split as configured (SRM), enough requests"
+                + " for the power analysis (ALERT)%n", policy.name(),
                 policy.digest().substring(0, 12));
 
         System.out.println();
