@@ -496,6 +496,11 @@ final class RedisBudgetLedger implements BudgetLedger {
                     got -> {
                         reserveLimit = limit;
                         reserve.addAndGet(got);
+                        if (closed.get()) {
+                            // Landed after close() gave the reserve back: give this back too
+                            // (close sets the flag before it empties the reserve).
+                            returnReserve();
+                        }
                     });
         }
 
@@ -735,6 +740,9 @@ final class RedisBudgetLedger implements BudgetLedger {
                     } else {
                         reserveShare = share;
                         reserve.addAndGet(got);
+                        if (closed.get()) {
+                            returnReserve(); // landed after close(): give it back too
+                        }
                         recovered();
                     }
                 } finally {
