@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * The module layering, checked on every module's main classes (tests are not imported). A module
  * is known by its package root: {@code dev.releaserouter.<module>..} (api, stats, core, replay,
- * rollout, governance, redis, kafka, micrometer, spring, testkit, cli, benchmarks).
+ * rollout, governance, redis, kafka, micrometer, prometheus, spring, testkit, cli, benchmarks).
  */
 @AnalyzeClasses(packages = "dev.releaserouter",
         importOptions = ImportOption.DoNotIncludeTests.class)
@@ -106,7 +106,15 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.releaserouter.core..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.releaserouter.rollout..",
                     "dev.releaserouter.governance..", "dev.releaserouter.replay..",
-                    "dev.releaserouter.micrometer..", "dev.releaserouter.kafka..");
+                    "dev.releaserouter.micrometer..", "dev.releaserouter.kafka..",
+                    "dev.releaserouter.prometheus..");
+
+    /** The gates know external metric sources by their SPI only, never router-prometheus. */
+    @ArchTest
+    static final ArchRule rolloutUsesNoMetricsBackend = noClasses()
+            .that().resideInAPackage("dev.releaserouter.rollout..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.releaserouter.prometheus..",
+                    "dev.releaserouter.micrometer..");
 
     /** Micrometer only in router-micrometer and what wires or measures it. */
     @ArchTest

@@ -1,5 +1,7 @@
 package dev.releaserouter.micrometer;
 
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.hook.CallEvent;
 import dev.releaserouter.api.hook.HookContext;
@@ -8,7 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +26,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code router.arm.requests{model,version,region,route,tenant}}: calls served;
  *   <li>{@code router.arm.errors{model,version,region,route,tenant}}: failed calls;
  *   <li>{@code router.arm.latency{model,version,region,route,tenant}}: latency, with
- *       p50/p95/p99.
+ *       p50/p95/p99 (per instance; for fleet-wide quantiles in Prometheus, add histogram
+ *       buckets with {@link Builder#latencyBuckets});
+ *   <li>{@code router.decisions{model,reason}}: every decision of {@code route}, by its
+ *       reason in lower case ({@code canary_bucket}, {@code stable_bucket},
+ *       {@code kill_switch}, {@code budget_exhausted}, {@code denied_segment}, ...): the
+ *       reasons of a model are registered at 0 at its first decision, so that {@code increase()}
+ *       sees a kill switch or an exhausted budget from the first request it turns away.
  * </ul>
  * Tag values keep cardinality bounded, so a tenant explosion cannot blow up the metrics backend:
  * <ul>
@@ -60,9 +70,13 @@ public final class ArmMetrics implements RouteHook {
     private final Set<String> regions = ConcurrentHashMap.newKeySet();
     private final Set<String> routes = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<Tags, Meters> meters = new ConcurrentHashMap<>();
+    // Per model, one counter per Reason (by ordinal); models come from the configuration.
+    private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
+    private final Duration[] latencyBuckets;
 
     private ArmMetrics(Builder b) {
         this.registry = b.registry;
+        this.latencyBuckets = b.latencyBuckets.clone();
         this.tenants = Set.copyOf(b.tenants);
         this.maxRegions = b.maxRegions;
         this.maxRoutes = b.maxRoutes;
@@ -82,6 +96,35 @@ public final class ArmMetrics implements RouteHook {
     /** @return the tenants exported by name; every other tenant is {@value #OTHER} */
     public Set<String> allowedTenants() {
         return tenants;
+    }
+
+    /**
+     * Counts the decision by its reason.
+     *
+     * @param context the call's context
+     * @param decision the decision
+     */
+    @Override
+    public void afterDecision(HookContext context, RouteDecision decision) {
+        String model = context.request().model();
+        Counter[] byReason = decisions.get(model);
+        if (byReason == null) {
+            byReason = decisions.computeIfAbsent(model, this::registerDecisions);
+        }
+        byReason[decision.reason().ordinal()].increment();
+    }
+
+    private Counter[] registerDecisions(String model) {
+        Reason[] reasons = Reason.values();
+        Counter[] out = new Counter[reasons.length];
+        for (Reason r : reasons) {
+            out[r.ordinal()] = Counter.builder(MetricNames.DECISIONS)
+                    .description("Decisions of route, by reason")
+                    .baseUnit("decisions")
+                    .tags("model", model, "reason", r.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        return out;
     }
 
     /**
@@ -157,6 +200,7 @@ public final class ArmMetrics implements RouteHook {
                         .description("Latency of served calls, per arm")
                         .tags(tags)
                         .publishPercentiles(0.5, 0.95, 0.99)
+                        .serviceLevelObjectives(latencyBuckets)
                         .register(registry));
     }
 
@@ -178,6 +222,7 @@ public final class ArmMetrics implements RouteHook {
         private Set<String> tenants = Set.of();
         private int maxRegions = 50;
         private int maxRoutes = 50;
+        private Duration[] latencyBuckets = new Duration[0];
 
         private Builder(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -213,6 +258,29 @@ public final class ArmMetrics implements RouteHook {
          */
         public Builder maxRoutes(int maxRoutes) {
             this.maxRoutes = nonNegative("maxRoutes", maxRoutes);
+            return this;
+        }
+
+        /**
+         * Publishes {@code router.arm.latency} as a histogram with these bucket bounds as well,
+         * so that Prometheus can aggregate quantiles across instances
+         * ({@code histogram_quantile(0.95, sum by (le) (rate(router_arm_latency_seconds_bucket
+         * [5m])))}). Each bound is one more series per tag combination: keep them few (e.g.
+         * the SLO and a few around it). None by default.
+         *
+         * @param bounds bucket upper bounds, positive
+         * @return this builder
+         * @throws IllegalArgumentException if a bound is not positive
+         * @throws NullPointerException if a bound is null
+         */
+        public Builder latencyBuckets(Duration... bounds) {
+            for (Duration d : bounds) {
+                if (Objects.requireNonNull(d, "bound").isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("latencyBuckets must be positive, but "
+                            + "one was " + d);
+                }
+            }
+            this.latencyBuckets = bounds.clone();
             return this;
         }
 

@@ -2,6 +2,9 @@ package dev.releaserouter.micrometer;
 
 import dev.releaserouter.api.ComponentStatus;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.config.KillSwitches;
+import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.config.RouterConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,9 +13,13 @@ import java.util.Objects;
 
 /**
  * Exposes a router's health to Micrometer: configuration revision, reload outcomes, whether the
- * latest flag file is in force, internal errors, and each status component's state and numeric
- * details (e.g. fleet mode's connection to Redis: {@link MetricNames#COMPONENT_UP}). The meters read {@link Router#status()} when
- * scraped, so nothing is added to the decision path.
+ * latest flag file is in force, internal errors, each status component's state and numeric
+ * details (e.g. fleet mode's connection to Redis: {@link MetricNames#COMPONENT_UP}), and per
+ * model the kill switches in force ({@value MetricNames#KILL_SWITCHES}{@code {model}}: the
+ * model's own switches, whole model, versions, tenants and channels, plus the global ones; 0
+ * when none). The meters read {@link Router#status()} and {@link Router#config()} when scraped,
+ * so nothing is added to the decision path. The kill-switch gauges are registered for the
+ * models configured when bound.
  *
  * <pre>{@code new RouterMetrics(router).bindTo(meterRegistry);}</pre>
  *
@@ -50,6 +57,13 @@ public final class RouterMetrics implements MeterBinder {
                 .description("Flag-source reloads")
                 .baseUnit("reloads")
                 .register(registry);
+        for (String model : router.config().models().keySet()) {
+            Gauge.builder(MetricNames.KILL_SWITCHES, router, r -> killSwitches(r, model))
+                    .tag("model", model)
+                    .description("Kill switches in force that affect the model (its own and the"
+                            + " global ones)")
+                    .register(registry);
+        }
         FunctionCounter.builder(MetricNames.INTERNAL_ERRORS, router,
                         r -> r.status().internalErrors())
                 .description("Decisions that failed inside the router and answered stable")
@@ -83,5 +97,17 @@ public final class RouterMetrics implements MeterBinder {
     private static double detail(Router router, String name, String detail) {
         Object v = component(router, name).details().get(detail);
         return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+    }
+
+    /** The switches in force for a model: its own and the global ones, each one counted. */
+    static int killSwitches(Router router, String model) {
+        RouterConfig config = router.config();
+        ModelConfig m = config.model(model);
+        return count(config.globalKills()) + (m == null ? 0 : count(m.kills()));
+    }
+
+    private static int count(KillSwitches k) {
+        return (k.all() ? 1 : 0) + k.versions().size() + k.tenants().size()
+                + k.channels().size();
     }
 }

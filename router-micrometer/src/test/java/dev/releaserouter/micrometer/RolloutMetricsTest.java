@@ -6,6 +6,7 @@ import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutFixture;
 import dev.releaserouter.rollout.RolloutStatus;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -29,15 +30,56 @@ class RolloutMetricsTest {
                 s.name().toLowerCase(java.util.Locale.ROOT)).gauge().value();
     }
 
+    /** Over every stage. */
     private double checkpoints(String status) {
         return registry.get(MetricNames.ROLLOUT_CHECKPOINTS).tags("model", "churn", "version",
-                "v2", "status", status).counter().count();
+                "v2", "status", status).counters().stream().mapToDouble(Counter::count).sum();
     }
 
+    private double checkpoints(int stage, String status) {
+        return registry.get(MetricNames.ROLLOUT_CHECKPOINTS).tags("stage", "" + stage,
+                "status", status).counter().count();
+    }
+
+    /** Over every stage. */
     private double degradations(String reason, String severity) {
-        var c = registry.find(MetricNames.ROLLOUT_DEGRADATIONS).tags("reason", reason,
-                "severity", severity).counter();
-        return c == null ? 0 : c.count();
+        return registry.find(MetricNames.ROLLOUT_DEGRADATIONS).tags("reason", reason,
+                "severity", severity).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private double criterionStatus(String criterion) {
+        return registry.get(MetricNames.ROLLOUT_CRITERION_STATUS).tags("criterion", criterion,
+                "type", "expression").gauge().value();
+    }
+
+    @Test
+    void everyStagesCounters_existAtZero_fromTheStart() {
+        RolloutController c = f.start(f.plan(RolloutFixture.POLICY).build(), dir);
+        new RolloutMetrics(c).bindTo(registry);
+        // 4 stages x 3 statuses; 4 stages x 2 criteria x 2 severities.
+        assertThat(registry.get(MetricNames.ROLLOUT_CHECKPOINTS).counters()).hasSize(12)
+                .allSatisfy(x -> assertThat(x.count()).isZero());
+        assertThat(registry.get(MetricNames.ROLLOUT_DEGRADATIONS).counters()).hasSize(16)
+                .allSatisfy(x -> assertThat(x.count()).isZero());
+        assertThat(registry.find(MetricNames.ROLLOUT_CRITERION_STATUS).gauges()).isEmpty();
+    }
+
+    @Test
+    void checkpointsAndDegradations_carryTheStageJudged_andCriteriaTheirStatus() {
+        RolloutController c = f.start(f.plan(RolloutFixture.POLICY).build(), dir);
+        new RolloutMetrics(c).bindTo(registry);
+        f.checkpoint(c, 100, 60, 0); // stage 1 proceeds
+        f.checkpoint(c, 100, 200, 0); // stage 2: p95 ALERT, holds
+        assertThat(checkpoints(1, "proceed")).isEqualTo(1);
+        assertThat(checkpoints(2, "hold")).isEqualTo(1);
+        assertThat(checkpoints(2, "proceed")).isZero();
+        assertThat(registry.get(MetricNames.ROLLOUT_DEGRADATIONS).tags("stage", "2", "reason",
+                "p95", "severity", "alert").counter().count()).isEqualTo(1);
+        assertThat(criterionStatus("p95")).isEqualTo(2);
+        assertThat(criterionStatus("error_rate")).isZero();
+        f.checkpoint(c, 100, 60, 0.5); // error rate CRITICAL at stage 2
+        assertThat(criterionStatus("error_rate")).isEqualTo(3);
+        assertThat(checkpoints(2, "rollback")).isEqualTo(1);
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.gates.CriterionResult;
 import dev.releaserouter.rollout.gates.CriterionStatus;
+import dev.releaserouter.rollout.gates.ExternalMetrics;
+import dev.releaserouter.rollout.gates.ExternalQuery;
 import dev.releaserouter.rollout.gates.GateDecision;
 import dev.releaserouter.rollout.gates.GateHistory;
 import dev.releaserouter.rollout.gates.GateVerdict;
@@ -39,6 +41,14 @@ import org.slf4j.LoggerFactory;
  * and advances (PROCEED with enough samples), holds (HOLD, not enough data) or rolls back
  * (ROLLBACK, or any CRITICAL criterion: the candidate is killed and set to 0% at once). CRITICAL
  * criteria are also checked on every tick between checkpoints.
+ *
+ * <p>The gates also get the current stage's evidence so far
+ * ({@link dev.releaserouter.rollout.gates.GateInput#cumulative()}: every measurement window
+ * wholly inside the stage, up to the measurements' retention) and the stage's configured split
+ * ({@link dev.releaserouter.rollout.gates.GateInput#candidateShare()}, unknown in a dry run):
+ * threshold comparisons with a confidence, {@code sequential} and {@code sample_ratio} criteria
+ * read them, so a HOLD gathers evidence. A new stage, and a resume, start the evidence and the
+ * sequential tests afresh.
  *
  * <p>The controller has no threads of its own: {@link #schedule} runs {@link #tick()} on the
  * application's executor (or the application calls it), as often as it wants the rollback latency
@@ -115,6 +125,9 @@ public final class RolloutController {
     private GateHistory history = GateHistory.empty();
     // The stable arm's measurements at the last checkpoint below 100%; guarded by this.
     private @Nullable MeasurementSnapshot baseline;
+    // When the current stage's weight took effect (for a restored rollout: its checkpoint
+    // start, the latest instant known to be at this weight); guarded by this.
+    private Instant stageStart;
 
     private RolloutController(RouterAdmin admin, ArmMeasurements measurements, RolloutPlan plan,
             RolloutStateStore store, Clock clock, String actor, RolloutState state,
@@ -130,6 +143,7 @@ public final class RolloutController {
         this.state = state;
         this.restored = restored;
         this.lastInstant = state.checkpointStart();
+        this.stageStart = state.checkpointStart();
     }
 
     /**
@@ -220,6 +234,7 @@ public final class RolloutController {
 
     /** A new rollout: the first stage's weight, the state saved, START recorded. */
     private void begin(RolloutState s) {
+        stageStart = s.checkpointStart();
         int bp = plan.stages().get(0);
         setWeight(bp, ChangeContext.of(actor, "rollout stage 1: " + plan.candidateVersion()
                 + " to " + bp + " bp (" + percent(bp) + ")"));
@@ -239,6 +254,7 @@ public final class RolloutController {
             stateSavedHere = false;
             history = GateHistory.empty();
             baseline = null;
+            stageStart = state.checkpointStart();
         } else if (seenRollout) {
             reseed();
         } else {
@@ -333,6 +349,9 @@ public final class RolloutController {
                             + "abort it by hand";
         }
         state = next;
+        if (next != mine) {
+            stageStart = next.checkpointStart(); // the stage's evidence starts with the rebuild
+        }
         saveState(next);
         LOG.warn("Release Router: {}; {}", why, how);
         record(actor, next.status() == RolloutStatus.PAUSED ? RolloutAction.PAUSE
@@ -616,14 +635,20 @@ public final class RolloutController {
         MeasurementSnapshot current = measurements.snapshot(plan.model(),
                 plan.checkpointDuration());
         // At 100% the stable arm gets no traffic: it is judged on the last checkpoint's data.
-        boolean allTraffic = plan.stages().get(s.stageIndex()) >= FULL;
+        int bp = plan.stages().get(s.stageIndex());
+        boolean allTraffic = bp >= FULL;
         MeasurementSnapshot base = baseline;
+        MeasurementSnapshot stage = stageSnapshot(now);
+        // External metrics (e.g. PromQL) are read once per tick, for both arms.
         GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(),
-                allTraffic && base != null
-                        ? SnapshotGateInput.withBaseline(current, base, plan.stableVersion(),
-                                plan.candidateVersion())
-                        : SnapshotGateInput.of(current, plan.stableVersion(),
-                                plan.candidateVersion()), history);
+                ExternalMetrics.overlay(plan.policy(),
+                        new StageGateInput(input(current, allTraffic ? base : null),
+                                stage == null ? null : input(stage, allTraffic ? base : null),
+                                plan.dryRun() ? Double.NaN : bp / (double) FULL),
+                        plan.metricSources(), new ExternalQuery(plan.model(),
+                                plan.stableVersion(), plan.candidateVersion(),
+                                plan.checkpointDuration(), now)),
+                history);
         boolean checkpointOver = !Duration.between(s.checkpointStart(), now)
                 .minus(plan.checkpointDuration()).isNegative();
         // Between checkpoints only criteria that act on one window may roll back: a streak of
@@ -657,11 +682,14 @@ public final class RolloutController {
                 state = s.with(last, now, RolloutStatus.PROMOTED);
             } else {
                 int next = s.stageIndex() + 1;
-                int bp = plan.stages().get(next);
-                setWeight(bp, ChangeContext.of(actor, cut("rollout stage " + (next + 1) + ": "
-                        + plan.candidateVersion() + " to " + bp + " bp (" + percent(bp)
-                        + ") after PROCEED at " + percent(plan.stages().get(s.stageIndex())))));
+                int nextBp = plan.stages().get(next);
+                setWeight(nextBp, ChangeContext.of(actor, cut("rollout stage " + (next + 1)
+                        + ": " + plan.candidateVersion() + " to " + nextBp + " bp ("
+                        + percent(nextBp) + ") after PROCEED at " + percent(bp))));
                 state = s.with(next, now, RolloutStatus.RUNNING);
+                // A new split: its evidence, and its sequential tests' looks, start afresh.
+                stageStart = now;
+                history = history.withoutSequentialTests();
             }
             saveState(state);
             record(actor, RolloutAction.PROCEED, withWaivers(verdict.reasons(), waived, now),
@@ -688,6 +716,32 @@ public final class RolloutController {
         return state.status();
     }
 
+    /** The snapshot as the gates read it: at 100%, the stable arm from the baseline. */
+    private SnapshotGateInput input(MeasurementSnapshot snapshot,
+            @Nullable MeasurementSnapshot stableBaseline) {
+        return stableBaseline != null
+                ? SnapshotGateInput.withBaseline(snapshot, stableBaseline, plan.stableVersion(),
+                        plan.candidateVersion())
+                : SnapshotGateInput.of(snapshot, plan.stableVersion(), plan.candidateVersion());
+    }
+
+    /**
+     * The windows wholly inside the current stage (from the first window starting at or after
+     * the stage's start, the open one included), or null while the stage is younger than the
+     * window it began in: a window that began before the stage holds the previous weight's
+     * traffic.
+     */
+    private @Nullable MeasurementSnapshot stageSnapshot(Instant now) {
+        long window = measurements.windowMillis();
+        long first = Math.floorDiv(stageStart.toEpochMilli() + window - 1, window) * window;
+        long span = now.toEpochMilli() - first;
+        if (span < 0) {
+            return null;
+        }
+        // + 1 ms: at a window boundary the lookback must still reach back to the first window.
+        return measurements.snapshot(plan.model(), Duration.ofMillis(span + 1));
+    }
+
     /**
      * Pauses a RUNNING rollout: ticks do nothing until {@link #resume}. The weight stays.
      *
@@ -702,7 +756,8 @@ public final class RolloutController {
     }
 
     /**
-     * Resumes a PAUSED rollout with a new checkpoint at the same stage.
+     * Resumes a PAUSED rollout with a new checkpoint at the same stage; the stage's evidence
+     * starts afresh (what was measured while paused, perhaps before a fix, is not judged).
      *
      * @param ctx who and why
      * @throws IllegalStateException if the rollout is not PAUSED
@@ -710,6 +765,8 @@ public final class RolloutController {
     public synchronized void resume(ChangeContext ctx) {
         RolloutState s = require(ctx, RolloutStatus.PAUSED, "resume");
         state = s.with(s.stageIndex(), clock.instant(), RolloutStatus.RUNNING);
+        stageStart = state.checkpointStart();
+        history = history.withoutSequentialTests();
         saveState(state);
         record(ctx.actor(), RolloutAction.RESUME, List.of(ctx.reason()), null);
     }

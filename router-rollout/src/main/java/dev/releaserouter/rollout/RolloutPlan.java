@@ -1,5 +1,7 @@
 package dev.releaserouter.rollout;
 
+import dev.releaserouter.rollout.gates.ExternalMetricSource;
+import dev.releaserouter.rollout.gates.ExternalMetrics;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.SnapshotGateInput;
 import java.time.Duration;
@@ -31,6 +33,7 @@ public final class RolloutPlan {
     private final ChangeGuard calendar;
     private final List<CriterionWaiver> waivers;
     private final int maxFailedTicks;
+    private final List<ExternalMetricSource> metricSources;
 
     private RolloutPlan(Builder b, Policy policy) {
         this.model = b.model;
@@ -44,6 +47,15 @@ public final class RolloutPlan {
         this.calendar = b.calendar;
         this.waivers = List.copyOf(b.waivers);
         this.maxFailedTicks = b.maxFailedTicks;
+        this.metricSources = List.copyOf(b.metricSources);
+    }
+
+    /**
+     * @return the sources of the policy's external metrics (e.g. Prometheus), read once per
+     *     tick; empty when the policy reads only the router's measurements
+     */
+    public List<ExternalMetricSource> metricSources() {
+        return metricSources;
     }
 
     /**
@@ -135,8 +147,31 @@ public final class RolloutPlan {
         private ChangeGuard calendar = ChangeGuard.NONE;
         private List<CriterionWaiver> waivers = List.of();
         private int maxFailedTicks = DEFAULT_MAX_FAILED_TICKS;
+        private final List<ExternalMetricSource> metricSources = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Registers where the policy's external metrics (its {@code metrics} entries with
+         * {@code "source": source.name()}) are read from, e.g. router-prometheus's
+         * {@code PrometheusMetricSource}. Repeatable, one source per name.
+         *
+         * @param source the source
+         * @return this builder
+         * @throws NullPointerException if source is null
+         * @throws IllegalArgumentException if a source of the same name is registered
+         */
+        public Builder metricSource(ExternalMetricSource source) {
+            Objects.requireNonNull(source, "source");
+            for (ExternalMetricSource s : metricSources) {
+                if (s.name().equals(source.name())) {
+                    throw new IllegalArgumentException("metricSource: a source named '"
+                            + source.name() + "' is already registered (" + s + ")");
+                }
+            }
+            metricSources.add(source);
+            return this;
+        }
 
         /**
          * @param n how many ticks in a row may fail (anything thrown while evaluating or
@@ -268,7 +303,8 @@ public final class RolloutPlan {
          * @throws dev.releaserouter.api.config.ConfigException (an IllegalArgumentException)
          *     if the policy reads a metric the router's measurements cannot provide, naming the
          *     policy file, the criterion's JSON pointer and the known metrics (see
-         *     {@link Policy#requireMetrics})
+         *     {@link Policy#requireMetrics}), or an external metric whose source is not
+         *     registered or whose fields its source refuses ({@link ExternalMetrics#validate})
          */
         public RolloutPlan build() {
             nonBlank(model, "model");
@@ -308,6 +344,7 @@ public final class RolloutPlan {
             // The controller judges with SnapshotGateInput: a metric it does not know would
             // fail every tick, so it fails here instead.
             policy.requireMetrics(SnapshotGateInput.METRICS);
+            ExternalMetrics.validate(policy, metricSources);
             for (CriterionWaiver w : waivers) {
                 if (!policy.criterionNames().contains(w.criterion())) {
                     throw new IllegalArgumentException("waivers: criterion '" + w.criterion()

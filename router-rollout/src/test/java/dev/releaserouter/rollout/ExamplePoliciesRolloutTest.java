@@ -3,7 +3,10 @@ package dev.releaserouter.rollout;
 import dev.releaserouter.rollout.measure.TestOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.releaserouter.api.Reason;
+import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
+import dev.releaserouter.api.hook.OutcomeEvent;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.io.IOException;
@@ -93,8 +96,14 @@ class ExamplePoliciesRolloutTest {
             f.clock.advance(checkpoint.dividedBy(2));
             for (int i = 0; i < CALLS_PER_CHECKPOINT; i++) {
                 String key = "user-" + entity++;
-                String v = f.router.decide(RouteRequest.of("churn", key)).version();
+                RouteDecision d = f.router.decide(RouteRequest.of("churn", key));
+                String v = d.version();
                 serve(key, v, "v2".equals(v) ? candidate : GOOD);
+                if (d.reason() == Reason.CANARY_BUCKET || d.reason() == Reason.STABLE_BUCKET) {
+                    // What route() has ArmMeasurements count: the units of the split.
+                    measurements.onOutcome(OutcomeEvent.outcome(RouteRequest.of("churn", key),
+                            v, ArmMeasurements.ASSIGNED, 1));
+                }
             }
             f.clock.advance(checkpoint.dividedBy(2));
             return controller.tick();

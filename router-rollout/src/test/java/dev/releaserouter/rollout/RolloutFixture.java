@@ -18,7 +18,12 @@ public final class RolloutFixture {
 
     public static final Duration CHECKPOINT = Duration.ofMinutes(10);
 
-    /** p95 is an ALERT (holds), the error rate is CRITICAL (rolls back at once). */
+    /**
+     * p95 is an ALERT (holds), the error rate is CRITICAL (rolls back at once). Values as
+     * measured ({@code confidence} 0.5): tests of the controller's mechanics (here and in the
+     * fleet, metrics and governance modules) record a few calls; sampling error has its own
+     * tests ({@code SamplingErrorTest}, {@code RolloutStageEvidenceTest}).
+     */
     public static final String POLICY = "{\"name\": \"rollout-test\","
             + " \"aliases\": {\"v1\": \"stable\", \"v2\": \"candidate\"},"
             + " \"min_samples\": 20,"
@@ -27,7 +32,7 @@ public final class RolloutFixture {
             + "  {\"name\": \"p95\", \"expr\": \"v2.p95_ms <= slo.p95_ms\","
             + "   \"severity\": \"ALERT\"},"
             + "  {\"name\": \"error_rate\", \"fail_when\": \"v2.error_rate > slo.error_rate\","
-            + "   \"severity\": \"CRITICAL\"}]}";
+            + "   \"severity\": \"CRITICAL\", \"confidence\": 0.5}]}";
 
     /** p95 above the SLO for 2 consecutive checkpoints rolls back. */
     public static final String STREAK_POLICY = "{\"name\": \"rollout-streak\","

@@ -3,13 +3,21 @@ package dev.releaserouter.rollout.gates;
 import dev.releaserouter.stats.ArmSummary;
 import dev.releaserouter.stats.ContinuityCorrection;
 import dev.releaserouter.stats.Direction;
+import dev.releaserouter.stats.Effect;
 import dev.releaserouter.stats.Interval;
+import dev.releaserouter.stats.MeanMethod;
 import dev.releaserouter.stats.Means;
 import dev.releaserouter.stats.MetricKind;
 import dev.releaserouter.stats.PopulationStability;
+import dev.releaserouter.stats.ProportionMethod;
 import dev.releaserouter.stats.Proportions;
 import dev.releaserouter.stats.PsiResult;
+import dev.releaserouter.stats.SampleRatioMismatch;
+import dev.releaserouter.stats.SampleRequirement;
+import dev.releaserouter.stats.SampleSize;
 import dev.releaserouter.stats.SequentialTest;
+import dev.releaserouter.stats.SrmResult;
+import dev.releaserouter.stats.TestDesign;
 import dev.releaserouter.stats.TestResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The criterion types: an expression and the built-in statistical criteria, which reuse
  * router-stats ({@link Proportions}, {@link Means}, {@link SequentialTest},
- * {@link PopulationStability}). Every check is an immutable record, safe to share.
+ * {@link PopulationStability}, {@link SampleRatioMismatch}, {@link SampleSize}). Every check is an immutable record, safe to share.
  */
 final class Checks {
 
@@ -29,16 +37,20 @@ final class Checks {
     private Checks() {}
 
     /**
-     * A condition in the expression language.
+     * A condition in the expression language. A comparison of one metric with a threshold is
+     * decided on the metric's confidence bounds ({@link Judge}) when the confidence is above 0.5
+     * and the input gives the metric an estimate.
      *
      * @param text the expression as written
      * @param expr the parsed tree, boolean
      * @param failWhen true if the expression describes the failure ({@code fail_when}), false
      *     if it describes what must hold ({@code expr})
      * @param arms the arms it references
+     * @param confidence the one-sided level of the bounds, in [0.5, 1); 0.5 compares values
+     *     as measured
      */
-    public record Expression(String text, Expr expr, boolean failWhen, List<String> arms)
-            implements Criterion.Check {
+    public record Expression(String text, Expr expr, boolean failWhen, List<String> arms,
+            double confidence) implements Criterion.Check {
 
         /**
          * Copies the arms.
@@ -47,6 +59,7 @@ final class Checks {
          * @param expr as described on the record
          * @param failWhen as described on the record
          * @param arms as described on the record
+         * @param confidence as described on the record
          */
         public Expression {
             arms = List.copyOf(arms);
@@ -61,20 +74,38 @@ final class Checks {
         public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
             Map<String, Double> observed = new LinkedHashMap<>();
             expr.collect(input, observed);
-            Tri truth = expr.truth(input);
+            Judge judge = Judge.withBounds(input, confidence);
+            Tri truth = expr.truth(judge);
             Tri outcome = truth == Tri.UNKNOWN ? Tri.UNKNOWN
                     : (truth == Tri.TRUE) != failWhen ? Tri.TRUE : Tri.FALSE;
             Expr cmp = expr instanceof Expr.Not n ? n.operand() : expr;
             double value = Double.NaN;
             double threshold = Double.NaN;
             if (cmp instanceof Expr.Compare c) {
+                Estimate e = judge.estimateOf(c);
                 value = c.left().number(input);
                 threshold = c.right().number(input);
+                if (e != null) {
+                    // What was judged: the estimate, on whichever side the metric stands.
+                    boolean metricLeft = c.left() instanceof Expr.Ref;
+                    value = metricLeft ? e.value() : value;
+                    threshold = metricLeft ? threshold : e.value();
+                }
             }
-            String detail = truth == Tri.UNKNOWN ? "an operand is unknown"
-                    : (failWhen ? "fail_when is " : "expr is ") + (truth == Tri.TRUE);
-            return Measurement.of(outcome, value, threshold, observed, samples(input, arms),
-                    detail);
+            String detail;
+            if (truth != Tri.UNKNOWN) {
+                detail = (failWhen ? "fail_when is " : "expr is ") + (truth == Tri.TRUE);
+            } else if (judge.estimates().values().stream().anyMatch(Estimate::isDefined)) {
+                detail = "the " + Judge.percent(confidence)
+                        + "% confidence bounds do not decide";
+            } else {
+                detail = "an operand is unknown";
+            }
+            if (!judge.notes().isEmpty()) {
+                detail = detail + ": " + String.join("; ", judge.notes());
+            }
+            return new Measurement(outcome, value, threshold, observed, samples(input, arms),
+                    Double.NaN, Double.NaN, detail, null, judge.estimates());
         }
     }
 
@@ -104,11 +135,6 @@ final class Checks {
         }
 
         @Override
-        public List<String> arms() {
-            return BOTH;
-        }
-
-        @Override
         public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
             Map<String, Double> observed = new LinkedHashMap<>();
             ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
@@ -126,6 +152,13 @@ final class Checks {
                     ? Proportions.zTest(control, treatment, ContinuityCorrection.NONE, level)
                     : Means.welchTest(control, treatment, level);
             Interval ci = r.confidenceInterval();
+            if (Double.isNaN(r.pValue()) || !(ci.upper() - ci.lower() > 0)) {
+                // No variance (0/500 vs 0/500, constant values): the difference is undefined,
+                // not "no difference".
+                return Measurement.of(Tri.UNKNOWN, r.estimate(), threshold, observed, samples,
+                        r.method() + "; the difference's standard error is 0 or undefined:"
+                                + " not enough data to bound it");
+            }
             Tri outcome;
             if (higher ? ci.lower() > -margin : ci.upper() < margin) {
                 outcome = Tri.TRUE;
@@ -173,11 +206,6 @@ final class Checks {
                     + (requireImprovement ? "improvement" : "no_harm") + ")";
         }
 
-        @Override
-        public List<String> arms() {
-            return BOTH;
-        }
-
         /**
          * A fresh test for this criterion.
          *
@@ -188,7 +216,9 @@ final class Checks {
         }
 
         @Override
-        public Measurement measure(GateInput input, @Nullable SequentialTest previous) {
+        public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
+            // Always-valid over looks at cumulative data: the evidence since the split began.
+            GateInput input = evidence(window);
             Map<String, Double> observed = new LinkedHashMap<>();
             ArmSummary control = summary(input, GateInput.STABLE, metric, kind, observed);
             ArmSummary treatment = summary(input, GateInput.CANDIDATE, metric, kind, observed);
@@ -238,11 +268,6 @@ final class Checks {
         @Override
         public String text() {
             return "psi(" + metric + ") <= " + max;
-        }
-
-        @Override
-        public List<String> arms() {
-            return BOTH;
         }
 
         @Override
@@ -323,6 +348,194 @@ final class Checks {
             return Measurement.of(outcome, pct, maxPct, observed, samples(input, arms()),
                     detail);
         }
+    }
+
+    /**
+     * Sample-ratio mismatch: Pearson's chi-square test ({@link SampleRatioMismatch}) of the
+     * units the router assigned to each arm by the weighted split ({@link GateInput#assigned})
+     * against the configured split ({@link GateInput#candidateShare()}), on the cumulative
+     * evidence (one split). A mismatch means assignment or logging is broken and no other number
+     * can be trusted: a breach, at the criterion's severity (ALERT, a HOLD, by default).
+     *
+     * @param alpha the level of the test, in (0, 1); 0.001 by default, since it runs at every
+     *     look (Fabijan et al., KDD 2019)
+     */
+    public record SampleRatio(double alpha) implements Criterion.Check {
+
+        /** Expected units per arm below which the chi-square approximation is not trusted. */
+        static final double MIN_EXPECTED = 5;
+
+        @Override
+        public String type() {
+            return "sample_ratio";
+        }
+
+        @Override
+        public String text() {
+            return "sample_ratio(alpha=" + alpha + ")";
+        }
+
+        @Override
+        public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
+            GateInput input = evidence(window);
+            double share = window.candidateShare();
+            long stable = input.assigned(GateInput.STABLE);
+            long candidate = input.assigned(GateInput.CANDIDATE);
+            Map<String, Double> observed = new LinkedHashMap<>();
+            observed.put("stable.assigned", stable < 0 ? Double.NaN : (double) stable);
+            observed.put("candidate.assigned", candidate < 0 ? Double.NaN : (double) candidate);
+            observed.put("candidate.configured_share", share);
+            Map<String, Long> samples = new LinkedHashMap<>();
+            samples.put(GateInput.STABLE, Math.max(0, stable));
+            samples.put(GateInput.CANDIDATE, Math.max(0, candidate));
+            long total = Math.max(0, stable) + Math.max(0, candidate);
+            double observedShare = total == 0 ? Double.NaN : (double) candidate / total;
+            String why = null;
+            if (share == 0 || share == 1) {
+                // At 0% or 100% there is no split to check (at 100% the stable arm's numbers
+                // are the last stage's).
+                return Measurement.of(Tri.TRUE, observedShare, share, observed, samples,
+                        "no split to check: the configured weight sends every unit to one arm"
+                                + " (candidate share " + Judge.num(share) + ")");
+            }
+            if (Double.isNaN(share)) {
+                why = "the configured split is unknown";
+            } else if (stable < 0 || candidate < 0) {
+                why = "the units assigned by the split are unknown";
+            } else if (total * Math.min(share, 1 - share) < MIN_EXPECTED) {
+                why = "too few units for the chi-square test (" + total + " assigned; an arm"
+                        + " must expect " + (int) MIN_EXPECTED + ")";
+            }
+            if (why != null) {
+                return Measurement.of(Tri.UNKNOWN, observedShare, share, observed, samples,
+                        why);
+            }
+            SrmResult r = SampleRatioMismatch.test(new long[] {stable, candidate}, 1 - share,
+                    share);
+            boolean mismatch = r.pValue() < alpha;
+            String detail = "candidate got " + Judge.percent(observedShare) + "% of " + total
+                    + " units assigned by the split vs " + Judge.percent(share)
+                    + "% configured: chi-square " + Judge.num(r.chiSquare()) + ", p "
+                    + Judge.num(r.pValue()) + " (alpha " + alpha + "): " + (mismatch
+                            ? "sample ratio mismatch, the data cannot be trusted"
+                            : "no mismatch");
+            return new Measurement(Tri.of(!mismatch), observedShare, share, observed, samples,
+                    r.chiSquare(), r.pValue(), detail, null);
+        }
+    }
+
+    /**
+     * The minimum sample size from a power analysis (seed 000 2.3: "window and sample size
+     * before deciding promotion"): the units each arm needs for a two-sided test at
+     * {@code alpha} to detect the minimum detectable effect with {@code power}, at the split's
+     * allocation ({@link GateInput#candidateShare()}, else the observed one), by router-stats'
+     * {@link SampleSize} (R's {@code power.prop.test} for conversions, {@code power.t.test} for
+     * continuous metrics). NOT_ENOUGH_DATA ("n of N needed") until both arms have their N on
+     * the metric ({@link GateInput#samples(String, String)}) in the cumulative evidence (in a
+     * rollout: the stage so far, which grows while the criterion holds), then OK; never a
+     * breach.
+     *
+     * @param metric the metric the experiment decides on
+     * @param kind conversion or continuous
+     * @param baseline the planned baseline (a rate, or a mean for a relative effect), or NaN to
+     *     use the stable arm's measured one
+     * @param effect the minimum detectable effect, absolute or relative
+     * @param sd the standard deviation of a continuous metric, or NaN to use the stable arm's
+     * @param alpha the two-sided level
+     * @param power the power
+     */
+    public record SampleSizeCheck(String metric, MetricKind kind, double baseline, Effect effect,
+            double sd, double alpha, double power) implements Criterion.Check {
+
+        @Override
+        public String type() {
+            return "sample_size";
+        }
+
+        @Override
+        public String text() {
+            return "sample_size(" + metric + ", " + lower(kind) + ", mde=" + effect.value()
+                    + (effect.relative() ? " relative" : "") + ", baseline="
+                    + (Double.isNaN(baseline) ? "stable" : String.valueOf(baseline))
+                    + ", alpha=" + alpha + ", power=" + power + ")";
+        }
+
+        @Override
+        public Measurement measure(GateInput window, @Nullable SequentialTest previous) {
+            GateInput input = evidence(window);
+            Map<String, Long> samples = metricSamples(input, metric);
+            long nc = samples.get(GateInput.STABLE);
+            long nt = samples.get(GateInput.CANDIDATE);
+            Map<String, Double> observed = new LinkedHashMap<>();
+            double share = window.candidateShare();
+            double k = share > 0 && share < 1 ? share / (1 - share)
+                    : nc > 0 && nt > 0 ? (double) nt / nc : Double.NaN;
+            observed.put("allocation_ratio", k);
+            double base = baseline;
+            double sigma = sd;
+            if (Double.isNaN(base) || (kind == MetricKind.CONTINUOUS && Double.isNaN(sigma))) {
+                ArmSummary stable = summary(input, GateInput.STABLE, metric, kind);
+                if (stable != null && stable.n() > 0) {
+                    base = Double.isNaN(base) ? kind == MetricKind.CONVERSION
+                            ? stable.conversionRate() : stable.mean() : base;
+                    sigma = Double.isNaN(sigma) && kind == MetricKind.CONTINUOUS
+                            ? stable.standardDeviation() : sigma;
+                }
+            }
+            observed.put("baseline", base);
+            if (kind == MetricKind.CONTINUOUS) {
+                observed.put("sd", sigma);
+            }
+            SampleRequirement need;
+            try {
+                if (Double.isNaN(k)) {
+                    throw new IllegalArgumentException("the split is unknown");
+                }
+                TestDesign design = new TestDesign(alpha, power, k);
+                need = kind == MetricKind.CONVERSION
+                        ? SampleSize.forProportions(base, effect, design,
+                                ProportionMethod.POOLED_NORMAL)
+                        : SampleSize.forMeans(base, sigma, effect, design,
+                                MeanMethod.T_DISTRIBUTION);
+            } catch (IllegalArgumentException e) {
+                return Measurement.of(Tri.UNKNOWN, Double.NaN, Double.NaN, observed, samples,
+                        "no power analysis: " + e.getMessage());
+            }
+            observed.put("stable.needed", (double) need.control());
+            observed.put("candidate.needed", (double) need.treatment());
+            boolean met = need.isMetBy(nc, nt);
+            // The arm furthest from its size is the one reported.
+            boolean candidateShort = (double) nt / need.treatment()
+                    <= (double) nc / need.control();
+            String detail = "candidate " + nt + " of " + need.treatment() + " needed, stable "
+                    + nc + " of " + need.control() + " (power " + power + " to detect "
+                    + (effect.relative() ? "+" + Judge.num(effect.value() * 100) + "%"
+                            : "+" + Judge.num(effect.value())) + " from " + Judge.num(base)
+                    + " at alpha " + alpha + ", two-sided, allocation " + Judge.num(k) + ")";
+            return Measurement.of(met ? Tri.TRUE : Tri.UNKNOWN, candidateShort ? nt : nc,
+                    candidateShort ? need.treatment() : need.control(), observed, samples,
+                    (met ? "minimum sample reached: " : "") + detail);
+        }
+    }
+
+    /**
+     * The evidence criteria that gather it read: the input's cumulative view, or the input.
+     *
+     * @param input the evaluated input
+     * @return {@link GateInput#cumulative()}, or {@code input} when it has none
+     */
+    static GateInput evidence(GateInput input) {
+        GateInput cumulative = input.cumulative();
+        return cumulative != null ? cumulative : input;
+    }
+
+    /**
+     * An arm's summary for a test of the metric: counts for conversions, mean and variance for
+     * continuous metrics; null when unknown.
+     */
+    static @Nullable ArmSummary summary(GateInput input, String arm, String metric,
+            MetricKind kind) {
+        return summary(input, arm, metric, kind, new LinkedHashMap<>());
     }
 
     private static @Nullable ArmSummary summary(GateInput input, String arm, String metric,

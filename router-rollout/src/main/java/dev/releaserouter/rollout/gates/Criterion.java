@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param perMetricSamples whether {@code minSamples} applies to the samples behind each metric
  *     the criterion reads ({@link GateInput#samples(String, String)}, {@code "min_samples_per":
  *     "metric"}) rather than to each arm's requests ({@link GateInput#samples(String)})
+ * @param confidence the one-sided level of the criterion's confidence bounds and the
+ *     two-sided level of the uplift intervals it reports, in [0.5, 1)
  * @param check the measurement
  */
 record Criterion(String name, Severity severity, int consecutiveWindows, long minSamples,
-        boolean perMetricSamples, Check check) {
+        boolean perMetricSamples, double confidence, Check check) {
 
     /** What a criterion measures. Implementations are immutable and thread-safe. */
     public interface Check {
@@ -38,11 +40,13 @@ record Criterion(String name, Severity severity, int consecutiveWindows, long mi
         String text();
 
         /**
-         * The canonical arms whose samples the criterion relies on.
+         * The canonical arms whose samples the criterion relies on: by default both.
          *
          * @return the arms
          */
-        List<String> arms();
+        default List<String> arms() {
+            return List.of(GateInput.STABLE, GateInput.CANDIDATE);
+        }
 
         /**
          * Measures one window.

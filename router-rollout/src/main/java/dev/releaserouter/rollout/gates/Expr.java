@@ -35,7 +35,28 @@ sealed interface Expr {
      * @throws UnsupportedOperationException on a numeric node (the parser rules that out)
      */
     default Tri truth(GateInput input) {
+        return truth(Judge.asMeasured(input));
+    }
+
+    /**
+     * The truth value, each comparison judged by the judge (as measured, or on a metric's
+     * confidence bounds).
+     *
+     * @param judge how comparisons are decided
+     * @return the truth value, UNKNOWN when an operand is unknown or the bounds do not decide
+     * @throws UnsupportedOperationException on a numeric node (the parser rules that out)
+     */
+    default Tri truth(Judge judge) {
         throw new UnsupportedOperationException("not boolean: " + this);
+    }
+
+    /**
+     * Whether the node reads no measurement: a number, a param, or arithmetic over them.
+     *
+     * @return true if the value does not depend on the input
+     */
+    default boolean isConstant() {
+        return false;
     }
 
     /**
@@ -52,6 +73,11 @@ sealed interface Expr {
         @Override
         public boolean isBoolean() {
             return false;
+        }
+
+        @Override
+        public boolean isConstant() {
+            return true;
         }
 
         @Override
@@ -75,6 +101,11 @@ sealed interface Expr {
         @Override
         public boolean isBoolean() {
             return false;
+        }
+
+        @Override
+        public boolean isConstant() {
+            return true;
         }
 
         @Override
@@ -119,6 +150,11 @@ sealed interface Expr {
         }
 
         @Override
+        public boolean isConstant() {
+            return operand.isConstant();
+        }
+
+        @Override
         public double number(GateInput input) {
             return -operand.number(input);
         }
@@ -140,6 +176,11 @@ sealed interface Expr {
         @Override
         public boolean isBoolean() {
             return false;
+        }
+
+        @Override
+        public boolean isConstant() {
+            return left.isConstant() && right.isConstant();
         }
 
         @Override
@@ -189,6 +230,11 @@ sealed interface Expr {
         }
 
         @Override
+        public boolean isConstant() {
+            return args.stream().allMatch(Expr::isConstant);
+        }
+
+        @Override
         public double number(GateInput input) {
             double result = args.get(0).number(input);
             if (name.equals("abs")) {
@@ -223,9 +269,18 @@ sealed interface Expr {
         }
 
         @Override
-        public Tri truth(GateInput input) {
-            double a = left.number(input);
-            double b = right.number(input);
+        public Tri truth(Judge judge) {
+            return judge.compare(this);
+        }
+
+        /**
+         * The comparison of two numbers; UNKNOWN when either is NaN.
+         *
+         * @param a the left side's value
+         * @param b the right side's value
+         * @return the truth value
+         */
+        Tri holds(double a, double b) {
             if (Double.isNaN(a) || Double.isNaN(b)) {
                 return Tri.UNKNOWN;
             }
@@ -266,9 +321,9 @@ sealed interface Expr {
         }
 
         @Override
-        public Tri truth(GateInput input) {
-            Tri a = left.truth(input);
-            Tri b = right.truth(input);
+        public Tri truth(Judge judge) {
+            Tri a = left.truth(judge);
+            Tri b = right.truth(judge);
             return and ? a.and(b) : a.or(b);
         }
 
@@ -287,8 +342,8 @@ sealed interface Expr {
         }
 
         @Override
-        public Tri truth(GateInput input) {
-            return operand.truth(input).not();
+        public Tri truth(Judge judge) {
+            return operand.truth(judge).not();
         }
 
         @Override

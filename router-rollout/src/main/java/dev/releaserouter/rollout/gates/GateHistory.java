@@ -61,6 +61,18 @@ public final class GateHistory {
     }
 
     /**
+     * This history without the sequential tests' states, its streaks kept: for a new sequence
+     * of looks at new cumulative data, such as a rollout stage with a new traffic split, whose
+     * evidence starts afresh.
+     *
+     * @return a new history whose {@code sequential} criteria take their first look next
+     */
+    public GateHistory withoutSequentialTests() {
+        return sequentialTests.isEmpty() ? this
+                : new GateHistory(policyDigest, streaks, Map.of(), windows);
+    }
+
+    /**
      * The breached windows in a row that ended with the last appended window.
      *
      * @param criterion the criterion's name

@@ -96,4 +96,79 @@ public interface GateInput {
     default long @Nullable [] histogram(String arm, String metric) {
         return null;
     }
+
+    /**
+     * A metric's estimate with its standard error: what a threshold comparison with a
+     * {@code confidence} bounds (a comparison of one metric with a threshold, e.g.
+     * {@code candidate.error_rate > 0.01}, is a breach when the metric's lower bound is above the
+     * threshold, and a pass when its upper bound is not). This is the one seam through which the
+     * gates learn sampling error: an input that knows better (requests clustered by entity: the
+     * delta method) overrides it.
+     *
+     * <p>By default a metric with a {@link #variance} is a {@link Estimate#ofMean mean} of
+     * {@link #samples(String, String)} units, and any other metric has no estimate.
+     *
+     * @param arm the arm
+     * @param metric the metric
+     * @return the estimate (undefined when there is no data: NOT_ENOUGH_DATA), or null when the
+     *     metric has no sampling error model (a quantile, a count): it is then compared as
+     *     measured, as with a confidence of 0.5
+     */
+    default @Nullable Estimate estimate(String arm, String metric) {
+        double variance = variance(arm, metric);
+        if (Double.isNaN(variance)) {
+            return null;
+        }
+        return Estimate.ofMean(value(arm, metric), Math.max(0, variance),
+                Math.max(0, samples(arm, metric)));
+    }
+
+    /**
+     * The evidence accumulated at the current traffic split, for the criteria that accumulate
+     * evidence while they hold: threshold comparisons with a confidence, {@code sequential},
+     * {@code sample_ratio}. The rollout controller gives every window since the current stage's
+     * weight took effect; an input that is already cumulative returns null (the default), and
+     * this input is used.
+     *
+     * @return the cumulative input, or null if this input is it
+     */
+    default @Nullable GateInput cumulative() {
+        return null;
+    }
+
+    /**
+     * The candidate's configured share of the units split by weight, e.g. 0.05 at a 5% stage:
+     * the expected split of a {@code sample_ratio} criterion and the allocation of a
+     * {@code sample_size} one. The rollout controller knows the stage's weight.
+     *
+     * @return the share in [0, 1], or NaN when unknown (the default)
+     */
+    default double candidateShare() {
+        return Double.NaN;
+    }
+
+    /**
+     * How many units the router assigned to the arm by the weighted split (decisions by
+     * bucket), leaving out those a deny list, an allow list, a kill switch or a budget sent to
+     * stable, which no weight predicts: the observed split of a {@code sample_ratio} criterion.
+     *
+     * @param arm the arm
+     * @return the count, or a negative number when unknown (the default)
+     */
+    default long assigned(String arm) {
+        return -1;
+    }
+
+    /**
+     * Why {@link #value} is NaN for a metric, when the input knows: e.g. "prometheus: HTTP 503"
+     * for a metric read from an external source. The evaluator adds it to the detail of a
+     * criterion that is NOT_ENOUGH_DATA because of that metric.
+     *
+     * @param arm the arm
+     * @param metric the metric
+     * @return the reason, or null when unknown or when the value is not NaN (the default)
+     */
+    default @Nullable String unknownReason(String arm, String metric) {
+        return null;
+    }
 }

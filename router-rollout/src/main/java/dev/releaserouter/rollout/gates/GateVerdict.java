@@ -1,6 +1,8 @@
 package dev.releaserouter.rollout.gates;
 
+import dev.releaserouter.stats.Interval;
 import dev.releaserouter.stats.SequentialTest;
+import dev.releaserouter.stats.Uplift;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -161,23 +163,43 @@ public final class GateVerdict {
         return reasons;
     }
 
+    /**
+     * One line per criterion, OK ones included, e.g. {@code "errors: OK (fail_when is false:
+     * candidate.error_rate 0.0012, 99% bounds [...] not above 0.01 (binomial, n 5120); uplift vs
+     * stable: error_rate -0.0003 (99% CI [...]), -20% (99% CI [...]))"}: what every verdict,
+     * a PROCEED too, says about each criterion, with the candidate's uplift where it is known.
+     *
+     * @return an unmodifiable list in policy order
+     */
+    public List<String> explanation() {
+        return criteria.stream().map(c -> c.name() + ": " + c.status() + " (" + c.detail() + ")")
+                .toList();
+    }
+
     Map<String, SequentialTest> sequentialTests() {
         return sequentialTests;
     }
 
+    /** The version of {@link #toJson()}'s format. */
+    public static final int JSON_SCHEMA_VERSION = 2;
+
     /**
      * The verdict as one line of JSON for the audit trail and {@code rollout_decision} records:
-     * {@code decision}, {@code policy}, {@code policy_sha256}, {@code window_seconds},
-     * {@code samples}, {@code reasons} and {@code criteria} (each with {@code name},
-     * {@code type}, {@code expression}, {@code severity}, {@code status}, {@code breached},
-     * {@code value}, {@code threshold}, {@code observed}, {@code samples}, {@code statistic},
-     * {@code p_value}, {@code streak}, {@code consecutive_windows}, {@code detail}). Unknown
-     * numbers (NaN) are written as {@code null}.
+     * {@code schema_version} ({@value #JSON_SCHEMA_VERSION}), {@code decision}, {@code policy},
+     * {@code policy_sha256}, {@code window_seconds}, {@code samples}, {@code reasons} and
+     * {@code criteria} (each with {@code name}, {@code type}, {@code expression},
+     * {@code severity}, {@code status}, {@code breached}, {@code value}, {@code threshold},
+     * {@code observed}, {@code samples}, {@code statistic}, {@code p_value}, {@code streak},
+     * {@code consecutive_windows}, {@code detail}, and since version 2 {@code confidence},
+     * {@code bounds} and {@code uplift}). Version 2 only adds fields: every field of version 1
+     * (which had no {@code schema_version}) keeps its name and meaning. Unknown numbers (NaN)
+     * are written as {@code null}.
      *
      * @return the JSON text
      */
     public String toJson() {
         ObjectNode root = MAPPER.createObjectNode();
+        root.put("schema_version", JSON_SCHEMA_VERSION);
         root.put("decision", decision.name());
         root.put("policy", policyName);
         root.put("policy_sha256", policyDigest);
@@ -206,8 +228,44 @@ public final class GateVerdict {
             o.put("streak", c.streak());
             o.put("consecutive_windows", c.consecutiveWindows());
             o.put("detail", c.detail());
+            number(o, "confidence", c.confidence());
+            ObjectNode bounds = o.putObject("bounds");
+            c.estimates().forEach((k, e) -> bounds(bounds.putObject(k), e, c.confidence()));
+            ObjectNode uplift = o.putObject("uplift");
+            c.uplifts().forEach((k, u) -> uplift(uplift.putObject(k), u));
         }
         return MAPPER.writeValueAsString(root);
+    }
+
+    private static void bounds(ObjectNode o, Estimate e, double confidence) {
+        number(o, "estimate", e.value());
+        number(o, "standard_error", e.standardError());
+        o.put("n", e.units());
+        boolean bounded = e.isDefined() && confidence >= 0.5 && confidence < 1;
+        Interval b = bounded ? e.bounds(confidence) : null;
+        number(o, "lower", b == null ? Double.NaN : b.lower());
+        number(o, "upper", b == null ? Double.NaN : b.upper());
+        o.put("method", e.method());
+    }
+
+    private static void uplift(ObjectNode o, Uplift u) {
+        number(o, "absolute", u.absolute());
+        interval(o.putArray("absolute_ci"), u.absoluteInterval());
+        number(o, "relative", u.relative());
+        interval(o.putArray("relative_ci"), u.relativeInterval());
+        number(o, "confidence", u.confidenceLevel());
+    }
+
+    private static void interval(ArrayNode a, Interval i) {
+        for (double v : new double[] {i.lower(), i.upper()}) {
+            if (Double.isFinite(v)) {
+                a.add(v);
+            } else if (Double.isNaN(v)) {
+                a.addNull();
+            } else {
+                a.add(v > 0 ? "Infinity" : "-Infinity");
+            }
+        }
     }
 
     private static void number(ObjectNode o, String field, double v) {

@@ -17,10 +17,31 @@ import org.jspecify.annotations.Nullable;
  * @param pValue the p-value or NaN
  * @param detail a one-line explanation
  * @param sequential the sequential test after this look, for {@code sequential} criteria
+ * @param estimates the estimates compared on their confidence bounds, by {@code arm.metric}
  */
 record Measurement(Tri outcome, double value, double threshold,
         Map<String, Double> observed, Map<String, Long> samples, double statistic, double pValue,
-        String detail, @Nullable SequentialTest sequential) {
+        String detail, @Nullable SequentialTest sequential, Map<String, Estimate> estimates) {
+
+    /**
+     * A measurement without estimates.
+     *
+     * @param outcome the outcome
+     * @param value the value
+     * @param threshold the threshold
+     * @param observed what was read
+     * @param samples the samples
+     * @param statistic the statistic
+     * @param pValue the p-value
+     * @param detail the explanation
+     * @param sequential the sequential test
+     */
+    Measurement(Tri outcome, double value, double threshold, Map<String, Double> observed,
+            Map<String, Long> samples, double statistic, double pValue, String detail,
+            @Nullable SequentialTest sequential) {
+        this(outcome, value, threshold, observed, samples, statistic, pValue, detail,
+                sequential, Map.of());
+    }
 
     /**
      * A measurement with no statistic.

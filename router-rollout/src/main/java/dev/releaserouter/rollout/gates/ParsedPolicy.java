@@ -15,10 +15,11 @@ import java.util.Map;
  * @param aliases arm aliases, alias to canonical name
  * @param params named constants by dotted name
  * @param criteria the criteria in file order
+ * @param externalMetrics the metrics read from external sources ({@code metrics}), by name
  */
 record ParsedPolicy(String source, String name, String digest, Duration minWindow,
         long minSamples, Map<String, String> aliases, Map<String, Double> params,
-        List<Criterion> criteria) {
+        List<Criterion> criteria, Map<String, ExternalMetric> externalMetrics) {
 
     /**
      * Copies the collections.
@@ -31,10 +32,13 @@ record ParsedPolicy(String source, String name, String digest, Duration minWindo
      * @param aliases as described on the record
      * @param params as described on the record
      * @param criteria as described on the record
+     * @param externalMetrics as described on the record
      */
     public ParsedPolicy {
         aliases = Map.copyOf(aliases);
         params = Map.copyOf(params);
         criteria = List.copyOf(criteria);
+        externalMetrics = java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(externalMetrics));
     }
 }

@@ -25,6 +25,13 @@ public final class Policy {
     /** The largest policy file accepted, in bytes (256 KiB; a policy is typically 1 to 5 KB). */
     public static final int MAX_SIZE_BYTES = PolicyParser.MAX_SIZE_BYTES;
 
+    /**
+     * A criterion's {@code confidence} when the file gives none: a comparison of a metric with a
+     * threshold is decided on the metric's one-sided 95% bounds (see {@code docs/gates.md},
+     * "Sampling error").
+     */
+    public static final double DEFAULT_CONFIDENCE = PolicyParser.DEFAULT_CONFIDENCE;
+
     private final ParsedPolicy parsed;
 
     private Policy(ParsedPolicy parsed) {
@@ -208,6 +215,16 @@ public final class Policy {
      */
     public Map<String, String> aliases() {
         return parsed.aliases();
+    }
+
+    /**
+     * The metrics the policy reads from external sources (its {@code metrics} object), e.g. a
+     * PromQL query; see {@link ExternalMetric} and {@link ExternalMetrics}.
+     *
+     * @return the metrics by name, in file order; unmodifiable, empty when the file has none
+     */
+    public Map<String, ExternalMetric> externalMetrics() {
+        return parsed.externalMetrics();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.releaserouter.rollout.gates;
 
 import dev.releaserouter.stats.SequentialTest;
+import dev.releaserouter.stats.Uplift;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,6 +88,19 @@ public final class PolicyEvaluator {
         return List.copyOf(out);
     }
 
+    /** Why the metrics a criterion reads are unknown, as the input says (empty if it does not). */
+    private static String unknownReasons(Criterion.Check check, GateInput input) {
+        StringBuilder out = new StringBuilder();
+        for (Expr.Ref r : PolicyMetrics.read(check)) {
+            String why = input.unknownReason(r.arm(), r.metric());
+            if (why != null) {
+                out.append("; ").append(r.arm()).append('.').append(r.metric()).append(": ")
+                        .append(why);
+            }
+        }
+        return out.toString();
+    }
+
     private static CriterionResult evaluate(Criterion c, GateInput input, GateHistory history,
             boolean shortWindow, Duration minWindow, Map<String, SequentialTest> tests) {
         Criterion.Check check = c.check();
@@ -123,9 +137,11 @@ public final class PolicyEvaluator {
                     ? "window " + input.window() + " is shorter than min_window " + minWindow
                     : shortOf + " has " + shortSamples + " samples, fewer than min_samples "
                             + c.minSamples();
+            Map<String, Uplift> uplifts = Uplifts.of(c, input);
             return new CriterionResult(c.name(), check.type(), check.text(), c.severity(),
                     CriterionStatus.NOT_ENOUGH_DATA, false, Double.NaN, Double.NaN, Map.of(),
-                    samples, Double.NaN, Double.NaN, 0, c.consecutiveWindows(), detail);
+                    samples, Double.NaN, Double.NaN, 0, c.consecutiveWindows(),
+                    detail + Uplifts.describe(uplifts), c.confidence(), Map.of(), uplifts);
         }
         Measurement m = check.measure(input,
                 previous == null && check instanceof Checks.Sequential s ? s.start() : previous);
@@ -138,6 +154,7 @@ public final class PolicyEvaluator {
         String detail = m.detail();
         if (m.outcome() == Tri.UNKNOWN) {
             status = CriterionStatus.NOT_ENOUGH_DATA;
+            detail = detail + unknownReasons(check, input);
         } else if (!breached) {
             status = CriterionStatus.OK;
         } else if (streak >= c.consecutiveWindows()) {
@@ -149,9 +166,11 @@ public final class PolicyEvaluator {
             detail = detail + "; breached " + streak + " of " + c.consecutiveWindows()
                     + " consecutive windows";
         }
+        Map<String, Uplift> uplifts = Uplifts.of(c, input);
         return new CriterionResult(c.name(), check.type(), check.text(), c.severity(), status,
                 breached, m.value(), m.threshold(), m.observed(),
                 c.perMetricSamples() ? samples : m.samples(), m.statistic(),
-                m.pValue(), streak, c.consecutiveWindows(), detail);
+                m.pValue(), streak, c.consecutiveWindows(), detail + Uplifts.describe(uplifts),
+                c.confidence(), m.estimates(), uplifts);
     }
 }

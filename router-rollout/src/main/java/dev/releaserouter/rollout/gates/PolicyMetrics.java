@@ -29,7 +29,7 @@ final class PolicyMetrics {
                 List<Expr.Ref> refs = new ArrayList<>();
                 refs(e.expr(), refs);
                 for (Expr.Ref r : refs) {
-                    if (!catalog.hasValue(r.metric())) {
+                    if (!value(policy, catalog, pointer, r.metric())) {
                         throw new ConfigException(policy.source(), pointer + "/"
                                 + (e.failWhen() ? "fail_when" : "expr"), e.text(),
                                 "unknown metric '" + r.metric() + "' (in " + r.arm() + "."
@@ -38,7 +38,7 @@ final class PolicyMetrics {
                     }
                 }
             } else if (c instanceof Checks.RelativeIncrease r) {
-                require(policy, pointer, r.metric(), catalog.hasValue(r.metric()),
+                require(policy, pointer, r.metric(), value(policy, catalog, pointer, r.metric()),
                         "a value", catalog.describeValues());
             } else if (c instanceof Checks.Psi p) {
                 require(policy, pointer, p.metric(), catalog.hasHistogram(p.metric()),
@@ -47,8 +47,29 @@ final class PolicyMetrics {
                 kind(policy, pointer, n.metric(), n.kind(), catalog);
             } else if (c instanceof Checks.Sequential s) {
                 kind(policy, pointer, s.metric(), s.kind(), catalog);
+            } else if (c instanceof Checks.SampleSizeCheck z) {
+                require(policy, pointer, z.metric(), catalog.hasValue(z.metric())
+                        || catalog.hasCount(z.metric()), "a value", catalog.describeValues());
             }
         }
+    }
+
+    /**
+     * Whether a metric is a value: one the catalog provides or one the policy reads from an
+     * external source (never both: an external metric must not hide a measurement).
+     */
+    private static boolean value(ParsedPolicy policy, MetricCatalog catalog, String pointer,
+            String metric) {
+        ExternalMetric external = policy.externalMetrics().get(metric);
+        if (external == null) {
+            return catalog.hasValue(metric);
+        }
+        if (catalog.hasValue(metric)) {
+            throw new ConfigException(policy.source(), external.pointer(), metric,
+                    "the external metric '" + metric + "' (read by " + pointer + ") has the "
+                            + "name of a metric the measurements provide; rename it", null);
+        }
+        return true;
     }
 
     private static void kind(ParsedPolicy policy, String pointer, String metric,
@@ -89,9 +110,10 @@ final class PolicyMetrics {
             if (r.baselineArm() != null) {
                 out.add(new Expr.Ref(r.baselineArm(), r.metric()));
             }
-        } else {
+        } else if (!(check instanceof Checks.SampleRatio)) {
             String metric = check instanceof Checks.Psi p ? p.metric()
                     : check instanceof Checks.NonInferiority n ? n.metric()
+                    : check instanceof Checks.SampleSizeCheck z ? z.metric()
                     : ((Checks.Sequential) check).metric();
             out.add(new Expr.Ref(GateInput.STABLE, metric));
             out.add(new Expr.Ref(GateInput.CANDIDATE, metric));

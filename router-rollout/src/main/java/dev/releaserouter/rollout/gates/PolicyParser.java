@@ -7,6 +7,7 @@ import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.config.Durations;
 import dev.releaserouter.core.config.JsonFields;
 import dev.releaserouter.stats.Direction;
+import dev.releaserouter.stats.Effect;
 import dev.releaserouter.stats.MetricKind;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,16 +46,21 @@ final class PolicyParser {
     private static final Pattern METRIC =
             Pattern.compile("(outcome\\.)?[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> TOP = Set.of("name", "description", "aliases",
-            "min_window", "min_samples", "params", "criteria");
+            "min_window", "min_samples", "params", "criteria", "metrics");
     private static final Set<String> COMMON = Set.of("name", "description", "severity",
-            "consecutive_windows", "min_samples", "min_samples_per", "type");
+            "consecutive_windows", "min_samples", "min_samples_per", "type", "confidence");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "expression", Set.of("expr", "fail_when"),
             "non_inferiority", Set.of("metric", "margin", "direction", "kind", "alpha"),
             "sequential", Set.of("metric", "direction", "kind", "alpha", "mixing_sd",
                     "require"),
             "psi", Set.of("metric", "max"),
-            "relative_increase", Set.of("metric", "max_pct", "baseline"));
+            "relative_increase", Set.of("metric", "max_pct", "baseline"),
+            "sample_ratio", Set.of("alpha"),
+            "sample_size", Set.of("metric", "kind", "baseline", "mde", "mde_pct", "sd",
+                    "alpha", "power"));
+    /** Types that never measure a failure of the candidate's own: severity defaults to ALERT. */
+    private static final Set<String> SEVERITY_OPTIONAL = Set.of("sample_ratio", "sample_size");
 
     private final String source;
     private final Map<String, String> arms = new LinkedHashMap<>();
@@ -139,6 +145,9 @@ final class PolicyParser {
     /** The largest policy file accepted, in bytes (256 KiB). */
     public static final int MAX_SIZE_BYTES = 256 * 1024;
 
+    /** A criterion's confidence when the file gives none. */
+    static final double DEFAULT_CONFIDENCE = 0.95;
+
     private ParsedPolicy policy(byte[] bytes, boolean yaml) {
         byte[] canonical = canonicalBytes(bytes);
         String text = new String(canonical, StandardCharsets.UTF_8);
@@ -174,6 +183,7 @@ final class PolicyParser {
                 ? duration(root.get("min_window"), "/min_window") : Duration.ZERO;
         long minSamples = root.has("min_samples")
                 ? count(root.get("min_samples"), "/min_samples") : 0;
+        Map<String, ExternalMetric> external = ExternalMetrics.parse(source, root.get("metrics"));
         JsonNode list = root.get("criteria");
         if (list == null) {
             throw new ConfigException(source, "/criteria", null, "criteria is required", null);
@@ -195,7 +205,7 @@ final class PolicyParser {
         aliases.remove(GateInput.STABLE);
         aliases.remove(GateInput.CANDIDATE);
         return new ParsedPolicy(source, name, digest(bytes), minWindow, minSamples, aliases,
-                params, criteria);
+                params, criteria, external);
     }
 
     private void aliases(@Nullable JsonNode node) {
@@ -266,7 +276,8 @@ final class PolicyParser {
         if (name.isBlank()) {
             throw error(pointer + "/name", node.get("name"), "name must not be blank");
         }
-        String sevText = required(node, pointer, "severity");
+        String sevText = SEVERITY_OPTIONAL.contains(type) && !node.has("severity") ? "ALERT"
+                : required(node, pointer, "severity");
         Severity severity;
         try {
             severity = Severity.valueOf(sevText.toUpperCase(Locale.ROOT));
@@ -297,14 +308,24 @@ final class PolicyParser {
         if (node.has("description")) {
             string(node.get("description"), pointer + "/description");
         }
-        return new Criterion(name, severity, consecutive, minSamples, perMetric,
-                check(type, node, pointer));
+        double confidence = DEFAULT_CONFIDENCE;
+        if (node.has("confidence")) {
+            confidence = number(node.get("confidence"), pointer + "/confidence", "confidence");
+            if (!(confidence >= 0.5 && confidence < 1)) {
+                throw error(pointer + "/confidence", node.get("confidence"), "confidence must"
+                        + " be at least 0.5 and below 1 (the one-sided level of a metric's"
+                        + " bounds, e.g. 0.95; 0.5 compares values as measured)");
+            }
+        }
+        return new Criterion(name, severity, consecutive, minSamples, perMetric, confidence,
+                check(type, node, pointer, confidence));
     }
 
-    private Criterion.Check check(String type, JsonNode node, String pointer) {
+    private Criterion.Check check(String type, JsonNode node, String pointer,
+            double confidence) {
         switch (type) {
             case "expression":
-                return expression(node, pointer);
+                return expression(node, pointer, confidence);
             case "non_inferiority":
                 return new Checks.NonInferiority(metric(node, pointer),
                         nonNegative(node, pointer, "margin", null),
@@ -333,12 +354,17 @@ final class PolicyParser {
             case "psi":
                 return new Checks.Psi(node.has("metric") ? metric(node, pointer) : "score",
                         nonNegative(node, pointer, "max", null));
+            case "sample_ratio":
+                return new Checks.SampleRatio(node.has("alpha")
+                        ? alpha(node, pointer, 1) : 0.001);
+            case "sample_size":
+                return sampleSize(node, pointer);
             default:
                 return relativeIncrease(node, pointer);
         }
     }
 
-    private Criterion.Check expression(JsonNode node, String pointer) {
+    private Criterion.Check expression(JsonNode node, String pointer, double confidence) {
         boolean hasExpr = node.has("expr");
         boolean hasFail = node.has("fail_when");
         if (hasExpr == hasFail) {
@@ -355,7 +381,7 @@ final class PolicyParser {
         }
         Set<String> used = new LinkedHashSet<>();
         collectArms(expr, used);
-        return new Checks.Expression(text, expr, hasFail, List.copyOf(used));
+        return new Checks.Expression(text, expr, hasFail, List.copyOf(used), confidence);
     }
 
     private static void collectArms(Expr e, Set<String> out) {
@@ -377,6 +403,54 @@ final class PolicyParser {
         } else if (e instanceof Expr.Not n) {
             collectArms(n.operand(), out);
         }
+    }
+
+    private Criterion.Check sampleSize(JsonNode node, String pointer) {
+        String metric = metric(node, pointer);
+        MetricKind kind = kind(node, pointer);
+        if (node.has("mde") == node.has("mde_pct")) {
+            throw new ConfigException(source, pointer, null, "a sample_size criterion needs"
+                    + " exactly one of \"mde\" (the minimum detectable effect in the metric's"
+                    + " units) and \"mde_pct\" (in percent of the baseline)", null);
+        }
+        boolean relative = node.has("mde_pct");
+        String field = relative ? "mde_pct" : "mde";
+        double mde = nonNegative(node, pointer, field, null);
+        if (!(mde > 0)) {
+            throw error(pointer + "/" + field, node.get(field), field + " must be positive");
+        }
+        Effect effect = relative ? Effect.relative(mde / 100) : Effect.absolute(mde);
+        double baseline = Double.NaN;
+        JsonNode b = node.get("baseline");
+        if (b != null && !(b.isString() && GateInput.STABLE.equals(arms.get(b.asString())))) {
+            baseline = number(b, pointer + "/baseline", "baseline");
+            if (kind == MetricKind.CONVERSION && !(baseline > 0 && baseline < 1)) {
+                throw error(pointer + "/baseline", b, "a conversion baseline must be a rate"
+                        + " between 0 and 1 (exclusive)");
+            }
+        }
+        double sd = Double.NaN;
+        JsonNode d = node.get("sd");
+        if (d != null) {
+            if (kind != MetricKind.CONTINUOUS) {
+                throw error(pointer + "/sd", d, "sd is for \"kind\": \"continuous\"");
+            }
+            if (!(d.isString() && GateInput.STABLE.equals(arms.get(d.asString())))) {
+                sd = nonNegative(node, pointer, "sd", null);
+                if (!(sd > 0)) {
+                    throw error(pointer + "/sd", d, "sd must be positive");
+                }
+            }
+        }
+        double power = 0.8;
+        if (node.has("power")) {
+            power = number(node.get("power"), pointer + "/power", "power");
+            if (!(power > 0 && power < 1)) {
+                throw error(pointer + "/power", node.get("power"), "power must be in (0, 1)");
+            }
+        }
+        return new Checks.SampleSizeCheck(metric, kind, baseline, effect, sd,
+                alpha(node, pointer, 1), power);
     }
 
     private Criterion.Check relativeIncrease(JsonNode node, String pointer) {

@@ -1,5 +1,6 @@
 package dev.releaserouter.rollout.measure;
 
+import dev.releaserouter.rollout.gates.Estimate;
 import dev.releaserouter.rollout.gates.GateInput;
 import dev.releaserouter.rollout.gates.MetricCatalog;
 import java.time.Duration;
@@ -133,6 +134,51 @@ public final class SnapshotGateInput implements GateInput {
     @Override
     public double variance(String arm, String metric) {
         return arm(arm).variance(metric);
+    }
+
+    /**
+     * The request-level metrics ({@code error_rate}, {@code error_rate_5xx}, {@code avg_score},
+     * {@code cost_per_call}, {@code cost_per_1k_calls}) with the delta method's standard error
+     * over entity buckets whenever every request behind them carried an entity key (requests
+     * of one entity are correlated: the per-request error understates the uncertainty; see
+     * {@link ArmStats#estimate(String)}); otherwise the error rate as a binomial proportion of
+     * the requests and the means with a variance ({@code avg_score}, {@code mae},
+     * {@code outcome.<name>}) as normal means; nothing for the other metrics (quantiles, costs
+     * without entity buckets, counts), which are compared as measured.
+     */
+    @Override
+    public @Nullable Estimate estimate(String arm, String metric) {
+        boolean rate = metric.equals("error_rate") || metric.equals("error_rate_5xx");
+        if (rate || metric.equals("avg_score") || metric.equals("cost_per_call")
+                || metric.equals("cost_per_1k_calls")) {
+            MetricEstimate e = arm(arm).estimate(metric).orElse(null);
+            if (e != null && e.method() == MetricEstimate.Method.DELTA_METHOD) {
+                return Estimate.of(rate ? Estimate.Kind.PROPORTION : Estimate.Kind.MEAN,
+                        e.value(), e.standardError(), e.samples(), e.detail());
+            }
+        }
+        if (rate) {
+            ArmStats s = arm(arm);
+            return Estimate.ofProportion(s.errors(), s.requests());
+        }
+        return GateInput.super.estimate(arm, metric);
+    }
+
+    /**
+     * The calls the router assigned to the arm by the weighted split: the count of the
+     * {@value ArmMeasurements#ASSIGNED} outcome, which {@link ArmMeasurements} records on every
+     * routed call decided by bucket; unknown (-1) when neither arm has it (calls recorded by
+     * hand, not routed).
+     */
+    @Override
+    public long assigned(String arm) {
+        Long n = arm(arm).outcomeCounts().get(ArmMeasurements.ASSIGNED);
+        if (n != null) {
+            return n;
+        }
+        boolean known = arm(STABLE).outcomeCounts().containsKey(ArmMeasurements.ASSIGNED)
+                || arm(CANDIDATE).outcomeCounts().containsKey(ArmMeasurements.ASSIGNED);
+        return known ? 0 : -1;
     }
 
     /** The score histogram (20 bins over [0, 1]) for {@code avg_score} or {@code score}. */

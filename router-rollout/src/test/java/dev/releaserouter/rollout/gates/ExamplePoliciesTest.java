@@ -149,12 +149,52 @@ class ExamplePoliciesTest {
     @Test
     void statisticalExample() {
         Policy p = load("statistical.json");
-        MapInput in = MapInput.of().window(Duration.ofHours(1))
+        MapInput in = MapInput.of().window(Duration.ofHours(1)).candidateShare(0.5)
+                .assigned(GateInput.STABLE, 20_000).assigned(GateInput.CANDIDATE, 20_000)
                 .conversions(GateInput.STABLE, "outcome.conversion", 20_000, 2_000)
                 .conversions(GateInput.CANDIDATE, "outcome.conversion", 20_000, 2_010)
                 .histogram(GateInput.STABLE, "score", 100, 200, 300, 400)
                 .histogram(GateInput.CANDIDATE, "score", 110, 190, 300, 400);
         GateVerdict v = PolicyEvaluator.evaluate(p, in);
         assertThat(v.decision()).as(v.reasons().toString()).isEqualTo(GateDecision.PROCEED);
+
+        // The formula of R's power.prop.test(p1 = 0.1, p2 = 0.12, power = 0.8), by SciPy:
+        // n = 3840.847482436272 per arm.
+        GateVerdict early = PolicyEvaluator.evaluate(p, in
+                .conversions(GateInput.STABLE, "outcome.conversion", 3_000, 300)
+                .conversions(GateInput.CANDIDATE, "outcome.conversion", 3_000, 301));
+        assertThat(early.decision()).isEqualTo(GateDecision.HOLD);
+        assertThat(early.criterion("enough_for_2pp").detail())
+                .startsWith("candidate 3000 of 3841 needed, stable 3000 of 3841");
+
+        GateVerdict skewed = PolicyEvaluator.evaluate(p, in
+                .assigned(GateInput.CANDIDATE, 19_000));
+        assertThat(skewed.criterion("split_as_configured").status())
+                .isEqualTo(CriterionStatus.ALERT);
+        assertThat(skewed.decision()).isEqualTo(GateDecision.HOLD);
+    }
+
+    @Test
+    void errorRatesFromCounts_areJudgedOnTheirBounds() {
+        // Kill switch at 5%, 99%: 60 errors in 1,000 straddle it ([4.5%, 8.0%]); 600 in
+        // 10,000 show it ([5.5%, 6.6%]). SciPy binomtest(k, n).proportion_ci(0.98, 'wilson').
+        Policy kill = load("seed-000-4.2-kill-switch.json");
+        MapInput few = MapInput.of().errors("candidate", 1_000, 60).set("candidate.p95_ms", 200);
+        MapInput many = MapInput.of().errors("candidate", 10_000, 600)
+                .set("candidate.p95_ms", 200);
+
+        assertThat(PolicyEvaluator.evaluate(kill, few).decision()).isEqualTo(GateDecision.HOLD);
+        assertThat(PolicyEvaluator.evaluate(kill, many).decision())
+                .isEqualTo(GateDecision.ROLLBACK);
+
+        // Seed 003 at 0.1%, 95%: no error in 2,000 calls is not yet shown within it
+        // (upper bound 0.135%); none in 3,000 is (0.090%).
+        Policy seed003 = load("seed-003-gradual-rollout.json");
+        MapInput base = MapInput.of().window(Duration.ofMinutes(30)).set("stable.mae", 10.0)
+                .set("candidate.mae", 10.0);
+        assertThat(PolicyEvaluator.evaluate(seed003, base.errors("candidate", 2_000, 0))
+                .decision()).isEqualTo(GateDecision.HOLD);
+        assertThat(PolicyEvaluator.evaluate(seed003, base.errors("candidate", 3_000, 0))
+                .decision()).isEqualTo(GateDecision.PROCEED);
     }
 }

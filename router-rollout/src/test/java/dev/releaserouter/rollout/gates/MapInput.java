@@ -14,7 +14,11 @@ final class MapInput implements GateInput {
     private final Map<String, Long> counts = new HashMap<>();
     private final Map<String, Double> variances = new HashMap<>();
     private final Map<String, long[]> histograms = new HashMap<>();
+    private final Map<String, Estimate> estimates = new HashMap<>();
+    private final Map<String, Long> assigned = new HashMap<>();
     private Duration window = Duration.ofHours(24);
+    private @Nullable GateInput cumulative;
+    private double candidateShare = Double.NaN;
 
     static MapInput of() {
         return new MapInput().samples(STABLE, 100_000).samples(CANDIDATE, 100_000);
@@ -50,6 +54,35 @@ final class MapInput implements GateInput {
         metricSamples.put(arm + "." + metric, n);
         values.put(arm + "." + metric, mean);
         variances.put(arm + "." + metric, variance);
+        return this;
+    }
+
+    /** The error rate of an arm from counts: its value and its binomial estimate. */
+    MapInput errors(String arm, long requests, long errors) {
+        samples.put(arm, requests);
+        values.put(arm + ".error_rate", requests == 0 ? Double.NaN : (double) errors / requests);
+        estimates.put(arm + ".error_rate", Estimate.ofProportion(errors, requests));
+        return this;
+    }
+
+    MapInput estimate(String arm, String metric, Estimate e) {
+        estimates.put(arm + "." + metric, e);
+        values.put(arm + "." + metric, e.value());
+        return this;
+    }
+
+    MapInput cumulative(GateInput c) {
+        cumulative = c;
+        return this;
+    }
+
+    MapInput candidateShare(double share) {
+        candidateShare = share;
+        return this;
+    }
+
+    MapInput assigned(String arm, long n) {
+        assigned.put(arm, n);
         return this;
     }
 
@@ -91,5 +124,26 @@ final class MapInput implements GateInput {
     @Override
     public long @Nullable [] histogram(String arm, String metric) {
         return histograms.get(arm + "." + metric);
+    }
+
+    @Override
+    public @Nullable Estimate estimate(String arm, String metric) {
+        Estimate e = estimates.get(arm + "." + metric);
+        return e != null ? e : GateInput.super.estimate(arm, metric);
+    }
+
+    @Override
+    public @Nullable GateInput cumulative() {
+        return cumulative;
+    }
+
+    @Override
+    public double candidateShare() {
+        return candidateShare;
+    }
+
+    @Override
+    public long assigned(String arm) {
+        return assigned.getOrDefault(arm, -1L);
     }
 }

@@ -54,6 +54,17 @@ class StatisticalCriteriaTest {
     }
 
     @Test
+    void nonInferiority_noConversionsInEitherArm_isUndefined_notAPass() {
+        // 0/500 vs 0/500: the difference has no standard error (R's prop.test says NaN);
+        // "p = 1, interval [0, 0]" would read as proof of equality.
+        GateVerdict v = PolicyEvaluator.evaluate(NI, conversions(500, 0, 500, 0));
+
+        assertThat(v.criterion("ni").status()).isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
+        assertThat(v.criterion("ni").detail()).contains("standard error is 0 or undefined");
+        assertThat(v.decision()).isEqualTo(GateDecision.HOLD);
+    }
+
+    @Test
     void nonInferiority_unknownCounts_isNotEnoughData() {
         assertThat(PolicyEvaluator.evaluate(NI, MapInput.of()).criterion("ni").status())
                 .isEqualTo(CriterionStatus.NOT_ENOUGH_DATA);
@@ -125,6 +136,30 @@ class StatisticalCriteriaTest {
         assertThat(second.pValue()).isEqualTo(expected.pValue());
         assertThat(second.pValue()).isEqualTo(v.get(0).criterion("seq").pValue());
         assertThat(second.detail()).contains("look 2");
+    }
+
+    @Test
+    void sequential_readsTheCumulativeEvidence_andStartsAfreshWithoutItsState() {
+        Policy p = sequential("no_harm");
+        // The window alone looks neutral; the cumulative evidence shows harm.
+        MapInput window = conversions(1_000, 100, 1_000, 100)
+                .cumulative(conversions(10_000, 1_000, 10_000, 800));
+        GateVerdict first = PolicyEvaluator.evaluate(p, window);
+        GateHistory history = GateHistory.empty().append(first);
+
+        GateVerdict kept = PolicyEvaluator.evaluate(p, conversions(20_000, 2_000, 20_000,
+                2_000), history);
+        GateVerdict fresh = PolicyEvaluator.evaluate(p, conversions(20_000, 2_000, 20_000,
+                2_000), history.withoutSequentialTests());
+
+        assertThat(first.criterion("seq").status()).isEqualTo(CriterionStatus.CRITICAL);
+        assertThat(first.criterion("seq").samples()).containsEntry("stable", 10_000L);
+        assertThat(kept.criterion("seq").detail()).contains("look 2");
+        assertThat(kept.criterion("seq").pValue()).isEqualTo(first.criterion("seq").pValue())
+                .isLessThan(0.05);
+        assertThat(fresh.criterion("seq").detail()).contains("look 1");
+        assertThat(fresh.criterion("seq").pValue()).isGreaterThan(0.05);
+        assertThat(history.withoutSequentialTests().windows()).isEqualTo(1);
     }
 
     private static final Policy PSI = Policies.criteria("{\"name\": \"drift\", \"type\": \"psi\","

@@ -16,7 +16,11 @@ import dev.releaserouter.core.shadow.OutputValidators;
 import dev.releaserouter.core.testing.Configs;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.RecordingAuditSink;
+import dev.releaserouter.api.config.Dimension;
+import dev.releaserouter.api.config.Segments;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -62,6 +66,31 @@ class ArmMeasurementsHookTest {
             nanos.addAndGet(ms * 1_000_000);
             return out;
         };
+    }
+
+    @Test
+    void route_countsTheCallsAssignedByTheSplit_notThoseADenyListSendsToStable() {
+        router = ReleaseRouter.builder()
+                .config(Configs.of(Configs.withStage(Configs.churn(5_000), "v2", Stage.APPROVED)
+                        .deny(Segments.of(Map.of(Dimension.TENANT, Set.of("vip")))).build()))
+                .auditSink(new RecordingAuditSink()).hashSecretHex(Configs.SECRET).clock(clock)
+                .ticker(nanos::get)
+                .model(ModelBinding.<Double, Double>builder("churn")
+                        .version("v1", takes(45, 0.1)).version("v2", takes(40, 0.2)).build())
+                .hook(arms).build();
+
+        for (int i = 0; i < 300; i++) {
+            router.route(RouteRequest.builder("churn", "c" + i).tenant(i % 3 == 0 ? "vip"
+                    : "retail").build(), 1.0);
+        }
+
+        MeasurementSnapshot s = arms.snapshot("churn", MINUTE);
+        SnapshotGateInput in = SnapshotGateInput.of(s, "v1", "v2");
+        assertThat(s.arm("v1").requests() + s.arm("v2").requests()).isEqualTo(300);
+        // The 100 VIP calls are served by v1 but were not assigned by the 50% split.
+        assertThat(in.assigned("stable") + in.assigned("candidate")).isEqualTo(200);
+        assertThat(in.assigned("candidate")).isEqualTo(s.arm("v2").requests());
+        assertThat(in.assigned("stable")).isEqualTo(s.arm("v1").requests() - 100);
     }
 
     @Test
