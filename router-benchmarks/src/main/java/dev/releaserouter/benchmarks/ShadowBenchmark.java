@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>Sample time mode gives p50/p99 of the caller's time. With a slow candidate, the shadow
- * threads (default: cores - 1) and the 256-slot queue fill within microseconds and the rest is load shedding
- * (dropped, then circuit open), which is exactly what the caller must not feel.
+ * threads (default: cores - 1) and the 256-slot queue fill within microseconds and the rest is
+ * load shedding (dropped, then circuit open), which is exactly what the caller must not feel.
  *
  * <p>Run: {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
  * router-benchmarks/target/benchmarks.jar ShadowBenchmark}

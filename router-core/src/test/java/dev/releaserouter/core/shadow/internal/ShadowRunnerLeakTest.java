@@ -18,7 +18,8 @@ class ShadowRunnerLeakTest {
     @Test
     void finishedCalls_leaveNothingInFlight_andCountsAreExact() {
         ShadowRunner runner = new ShadowRunner(ShadowSettings.builder().threads(2)
-                .queueCapacity(20_000).adaptiveLimit(false).timeout(Duration.ofMinutes(10)).build(), Clock.systemUTC());
+                .queueCapacity(20_000).adaptiveLimit(false).timeout(Duration.ofMinutes(10))
+                .build(), Clock.systemUTC());
         RouteRequest request = RouteRequest.of("churn", "k");
         int n = 10_000;
         for (int i = 0; i < n; i++) {
