@@ -190,8 +190,11 @@ class PrometheusRolloutTest {
         // few dozen calls sees it (a call more or less at the window's edges moves it: 0.185
         // was seen on a loaded machine). Far above the policy's 0.05 either way.
         assertThat(fleet.get("value").asDouble()).isBetween(0.1, 0.6);
+        // OK, or NOT_ENOUGH_DATA while its bounds still straddle 0.5 (seen under load): either
+        // way not the criterion that rolled it back.
         assertThat(criterion(verdict, "local_error_rate").get("status").stringValue())
-                .as("the in-process criterion alone would not roll it back").isEqualTo("OK");
+                .as("the in-process criterion alone would not roll it back")
+                .isIn("OK", "NOT_ENOUGH_DATA");
         assertThat(app.router.config().model("fraud").version("v2").weightBasisPoints())
                 .isZero();
     }
