@@ -308,6 +308,28 @@ final class RedisBudgetLedger implements BudgetLedger {
         }
     }
 
+    /**
+     * Empties a reserve and gives its units back to the key's hash without waiting (one copy for
+     * the request and value accounts); a failure leaves them consumed: stricter, never looser.
+     */
+    private void giveBackAsync(String key, AtomicLong reserve) {
+        long held = reserve.getAndSet(0);
+        if (held <= 0) {
+            return;
+        }
+        try {
+            connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
+                    new String[] {key}, Long.toString(held), heldField, "0")
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            failed(e);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
     String key(BudgetKey key) {
         // The model's length makes the key unambiguous whatever characters the names hold.
         return prefix + "budget:" + key.model().length() + ":" + key.model() + ":"
@@ -505,21 +527,7 @@ final class RedisBudgetLedger implements BudgetLedger {
         }
 
         private void returnReserve() {
-            long held = reserve.getAndSet(0);
-            if (held <= 0) {
-                return;
-            }
-            try {
-                connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
-                        new String[] {key}, Long.toString(held), heldField, "0")
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failed(e); // stays consumed: stricter
-                            }
-                        });
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            giveBackAsync(key, reserve);
         }
 
         void giveBackHeld(long units, long heldAfter) {
@@ -752,21 +760,7 @@ final class RedisBudgetLedger implements BudgetLedger {
         }
 
         private void returnReserve() {
-            long held = reserve.getAndSet(0);
-            if (held <= 0) {
-                return;
-            }
-            try {
-                connection.get().async().eval(GIVE_BACK, ScriptOutputType.INTEGER,
-                        new String[] {key}, Long.toString(held), heldField, "0")
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failed(e); // stays consumed: stricter
-                            }
-                        });
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            giveBackAsync(key, reserve);
         }
 
         void giveBackHeld(long units) {
