@@ -30,8 +30,9 @@ import org.openjdk.jol.info.GraphLayout;
  *       parsed ({@code RouterConfig}) and as the router keeps it (its current snapshot: the
  *       configuration plus the compiled lookup tables, sharing what they can);
  *   <li>the metric windows of one arm ({@code ArmMeasurements}): per window, empty and after
- *       20,000 calls with latencies spread over 20 to 100 ms, scores, costs and one business
- *       outcome, and for the default 60 retained windows.
+ *       20,000 calls of 5,000 customers (entity keys: every entity bucket filled) with
+ *       latencies spread over 20 to 100 ms, scores, costs and one business outcome, and for the
+ *       default 60 retained windows.
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java
@@ -132,7 +133,9 @@ public final class Footprint {
             int calls) {
         for (int i = 0; i < calls; i++) {
             long nanos = 20_000_000L + (long) (random.nextDouble() * 80_000_000L);
-            m.recordCall("churn", "v1", nanos, random.nextInt(1000) == 0, new CallCost(
+            // Keyed as route(...) records them: 5,000 customers fill every entity bucket.
+            m.recordCall(RouteRequest.of("churn", "customer-" + random.nextInt(5000)), "v1",
+                    nanos, random.nextInt(1000) == 0, new CallCost(
                     OptionalDouble.of(0.0003), OptionalDouble.of(120),
                     OptionalDouble.of(random.nextDouble())));
         }

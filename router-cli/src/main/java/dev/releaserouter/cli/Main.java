@@ -10,6 +10,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code replay}: evaluates stored shadow pairs against the shadow SLA criteria and writes
  *       {@code shadow_eval.json}; see {@code replay --help} and {@code docs/shadow.md};
+ *   <li>{@code report}: renders the HTML rollout report of a model from its recorded decision
+ *       log, shadow evaluation, exposures and audit file; see {@code report --help} and
+ *       {@code docs/report.md};
  *   <li>{@code secret}: prints a new assignment hash secret (32 hex digits from
  *       {@link java.security.SecureRandom}); see {@code docs/cli.md}.
  * </ul>
@@ -39,6 +42,8 @@ public final class Main {
             "Commands:",
             "  replay    evaluate stored shadow pairs against the shadow SLA criteria and write",
             "            shadow_eval.json (replay --help for its options)",
+            "  report    render the HTML rollout report of a model from its recorded files",
+            "            (report --help for its options)",
             "  secret    print a new assignment hash secret (32 hex digits) for",
             "            router.hash-secret or ReleaseRouter.builder().hashSecretHex(...)",
             "",
@@ -79,11 +84,13 @@ public final class Main {
                 return PASS;
             case "replay":
                 return new ReplayCommand(out, err).run(rest);
+            case "report":
+                return new ReportCommand(out, err).run(rest);
             case "secret":
                 return new SecretCommand(out, err, new SecureRandom()).run(rest);
             default:
                 err.println("release-router-cli: unknown command '" + command
-                        + "'; the commands are: replay, secret");
+                        + "'; the commands are: replay, report, secret");
                 err.print(USAGE_TEXT);
                 return USAGE;
         }

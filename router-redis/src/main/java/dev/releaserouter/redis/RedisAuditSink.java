@@ -6,7 +6,6 @@ import dev.releaserouter.core.audit.AuditChain;
 import dev.releaserouter.core.audit.AuditVerification;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@code seq} and {@code hash}. The recorded actor is {@code "<actor> [instance <id>]"}.
  *
  * <p>{@link #record} returns once Redis has appended the entry (durable as Redis is configured:
- * use AOF with {@code appendfsync always} for a trail that survives a Redis crash); it throws
+ * use AOF with {@code appendfsync always} for a trail that survives a Redis crash, and replica
+ * acknowledgements for one that survives a failover: then it returns once enough replicas have
+ * the entry, and throws {@link UnconfirmedWriteException} otherwise); it throws
  * {@link UncheckedIOException} if Redis cannot be reached within the timeout, so the router
- * refuses the change. {@link #verify()} detects an edited, removed, inserted or reordered entry.
+ * refuses the change. A failover that loses the last entries never forks the chain: an append
+ * checks the stream's real tail, so the chain continues from what the new primary holds. {@link #verify()} detects an edited, removed, inserted or reordered entry.
  *
  * <p>Thread-safe.
  */
@@ -91,6 +94,8 @@ final class RedisAuditSink implements AuditSink {
 
     /** The current connection; throws (unchecked) while the fleet is not connected. */
     private final Supplier<StatefulRedisConnection<String, String>> connection;
+    /** How appends are sent: with replica acknowledgements if the fleet asks for them. */
+    private final ReplicatedWrites writes;
     private final String key;
     private final String instanceId;
     private final Duration timeout;
@@ -110,8 +115,18 @@ final class RedisAuditSink implements AuditSink {
      */
     RedisAuditSink(Supplier<StatefulRedisConnection<String, String>> connection, String prefix,
             String instanceId, Duration timeout) {
+        this(connection, ReplicatedWrites.unacknowledged(connection), prefix, instanceId,
+                timeout);
+    }
+
+    /**
+     * @param writes how appends are sent (the fleet's); the other arguments as above
+     */
+    RedisAuditSink(Supplier<StatefulRedisConnection<String, String>> connection,
+            ReplicatedWrites writes, String prefix, String instanceId, Duration timeout) {
         Objects.requireNonNull(connection, "connection");
         this.connection = connection;
+        this.writes = Objects.requireNonNull(writes, "writes");
         this.key = Objects.requireNonNull(prefix, "prefix") + "audit";
         if (instanceId.isBlank()) {
             throw new IllegalArgumentException("instanceId must be non-blank");
@@ -201,11 +216,12 @@ final class RedisAuditSink implements AuditSink {
             Tail t = tail;
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 AuditChain.Link link = AuditChain.next(t.seq(), t.hash(), recorded);
-                List<Object> reply = await(connection.get().async().eval(APPEND,
-                        ScriptOutputType.MULTI, new String[] {key, key + ":replayed"},
-                        Long.toString(t.seq()), t.hash(), AuditChain.GENESIS_HASH,
+                Tail expected = t;
+                List<Object> reply = await(writes.send("audit append", c -> c.<List<Object>>eval(
+                        APPEND, ScriptOutputType.MULTI, new String[] {key, key + ":replayed"},
+                        Long.toString(expected.seq()), expected.hash(), AuditChain.GENESIS_HASH,
                         Long.toString(link.seq()), link.hash(), link.line(), replayId,
-                        Long.toString(REPLAYED_TTL_MILLIS)));
+                        Long.toString(REPLAYED_TTL_MILLIS))));
                 if ("dup".equals(reply.get(0))) {
                     return; // appended before; the tail is refreshed by the next conflict
                 }
@@ -310,13 +326,19 @@ final class RedisAuditSink implements AuditSink {
         }
     }
 
-    private <T> T await(RedisFuture<T> future) {
+    private <T> T await(Future<T> future) {
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return future.get(timeout.plus(writes.extraWait()).toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted waiting for Redis", e));
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnconfirmedWriteException u) {
+                throw u; // appended on the primary only: not reported as recorded
+            }
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u; // not sent: the replicas lag
+            }
             throw new UncheckedIOException(new IOException("Redis failed: " + e.getCause(),
                     e.getCause()));
         } catch (TimeoutException e) {

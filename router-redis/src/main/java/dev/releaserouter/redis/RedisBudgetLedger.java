@@ -2,14 +2,15 @@ package dev.releaserouter.redis;
 
 import dev.releaserouter.api.spi.BudgetKey;
 import dev.releaserouter.api.spi.BudgetLedger;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * <p>Rolling windows ({@code max_requests} with a {@code window}) and the value share are
  * enforced fleet-wide too ({@link #windowAccount}, {@link #valueAccount}), by the same pattern:
  * leased ahead of need in Lua, granted locally by CAS, refilled asynchronously.
+ *
+ * <p>Failover: every lease goes through the fleet's {@link ReplicatedWrites}. With replica
+ * acknowledgements on, a leased chunk is added to a reserve only once enough replicas have it;
+ * an unconfirmed chunk is never granted (it stays counted as consumed on the primary, and is
+ * simply absent from a promoted replica), so a failover to a replica that lacks the last leases
+ * cannot let the fleet grant them twice.
  *
  * <p>Thread-safe.
  */
@@ -165,6 +172,8 @@ final class RedisBudgetLedger implements BudgetLedger {
 
     /** The current connection; throws (unchecked) while the fleet is not connected. */
     private final Supplier<StatefulRedisConnection<String, String>> connection;
+    /** How leases (and the waiting consumption) are sent: with replica acks, or alone. */
+    private final ReplicatedWrites writes;
     private final String prefix;
     private final String heldField;
     private final Duration timeout;
@@ -193,8 +202,20 @@ final class RedisBudgetLedger implements BudgetLedger {
      */
     RedisBudgetLedger(Supplier<StatefulRedisConnection<String, String>> connection,
             String prefix, String instanceId, Duration timeout, int allotment, Clock clock) {
+        this(connection, ReplicatedWrites.unacknowledged(connection), prefix, instanceId, timeout,
+                allotment, clock);
+    }
+
+    /**
+     * @param writes how the leases are sent (the fleet's: with replica acknowledgements if
+     *     configured); the other arguments as above
+     */
+    RedisBudgetLedger(Supplier<StatefulRedisConnection<String, String>> connection,
+            ReplicatedWrites writes, String prefix, String instanceId, Duration timeout,
+            int allotment, Clock clock) {
         Objects.requireNonNull(connection, "connection");
         this.connection = connection;
+        this.writes = Objects.requireNonNull(writes, "writes");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         if (instanceId.isBlank()) {
             throw new IllegalArgumentException("instanceId must be non-blank");
@@ -322,13 +343,16 @@ final class RedisBudgetLedger implements BudgetLedger {
         }
     }
 
-    private <T> T await(RedisFuture<T> future) {
+    private <T> T await(Future<T> future) {
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return future.get(timeout.plus(writes.extraWait()).toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Redis", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnconfirmedWriteException u) {
+                throw u; // written, not confirmed: the caller must not count on it
+            }
             throw new IllegalStateException("Redis failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Redis did not answer within " + timeout, e);
@@ -374,8 +398,8 @@ final class RedisBudgetLedger implements BudgetLedger {
          * error backs off, a negative answer means the budget vanished from Redis, anything else
          * goes to {@code granted}. Ends the refill whatever happens.
          */
-        final void lease(Supplier<RedisFuture<Long>> call, LongConsumer granted) {
-            RedisFuture<Long> f;
+        final void lease(Supplier<? extends CompletionStage<Long>> call, LongConsumer granted) {
+            CompletionStage<Long> f;
             try {
                 f = call.get();
             } catch (RuntimeException e) {
@@ -387,8 +411,9 @@ final class RedisBudgetLedger implements BudgetLedger {
             f.whenComplete((got, error) -> {
                 try {
                     if (error != null) {
+                        // Unconfirmed by the replicas included: those units are never granted.
                         retryAtMillis = clock.millis() + timeout.toMillis();
-                        failed(error);
+                        failed(ReplicatedWrites.unwrap(error));
                     } else if (got < 0) {
                         retryAtMillis = clock.millis() + timeout.toMillis();
                         markLost();
@@ -465,11 +490,17 @@ final class RedisBudgetLedger implements BudgetLedger {
                 refilling.set(false);
                 return;
             }
-            lease(() -> connection.get().async().eval(CONSUME, ScriptOutputType.INTEGER,
-                    new String[] {key}, Long.toString(want), Long.toString(limit), heldField,
-                    Long.toString(before), seen ? "1" : "0"), got -> {
+            lease(() -> writes.send("budget lease", c -> c.eval(CONSUME,
+                    ScriptOutputType.INTEGER, new String[] {key}, Long.toString(want),
+                    Long.toString(limit), heldField, Long.toString(before), seen ? "1" : "0")),
+                    got -> {
                         reserveLimit = limit;
                         reserve.addAndGet(got);
+                        if (closed.get()) {
+                            // Landed after close() gave the reserve back: give this back too
+                            // (close sets the flag before it empties the reserve).
+                            returnReserve();
+                        }
                     });
         }
 
@@ -501,9 +532,9 @@ final class RedisBudgetLedger implements BudgetLedger {
         public long tryConsume(long units, long limit) {
             requireConsume(units, limit);
             try {
-                Long got = await(connection.get().async().<Long>eval(CONSUME,
+                Long got = await(writes.send("budget consumption", c -> c.<Long>eval(CONSUME,
                         ScriptOutputType.INTEGER, new String[] {key}, Long.toString(units),
-                        Long.toString(limit), "", "0", "0"));
+                        Long.toString(limit), "", "0", "0")));
                 seen = true;
                 return got;
             } catch (RuntimeException e) {
@@ -687,11 +718,12 @@ final class RedisBudgetLedger implements BudgetLedger {
             long want = Math.max(0, lease + demand - before);
             long delta = model.claim();
             lastFlushMillis = now;
-            RedisFuture<Long> f;
+            CompletionStage<Long> f;
             try {
-                f = connection.get().async().eval(LEASE_VALUE, ScriptOutputType.INTEGER,
-                        new String[] {seenKey, key}, Long.toString(delta), Long.toString(want),
-                        Double.toString(share), heldField, Long.toString(before));
+                f = writes.send("value share lease", c -> c.eval(LEASE_VALUE,
+                        ScriptOutputType.INTEGER, new String[] {seenKey, key},
+                        Long.toString(delta), Long.toString(want), Double.toString(share),
+                        heldField, Long.toString(before)));
             } catch (RuntimeException e) {
                 model.flushed.addAndGet(-delta); // not sent: report it next time
                 retryAtMillis = now + timeout.toMillis();
@@ -702,11 +734,15 @@ final class RedisBudgetLedger implements BudgetLedger {
             f.whenComplete((got, error) -> {
                 try {
                     if (error != null) {
+                        // Unconfirmed by the replicas included: those units are never granted.
                         retryAtMillis = clock.millis() + timeout.toMillis();
-                        failed(error);
+                        failed(ReplicatedWrites.unwrap(error));
                     } else {
                         reserveShare = share;
                         reserve.addAndGet(got);
+                        if (closed.get()) {
+                            returnReserve(); // landed after close(): give it back too
+                        }
                         recovered();
                     }
                 } finally {
@@ -844,10 +880,10 @@ final class RedisBudgetLedger implements BudgetLedger {
             }
             boolean mustExist = seen && lastBucket != Long.MIN_VALUE
                     && bucket - lastBucket <= SLOTS;
-            lease(() -> connection.get().async().eval(LEASE_WINDOW, ScriptOutputType.INTEGER,
-                    new String[] {key}, Long.toString(bucket), Long.toString(want),
-                    Long.toString(limit), mustExist ? "1" : "0",
-                    Long.toString(expireMillis)), got -> {
+            lease(() -> writes.send("window budget lease", c -> c.eval(LEASE_WINDOW,
+                    ScriptOutputType.INTEGER, new String[] {key}, Long.toString(bucket),
+                    Long.toString(want), Long.toString(limit), mustExist ? "1" : "0",
+                    Long.toString(expireMillis))), got -> {
                         lastBucket = bucket;
                         chunkLimit = limit;
                         merge(bucket & BUCKET_MASK, got);

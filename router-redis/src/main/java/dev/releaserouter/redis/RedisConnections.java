@@ -1,20 +1,22 @@
 package dev.releaserouter.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
@@ -24,17 +26,21 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +64,17 @@ import org.slf4j.LoggerFactory;
  * are atomics; the degraded flag flips with a compare-and-set so each degradation is logged and
  * counted once. Lettuce callbacks (pub/sub messages, connection events) run on Netty threads and
  * only hand work to the fleet's own threads; they never call Redis synchronously.
+ *
+ * <p>Sentinel ({@code redis-sentinel://host:port[,host:port]#master}): Lettuce asks a Sentinel
+ * for the primary's address at every (re)connect, so after a failover both connections (and the
+ * pub/sub subscriptions, re-sent by Lettuce) follow the new primary. A primary demoted by Sentinel
+ * has its clients disconnected by Sentinel itself, so they reconnect too.
+ *
+ * <p>Writes a failover must not lose go through {@link #write} (or {@link #writes()}): with
+ * replica acknowledgements on, a third connection of its own carries each write and its
+ * {@code WAIT} (so that reads never queue behind a {@code WAIT}), without auto-reconnect (so
+ * that nothing in flight is carried over to another primary); the maintenance tick connects a
+ * new one while the command connection is up (see {@link ReplicatedWrites}).
  */
 final class RedisConnections implements AutoCloseable {
 
@@ -75,6 +92,8 @@ final class RedisConnections implements AutoCloseable {
     private final Clock clock;
     private final ClientResources resources;
     private final RedisClient client;
+    private final @Nullable RedisClient ackClient;
+    private final ReplicatedWrites writes;
     private final ScheduledExecutorService maintenance;
     private final ThreadPoolExecutor notifier;
     private final Map<String, Consumer<String>> channels = new ConcurrentHashMap<>();
@@ -85,13 +104,24 @@ final class RedisConnections implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile @Nullable StatefulRedisConnection<String, String> acked;
     private volatile @Nullable String lastError;
     private volatile @Nullable Instant lastSuccess;
 
     RedisConnections(String redisUri, Duration commandTimeout, String keyPrefix,
             String instanceId, Clock clock) {
+        this(redisUri, commandTimeout, keyPrefix, instanceId, clock, 0, Duration.ZERO);
+    }
+
+    /**
+     * @param replicaAcks how many replicas must acknowledge each write that must survive a
+     *     failover (0: none, writes are done when the primary answers)
+     * @param ackWait how long a write waits for them ({@code WAIT}'s timeout)
+     */
+    RedisConnections(String redisUri, Duration commandTimeout, String keyPrefix,
+            String instanceId, Clock clock, int replicaAcks, Duration ackWait) {
         this.uri = RedisURI.create(redisUri);
-        this.where = "Redis at " + uri.getHost() + ":" + uri.getPort();
+        this.where = describe(uri);
         this.commandTimeout = commandTimeout;
         this.keyPrefix = keyPrefix;
         this.instanceId = instanceId;
@@ -102,13 +132,7 @@ final class RedisConnections implements AutoCloseable {
                         2, TimeUnit.MILLISECONDS))
                 .ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(REQUEST_QUEUE)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .build());
+        client.setOptions(options(true, commandTimeout));
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
@@ -117,11 +141,30 @@ final class RedisConnections implements AutoCloseable {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                if (!closed.get()) {
+                // Ours only: with Sentinel, every (re)connect opens and closes a connection to a
+                // Sentinel to look the primary up, which is not a degradation.
+                if (!closed.get() && (c == connection || c == pubSub)) {
                     failed("connection lost");
                 }
             }
         });
+        if (replicaAcks > 0) {
+            // Any command on this connection may queue behind a WAIT: its timeout includes one.
+            // No auto-reconnect: never carry a WAIT over to another primary.
+            this.ackClient = RedisClient.create(resources, uri);
+            ackClient.setOptions(options(false, commandTimeout.plus(ackWait)));
+            ackClient.addListener(new RedisConnectionStateListener() {
+                @Override
+                public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                    tickSoon(); // connect a new one (to whichever node is primary now)
+                }
+            });
+            this.writes = new ReplicatedWrites(this::ackedConnection, replicaAcks, ackWait,
+                    where);
+        } else {
+            this.ackClient = null;
+            this.writes = ReplicatedWrites.unacknowledged(this::current);
+        }
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 daemon("release-router-redis-" + instanceId));
         this.notifier = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -130,6 +173,30 @@ final class RedisConnections implements AutoCloseable {
         connect();
         maintenance.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Commands rejected while disconnected (never queued), a bounded request queue, a command
+     * timeout, the connect timeout of a command.
+     */
+    private ClientOptions options(boolean autoReconnect, Duration timeout) {
+        return ClientOptions.builder()
+                .autoReconnect(autoReconnect)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE)
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build();
+    }
+
+    /** @return the deployment, for messages: never the credentials */
+    private static String describe(RedisURI uri) {
+        if (uri.getSentinelMasterId() != null && !uri.getSentinels().isEmpty()) {
+            return "Redis primary '" + uri.getSentinelMasterId() + "' via Sentinel "
+                    + uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort())
+                            .collect(Collectors.joining(","));
+        }
+        return "Redis at " + uri.getHost() + ":" + uri.getPort();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -220,6 +287,90 @@ final class RedisConnections implements AutoCloseable {
     }
 
     /**
+     * The connection of acknowledged writes: open, or an exception (the maintenance tick
+     * connects a new one: at once after a disconnect, else within {@link #TICK}).
+     *
+     * @throws UncheckedIOException if there is none now, counted as a failure
+     * @throws IllegalStateException if the fleet is closed
+     */
+    private StatefulRedisConnection<String, String> ackedConnection() {
+        current(); // closed or not connected at all: that error
+        StatefulRedisConnection<String, String> a = acked;
+        if (a == null || !a.isOpen()) {
+            failures.incrementAndGet();
+            throw new UncheckedIOException(new IOException(where + " has no connection for "
+                    + "acknowledged writes yet (reconnecting); last error: " + lastError));
+        }
+        return a;
+    }
+
+    /** @return how the writes a failover must not lose are sent (see {@link ReplicatedWrites}) */
+    ReplicatedWrites writes() {
+        return writes;
+    }
+
+    /** @return the deployment, for messages (e.g. "Redis at 127.0.0.1:6379"), no credentials */
+    String where() {
+        return where;
+    }
+
+    /**
+     * Runs one write a failover must not lose: like {@link #call}, but through
+     * {@link #writes()}, so that with replica acknowledgements on it is done only once they came.
+     *
+     * @param what what the write does, for the error message
+     * @param write the write, on the asynchronous commands
+     * @return what the write returned
+     * @throws UnconfirmedWriteException if it was written but too few replicas acknowledged it
+     * @throws UncheckedIOException if Redis is not connected, times out or fails, or the
+     *     replicas lag (then nothing was sent)
+     */
+    <T> T write(String what, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> write) {
+        if (closed.get()) {
+            throw new IllegalStateException("the Redis fleet is closed (" + what + ")");
+        }
+        CompletableFuture<T> f;
+        try {
+            f = writes.send(what, write);
+        } catch (UncheckedIOException e) {
+            String m = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            throw new UncheckedIOException(new IOException(m + " (" + what + ")", e));
+        }
+        Duration bound = commandTimeout.plus(writes.extraWait()).plus(commandTimeout);
+        try {
+            T result = f.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+            succeeded();
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted during " + what, e));
+        } catch (TimeoutException e) {
+            String m = where + " did not answer " + what + " within " + bound.toMillis() + " ms";
+            failed(m);
+            throw new UncheckedIOException(new IOException(m, e));
+        } catch (ExecutionException e) {
+            Throwable cause = ReplicatedWrites.unwrap(e);
+            if (cause instanceof UnconfirmedWriteException u) {
+                succeeded(); // the primary answered: connected, but the write is not safe
+                failures.incrementAndGet();
+                lastError = u.getMessage();
+                throw u;
+            }
+            if (cause instanceof UncheckedIOException u) {
+                failures.incrementAndGet(); // not sent: the replicas lag
+                lastError = u.getCause() == null ? u.getMessage() : u.getCause().getMessage();
+                throw u;
+            }
+            String m = cause instanceof RedisCommandTimeoutException
+                    ? where + " did not answer " + what + " within "
+                            + commandTimeout.plus(writes.extraWait()).toMillis() + " ms"
+                    : where + " failed " + what + ": " + cause.getMessage();
+            failed(m);
+            throw new UncheckedIOException(new IOException(m, cause));
+        }
+    }
+
+    /**
      * Calls the consumer with every message of the channel, on the notifier thread, from now on
      * (and again after a reconnect: Lettuce re-subscribes). One consumer per channel.
      */
@@ -284,6 +435,7 @@ final class RedisConnections implements AutoCloseable {
             if (ticks.isEmpty()) {
                 call("PING", RedisCommands::ping);
             }
+            writes.probe(commandTimeout);
             for (Runnable t : ticks) {
                 t.run();
             }
@@ -305,6 +457,18 @@ final class RedisConnections implements AutoCloseable {
             } catch (RuntimeException e) {
                 failed(where + " is unreachable: " + e.getMessage());
                 return;
+            }
+        }
+        StatefulRedisConnection<String, String> a = acked;
+        if (ackClient != null && (a == null || !a.isOpen())) {
+            StatefulRedisConnection<String, String> c = connection;
+            if (c != null && c.isOpen()) { // a primary is reachable (else this would fail too)
+                try {
+                    acked = ackClient.connect();
+                    closeQuietly(a);
+                } catch (RuntimeException e) {
+                    failed(where + " is unreachable (acknowledged writes): " + e.getMessage());
+                }
             }
         }
         if (pubSub == null) {
@@ -373,9 +537,13 @@ final class RedisConnections implements AutoCloseable {
         notifier.shutdownNow();
         synchronized (this) {
             closeQuietly(pubSub);
+            closeQuietly(acked);
             closeQuietly(connection);
         }
         try {
+            if (ackClient != null) {
+                ackClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         } catch (RuntimeException e) {

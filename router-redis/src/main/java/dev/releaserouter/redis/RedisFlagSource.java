@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * reported once to {@code onError} and the router keeps its last good configuration (as with a
  * file). The fallback is only used by {@code load()}; it is not watched.
  *
+ * <p>Failover: a router applies whatever document Redis holds when its revision or content
+ * differs from the one it applied, so after a failover to a replica that lacks the last
+ * publication every router follows the new primary's document (the lost publication is undone,
+ * never half-applied); with {@link RedisFleet.Builder#replicaAcks}, {@code publishFlags} returns
+ * only once enough replicas have the document, else it throws {@link UnconfirmedWriteException}.
+ *
  * <p>Design (concurrency): the polls run on the fleet's single maintenance thread, so listener
  * calls never overlap; the last applied and the last reported revision are only touched there.
  * {@code load()} may run on any thread; it only reads Redis and sets the starting revision
@@ -52,7 +58,9 @@ final class RedisFlagSource implements FlagSource {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable Listener listener;
     private volatile long appliedRevision;
+    private volatile @Nullable String appliedContent;
     private long reportedRevision;
+    private @Nullable String reportedContent;
 
     RedisFlagSource(RedisConnections redis, FlagSource fallback) {
         this.redis = redis;
@@ -94,6 +102,7 @@ final class RedisFlagSource implements FlagSource {
         }
         RouterConfig config = FlagSources.parse(h.get(1).getValue(), source);
         appliedRevision = Long.parseLong(h.get(0).getValue());
+        appliedContent = h.get(1).getValue();
         return config;
     }
 
@@ -127,18 +136,23 @@ final class RedisFlagSource implements FlagSource {
                 return; // none published (yet): the configuration loaded at start stays
             }
             long rev = Long.parseLong(h.get(0).getValue());
-            if (rev == appliedRevision || rev == reportedRevision) {
+            String content = h.get(1).getValue();
+            // The content too: after a failover another document can carry a revision seen.
+            if ((rev == appliedRevision && content.equals(appliedContent))
+                    || (rev == reportedRevision && content.equals(reportedContent))) {
                 return;
             }
             RouterConfig config;
             try {
-                config = FlagSources.parse(h.get(1).getValue(), source + "@" + rev);
+                config = FlagSources.parse(content, source + "@" + rev);
             } catch (ConfigException e) {
                 reportedRevision = rev;
+                reportedContent = content;
                 l.onError(e);
                 return;
             }
             appliedRevision = rev;
+            appliedContent = content;
             l.onChange(config);
         } catch (Throwable t) {
             // The fleet's maintenance thread must survive anything (team policy): counted by the
@@ -156,7 +170,7 @@ final class RedisFlagSource implements FlagSource {
     static long publish(RedisConnections redis, String json) {
         String key = redis.keyPrefix() + "flags";
         FlagSources.parse(json, "redis:" + key + " (to publish)"); // what no router would load
-        Long rev = redis.call("flag document publish", c -> c.eval(PUBLISH,
+        Long rev = redis.write("flag document publish", c -> c.<Long>eval(PUBLISH,
                 ScriptOutputType.INTEGER, new String[] {key}, json, key + ":changes"));
         return rev;
     }

@@ -58,27 +58,34 @@ public final class RedisFleet implements AutoCloseable {
 
     private RedisFleet(Builder b) {
         this.connections = new RedisConnections(b.redisUri, b.commandTimeout, b.keyPrefix,
-                b.instanceId, b.clock);
+                b.instanceId, b.clock, b.replicaAcks, b.replicaAckTimeout);
         this.overrideStore = new RedisOverrideStore(connections);
         this.lease = new RedisLease(connections);
         this.rolloutStateStore = new RedisRolloutStateStore(connections);
-        this.budgetLedger = new RedisBudgetLedger(connections::current, b.keyPrefix,
+        ReplicatedWrites writes = connections.writes();
+        this.budgetLedger = new RedisBudgetLedger(connections::current, writes, b.keyPrefix,
                 connections.instanceId(), b.commandTimeout, b.budgetAllotment, b.clock);
-        this.windowStore = new RedisMeasurementWindowStore(connections::current, b.keyPrefix,
-                b.retainedWindows, b.windowTtl, b.commandTimeout);
-        this.auditSink = new DeferringAuditSink(new RedisAuditSink(connections::current,
-                b.keyPrefix, connections.instanceId(), b.commandTimeout), b.deferredAuditCapacity,
-                b.deferredAuditSpool);
+        this.windowStore = new RedisMeasurementWindowStore(connections::current, writes,
+                b.keyPrefix, b.retainedWindows, b.windowTtl, b.commandTimeout);
+        this.auditSink = new DeferringAuditSink(new RedisAuditSink(connections::current, writes,
+                b.keyPrefix, connections.instanceId(), b.commandTimeout),
+                b.deferredAuditCapacity, b.deferredAuditSpool);
         connections.onTick(auditSink::replay);
     }
 
     /**
      * @param redisUri the Redis URI, e.g. {@code redis://localhost:6379} (Lettuce's syntax:
-     *     {@code rediss://} for TLS, {@code redis://user:password@host:port/db})
+     *     {@code rediss://} for TLS, {@code redis://user:password@host:port/db}), or, for a
+     *     primary with replicas watched by Sentinel, {@code
+     *     redis-sentinel://[password@]sentinel1:26379[,sentinel2:26379...][/db]#master} (the
+     *     Sentinels' addresses and the master's name; {@code rediss-sentinel://} for TLS): the
+     *     fleet asks a Sentinel for the primary at every (re)connect, so it follows a failover;
+     *     see {@link Builder#replicaAcks} for what a failover may lose
      * @return a builder with the defaults: a generated instance id, a 500 ms command timeout,
-     *     the key prefix {@code release-router:}, the system clock
+     *     the key prefix {@code release-router:}, the system clock, no replica acknowledgements
      * @throws NullPointerException if redisUri is null
-     * @throws IllegalArgumentException if redisUri is not a Redis URI
+     * @throws IllegalArgumentException if redisUri is not a Redis URI, or a Sentinel URI
+     *     without the master's name
      */
     public static Builder builder(String redisUri) {
         return new Builder(redisUri);
@@ -223,8 +230,10 @@ public final class RedisFleet implements AutoCloseable {
      * answers from its local state, takes no new budget, refuses admin changes). Details:
      * {@code connected}, {@code instanceId}, {@code lastError} (if any), {@code lagMillis},
      * {@code lastOverrideRevision}, {@code degradations}, {@code failures}, {@code auditDeferred},
-     * {@code auditOldestDeferred} (ISO-8601, while an entry waits), {@code auditOverflowed}.
-     * DEGRADED too while deferred audit entries wait to be replayed. Never blocks, never throws.
+     * {@code auditOldestDeferred} (ISO-8601, while an entry waits), {@code auditOverflowed},
+     * and with {@link Builder#replicaAcks} {@code replicaAcks} and {@code unconfirmedWrites}.
+     * DEGRADED too while deferred audit entries wait to be replayed, and while writes are not
+     * acknowledged by enough replicas. Never blocks, never throws.
      *
      * @return the status
      */
@@ -247,9 +256,18 @@ public final class RedisFleet implements AutoCloseable {
         }
         d.put("auditOverflowed", s.auditOverflowed());
         d.put("auditSpoolFailures", auditSink.spoolFailures());
+        ReplicatedWrites w = connections.writes();
+        if (w.replicas() > 0) {
+            d.put("replicaAcks", w.replicas());
+            d.put("unconfirmedWrites", w.unconfirmed());
+        }
         if (!s.connected()) {
             return ComponentStatus.degraded(error != null ? error : "not connected to Redis yet",
                     d);
+        }
+        if (w.lagging()) {
+            return ComponentStatus.degraded("writes are not acknowledged by " + w.replicas()
+                    + " replicas: no new budget, no rollout lease, admin changes unconfirmed", d);
         }
         if (s.auditDeferred() > 0) {
             return ComponentStatus.degraded(s.auditDeferred() + " audit entries wait to be "
@@ -285,14 +303,25 @@ public final class RedisFleet implements AutoCloseable {
         private int retainedWindows = 120;
         private Duration windowTtl = Duration.ofHours(3);
         private int deferredAuditCapacity = DeferringAuditSink.DEFAULT_CAPACITY;
+        private int replicaAcks;
+        private Duration replicaAckTimeout = Duration.ZERO;
         private @Nullable Path deferredAuditSpool;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
+            boolean sentinel = redisUri.startsWith("redis-sentinel://")
+                    || redisUri.startsWith("rediss-sentinel://");
             if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")
-                    && !redisUri.startsWith("redis-socket://")) {
+                    && !redisUri.startsWith("redis-socket://") && !sentinel) {
                 throw new IllegalArgumentException("redisUri must start with redis://, "
-                        + "rediss:// or redis-socket://, but was '" + redact(redisUri) + "'");
+                        + "rediss://, redis-socket://, redis-sentinel:// or rediss-sentinel://,"
+                        + " but was '" + redact(redisUri) + "'");
+            }
+            int hash = redisUri.indexOf('#');
+            if (sentinel && (hash < 0 || hash == redisUri.length() - 1)) {
+                throw new IllegalArgumentException("redisUri must name the Sentinel master "
+                        + "after '#', e.g. redis-sentinel://sentinel:26379#mymaster, but was '"
+                        + redact(redisUri) + "'");
             }
             this.redisUri = redisUri;
         }
@@ -413,6 +442,61 @@ public final class RedisFleet implements AutoCloseable {
         }
 
         /**
+         * Makes the writes a failover must not lose wait until {@code replicas} replicas have
+         * them (Redis {@code WAIT}), for a primary with replicas (e.g. under Sentinel, see
+         * {@link RedisFleet#builder}). Redis replicates asynchronously: without this, a write
+         * the primary acknowledged can be missing from the replica promoted after a failover.
+         * With it, such a write is only used or reported as done once acknowledged; when the
+         * acknowledgements do not come within {@code timeout}, the fleet takes the safe side:
+         * <ul>
+         *   <li>a budget chunk leased by an instance is not granted (it stays counted as
+         *       consumed; the instance answers {@code BUDGET_EXHAUSTED} once its reserve is
+         *       empty), for request budgets, rolling windows and the value share;
+         *   <li>a rollout lease (acquisition or renewal) is not taken: the controller stands by;
+         *   <li>an admin change, a fenced rollout state or decision write, {@link #publishFlags}
+         *       and an audit entry throw {@link UnconfirmedWriteException} (the change is in
+         *       force on the primary now but may be lost: check and repeat it);
+         *   <li>a measurement window append throws it too, so the window is appended again
+         *       later (appends replace: never counted twice).
+         * </ul>
+         * After an unconfirmed write, further writes are not even sent until a bare
+         * {@code WAIT} shows that the replicas caught up (the maintenance tick checks every
+         * 200 ms): a replica outage costs at most the chunks in flight when it began. What a
+         * promoted replica has: every acknowledged write, provided Sentinel promotes a replica
+         * that acknowledged it or is further ahead (it promotes the replica with the greatest
+         * replication offset among those of equal {@code replica-priority}; set {@code replicas}
+         * to the number of replicas to be independent of the choice). Costs one {@code WAIT}
+         * round trip per write (writes are rare: leases, changes, window closes), never on the
+         * {@code decide} path; needs as many replicas connected as {@code replicas}, or nothing
+         * can be written: keep one more replica than {@code replicas} so that a failover leaves
+         * enough. Default: 0 (off). See {@code docs/fleet.md}, "Redis failover (Sentinel)".
+         *
+         * @param replicas replicas that must acknowledge each such write, between 0 (off) and
+         *     16
+         * @param timeout how long a write waits for them, between 1 ms and the command timeout
+         *     set when {@link #build()} is called (a write may then take the command timeout
+         *     plus this)
+         * @return this builder
+         * @throws NullPointerException if timeout is null
+         * @throws IllegalArgumentException if replicas or timeout is out of range
+         */
+        public Builder replicaAcks(int replicas, Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (replicas < 0 || replicas > 16) {
+                throw new IllegalArgumentException("replicaAcks replicas must be between 0 and "
+                        + "16, but was " + replicas);
+            }
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0
+                    || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("replicaAcks timeout must be between 1 ms "
+                        + "and 60 s, but was " + timeout);
+            }
+            this.replicaAcks = replicas;
+            this.replicaAckTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Keeps the deferred audit entries (see {@link RedisFleet#auditSink()}) in a local file
          * as well, so that they survive a restart of the process while Redis is down: each is
          * appended (synced to the disk) when deferred, the file is rewritten as entries are
@@ -437,9 +521,14 @@ public final class RedisFleet implements AutoCloseable {
          * fleet connects in the background (see {@link RedisFleet}).
          *
          * @return the fleet, to close
-         * @throws IllegalArgumentException if the URI cannot be parsed
+         * @throws IllegalArgumentException if the URI cannot be parsed, or the replica
+         *     acknowledgement timeout exceeds the command timeout
          */
         public RedisFleet build() {
+            if (replicaAcks > 0 && replicaAckTimeout.compareTo(commandTimeout) > 0) {
+                throw new IllegalArgumentException("replicaAcks timeout must not exceed the "
+                        + "commandTimeout (" + commandTimeout + "), but was " + replicaAckTimeout);
+            }
             try {
                 return new RedisFleet(this);
             } catch (IllegalArgumentException e) {

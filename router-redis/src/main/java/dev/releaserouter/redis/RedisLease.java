@@ -12,14 +12,19 @@ import java.util.Optional;
 /**
  * The {@link Lease} of a {@link RedisFleet}: each lease is a hash {@code <prefix>lease:<name>}
  * (holder, token) that expires with Redis' own key expiry ({@code PEXPIRE}); its fencing token
- * comes from a counter {@code <prefix>lease-token:<name>} ({@code INCR}) that never expires.
- * Time is the server's (expiry, and {@code expiresAt} from {@code TIME}), so instances' clocks
- * need not agree.
+ * is kept in {@code <prefix>lease-token:<name>}, which never expires. Time is the server's
+ * (expiry, and {@code expiresAt} from {@code TIME}), so instances' clocks need not agree.
  *
- * <p>Fencing tokens strictly increase across holders, and across a Redis restarted empty too:
- * a counter that does not exist starts at the server's time in milliseconds, above every token
- * handed out before, as long as fewer leases were granted than milliseconds elapsed between the
- * first grant and the restart, and the server's clock does not go back.
+ * <p>Fencing tokens strictly increase across holders, also when Redis forgot the last ones: a
+ * new grant's token is {@code max(last token + 1, server time in ms)}. So after a Redis
+ * restarted empty, or a failover to a replica that had not received the last grants (Redis
+ * replicates asynchronously), the next token is still above every token handed out before, as
+ * long as the server's clock (the new primary's) is not behind the one that granted them by more
+ * than the time between (a failover alone takes longer than Sentinel's
+ * {@code down-after-milliseconds}), and fewer grants were made than milliseconds elapsed. With
+ * {@link RedisFleet.Builder#replicaAcks} an acquisition or renewal is only returned once enough
+ * replicas have it (else it throws {@link UnconfirmedWriteException}: the lease is not taken),
+ * so a grant a failover could lose is never used.
  *
  * <p>Design (concurrency): acquire/renew, release and read are each one Lua script, so each is
  * atomic in Redis: of racing contenders exactly one creates the hash; renewal and release check
@@ -34,11 +39,10 @@ final class RedisLease implements Lease {
             local holder = redis.call('HGET', KEYS[1], 'holder')
             local token
             if not holder then
-              if redis.call('EXISTS', KEYS[2]) == 0 then
-                redis.call('SET', KEYS[2], string.format('%d', nowMs))
-              end
-              token = redis.call('INCR', KEYS[2])
-              redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'token', token)
+              local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+              token = math.max(last + 1, nowMs)
+              redis.call('SET', KEYS[2], string.format('%d', token))
+              redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'token', string.format('%d', token))
             elseif holder == ARGV[1] then
               token = tonumber(redis.call('HGET', KEYS[1], 'token'))
             else
@@ -92,8 +96,8 @@ final class RedisLease implements Lease {
             throw new IllegalArgumentException("ttl must be positive, but was " + ttl);
         }
         long ms = Math.max(1, ttl.toMillis());
-        List<String> r = redis.call("lease acquisition of " + name, c -> c.eval(ACQUIRE,
-                ScriptOutputType.MULTI, new String[] {key(name),
+        List<String> r = redis.write("lease acquisition of " + name, c -> c.<List<String>>eval(
+                ACQUIRE, ScriptOutputType.MULTI, new String[] {key(name),
                         redis.keyPrefix() + "lease-token:" + name}, holder, Long.toString(ms)));
         if (r == null || r.isEmpty()) {
             return Optional.empty();

@@ -3,7 +3,6 @@ package dev.releaserouter.redis;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.WindowSummary;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -55,6 +55,8 @@ final class RedisMeasurementWindowStore implements MeasurementWindowStore {
 
     /** The current connection; throws (unchecked) while the fleet is not connected. */
     private final Supplier<StatefulRedisConnection<String, String>> connection;
+    /** How appends are sent: with replica acknowledgements if the fleet asks for them. */
+    private final ReplicatedWrites writes;
     private final String prefix;
     private final int retained;
     private final Duration ttl;
@@ -71,8 +73,22 @@ final class RedisMeasurementWindowStore implements MeasurementWindowStore {
      */
     RedisMeasurementWindowStore(Supplier<StatefulRedisConnection<String, String>> connection,
             String prefix, int retainedWindows, Duration ttl, Duration timeout) {
+        this(connection, ReplicatedWrites.unacknowledged(connection), prefix, retainedWindows,
+                ttl, timeout);
+    }
+
+    /**
+     * @param writes how appends are sent (the fleet's: an append not acknowledged by enough
+     *     replicas throws {@link UnconfirmedWriteException}, so the caller keeps the window and
+     *     appends it again; appends replace, so that is never counted twice); the other
+     *     arguments as above
+     */
+    RedisMeasurementWindowStore(Supplier<StatefulRedisConnection<String, String>> connection,
+            ReplicatedWrites writes, String prefix, int retainedWindows, Duration ttl,
+            Duration timeout) {
         Objects.requireNonNull(connection, "connection");
         this.connection = connection;
+        this.writes = Objects.requireNonNull(writes, "writes");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         if (retainedWindows <= 0) {
             throw new IllegalArgumentException("retainedWindows must be positive, but was "
@@ -104,11 +120,13 @@ final class RedisMeasurementWindowStore implements MeasurementWindowStore {
         }
         String source = summary.sources().iterator().next();
         long start = summary.start().toEpochMilli();
-        await(connection.get().async().eval(APPEND, ScriptOutputType.INTEGER,
+        String json = encode(summary);
+        await(writes.send("measurement window append", c -> c.eval(APPEND,
+                ScriptOutputType.INTEGER,
                 new String[] {window(summary.model(), start), index(summary.model())},
-                summary.version() + '\u0000' + source, encode(summary),
+                summary.version() + '\u0000' + source, json,
                 Long.toString(ttl.toMillis()), Long.toString(start),
-                Integer.toString(retained)));
+                Integer.toString(retained))));
     }
 
     @Override
@@ -181,13 +199,16 @@ final class RedisMeasurementWindowStore implements MeasurementWindowStore {
                 Duration.parse(n.get("length").stringValue()), counts, sums, hs);
     }
 
-    private <T> T await(RedisFuture<T> future) {
+    private <T> T await(Future<T> future) {
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return future.get(timeout.plus(writes.extraWait()).toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Redis", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnconfirmedWriteException u) {
+                throw u; // the caller keeps the window and appends it again
+            }
             throw new IllegalStateException("Redis failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Redis did not answer within " + timeout, e);

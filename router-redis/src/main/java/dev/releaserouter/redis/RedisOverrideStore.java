@@ -7,6 +7,10 @@ import dev.releaserouter.api.spi.Subscription;
 import dev.releaserouter.rollout.FencedWriteException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +50,20 @@ import org.slf4j.LoggerFactory;
  * knew, not on the first adopter's. Limit: an ordinary write made on the re-seeded document
  * before the newer instance adopts it (a change in that instant) clears the mark, and wins.
  *
+ * <p>Failover to a replica that lacks the last writes (Redis replicates asynchronously): the
+ * epoch is the same but the revision went back, or another document was written at a revision
+ * this instance already applied; left alone, every instance that saw the lost revision would
+ * ignore the fleet's next changes as "older". An instance that finds the hash behind what it
+ * saw (a lower revision, or its revision with other content: the poll compares a SHA-1 of the
+ * content, field {@code sha}) adopts it like a restarted Redis: a lower revision is re-seeded
+ * with the newest document this instance knew (marked like a re-seed, so an instance that knew
+ * a newer one still replaces it); another document at its own revision is kept (it was written
+ * after the failover) and raised above it. With {@link RedisFleet.Builder#replicaAcks} a
+ * change returns only once enough replicas have it, else it throws
+ * {@link UnconfirmedWriteException}: every change reported done survives a failover, and one
+ * reported unconfirmed may or may not be in force afterwards (the instances that applied it
+ * re-seed it if the new primary lacks it).
+ *
  * <p>Design (concurrency): every write is one Lua script (atomic in Redis). The newest document
  * seen is an {@link AtomicReference} replaced only by a newer revision. Each subscription keeps
  * one pending document (the newest offered) and a scheduled flag: offering replaces the
@@ -66,38 +84,50 @@ final class RedisOverrideStore implements OverrideStore {
             if epoch and ARGV[5] ~= '' and epoch ~= ARGV[5] then return {} end
             if not epoch then epoch = ARGV[3] end
             local nextRev = string.format('%d', rev + 1)
-            redis.call('HSET', KEYS[1], 'rev', nextRev, 'epoch', epoch, 'content', ARGV[2])
+            redis.call('HSET', KEYS[1], 'rev', nextRev, 'epoch', epoch, 'content', ARGV[2],
+                'sha', redis.sha1hex(ARGV[2]))
             redis.call('HDEL', KEYS[1], 'seed')
             redis.call('PUBLISH', ARGV[4], epoch .. ' ' .. nextRev .. ' ' .. ARGV[2])
             return {epoch, nextRev, ARGV[2]}
             """;
 
-    // KEYS[1] hash, KEYS[2] the fence's lease hash; ARGV: as CAS, then the fencing token. The
-    // lease check and the write are one script: nothing can take the lease in between.
+    // KEYS[1] hash, KEYS[2] the fence's lease hash; ARGV: as CAS, then the fencing token and its
+    // holder. The lease check and the write are one script: nothing can take the lease in
+    // between. The holder check also refuses a grant a failover lost whose token was handed out
+    // again.
     private static final String FENCED_CAS = """
-            if redis.call('HGET', KEYS[2], 'token') ~= ARGV[6] then return {'fenced'} end
+            local lease = redis.call('HMGET', KEYS[2], 'token', 'holder')
+            if lease[1] ~= ARGV[6] or lease[2] ~= ARGV[7] then return {'fenced'} end
             """ + CAS;
 
     // KEYS[1] hash; ARGV: my epoch, my revision, my content, new epoch, channel.
     // A document re-seeded into an empty Redis keeps, in 'seed', the revision its seeder knew
     // (until the next ordinary write clears it): an instance that knew a newer document before
     // the restart replaces the re-seeded content with its own, so a stale instance that happened
-    // to re-seed first does not take the fleet back.
+    // to re-seed first does not take the fleet back. In the same epoch (a failover lost writes):
+    // a revision below mine is re-seeded with my document (marked the same way); another
+    // document at my revision stays, raised above it.
     static final String ADOPT = """
             local cur = redis.call('HMGET', KEYS[1], 'rev', 'epoch', 'content', 'seed')
             local mine = tonumber(ARGV[2])
+            local sha = redis.sha1hex(ARGV[3])
             if not cur[2] then
               local r = string.format('%d', mine + 1)
               redis.call('HSET', KEYS[1], 'rev', r, 'epoch', ARGV[4], 'content', ARGV[3],
-                  'seed', ARGV[2])
+                  'seed', ARGV[2], 'sha', sha)
               redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. r .. ' ' .. ARGV[3])
               return {ARGV[4], r, ARGV[3]}
             end
-            if cur[2] == ARGV[1] then return {cur[2], cur[1], cur[3]} end
             local rev = tonumber(cur[1])
-            if cur[4] and tonumber(cur[4]) < mine then
+            local reseeded = cur[4] and tonumber(cur[4]) < mine
+            local sameEpoch = cur[2] == ARGV[1]
+            if sameEpoch and (rev > mine or (rev == mine and cur[3] == ARGV[3])) then
+              return {cur[2], cur[1], cur[3]}
+            end
+            if reseeded or (sameEpoch and rev < mine) then
               local r = string.format('%d', math.max(rev, mine) + 1)
-              redis.call('HSET', KEYS[1], 'rev', r, 'content', ARGV[3], 'seed', ARGV[2])
+              redis.call('HSET', KEYS[1], 'rev', r, 'content', ARGV[3], 'seed', ARGV[2],
+                  'sha', sha)
               redis.call('PUBLISH', ARGV[5], cur[2] .. ' ' .. r .. ' ' .. ARGV[3])
               return {cur[2], r, ARGV[3]}
             end
@@ -114,6 +144,9 @@ final class RedisOverrideStore implements OverrideStore {
     private final String key;
     private final String channel;
     private final AtomicReference<Seen> latest = new AtomicReference<>(Seen.NONE);
+    /** The SHA-1 of the last document the poll compared (maintenance thread only). */
+    private @Nullable OverrideDocument hashed;
+    private @Nullable String hashedSha;
     private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
 
     RedisOverrideStore(RedisConnections redis) {
@@ -149,20 +182,28 @@ final class RedisOverrideStore implements OverrideStore {
         return reconcile(read).document();
     }
 
-    /** Adopts a missing or new-epoch document if this instance knows one (see the class doc). */
+    /**
+     * Adopts a missing, new-epoch or lagging document if this instance knows one (see the class
+     * doc).
+     */
     private Seen reconcile(Seen read) {
         Seen mine = latest.get();
-        if (mine.epoch() != null && !Objects.equals(read.epoch(), mine.epoch())
-                && mine.revision() > 0) {
-            List<String> r = redis.call("override adoption", c -> c.eval(ADOPT,
+        boolean sameEpoch = Objects.equals(read.epoch(), mine.epoch());
+        boolean behind = sameEpoch && (read.revision() < mine.revision()
+                || (read.revision() == mine.revision()
+                        && !read.document().content().equals(mine.document().content())));
+        if (mine.epoch() != null && mine.revision() > 0 && (!sameEpoch || behind)) {
+            List<String> r = redis.write("override adoption", c -> c.<List<String>>eval(ADOPT,
                     ScriptOutputType.MULTI, new String[] {key}, mine.epoch(),
                     Long.toString(mine.revision()), mine.document().content(),
                     UUID.randomUUID().toString(), channel));
             Seen adopted = seen(r);
             if (adopted.revision() != mine.revision()) {
-                LOG.info("Release Router: the fleet's override document changed epoch ({} at "
-                        + "revision {} -> {} at revision {}); adopted", mine.epoch(),
-                        mine.revision(), adopted.epoch(), adopted.revision());
+                LOG.info("Release Router: the fleet's override document is not the one this "
+                        + "instance saw last ({} at revision {}; Redis had {} at revision {}: "
+                        + "restarted empty, or a failover lost writes); adopted at revision {}",
+                        mine.epoch(), mine.revision(), read.epoch(), read.revision(),
+                        adopted.revision());
             }
             observe(adopted);
             return adopted;
@@ -175,7 +216,7 @@ final class RedisOverrideStore implements OverrideStore {
     public Optional<OverrideDocument> compareAndSet(long expectedRevision, String content) {
         Objects.requireNonNull(content, "content");
         String epoch = latest.get().epoch();
-        List<String> r = redis.call("override compare-and-set", c -> c.eval(CAS,
+        List<String> r = redis.write("override compare-and-set", c -> c.<List<String>>eval(CAS,
                 ScriptOutputType.MULTI, new String[] {key}, Long.toString(expectedRevision),
                 content, UUID.randomUUID().toString(), channel, epoch == null ? "" : epoch));
         if (r == null || r.isEmpty()) {
@@ -199,10 +240,11 @@ final class RedisOverrideStore implements OverrideStore {
         Objects.requireNonNull(fence, "fence");
         String epoch = latest.get().epoch();
         String leaseKey = RedisLease.leaseKey(redis.keyPrefix(), fence.name());
-        List<String> r = redis.call("fenced override compare-and-set", c -> c.eval(FENCED_CAS,
-                ScriptOutputType.MULTI, new String[] {key, leaseKey},
-                Long.toString(expectedRevision), content, UUID.randomUUID().toString(), channel,
-                epoch == null ? "" : epoch, Long.toString(fence.fencingToken())));
+        List<String> r = redis.write("fenced override compare-and-set",
+                c -> c.<List<String>>eval(FENCED_CAS, ScriptOutputType.MULTI,
+                        new String[] {key, leaseKey}, Long.toString(expectedRevision), content,
+                        UUID.randomUUID().toString(), channel, epoch == null ? "" : epoch,
+                        Long.toString(fence.fencingToken()), fence.holder()));
         if (r != null && r.size() == 1 && "fenced".equals(r.get(0))) {
             throw new FencedWriteException("override change refused: lease token "
                     + fence.fencingToken() + " of " + fence.name() + " (" + fence.holder()
@@ -214,6 +256,21 @@ final class RedisOverrideStore implements OverrideStore {
         Seen written = seen(r);
         observe(written);
         return Optional.of(written.document());
+    }
+
+    /** The SHA-1 (hex) of a document's content, as Lua's {@code redis.sha1hex} computes it. */
+    private String sha1(OverrideDocument d) {
+        if (d != hashed || hashedSha == null) {
+            try {
+                byte[] h = MessageDigest.getInstance("SHA-1")
+                        .digest(d.content().getBytes(StandardCharsets.UTF_8));
+                hashedSha = HexFormat.of().formatHex(h);
+                hashed = d;
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+            }
+        }
+        return Objects.requireNonNull(hashedSha);
     }
 
     private static Seen seen(List<String> r) {
@@ -249,11 +306,15 @@ final class RedisOverrideStore implements OverrideStore {
     /** The maintenance poll: catches up with missed changes and adopts new epochs. */
     private void poll() {
         List<KeyValue<String, String>> h = redis.call("override poll",
-                c -> c.hmget(key, "epoch", "rev"));
+                c -> c.hmget(key, "epoch", "rev", "sha"));
         Seen mine = latest.get();
         String epoch = h.get(0).getValueOrElse(null);
         long rev = h.get(1).hasValue() ? Long.parseLong(h.get(1).getValue()) : 0;
-        if (!Objects.equals(epoch, mine.epoch()) || rev > mine.revision()) {
+        String sha = h.get(2).getValueOrElse(null);
+        // Newer, another epoch, or behind what this instance saw (a failover lost writes): load,
+        // which adopts the latter two.
+        if (!Objects.equals(epoch, mine.epoch()) || rev != mine.revision()
+                || (sha != null && mine.revision() > 0 && !sha.equals(sha1(mine.document())))) {
             load();
         }
         OverrideDocument newest = latest.get().document();

@@ -23,11 +23,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Fencing: a write with a {@link LeaseGrant} ({@link #save(RolloutState, LeaseGrant)}, what a
  * controller under a {@link RolloutLease} uses) is one Lua script that compares the grant's
- * token with the token of the lease {@code rollout/<model>} in Redis (the {@link RedisLease} of
- * the same fleet) and writes only if they are equal; otherwise it writes nothing and the call
- * throws {@link FencedWriteException}. So a paused ex-leader cannot write after losing the
- * lease, even if its JVM has not noticed yet. A write without a grant ({@link #save(
- * RolloutState)}) is not fenced (a controller without a lease).
+ * token and holder with those of the lease {@code rollout/<model>} in Redis (the
+ * {@link RedisLease} of the same fleet) and writes only if both are equal; otherwise it writes
+ * nothing and the call throws {@link FencedWriteException}. So a paused ex-leader cannot write
+ * after losing the lease, even if its JVM has not noticed yet, nor can the holder of a grant a
+ * failover lost (the holder check also covers a token handed out twice). A write without a
+ * grant ({@link #save(RolloutState)}) is not fenced (a controller without a lease).
+ *
+ * <p>Failover: with {@link RedisFleet.Builder#replicaAcks} a write returns only once enough
+ * replicas have it, and throws {@link UnconfirmedWriteException} otherwise (the controller
+ * counts a failed tick and holds; the next tick writes again).
  *
  * <p>Design (concurrency): no state in the JVM; each write is one script, atomic in Redis, so
  * the latest save wins and a fenced write cannot interleave with a change of leaseholder.
@@ -37,15 +42,18 @@ final class RedisRolloutStateStore implements RolloutStateStore {
     /** Roughly how many decisions the log of one model keeps (XADD MAXLEN ~). */
     static final int LOG_LENGTH = 10_000;
 
-    // KEYS: target, lease hash; ARGV: token or '', op ('state'|'decision'), field, value, ...
+    // KEYS: target, lease hash; ARGV: token or '', holder, op ('state'|'decision'), field,
+    // value, ...
     private static final String WRITE = """
             if ARGV[1] ~= '' then
-              local current = redis.call('HGET', KEYS[2], 'token')
-              if current ~= ARGV[1] then return current or 'none' end
+              local current = redis.call('HMGET', KEYS[2], 'token', 'holder')
+              if current[1] ~= ARGV[1] or current[2] ~= ARGV[2] then
+                return (current[1] or 'none') .. ' held by ' .. (current[2] or 'nobody')
+              end
             end
             local fields = {}
-            for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
-            if ARGV[2] == 'state' then
+            for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
+            if ARGV[3] == 'state' then
               redis.call('DEL', KEYS[1])
               redis.call('HSET', KEYS[1], unpack(fields))
             else
@@ -104,20 +112,21 @@ final class RedisRolloutStateStore implements RolloutStateStore {
     }
 
     private void write(String model, @Nullable LeaseGrant grant, String op, List<String> fields) {
-        List<String> args = new ArrayList<>(fields.size() + 2);
+        List<String> args = new ArrayList<>(fields.size() + 3);
         args.add(grant == null ? "" : Long.toString(grant.fencingToken()));
+        args.add(grant == null ? "" : grant.holder());
         args.add(op);
         args.addAll(fields);
         String target = op.equals("state") ? stateKey(model) : logKey(model);
         String lease = RedisLease.leaseKey(redis.keyPrefix(), RolloutLease.name(model));
-        String r = redis.call("rollout " + op + " write of " + model, c -> c.eval(WRITE,
-                ScriptOutputType.VALUE, new String[] {target, lease},
+        String r = redis.write("rollout " + op + " write of " + model, c -> c.<String>eval(
+                WRITE, ScriptOutputType.VALUE, new String[] {target, lease},
                 args.toArray(String[]::new)));
         if (!"ok".equals(r)) {
             throw new FencedWriteException("the rollout " + op + " of " + model + " was not "
                     + "written: the writer's lease token " + Objects.requireNonNull(grant)
-                    .fencingToken() + " is not the current token of " + RolloutLease.name(model)
-                    + " (" + r + ")");
+                    .fencingToken() + " (" + grant.holder() + ") is not the current token of "
+                    + RolloutLease.name(model) + " (" + r + ")");
         }
     }
 

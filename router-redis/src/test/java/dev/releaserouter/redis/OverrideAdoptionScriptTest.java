@@ -14,8 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adoption script after Redis restarted empty, run on a real server with the states the
- * fleet can leave: the newest document any adopting instance knew wins, whoever re-seeds first.
+ * The adoption script after Redis restarted empty, or failed over to a replica that lacked the
+ * last writes, run on a real server with the states the fleet can leave: the newest document
+ * any adopting instance knew wins, whoever re-seeds first.
  */
 class OverrideAdoptionScriptTest {
 
@@ -46,6 +47,46 @@ class OverrideAdoptionScriptTest {
     private List<String> adopt(long revision, String content) {
         return c.eval(RedisOverrideStore.ADOPT, ScriptOutputType.MULTI, new String[] {KEY},
                 "old", Long.toString(revision), content, "new-" + revision, CHANNEL);
+    }
+
+    /** One instance of epoch "e" adopts the document: it saw {@code content} at revision. */
+    private List<String> adoptSameEpoch(long revision, String content) {
+        return c.eval(RedisOverrideStore.ADOPT, ScriptOutputType.MULTI, new String[] {KEY},
+                "e", Long.toString(revision), content, "unused", CHANNEL);
+    }
+
+    @Test
+    void failoverLostMyRevisions_sameEpoch_myDocumentIsReseededAboveMine() {
+        c.hset(KEY, Map.of("rev", "4", "epoch", "e", "content", "replicated"));
+
+        List<String> r = adoptSameEpoch(5, "lost-in-the-failover");
+
+        assertThat(r).containsExactly("e", "6", "lost-in-the-failover");
+        assertThat(c.hgetall(KEY)).containsEntry("seed", "5");
+    }
+
+    @Test
+    void anotherDocumentWrittenAtMyRevisionAfterAFailover_isKept_andRaisedAboveMine() {
+        c.hset(KEY, Map.of("rev", "5", "epoch", "e", "content", "written-after"));
+
+        assertThat(adoptSameEpoch(5, "lost-in-the-failover"))
+                .containsExactly("e", "6", "written-after");
+    }
+
+    @Test
+    void myDocument_orANewerOne_sameEpoch_isLeftAlone() {
+        c.hset(KEY, Map.of("rev", "5", "epoch", "e", "content", "same"));
+
+        assertThat(adoptSameEpoch(5, "same")).containsExactly("e", "5", "same");
+        assertThat(adoptSameEpoch(4, "older")).containsExactly("e", "5", "same");
+    }
+
+    @Test
+    void sameEpochReseed_anInstanceThatKnewNewerStillReplacesIt() {
+        c.hset(KEY, Map.of("rev", "4", "epoch", "e", "content", "replicated"));
+        adoptSameEpoch(5, "lost-5");   // re-seeded at 6, seed 5
+
+        assertThat(adoptSameEpoch(6, "lost-6")).containsExactly("e", "7", "lost-6");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.testing.Configs;
+import dev.releaserouter.core.testing.Polling;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import dev.releaserouter.redis.testing.RedisServer;
 import dev.releaserouter.rollout.FencedWriteException;
@@ -19,6 +20,7 @@ import dev.releaserouter.rollout.RolloutState;
 import dev.releaserouter.rollout.RolloutStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two controllers believing they lead: Redis accepts only the current leaseholder's writes
- * (the fencing token is checked in the same Lua script as the write).
+ * (the fencing token and holder are checked in the same Lua script as the write), also after a
+ * failover forgot the last grant (reproduced by writing the state a promoted replica would have).
  */
 class RedisFencingTest {
 
@@ -145,5 +148,51 @@ class RedisFencingTest {
         assertThat(fleetA.rolloutStateStore().load("churn").orElseThrow().status())
                 .isEqualTo(RolloutStatus.RUNNING);
         assertThat(a.tickFailures()).isZero();
+    }
+
+    private long serverMillis() {
+        List<?> t = (List<?>) redis.query("TIME");
+        return Long.parseLong((String) t.get(0)) * 1000 + Long.parseLong((String) t.get(1)) / 1000;
+    }
+
+    @Test
+    void grantForgottenByAFailover_theNextGrantStillHasAGreaterToken() {
+        String name = RolloutLease.name("churn");
+        String prefix = fleetA.connections().keyPrefix();
+        LeaseGrant first = fleetA.lease().tryAcquire(name, "a", TTL).orElseThrow();
+        fleetA.lease().release(first);
+        String counterAfterFirst = String.valueOf(redis.query("GET", prefix + "lease-token:"
+                + name));
+        LeaseGrant lost = fleetB.lease().tryAcquire(name, "b", TTL).orElseThrow();
+        // The promoted replica had the counter of the first grant, not the lost one.
+        redis.query("DEL", prefix + "lease:" + name);
+        redis.query("SET", prefix + "lease-token:" + name, counterAfterFirst);
+        // A real failover takes at least down-after-milliseconds; here 1 ms of server time.
+        Polling.await(() -> serverMillis() > lost.fencingToken());
+
+        LeaseGrant next = fleetA.lease().tryAcquire(name, "a", TTL).orElseThrow();
+
+        assertThat(lost.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThat(next.fencingToken()).as("not the lost grant's token again")
+                .isGreaterThan(lost.fencingToken());
+    }
+
+    @Test
+    void writeFencedByTheCurrentTokenButAnotherHolder_isRefused() {
+        String name = RolloutLease.name("churn");
+        LeaseGrant current = fleetA.lease().tryAcquire(name, "a", TTL).orElseThrow();
+        // The same token in another holder's hands: what a failover that lost a grant and
+        // handed its token out again would produce without time-based tokens.
+        LeaseGrant twin = new LeaseGrant(name, "b", current.fencingToken(),
+                current.expiresAt());
+        RolloutState s = new RolloutState("churn", "v2", 1, Instant.parse(
+                "2026-11-22T10:00:00Z"), RolloutStatus.RUNNING, "sha256:abc");
+
+        assertThatThrownBy(() -> fleetB.rolloutStateStore().save(s, twin))
+                .isInstanceOf(FencedWriteException.class).hasMessageContaining("held by a");
+        assertThatThrownBy(() -> fleetB.overrideStore().compareAndSet(0, "{}", twin))
+                .isInstanceOf(FencedWriteException.class);
+        fleetA.rolloutStateStore().save(s, current);
+        assertThat(fleetA.rolloutStateStore().load("churn")).contains(s);
     }
 }

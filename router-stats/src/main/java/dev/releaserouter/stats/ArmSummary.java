@@ -73,10 +73,11 @@ public final class ArmSummary {
      *
      * @param n values, {@code >= 0}
      * @param mean their mean; ignored when {@code n == 0}
-     * @param variance their sample variance, {@code >= 0}; ignored when {@code n <= 1}
+     * @param variance their sample variance, {@code >= 0}; ignored (and may be NaN, as the
+     *     sample variance of one value is) when {@code n <= 1}
      * @return the summary
-     * @throws IllegalArgumentException if {@code n < 0}, the mean is not finite or the variance
-     *     is negative or not finite
+     * @throws IllegalArgumentException if {@code n < 0}, the mean is not finite or, for
+     *     {@code n >= 2}, the variance is negative or not finite
      */
     public static ArmSummary ofMoments(long n, double mean, double variance) {
         Checks.nonNegative("n", n);
@@ -84,8 +85,11 @@ public final class ArmSummary {
             return EMPTY;
         }
         Checks.finite("mean", mean);
+        if (n == 1) {
+            return new ArmSummary(1, mean, 0, 0);
+        }
         Checks.nonNegative("variance", variance);
-        return new ArmSummary(n, mean, n > 1 ? variance * (n - 1) : 0, 0);
+        return new ArmSummary(n, mean, variance * (n - 1), 0);
     }
 
     /**

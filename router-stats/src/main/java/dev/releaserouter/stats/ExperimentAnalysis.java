@@ -18,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>{@link Verdict#NOT_ENOUGH_DATA} while an arm has fewer than
  *       {@link AnalysisConfig#minimumSamplePerArm()} units, the difference cannot be estimated,
- *       or, in fixed-horizon mode, the minimum sample from the minimum detectable effect is not
- *       reached (or cannot be computed yet, e.g. a baseline rate of 0). In sequential mode the
+ *       the test is {@linkplain TestResult#defined() undefined} (0/500 vs 0/500 conversions, no
+ *       variance in either arm), or, in fixed-horizon mode, the minimum sample from the minimum
+ *       detectable effect is not reached (or cannot be computed yet, e.g. a baseline rate of
+ *       0). In sequential mode the
  *       power-based minimum is reported but does not hold the verdict back: the always-valid
  *       p-value may be acted on at any look.</li>
  *   <li>Otherwise {@link Verdict#BETTER} or {@link Verdict#WORSE} when the p-value (the
@@ -141,7 +143,7 @@ public final class ExperimentAnalysis {
     }
 
     private Verdict decide() {
-        if (!floorReached() || Double.isNaN(test.estimate())
+        if (!floorReached() || Double.isNaN(test.estimate()) || !test.defined()
                 || (!config.sequential() && !minimumSampleReached())) {
             return Verdict.NOT_ENOUGH_DATA;
         }
@@ -187,7 +189,8 @@ public final class ExperimentAnalysis {
      * The p-value the verdict uses: the sequential test's always-valid one in sequential mode,
      * the fixed-horizon test's otherwise.
      *
-     * @return the p-value in [0, 1]
+     * @return the p-value in [0, 1]; NaN when the fixed-horizon test is
+     *     {@linkplain TestResult#defined() undefined}
      */
     public double pValue() {
         return sequential != null ? sequential.pValue() : test.pValue();

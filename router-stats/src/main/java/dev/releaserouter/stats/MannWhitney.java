@@ -29,11 +29,16 @@ public final class MannWhitney {
      * <p>The shift is the Hodges-Lehmann estimator, the median of the {@code n m} differences
      * {@code treatment_j - control_i} (Hodges and Lehmann 1963), computed exactly in
      * {@code O((n + m) log(n + m))} time without materializing the differences. It equals R's
-     * {@code wilcox.test(..., exact = TRUE, conf.int = TRUE)$estimate}; R's {@code exact =
-     * FALSE} estimate is a root-finding approximation of it (tolerance 1e-4).
+     * {@code wilcox.test(..., exact = TRUE, conf.int = TRUE)$estimate}. R's {@code exact =
+     * FALSE} estimate is another quantity: the root of its continuity-corrected normal
+     * statistic. On samples of a few hundred they agree to about 1e-4 (at most 8.6e-5 over 50
+     * pairs of 200 normal values rounded to 0.1), but on small samples they differ by much
+     * more: 0.52 for control (1.4, 2.9, 0.6) and treatment (2.5, 0.4, 2.7, 2.9), where R gives
+     * 0.0251 and the median of the differences is 0.55.
      *
-     * <p>Edge cases: an empty arm gives U 0, p-value 1 and a NaN shift; all values tied gives
-     * z = 0 and p-value 1.
+     * <p>Edge cases: the result is {@linkplain RankTestResult#defined() undefined} (z, p-value
+     * and log p-value NaN) for an empty arm (U 0, shift NaN) and when every value is tied
+     * (sigma = 0, z = 0/0; shift 0), as R's {@code wilcox.test(..., exact = FALSE)} answers NaN.
      *
      * @param control the control's values
      * @param treatment the treatment's values
@@ -46,7 +51,7 @@ public final class MannWhitney {
         int n = c.length;
         int m = t.length;
         if (n == 0 || m == 0) {
-            return new RankTestResult(0, 0, 1, 0, Double.NaN);
+            return new RankTestResult(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         // Walk both sorted arms at once; each group of equal values shares its average rank.
         double treatmentRankSum = 0;
@@ -76,7 +81,12 @@ public final class MannWhitney {
         double total = (double) n + m;
         double sigma = Math.sqrt(nm / 12 * ((total + 1) - tieTerm / (total * (total - 1))));
         double centered = u - nm / 2;
-        double z = sigma == 0 ? 0 : (centered - Math.signum(centered) * 0.5) / sigma;
+        if (sigma == 0) {
+            // Every value tied: z = 0/0, undefined (not "p = 1").
+            return new RankTestResult(u, Double.NaN, Double.NaN, Double.NaN,
+                    HodgesLehmann.shift(c, t));
+        }
+        double z = (centered - Math.signum(centered) * 0.5) / sigma;
         double logP = Tails.logTwoSidedNormal(z);
         return new RankTestResult(u, z, Tails.exp(logP), logP, HodgesLehmann.shift(c, t));
     }

@@ -1,7 +1,6 @@
 package dev.releaserouter.stats;
 
 import dev.releaserouter.stats.internal.Checks;
-import dev.releaserouter.stats.internal.Tails;
 
 /**
  * Tests for continuous metrics computed from summaries: Welch's unequal-variance t-test with the
@@ -39,10 +38,11 @@ public final class Means {
      * {@code t.test(treatment, control, var.equal = FALSE)}.
      *
      * <p>Edge cases: fewer than 2 observations in an arm leaves the variance unknown, so the
-     * p-value is 1 and the interval unbounded (the estimate is still given when both arms have
-     * data). Zero variance in both arms (R refuses: "data are essentially constant") gives
-     * p-value 1 and interval [0, 0] when the means are equal, and t = +-infinity, p-value 0 and
-     * the interval [d, d] when they differ.
+     * result is {@linkplain TestResult#defined() undefined}: t, p-value and degrees of freedom
+     * NaN, interval unbounded (the estimate is still given when both arms have data), as R's
+     * {@code t.test} refuses ("not enough 'x' observations"). Zero variance in both arms (R
+     * refuses: "data are essentially constant") is undefined too when the means are equal
+     * (t = 0/0), and gives t = +-infinity, p-value 0 and the interval [d, d] when they differ.
      *
      * @param control the control arm
      * @param treatment the treatment arm
@@ -55,25 +55,12 @@ public final class Means {
         Checks.openUnit("confidenceLevel", confidenceLevel);
         double d = treatment.mean() - control.mean();
         if (control.n() < 2 || treatment.n() < 2) {
-            return TestResult.noEvidence(WELCH, d, Double.NaN, confidenceLevel);
+            return TestResult.undefined(WELCH, d, Double.NaN, confidenceLevel);
         }
-        double vc = MetricKind.CONTINUOUS.varianceOfMean(control);
-        double vt = MetricKind.CONTINUOUS.varianceOfMean(treatment);
-        double se2 = vc + vt;
-        if (se2 == 0) {
-            Interval point = new Interval(d, d);
-            return d == 0
-                    ? new TestResult(WELCH, 0, 0, Double.NaN, 1, 0, point, confidenceLevel)
-                    : new TestResult(WELCH, d, Math.copySign(Double.POSITIVE_INFINITY, d),
-                            Double.NaN, 0, Double.NEGATIVE_INFINITY, point, confidenceLevel);
-        }
-        double df = welchDegreesOfFreedom(control, treatment);
-        double se = Math.sqrt(se2);
-        double t = d / se;
-        double logP = Tails.logTwoSidedT(t, df);
-        double tq = Tails.tQuantile(1 - (1 - confidenceLevel) / 2, df);
-        return new TestResult(WELCH, d, t, df, Tails.exp(logP), logP, Interval.around(d, tq * se),
-                confidenceLevel);
+        double se2 = MetricKind.CONTINUOUS.varianceOfMean(control)
+                + MetricKind.CONTINUOUS.varianceOfMean(treatment);
+        double df = se2 > 0 ? welchDegreesOfFreedom(control, treatment) : Double.NaN;
+        return TestResult.ofDifference(WELCH, d, se2, df, confidenceLevel);
     }
 
     /**

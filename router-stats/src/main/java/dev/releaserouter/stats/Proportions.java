@@ -41,9 +41,11 @@ public final class Proportions {
      * Rates and Proportions</i>, 3rd ed., 2003, section 2.3 and Newcombe (1998) on the Wald
      * interval's weakness near 0 and 1.
      *
-     * <p>Edge cases: an empty arm gives p-value 1, estimate NaN and an unbounded interval; no
-     * conversions (or only conversions) in both arms gives z = 0, p-value 1 and the degenerate
-     * interval [0, 0].
+     * <p>Edge cases: the result is {@linkplain TestResult#defined() undefined} (statistic and
+     * p-value NaN, interval unbounded) for an empty arm (estimate NaN) and for no conversions
+     * (or only conversions) in both arms (estimate 0): z is 0/0 there, and R's
+     * {@code prop.test} answers NaN too. (R still prints the Wald interval [0, 0], which is no
+     * confidence statement: 0 of 500 is compatible with a rate of 0.6%.)
      *
      * @param control the control arm
      * @param treatment the treatment arm
@@ -58,7 +60,7 @@ public final class Proportions {
         long nc = control.n();
         long nt = treatment.n();
         if (nc == 0 || nt == 0) {
-            return TestResult.noEvidence(Z_TEST, Double.NaN, Double.POSITIVE_INFINITY,
+            return TestResult.undefined(Z_TEST, Double.NaN, Double.POSITIVE_INFINITY,
                     confidenceLevel);
         }
         double pc = control.conversionRate();
@@ -69,8 +71,11 @@ public final class Proportions {
         double yates = correction == ContinuityCorrection.YATES
                 ? Math.min(0.5, Math.abs(d) / inverseSizes) : 0;
         double se0 = Math.sqrt(pooled * (1 - pooled) * inverseSizes);
-        // se0 == 0 only when both arms are all-0 or all-1, and then d == 0: no evidence.
-        double z = se0 == 0 ? 0 : Math.signum(d) * (Math.abs(d) - yates * inverseSizes) / se0;
+        if (se0 == 0) {
+            // Both arms all-0 or all-1: d == 0 and z = 0/0, undefined (not "p = 1").
+            return TestResult.undefined(Z_TEST, d, Double.POSITIVE_INFINITY, confidenceLevel);
+        }
+        double z = Math.signum(d) * (Math.abs(d) - yates * inverseSizes) / se0;
         double logP = Tails.logTwoSidedNormal(z);
         double zq = Tails.normalQuantile(1 - (1 - confidenceLevel) / 2);
         double width = zq * Math.sqrt(pc * (1 - pc) / nc + pt * (1 - pt) / nt)

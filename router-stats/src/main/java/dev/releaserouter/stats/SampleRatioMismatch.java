@@ -21,7 +21,9 @@ public final class SampleRatioMismatch {
      * any number of arms: {@code X^2 = sum (O_i - E_i)^2 / E_i} with {@code E_i = N w_i / sum w}
      * and {@code k - 1} degrees of freedom; the p-value is the survival function
      * {@code Q((k-1)/2, X^2/2)}. As R's {@code chisq.test(observed, p = weights, rescale.p =
-     * TRUE)}. No traffic at all gives X^2 = 0 and p-value 1.
+     * TRUE)}. No traffic at all is {@linkplain SrmResult#defined() undefined}: X^2 and the
+     * p-value are NaN (R refuses: "at least one entry of 'x' must be positive") and
+     * {@link SrmResult#mismatchAt(double)} is false.
      *
      * @param observed units per arm, each {@code >= 0}
      * @param weights the configured weights per arm in the same order, each {@code > 0}; they
@@ -56,6 +58,10 @@ public final class SampleRatioMismatch {
             }
         }
         int df = observed.length - 1;
+        if (total == 0) {
+            return new SrmResult(Double.NaN, df, Double.NaN, Double.NaN, observedList,
+                    expectedList);
+        }
         double logP = Tails.logChiSquareSf(chiSquare, df);
         return new SrmResult(chiSquare, df, Tails.exp(logP), logP, observedList, expectedList);
     }

@@ -9,10 +9,10 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  *
- * @param chiSquare the statistic {@code sum (O_i - E_i)^2 / E_i}
+ * @param chiSquare the statistic {@code sum (O_i - E_i)^2 / E_i}; NaN without traffic
  * @param degreesOfFreedom arms minus one
- * @param pValue the upper tail {@code P(X^2 > chiSquare)} in [0, 1]
- * @param logPValue its natural log, finite where the p-value underflows
+ * @param pValue the upper tail {@code P(X^2 > chiSquare)} in [0, 1]; NaN without traffic
+ * @param logPValue its natural log, finite where the p-value underflows; NaN without traffic
  * @param observed the observed arm sizes, in the order given
  * @param expected the expected arm sizes {@code E_i = N w_i / sum w}
  */
@@ -40,11 +40,21 @@ public record SrmResult(double chiSquare, int degreesOfFreedom, double pValue, d
      * in Online Controlled Experiments", KDD 2019), since it runs on every experiment.
      *
      * @param alpha the significance level in (0, 1)
-     * @return whether there is a mismatch
+     * @return whether there is a mismatch; false without traffic ({@linkplain #defined()
+     *     undefined})
      * @throws IllegalArgumentException if alpha is outside (0, 1)
      */
     public boolean mismatchAt(double alpha) {
         Checks.openUnit("alpha", alpha);
         return pValue < alpha;
+    }
+
+    /**
+     * Whether there was traffic to check: false (p-value NaN) when every arm is empty.
+     *
+     * @return whether the p-value is a number
+     */
+    public boolean defined() {
+        return !Double.isNaN(pValue);
     }
 }

@@ -127,6 +127,19 @@ class ArmSummaryTest {
     }
 
     @Test
+    void ofMoments_oneValueWithNaNVariance_isAccepted() {
+        // The sample variance of one value is NaN (R: var(3)); the javadoc says it is ignored.
+        ArmSummary s = ArmSummary.ofMoments(1, 3.5, Double.NaN);
+        assertThat(s.n()).isEqualTo(1);
+        assertThat(s.mean()).isEqualTo(3.5);
+        assertThat(s.variance()).isNaN();
+        assertThat(ArmSummary.ofMoments(1, 3.5, -1)).isEqualTo(s);
+        assertThatThrownBy(() -> ArmSummary.ofMoments(2, 3.5, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("variance must be a finite number >= 0, but was NaN");
+    }
+
+    @Test
     void ofMoments_negativeVariance_isRejected() {
         assertThatThrownBy(() -> ArmSummary.ofMoments(10, 1, -0.5))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -135,8 +135,20 @@ class ExperimentAnalysisTest {
         ExperimentAnalysis a = ExperimentAnalysis.start(CONVERSION);
         assertThat(a.control().n()).isZero();
         assertThat(a.verdict()).isEqualTo(Verdict.NOT_ENOUGH_DATA);
-        assertThat(a.pValue()).isEqualTo(1.0);
+        assertThat(a.test().defined()).isFalse();
+        assertThat(a.pValue()).isNaN();
         assertThat(a.srmOk()).isTrue();
+    }
+
+    @Test
+    void zeroConversionsInBothArms_isNotEnoughDataNotNoDifference() {
+        ExperimentAnalysis a = ExperimentAnalysis.of(CONVERSION, ArmSummary.ofConversions(500, 0),
+                ArmSummary.ofConversions(500, 0));
+        assertThat(a.test().defined()).isFalse();
+        assertThat(a.pValue()).isNaN();
+        assertThat(a.significant()).isFalse();
+        assertThat(a.verdict()).isEqualTo(Verdict.NOT_ENOUGH_DATA);
+        assertThat(a.actionable()).isFalse();
     }
 
     @Test
@@ -149,11 +161,12 @@ class ExperimentAnalysisTest {
     }
 
     @Test
-    void zeroVarianceEqualContinuousArms_detectNoDifference() {
+    void zeroVarianceEqualContinuousArms_isNotEnoughData() {
+        // t = 0/0: undefined, not evidence of equality.
         AnalysisConfig config = AnalysisConfig.builder(MetricKind.CONTINUOUS).build();
         ExperimentAnalysis a = ExperimentAnalysis.of(config, ArmSummary.ofMoments(50, 2, 0),
                 ArmSummary.ofMoments(50, 2, 0));
-        assertThat(a.verdict()).isEqualTo(Verdict.NO_DIFFERENCE_DETECTED);
+        assertThat(a.verdict()).isEqualTo(Verdict.NOT_ENOUGH_DATA);
     }
 
     @Test

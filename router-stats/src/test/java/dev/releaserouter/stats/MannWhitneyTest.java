@@ -1,6 +1,7 @@
 package dev.releaserouter.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,12 @@ class MannWhitneyTest {
         assertThat(r.hodgesLehmannShift()).isEqualTo(3.0);
         // wilcox.test(x, y, ...) gives W 27.5, the same p-value and shift -3.
         RankTestResult swapped = MannWhitney.test(y, x);
+        // R's exact = FALSE estimate is not this median on small samples (the javadoc's case):
+        // wilcox.test(c(2.5, .4, 2.7, 2.9), c(1.4, 2.9, .6), exact = FALSE,
+        //     conf.int = TRUE)$estimate  # 0.02506991639458, vs median of differences 0.55
+        assertThat(MannWhitney.test(new double[] {1.4, 2.9, 0.6},
+                new double[] {2.5, 0.4, 2.7, 2.9}).hodgesLehmannShift())
+                .isCloseTo(0.55, within(1e-12));
         assertThat(swapped.u()).isEqualTo(27.5);
         assertThat(swapped.pValue()).isCloseTo(r.pValue(), withinPercentage(1e-12));
         assertThat(swapped.hodgesLehmannShift()).isEqualTo(-3.0);
@@ -73,10 +80,13 @@ class MannWhitneyTest {
     }
 
     @Test
-    void test_allValuesTied_givesPValueOne() {
+    void test_allValuesTied_isUndefined() {
+        // wilcox.test(c(2, 2), c(2, 2, 2), exact = FALSE, correct = TRUE)  # W 3, p-value NaN
         RankTestResult r = MannWhitney.test(new double[] {2, 2, 2}, new double[] {2, 2});
-        assertThat(r.z()).isZero();
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.u()).isEqualTo(3.0);
+        assertThat(r.z()).isNaN();
+        assertThat(r.pValue()).isNaN();
         assertThat(r.hodgesLehmannShift()).isZero();
     }
 
@@ -90,9 +100,10 @@ class MannWhitneyTest {
     }
 
     @Test
-    void test_emptyArm_givesNoEvidence() {
+    void test_emptyArm_isUndefined() {
         RankTestResult r = MannWhitney.test(new double[0], new double[] {1, 2});
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
         assertThat(r.hodgesLehmannShift()).isNaN();
     }
 }

@@ -105,26 +105,51 @@ class MeansTest {
     }
 
     @Test
-    void welchTest_singleObservation_givesNoEvidence() {
+    void welchTest_oneSided_matchesRTTestAlternatives() {
+        // x <- c(10.2, 9.9, 11.4, 8.7, 10.0, 9.1); y <- c(12.1, 14.3, 9.8, 11.0)
+        // t.test(y, x, alternative = "less")$p.value  # 0.93160257021825998
+        // t.test(y, x, alternative = "greater")$p.value  # 0.068397429781739946
+        TestResult r = Means.welchTest(ArmSummary.ofValues(10.2, 9.9, 11.4, 8.7, 10.0, 9.1),
+                ArmSummary.ofValues(12.1, 14.3, 9.8, 11.0));
+        assertThat(r.pValue(Alternative.LESS)).isCloseTo(0.93160257021825998,
+                withinPercentage(1e-7));
+        assertThat(r.pValue(Alternative.GREATER)).isCloseTo(0.068397429781739946,
+                withinPercentage(1e-7));
+        // Infinite t (no variance, different means): certain in its direction.
+        TestResult certain = Means.welchTest(ArmSummary.ofValues(1, 1), ArmSummary.ofValues(2, 2));
+        assertThat(certain.pValue(Alternative.GREATER)).isZero();
+        assertThat(certain.pValue(Alternative.LESS)).isEqualTo(1.0);
+    }
+
+    @Test
+    void welchTest_singleObservation_isUndefinedNotPValueOne() {
+        // t.test(X, 3): "not enough 'x' observations" (R 4.2.2)
         TestResult r = Means.welchTest(ArmSummary.ofValues(3), ArmSummary.ofValues(X));
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.statistic()).isNaN();
+        assertThat(r.significantAt(0.05)).isFalse();
         assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
         assertThat(r.estimate()).isCloseTo(ArmSummary.ofValues(X).mean() - 3,
                 withinPercentage(1e-12));
     }
 
     @Test
-    void welchTest_emptyArm_givesNaNEstimateAndNoEvidence() {
+    void welchTest_emptyArm_givesNaNEstimateAndIsUndefined() {
         TestResult r = Means.welchTest(ArmSummary.empty(), ArmSummary.ofValues(X));
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
         assertThat(r.estimate()).isNaN();
     }
 
     @Test
-    void welchTest_zeroVarianceEqualMeans_givesPValueOne() {
+    void welchTest_zeroVarianceEqualMeans_isUndefined() {
+        // t.test(c(5, 5), c(5, 5, 5)): "data are essentially constant" (R 4.2.2); t = 0/0
         TestResult r = Means.welchTest(ArmSummary.ofValues(5, 5, 5), ArmSummary.ofValues(5, 5));
-        assertThat(r.pValue()).isEqualTo(1.0);
-        assertThat(r.confidenceInterval()).isEqualTo(new Interval(0, 0));
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.estimate()).isZero();
+        assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
     }
 
     @Test

@@ -31,6 +31,20 @@ class ProportionsTest {
     }
 
     @Test
+    void zTest_oneSided_matchesRPropTestAlternatives() {
+        // prop.test(c(130, 100), c(1000, 1000), correct = FALSE,
+        //     alternative = "greater")$p.value  # 0.017744225233237335
+        // prop.test(c(130, 100), c(1000, 1000), correct = TRUE,
+        //     alternative = "less")$p.value  # 0.97895601411641209
+        assertThat(Proportions.zTest(CONTROL, TREATMENT).pValue(Alternative.GREATER))
+                .isCloseTo(0.017744225233237335, withinPercentage(1e-7));
+        assertThat(Proportions.zTest(CONTROL, TREATMENT, ContinuityCorrection.YATES, 0.95)
+                .pValue(Alternative.LESS)).isCloseTo(0.97895601411641209, withinPercentage(1e-7));
+        assertThat(Proportions.zTest(CONTROL, TREATMENT).pValue(Alternative.TWO_SIDED))
+                .isEqualTo(Proportions.zTest(CONTROL, TREATMENT).pValue());
+    }
+
+    @Test
     void zTest_yates_matchesRPropTestWithCorrection() {
         // r <- prop.test(c(130, 100), c(1000, 1000), correct = TRUE)
         // sqrt(r$statistic) 2.0326492521013773, r$p.value 0.042087971767175832,
@@ -103,12 +117,22 @@ class ProportionsTest {
     }
 
     @Test
-    void zTest_zeroConversionsInBothArms_givesNoEvidence() {
+    void zTest_zeroConversionsInBothArms_isUndefinedNotPValueOne() {
+        // r <- prop.test(c(0, 0), c(800, 500), correct = FALSE)
+        // r$statistic NaN, r$p.value NaN (R 4.2.2); its Wald interval [0, 0] is no statement
         TestResult r = Proportions.zTest(ArmSummary.ofConversions(500, 0),
                 ArmSummary.ofConversions(800, 0));
-        assertThat(r.statistic()).isZero();
-        assertThat(r.pValue()).isEqualTo(1.0);
-        assertThat(r.confidenceInterval()).isEqualTo(new Interval(0, 0));
+        assertThat(r.defined()).isFalse();
+        assertThat(r.estimate()).isZero();
+        assertThat(r.statistic()).isNaN();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.logPValue()).isNaN();
+        assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
+        assertThat(r.significantAt(0.05)).isFalse();
+        TestResult all = Proportions.zTest(ArmSummary.ofConversions(500, 500),
+                ArmSummary.ofConversions(800, 800), ContinuityCorrection.YATES, 0.9);
+        assertThat(all.defined()).isFalse();
+        assertThat(all.pValue()).isNaN();
     }
 
     @Test
@@ -132,9 +156,11 @@ class ProportionsTest {
     }
 
     @Test
-    void zTest_emptyArm_givesNoEvidenceAndUnboundedInterval() {
+    void zTest_emptyArm_isUndefinedWithUnboundedInterval() {
         TestResult r = Proportions.zTest(ArmSummary.empty(), TREATMENT);
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.statistic()).isNaN();
         assertThat(r.estimate()).isNaN();
         assertThat(r.confidenceInterval()).isEqualTo(Interval.unbounded());
     }

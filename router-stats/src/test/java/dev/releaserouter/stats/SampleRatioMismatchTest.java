@@ -50,10 +50,13 @@ class SampleRatioMismatchTest {
     }
 
     @Test
-    void noTraffic_givesPValueOne() {
+    void noTraffic_isUndefinedAndNoMismatch() {
+        // chisq.test(c(0, 0), p = c(.5, .5)): "at least one entry of 'x' must be positive"
         SrmResult r = SampleRatioMismatch.test(new long[] {0, 0}, 1, 1);
-        assertThat(r.chiSquare()).isZero();
-        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.defined()).isFalse();
+        assertThat(r.chiSquare()).isNaN();
+        assertThat(r.pValue()).isNaN();
+        assertThat(r.mismatchAt(0.001)).isFalse();
     }
 
     @Test

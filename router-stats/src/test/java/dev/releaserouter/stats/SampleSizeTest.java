@@ -2,6 +2,7 @@ package dev.releaserouter.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,20 @@ class SampleSizeTest {
         assertThat(SampleSize.forProportions(0.1, d, canary,
                 ProportionMethod.UNPOOLED_NORMAL).exactControl())
                 .isCloseTo(10054.414939701188, withinPercentage(1e-7));
+    }
+
+    @Test
+    void arcsine_atMillionsOfUnits_isAboutTenUnitsAbovePwrAndStatsmodels() {
+        // The javadoc's measured gap. R 4.2.2, pwr 1.3-0:
+        // h <- ES.h(0.1006, 0.1); 2 * ((qnorm(.975) + qnorm(.8)) / h)^2  # 3934892.85974754
+        // pwr.2p.test(h = h, power = 0.8)$n  # 3934883.22163257 (adds the opposite tail)
+        // statsmodels 0.13.5: NormalIndPower().solve_power(effect_size=proportion_effectsize(
+        //     0.1006, 0.1), alpha=0.05, power=0.8, ratio=1)  # 3934883.2216335693
+        double n = SampleSize.forProportions(0.1, Effect.absolute(0.0006), TestDesign.standard(),
+                ProportionMethod.ARCSINE).exactControl();
+        assertThat(n).isCloseTo(3934892.85974754, withinPercentage(1e-7));
+        assertThat(n - 3934883.22163257).isCloseTo(9.64, within(
+                0.05));
     }
 
     @Test

@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Scale;
 
 /** Invariants of the two-arm tests and the uplift over arbitrary arms. */
 class TestsProperties {
@@ -34,6 +35,14 @@ class TestsProperties {
         for (ContinuityCorrection cc : ContinuityCorrection.values()) {
             TestResult forward = Proportions.zTest(c, t, cc, 0.95);
             TestResult backward = Proportions.zTest(t, c, cc, 0.95);
+            assertThat(backward.defined()).isEqualTo(forward.defined());
+            if (!forward.defined()) {
+                // Undefined only without data or without variance, and never as p = 1.
+                assertThat(c.n() == 0 || t.n() == 0 || c.conversions() + t.conversions() == 0
+                        || c.conversions() + t.conversions() == c.n() + t.n()).isTrue();
+                assertThat(forward.pValue()).isNaN();
+                continue;
+            }
             assertThat(forward.pValue()).isBetween(0.0, 1.0);
             assertThat(forward.logPValue()).isLessThanOrEqualTo(0.0);
             assertThat(backward.statistic()).isCloseTo(-forward.statistic(), within(1e-9));
@@ -50,6 +59,12 @@ class TestsProperties {
             @ForAll("continuousArms") ArmSummary c, @ForAll("continuousArms") ArmSummary t) {
         TestResult forward = Means.welchTest(c, t);
         TestResult backward = Means.welchTest(t, c);
+        assertThat(backward.defined()).isEqualTo(forward.defined());
+        if (!forward.defined()) {
+            assertThat(c.n() < 2 || t.n() < 2 || c.variance() + t.variance() == 0).isTrue();
+            assertThat(forward.pValue()).isNaN();
+            return;
+        }
         assertThat(forward.pValue()).isBetween(0.0, 1.0);
         assertThat(backward.pValue()).isCloseTo(forward.pValue(), within(1e-12));
         if (!Double.isNaN(forward.estimate())) {
@@ -89,6 +104,10 @@ class TestsProperties {
             @ForAll @LongRange(min = 0, max = 1_000_000_000L) long b,
             @ForAll @DoubleRange(min = 0.01, max = 100) double w) {
         SrmResult r = SampleRatioMismatch.test(new long[] {a, b}, 1, w);
+        assertThat(r.defined()).isEqualTo(a + b > 0);
+        if (!r.defined()) {
+            return;
+        }
         assertThat(r.pValue()).isBetween(0.0, 1.0);
         assertThat(r.logPValue()).isLessThanOrEqualTo(0.0);
     }
@@ -105,5 +124,24 @@ class TestsProperties {
         double backward = BayesianConversion.chanceToBeatControl(t, c);
         assertThat(forward).isBetween(0.0, 1.0);
         assertThat(forward + backward).isCloseTo(1.0, within(1e-7));
+    }
+
+    @Property(tries = 200)
+    void chanceToBeatControl_anyPriorShape_isComplementaryUnderSwapAndHalfForEqualArms(
+            @ForAll @LongRange(min = 0, max = 5000) long nc,
+            @ForAll @LongRange(min = 0, max = 5000) long nt,
+            @ForAll @DoubleRange(min = 0, max = 1) double rc,
+            @ForAll @DoubleRange(min = 0, max = 1) double rt,
+            @ForAll @DoubleRange(min = 0.001, max = 3) @Scale(4) double a0,
+            @ForAll @DoubleRange(min = 0.001, max = 3) @Scale(4) double b0) {
+        // Shapes below 1 are singular at 0 or 1; the graded panels keep both identities.
+        ArmSummary c = ArmSummary.ofConversions(nc, Math.round(rc * nc));
+        ArmSummary t = ArmSummary.ofConversions(nt, Math.round(rt * nt));
+        double forward = BayesianConversion.chanceToBeatControl(c, t, a0, b0);
+        double backward = BayesianConversion.chanceToBeatControl(t, c, a0, b0);
+        assertThat(forward).isBetween(0.0, 1.0);
+        assertThat(forward + backward).isCloseTo(1.0, within(1e-7));
+        assertThat(BayesianConversion.chanceToBeatControl(c, c, a0, b0))
+                .isCloseTo(0.5, within(1e-7));
     }
 }

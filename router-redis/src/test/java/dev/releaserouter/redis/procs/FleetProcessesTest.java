@@ -57,8 +57,11 @@ class FleetProcessesTest {
     private static final Duration LEASE_TTL = Duration.ofSeconds(2);
     /** How often the test ticks the standbys after the leader is killed. */
     private static final Duration TICK = Duration.ofMillis(100);
-    /** What one tick round trip may add on a loaded 2-core machine. */
-    private static final Duration SLACK = Duration.ofMillis(500);
+    /**
+     * What one tick round trip may add on a loaded 2-core machine: 1.57 s was seen at a load
+     * average of 14 (three JVMs scheduled behind other builds); unloaded it is tens of ms.
+     */
+    private static final Duration SLACK = Duration.ofMillis(2_000);
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(30);
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
     private static final int KEYS = 10_000;

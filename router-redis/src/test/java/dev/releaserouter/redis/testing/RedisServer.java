@@ -1,6 +1,9 @@
 package dev.releaserouter.redis.testing;
 
 import dev.releaserouter.core.testing.ServerProcess;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code redis-server} process for tests: started on a free loopback port in a temporary
@@ -49,12 +53,15 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    /** A Sentinel's configuration file (it rewrites it), or null for a data node. */
+    private final @Nullable Path sentinelConf;
     private Process process;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs) {
+    private RedisServer(int port, Path dir, List<String> extraArgs, @Nullable Path sentinelConf) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+        this.sentinelConf = sentinelConf;
     }
 
     /**
@@ -66,17 +73,55 @@ public final class RedisServer implements AutoCloseable {
      *     PING within {@link #START_DEADLINE}
      */
     public static RedisServer start(String... extraArgs) {
-        ServerProcess.require("redis-server", REQUIRE_ENV, "Debian: apt-get install -y"
-                + " redis-server", "a fleet-mode test that needs a real Redis");
+        requireInstalled();
         try {
             Path dir = Files.createTempDirectory("release-router-redis");
             RedisServer server = new RedisServer(ServerProcess.freePort(), dir,
-                    List.of(extraArgs));
+                    List.of(extraArgs), null);
             server.launch();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts a Redis Sentinel ({@code redis-server <conf> --sentinel}) on a free loopback port,
+     * monitoring one primary with quorum 1 (it alone decides a failover).
+     *
+     * @param master the name clients ask for (the {@code #master} of a Sentinel URI)
+     * @param primaryPort the primary's loopback port
+     * @param downAfter how long the primary must not answer before it is considered down
+     *     ({@code down-after-milliseconds})
+     * @param configLines more lines for the configuration file (e.g. {@code sentinel
+     *     failover-timeout <master> 5000})
+     * @return the running Sentinel (its {@link #command} speaks the Sentinel commands)
+     * @throws IllegalStateException if it does not answer PING within {@link #START_DEADLINE}
+     */
+    public static RedisServer startSentinel(String master, int primaryPort, Duration downAfter,
+            String... configLines) {
+        requireInstalled();
+        try {
+            Path dir = Files.createTempDirectory("release-router-sentinel");
+            int port = ServerProcess.freePort();
+            List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1",
+                    "dir " + dir, "sentinel monitor " + master + " 127.0.0.1 " + primaryPort
+                            + " 1",
+                    "sentinel down-after-milliseconds " + master + " " + downAfter.toMillis()));
+            lines.addAll(List.of(configLines));
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(conf, String.join("\n", lines) + "\n");
+            RedisServer sentinel = new RedisServer(port, dir, List.of(), conf);
+            sentinel.launch();
+            return sentinel;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireInstalled() {
+        ServerProcess.require("redis-server", REQUIRE_ENV, "Debian: apt-get install -y"
+                + " redis-server", "a fleet-mode test that needs a real Redis");
     }
 
     /** @return the loopback port */
@@ -129,9 +174,26 @@ public final class RedisServer implements AutoCloseable {
      * code under test, e.g. {@code DEBUG SLEEP} or {@code FLUSHALL}).
      *
      * @param args the command and its arguments
-     * @return the server's reply line(s), raw
+     * @return the server's whole reply, raw (RESP)
      */
     public String command(String... args) {
+        StringBuilder raw = new StringBuilder();
+        exchange(args, raw);
+        return raw.toString();
+    }
+
+    /**
+     * Sends one command over a raw RESP connection and parses the reply.
+     *
+     * @param args the command and its arguments
+     * @return the reply: a {@code String} (simple or bulk string; an error as {@code "-ERR
+     *     ..."}), a {@code Long}, a {@code List<Object>} (an array), or null (a null reply)
+     */
+    public @Nullable Object query(String... args) {
+        return exchange(args, new StringBuilder());
+    }
+
+    private @Nullable Object exchange(String[] args, StringBuilder raw) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
             socket.setSoTimeout(30_000);
@@ -144,13 +206,81 @@ public final class RedisServer implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write(resp.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[8192];
-            int n = in.read(buf);
-            return n < 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            return readReply(in, raw);
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server on port " + port + ": " + e, e);
         }
+    }
+
+    /** Reads one whole RESP2 reply (nested arrays included), appending its raw text. */
+    private static @Nullable Object readReply(InputStream in, StringBuilder raw)
+            throws IOException {
+        String line = readLine(in);
+        raw.append(line).append("\r\n");
+        if (line.isEmpty()) {
+            throw new IOException("empty RESP line");
+        }
+        String rest = line.substring(1);
+        switch (line.charAt(0)) {
+            case '+':
+                return rest;
+            case '-':
+                return line;
+            case ':':
+                return Long.parseLong(rest);
+            case '$': {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                if (b.length < n + 2) {
+                    throw new EOFException("truncated bulk string");
+                }
+                String v = new String(b, 0, n, StandardCharsets.UTF_8);
+                raw.append(v).append("\r\n");
+                return v;
+            }
+            case '*': {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    items.add(readReply(in, raw));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected RESP reply: " + line);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int prev = -1;
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                if (b.size() == 0) {
+                    return ""; // the server closed without a reply
+                }
+                throw new EOFException("connection closed mid-line");
+            }
+            if (prev == '\r' && c == '\n') {
+                byte[] bytes = b.toByteArray();
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+            }
+            b.write(c);
+            prev = c;
+        }
+    }
+
+    /** @return what the process wrote to its log (stdout and stderr) so far, for diagnostics */
+    public String log() {
+        return ServerProcess.read(dir.resolve("redis.log"));
     }
 
     /** Kills the server and deletes its directory. */
@@ -161,10 +291,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> cmd = new ArrayList<>(List.of("redis-server",
-                "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no",
-                "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"));
+        List<String> cmd = sentinelConf != null
+                ? new ArrayList<>(List.of("redis-server", sentinelConf.toString(), "--sentinel"))
+                : new ArrayList<>(List.of("redis-server",
+                        "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                        "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                        "--daemonize", "no", "--protected-mode", "yes",
+                        "--loglevel", "warning"));
         cmd.addAll(extraArgs);
         process = ServerProcess.start(cmd, dir, "redis.log", START_DEADLINE,
                 () -> command("PING").startsWith("+PONG"));

@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code afterCall}: a request of the served version, with its latency as the router's
  *       ticker measured it; an error if it threw or its validator rejected the output. After a
  *       fallback the canary that failed also counts a request and an error (with the latency
- *       of its failed attempt): a fallback is an error of the version that failed.
+ *       of its failed attempt): a fallback is an error of the version that failed. The call
+ *       also counts in its entity's bucket (the request's entity key hashed into one of
+ *       {@link Builder#entityBuckets(int) 128 buckets}), from which {@link ArmStats#estimate}
+ *       gives request-level metrics the delta method's standard error.
  *   <li>{@code afterShadow} (calls that ran): on the shadow version, the outcomes
  *       {@value #SHADOW_FAILED} (1 if the shadow call failed, timed out or was invalid, else 0),
  *       {@value #SHADOW_MATCH} (1 if the outputs matched, else 0: its mean is the match rate)
@@ -83,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * <p>Design (concurrency): thread-safe and lock-free on the record path. Series are found in
  * {@link ConcurrentHashMap}s (created once per model and version), windows are installed in a
  * ring by compare-and-set, and every figure is a {@link java.util.concurrent.atomic.LongAdder},
- * {@link java.util.concurrent.atomic.DoubleAdder} or HdrHistogram {@code AtomicHistogram}.
+ * {@link java.util.concurrent.atomic.DoubleAdder}, HdrHistogram {@code AtomicHistogram} or an
+ * entity bucket's {@link java.util.concurrent.atomic.AtomicLongArray} slot.
  * Nothing is logged on the record path. Snapshots merge windows while writers keep recording, so
  * a snapshot taken during a burst may miss calls recorded at that very moment; counts are exact
  * once writers are done. A writer enters and leaves its window (two atomic additions) so that the
@@ -119,6 +123,7 @@ public final class ArmMeasurements implements RouteHook {
     private final Clock clock;
     private final long windowMillis;
     private final int retained;
+    private final int entityBuckets;
     private final @Nullable MeasurementWindowStore store;
     private final String source;
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ArmSeries>> models =
@@ -132,6 +137,7 @@ public final class ArmMeasurements implements RouteHook {
         this.clock = b.clock;
         this.windowMillis = b.window.toMillis();
         this.retained = b.retainedWindows;
+        this.entityBuckets = b.entityBuckets;
         this.store = b.localOnly ? null : b.windowStore != null ? b.windowStore
                 : MeasurementWindowStore.inMemory(b.retainedWindows);
         this.source = b.source != null ? b.source : defaultSource();
@@ -155,8 +161,15 @@ public final class ArmMeasurements implements RouteHook {
     @Override
     public void afterCall(HookContext context, CallEvent call) {
         String model = call.model();
-        call.fallback().ifPresent(f -> recordCall(model, f.version(), f.latencyNanos(), true));
-        recordCall(model, call.servedVersion(), call.latencyNanos(), call.failed());
+        int bucket = EntityBuckets.bucketOf(context.request().entityKey(), entityBuckets);
+        // No capturing lambda: this runs on every routed call.
+        if (call.fallback().isPresent()) {
+            CallEvent.Fallback f = call.fallback().get();
+            record(model, f.version(), f.latencyNanos(), true, Double.NaN, Double.NaN,
+                    Double.NaN, bucket);
+        }
+        record(model, call.servedVersion(), call.latencyNanos(), call.failed(), Double.NaN,
+                Double.NaN, Double.NaN, bucket);
         Reason reason = call.decision().reason();
         String decided = call.decision().version();
         if (decided != null && (reason == Reason.CANARY_BUCKET
@@ -230,7 +243,7 @@ public final class ArmMeasurements implements RouteHook {
      * @throws NullPointerException if model or version is null
      */
     public void recordCall(String model, String version, long latencyNanos, boolean error) {
-        record(model, version, latencyNanos, error, Double.NaN, Double.NaN, Double.NaN);
+        record(model, version, latencyNanos, error, Double.NaN, Double.NaN, Double.NaN, -1);
     }
 
     /**
@@ -248,11 +261,12 @@ public final class ArmMeasurements implements RouteHook {
             CallCost extras) {
         Objects.requireNonNull(extras, "extras");
         record(model, version, latencyNanos, error, extras.costUnits().orElse(Double.NaN),
-                extras.tokens().orElse(Double.NaN), extras.score().orElse(Double.NaN));
+                extras.tokens().orElse(Double.NaN), extras.score().orElse(Double.NaN), -1);
     }
 
     /**
-     * Records a served call by hand, with the request it served (its model is the call's model).
+     * Records a served call by hand, with the request it served (its model is the call's model)
+     * and so its entity key: the call counts in its entity's bucket, for the delta method.
      *
      * @param request the request
      * @param version the version that served it
@@ -263,14 +277,18 @@ public final class ArmMeasurements implements RouteHook {
      */
     public void recordCall(RouteRequest request, String version, long latencyNanos,
             boolean error, CallCost extras) {
-        recordCall(request.model(), version, latencyNanos, error, extras);
+        Objects.requireNonNull(extras, "extras");
+        record(request.model(), version, latencyNanos, error,
+                extras.costUnits().orElse(Double.NaN), extras.tokens().orElse(Double.NaN),
+                extras.score().orElse(Double.NaN),
+                EntityBuckets.bucketOf(request.entityKey(), entityBuckets));
     }
 
     private void record(String model, String version, long latencyNanos, boolean error,
-            double cost, double tokens, double score) {
+            double cost, double tokens, double score, int bucket) {
         ArmWindow w = enter(model, version);
         try {
-            w.recordCall(latencyNanos, error, cost, tokens, score);
+            w.recordCall(latencyNanos, error, cost, tokens, score, bucket);
         } finally {
             w.exit();
         }
@@ -290,7 +308,7 @@ public final class ArmMeasurements implements RouteHook {
         ArmSeries series = versions.get(version);
         if (series == null) {
             series = versions.computeIfAbsent(version,
-                    v -> new ArmSeries(model, v, retained, this::publish));
+                    v -> new ArmSeries(model, v, retained, entityBuckets, this::publish));
         }
         long index = Math.floorDiv(clock.millis(), windowMillis);
         advance(index);
@@ -554,6 +572,19 @@ public final class ArmMeasurements implements RouteHook {
         }
         b.scores(m.scoreCount == 0 ? Double.NaN : m.scoreSum / m.scoreCount, bins)
                 .scoreVariance(ArmWindow.variance(m.scoreCount, m.scoreSum, m.scoreSumSq));
+        double errorRate = m.requests == 0 ? Double.NaN
+                : (double) Math.min(m.errors, m.requests) / m.requests;
+        b.estimate(ERROR_RATE, m.entities.estimate(EntityTotals.Ratio.ERROR_RATE, errorRate,
+                m.requests, errorRate * (1 - errorRate)));
+        b.entityRatio(ERROR_RATE, m.entities.ratio(EntityTotals.Ratio.ERROR_RATE));
+        b.estimate(AVG_SCORE, m.entities.estimate(EntityTotals.Ratio.SCORE,
+                m.scoreCount == 0 ? Double.NaN : m.scoreSum / m.scoreCount, m.scoreCount,
+                ArmWindow.variance(m.scoreCount, m.scoreSum, m.scoreSumSq)));
+        b.entityRatio(AVG_SCORE, m.entities.ratio(EntityTotals.Ratio.SCORE));
+        b.estimate(COST_PER_CALL, m.entities.estimate(EntityTotals.Ratio.COST,
+                m.costCalls == 0 ? Double.NaN : m.costSum / m.costCalls, m.costCalls,
+                ArmWindow.variance(m.costCalls, m.costSum, m.costSumSq)));
+        b.entityRatio(COST_PER_CALL, m.entities.ratio(EntityTotals.Ratio.COST));
         b.cost(m.costCalls == 0 ? Double.NaN : m.costSum / m.costCalls * 1000.0,
                 m.tokensWithCost > 0 ? m.costWithTokens / m.tokensWithCost * 1000.0
                         : Double.NaN)
@@ -567,6 +598,10 @@ public final class ArmMeasurements implements RouteHook {
         }
         return b.build();
     }
+
+    private static final String ERROR_RATE = "error_rate";
+    private static final String AVG_SCORE = "avg_score";
+    private static final String COST_PER_CALL = "cost_per_call";
 
     private static double ms(long nanos) {
         return nanos / 1_000_000.0;
@@ -618,8 +653,31 @@ public final class ArmMeasurements implements RouteHook {
         private @Nullable MeasurementWindowStore windowStore;
         private @Nullable String source;
         private boolean localOnly;
+        private int entityBuckets = EntityBuckets.DEFAULT_BUCKETS;
 
         private Builder() {}
+
+        /**
+         * How many buckets entity keys are hashed into, per arm and window, for the standard
+         * errors of request-level metrics by the delta method (docs/measurements.md, "Entity
+         * buckets"): more buckets estimate the variance with more degrees of freedom (each
+         * bucket is one unit) and take more memory (16 bytes per bucket and window for requests
+         * and errors, 32 more once a call reports a score or a cost). Every instance of a fleet
+         * should use the same count; windows of different counts still merge (into the smaller
+         * count). Defaults to 128.
+         *
+         * @param buckets a power of two between 16 and 65536
+         * @return this builder
+         * @throws IllegalArgumentException if not a power of two in that range
+         */
+        public Builder entityBuckets(int buckets) {
+            if (buckets < 16 || buckets > 65_536 || Integer.bitCount(buckets) != 1) {
+                throw new IllegalArgumentException("entityBuckets must be a power of two between"
+                        + " 16 and 65536, but was " + buckets);
+            }
+            this.entityBuckets = buckets;
+            return this;
+        }
 
         /**
          * Where closed windows go and are read back merged from. Defaults to

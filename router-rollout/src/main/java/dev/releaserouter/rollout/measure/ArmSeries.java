@@ -25,17 +25,21 @@ final class ArmSeries {
     private final String model;
     private final String version;
     private final Consumer<ArmWindow> onClosed;
+    private final int entityBuckets;
 
     /**
      * @param model the model
      * @param version the version
      * @param retained how many windows to keep, at least 1
+     * @param entityBuckets entity buckets per window, a power of two
      * @param onClosed given each window once it is closed and idle
      */
-    ArmSeries(String model, String version, int retained, Consumer<ArmWindow> onClosed) {
+    ArmSeries(String model, String version, int retained, int entityBuckets,
+            Consumer<ArmWindow> onClosed) {
         this.model = model;
         this.version = version;
         this.retained = retained;
+        this.entityBuckets = entityBuckets;
         this.onClosed = onClosed;
         this.ring = new AtomicReferenceArray<>(retained);
     }
@@ -58,7 +62,7 @@ final class ArmSeries {
             if (w != null && w.index() >= index) {
                 return w;
             }
-            ArmWindow fresh = new ArmWindow(model, version, index, onClosed);
+            ArmWindow fresh = new ArmWindow(model, version, index, entityBuckets, onClosed);
             if (ring.compareAndSet(slot, w, fresh)) {
                 if (w != null) {
                     w.close();

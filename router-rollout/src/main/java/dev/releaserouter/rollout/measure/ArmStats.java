@@ -1,10 +1,12 @@
 package dev.releaserouter.rollout.measure;
 
+import dev.releaserouter.stats.RatioSummary;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +39,10 @@ public final class ArmStats {
 
     private static final String KNOWN = String.join(", ", METRICS) + ", outcome.<name>";
 
+    /** The metrics kept per entity bucket, with a delta-method standard error. */
+    static final List<String> REQUEST_LEVEL = List.of("error_rate", "avg_score",
+            "cost_per_call");
+
     /** Number of bins of {@link #scoreHistogram()}. */
     public static final int SCORE_BINS = 20;
 
@@ -63,6 +69,8 @@ public final class ArmStats {
     private final Map<String, Double> outcomeMeans;
     private final Map<String, Long> outcomeCounts;
     private final Map<String, Double> outcomeVariances;
+    private final Map<String, MetricEstimate> estimates;
+    private final Map<String, RatioSummary> entityRatios;
 
     private ArmStats(Builder b) {
         this.version = b.version;
@@ -88,6 +96,8 @@ public final class ArmStats {
         this.outcomeMeans = Map.copyOf(b.outcomeMeans);
         this.outcomeCounts = Map.copyOf(b.outcomeCounts);
         this.outcomeVariances = Map.copyOf(b.outcomeVariances);
+        this.estimates = Map.copyOf(b.estimates);
+        this.entityRatios = Map.copyOf(b.entityRatios);
     }
 
     /**
@@ -273,6 +283,67 @@ public final class ArmStats {
         }
     }
 
+    /**
+     * A request-level metric with its standard error, for criteria that account for sampling
+     * error: {@code error_rate} (alias {@code error_rate_5xx}), {@code avg_score},
+     * {@code cost_per_call} and {@code cost_per_1k_calls}. When every request behind the metric
+     * carried an entity key (calls through {@code route(...)}, or recorded with their
+     * {@code RouteRequest}) the standard error is the delta method's over entity buckets, which
+     * counts the correlation of one entity's requests; otherwise it is per request, as if
+     * requests were independent; {@link MetricEstimate#method()} says which. Statistics built by
+     * hand without estimates give the per-request one (binomial for the error rate, the score
+     * variance for {@code avg_score}, unknown for costs).
+     *
+     * @param metric a gate metric name (see {@link #value(String)})
+     * @return the estimate, or empty for a metric without a sampling model here (counts,
+     *     quantiles, {@code cost_per_1k_tokens}, {@code mae}, outcomes: their variances are in
+     *     {@link #variance(String)})
+     * @throws IllegalArgumentException if the name is unknown
+     * @throws NullPointerException if metric is null
+     */
+    public Optional<MetricEstimate> estimate(String metric) {
+        switch (metric) {
+            case "error_rate":
+            case "error_rate_5xx":
+                return Optional.of(estimates.getOrDefault("error_rate", perRequest(
+                        errorRate(), requests, errorRate() * (1 - errorRate()))));
+            case "avg_score":
+                return Optional.of(estimates.getOrDefault("avg_score", perRequest(avgScore,
+                        scores, scoreVariance)));
+            case "cost_per_call":
+                return Optional.of(estimates.getOrDefault("cost_per_call", perRequest(
+                        costPer1kCalls / 1000, costCalls, Double.NaN)));
+            case "cost_per_1k_calls":
+                return estimate("cost_per_call").map(e -> e.scaled(1000));
+            default:
+                value(metric); // throws for unknown names
+                return Optional.empty();
+        }
+    }
+
+    private static MetricEstimate perRequest(double value, long n, double variance) {
+        double se = n >= 2 && variance >= 0 ? Math.sqrt(variance / n) : Double.NaN;
+        return new MetricEstimate(value, se, n, 0, MetricEstimate.Method.PER_REQUEST,
+                n == 0 ? "per request: no data" : "per request");
+    }
+
+    /**
+     * The per-entity-bucket units of a request-level metric ({@code error_rate},
+     * {@code avg_score}, {@code cost_per_call}): what a two-arm delta-method test
+     * ({@code Ratios.test(stable, candidate)} of router-stats) compares. It covers only the
+     * calls that carried an entity key; compare its {@link RatioSummary#sumY()} with
+     * {@link #samples(String)} to know whether that is all of them.
+     *
+     * @param metric a gate metric name
+     * @return the units, or empty if the metric is not kept per bucket or these statistics
+     *     were built by hand without them
+     * @throws NullPointerException if metric is null
+     */
+    public Optional<RatioSummary> entityRatio(String metric) {
+        String name = metric.equals("error_rate_5xx") ? "error_rate" : metric;
+        return Optional.ofNullable(entityRatios.get(name));
+    }
+
     private static @Nullable String outcomeName(String metric) {
         return metric.startsWith("outcome.") && metric.length() > "outcome.".length()
                 ? metric.substring("outcome.".length()) : null;
@@ -377,6 +448,8 @@ public final class ArmStats {
         private final Map<String, Double> outcomeMeans = new TreeMap<>();
         private final Map<String, Long> outcomeCounts = new TreeMap<>();
         private final Map<String, Double> outcomeVariances = new TreeMap<>();
+        private final Map<String, MetricEstimate> estimates = new TreeMap<>();
+        private final Map<String, RatioSummary> entityRatios = new TreeMap<>();
 
         private Builder(String version) {
             this.version = Objects.requireNonNull(version, "version");
@@ -540,6 +613,38 @@ public final class ArmStats {
             outcomeCounts.put(name, nonNegative("count", count));
             outcomeVariances.put(name, variance);
             return this;
+        }
+
+        /**
+         * @param metric {@code error_rate}, {@code avg_score} or {@code cost_per_call}
+         * @param estimate its estimate with standard error
+         * @return this builder
+         * @throws IllegalArgumentException for another metric
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder estimate(String metric, MetricEstimate estimate) {
+            estimates.put(requestLevel(metric), Objects.requireNonNull(estimate, "estimate"));
+            return this;
+        }
+
+        /**
+         * @param metric {@code error_rate}, {@code avg_score} or {@code cost_per_call}
+         * @param units its per-entity-bucket units
+         * @return this builder
+         * @throws IllegalArgumentException for another metric
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder entityRatio(String metric, RatioSummary units) {
+            entityRatios.put(requestLevel(metric), Objects.requireNonNull(units, "units"));
+            return this;
+        }
+
+        private static String requestLevel(String metric) {
+            if (!REQUEST_LEVEL.contains(Objects.requireNonNull(metric, "metric"))) {
+                throw new IllegalArgumentException("metric must be one of " + REQUEST_LEVEL
+                        + ", but was '" + metric + "'");
+            }
+            return metric;
         }
 
         /** @return the immutable statistics */

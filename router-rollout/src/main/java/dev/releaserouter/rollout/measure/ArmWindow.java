@@ -65,6 +65,7 @@ final class ArmWindow {
     final AtomicHistogram latencyNanos =
             new AtomicHistogram(LATENCY_RESOLUTION_NANOS, LATENCY_MAX_NANOS, LATENCY_DIGITS);
     final DoubleAdder costSum = new DoubleAdder();
+    final DoubleAdder costSumSq = new DoubleAdder();
     final LongAdder costCalls = new LongAdder();
     final LongAdder tokenCalls = new LongAdder();
     final DoubleAdder costWithTokens = new DoubleAdder();
@@ -77,17 +78,22 @@ final class ArmWindow {
     final DoubleAdder absErrorSumSq = new DoubleAdder();
     final LongAdder labels = new LongAdder();
     final ConcurrentHashMap<String, Outcome> outcomes = new ConcurrentHashMap<>();
+    /** Per entity bucket totals of the calls that carried an entity key. */
+    final EntityBuckets entities;
 
     /**
      * @param model the model
      * @param version the version
      * @param index the window's number: {@code floorDiv(epochMillis, windowMillis)}
+     * @param entityBuckets entity buckets, a power of two
      * @param onClosed called once, when the window is closed and no writer is inside it
      */
-    ArmWindow(String model, String version, long index, Consumer<ArmWindow> onClosed) {
+    ArmWindow(String model, String version, long index, int entityBuckets,
+            Consumer<ArmWindow> onClosed) {
         this.model = model;
         this.version = version;
         this.index = index;
+        this.entities = new EntityBuckets(entityBuckets);
         this.onClosed = onClosed;
     }
 
@@ -167,9 +173,14 @@ final class ArmWindow {
      * @param cost cost units, NaN if unknown
      * @param tokens tokens, NaN if unknown
      * @param score model score, NaN if unknown
+     * @param entityBucket the bucket of the call's entity key
+     *     ({@link EntityBuckets#bucketOf}), or -1 without a key
      */
     public void recordCall(long latencyNanos, boolean error, double cost, double tokens,
-            double score) {
+            double score, int entityBucket) {
+        if (entityBucket >= 0) {
+            entities.record(entityBucket, error, cost, score);
+        }
         requests.increment();
         if (error) {
             errors.increment();
@@ -177,6 +188,7 @@ final class ArmWindow {
         latencyNanos(latencyNanos);
         if (Double.isFinite(cost)) {
             costSum.add(cost);
+            costSumSq.add(cost * cost);
             costCalls.increment();
             if (Double.isFinite(tokens)) {
                 costWithTokens.add(cost);
@@ -244,6 +256,7 @@ final class ArmWindow {
             into.latency.add(latencyNanos);
         }
         into.costSum += costSum.sum();
+        into.costSumSq += costSumSq.sum();
         into.costCalls += costCalls.sum();
         into.tokenCalls += tokenCalls.sum();
         into.costWithTokens += costWithTokens.sum();
@@ -263,6 +276,7 @@ final class ArmWindow {
             acc[1] += e.getValue().count.sum();
             acc[2] += e.getValue().sumSq.sum();
         }
+        entities.mergeInto(into.entities);
     }
 
     /** Summary names: counts. */
@@ -274,6 +288,7 @@ final class ArmWindow {
     static final String LABELS = "labels";
     /** Summary names: sums. */
     static final String COST = "cost";
+    static final String COST_SQ = "cost_sq";
     static final String COST_WITH_TOKENS = "cost_with_tokens";
     static final String TOKENS_WITH_COST = "tokens_with_cost";
     static final String SCORE = "score";
@@ -307,6 +322,7 @@ final class ArmWindow {
         counts.put(SCORE_COUNT, scoreCount.sum());
         counts.put(LABELS, labels.sum());
         sums.put(COST, costSum.sum());
+        sums.put(COST_SQ, costSumSq.sum());
         sums.put(COST_WITH_TOKENS, costWithTokens.sum());
         sums.put(TOKENS_WITH_COST, tokensWithCost.sum());
         sums.put(SCORE, scoreSum.sum());
@@ -333,9 +349,13 @@ final class ArmWindow {
                 bins.put((long) i, n);
             }
         }
+        Map<String, SortedMap<Long, Long>> histograms = new TreeMap<>();
+        histograms.put(LATENCY_NS, latency);
+        histograms.put(SCORE_BINS_NAME, bins);
+        entities.writeTo(sums, histograms);
         return new WindowSummary(Set.of(source), model, version,
                 Instant.ofEpochMilli(index * windowMillis), Duration.ofMillis(windowMillis),
-                counts, sums, Map.of(LATENCY_NS, latency, SCORE_BINS_NAME, bins));
+                counts, sums, histograms);
     }
 
     /**
@@ -353,6 +373,7 @@ final class ArmWindow {
         into.scoreCount += s.count(SCORE_COUNT);
         into.labels += s.count(LABELS);
         into.costSum += s.sum(COST);
+        into.costSumSq += s.sum(COST_SQ);
         into.costWithTokens += s.sum(COST_WITH_TOKENS);
         into.tokensWithCost += s.sum(TOKENS_WITH_COST);
         into.scoreSum += s.sum(SCORE);
@@ -385,6 +406,7 @@ final class ArmWindow {
                 into.scoreBins[(int) Math.max(0, Math.min(SCORE_BINS - 1, i))] += b.getValue();
             }
         }
+        EntityBuckets.mergeSummary(s, into.entities);
     }
 
     /** Sum and count of one outcome metric. */
@@ -430,6 +452,8 @@ final class ArmWindow {
         public final Histogram latency;
         /** Sum of reported costs. */
         public double costSum;
+        /** Sum of squared reported costs. */
+        public double costSumSq;
         /** Calls that reported a cost. */
         public long costCalls;
         /** Calls that reported both cost and tokens. */
@@ -454,6 +478,8 @@ final class ArmWindow {
         public long labels;
         /** Outcome name to {sum, count, sum of squares}. */
         public final Map<String, double[]> outcomes = new TreeMap<>();
+        /** Per entity bucket totals. */
+        final EntityTotals entities = new EntityTotals();
 
         /** An empty buffer with a latency histogram of its own, for merging several windows. */
         public Merged() {
@@ -472,6 +498,7 @@ final class ArmWindow {
             errors = 0;
             latency.reset();
             costSum = 0;
+            costSumSq = 0;
             costCalls = 0;
             tokenCalls = 0;
             costWithTokens = 0;
@@ -484,6 +511,7 @@ final class ArmWindow {
             absErrorSumSq = 0;
             labels = 0;
             outcomes.clear();
+            entities.reset();
         }
     }
 

@@ -137,14 +137,27 @@ public final class SnapshotGateInput implements GateInput {
     }
 
     /**
-     * The error rate ({@code error_rate}, {@code error_rate_5xx}) as a binomial proportion of
-     * the requests; the means with a variance ({@code avg_score}, {@code mae},
-     * {@code outcome.<name>}) as normal means; nothing for the other metrics (quantiles, costs,
-     * counts), which are compared as measured.
+     * The request-level metrics ({@code error_rate}, {@code error_rate_5xx}, {@code avg_score},
+     * {@code cost_per_call}, {@code cost_per_1k_calls}) with the delta method's standard error
+     * over entity buckets whenever every request behind them carried an entity key (requests
+     * of one entity are correlated: the per-request error understates the uncertainty; see
+     * {@link ArmStats#estimate(String)}); otherwise the error rate as a binomial proportion of
+     * the requests and the means with a variance ({@code avg_score}, {@code mae},
+     * {@code outcome.<name>}) as normal means; nothing for the other metrics (quantiles, costs
+     * without entity buckets, counts), which are compared as measured.
      */
     @Override
     public @Nullable Estimate estimate(String arm, String metric) {
-        if (metric.equals("error_rate") || metric.equals("error_rate_5xx")) {
+        boolean rate = metric.equals("error_rate") || metric.equals("error_rate_5xx");
+        if (rate || metric.equals("avg_score") || metric.equals("cost_per_call")
+                || metric.equals("cost_per_1k_calls")) {
+            MetricEstimate e = arm(arm).estimate(metric).orElse(null);
+            if (e != null && e.method() == MetricEstimate.Method.DELTA_METHOD) {
+                return Estimate.of(rate ? Estimate.Kind.PROPORTION : Estimate.Kind.MEAN,
+                        e.value(), e.standardError(), e.samples(), e.detail());
+            }
+        }
+        if (rate) {
             ArmStats s = arm(arm);
             return Estimate.ofProportion(s.errors(), s.requests());
         }

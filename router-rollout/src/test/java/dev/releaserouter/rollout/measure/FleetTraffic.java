@@ -45,7 +45,9 @@ public final class FleetTraffic {
 
     /**
      * Ten minutes of traffic (v2 erring {@code v2ErrorRate} of the time), request {@code i}
-     * recorded by {@code instances[i % n]}: calls on both arms and a 0/1 business outcome.
+     * recorded by {@code instances[i % n]}: calls on both arms and a 0/1 business outcome. The
+     * calls carry entity keys, 60 entities per arm, each making requests in every minute and on
+     * every instance: their entity buckets must merge across windows and instances.
      *
      * @param clock the instances' clock, advanced by ten minutes
      * @param v2ErrorRate how often v2 errs
@@ -62,7 +64,8 @@ public final class FleetTraffic {
                 double errorRate = version.equals("v2") ? v2ErrorRate : 0.005;
                 long latency = (long) ((60 + 60 * random.nextDouble()
                         + (random.nextInt(20) == 0 ? 80 : 0)) * 1_000_000L);
-                m.recordCall("churn", version, latency, random.nextDouble() < errorRate);
+                m.recordCall(RouteRequest.of("churn", version + "-c" + (i / 2 % 60)), version,
+                        latency, random.nextDouble() < errorRate, CallCost.NONE);
                 m.onOutcome(OutcomeEvent.outcome(RouteRequest.of("churn", "c" + i), version,
                         "converted", random.nextInt(10) == 0 ? 1 : 0));
                 clock.advance(Duration.ofMillis(150));
@@ -98,6 +101,9 @@ public final class FleetTraffic {
         assertThat(judged.versions()).containsExactlyInAnyOrder("v1", "v2");
         for (String v : List.of("v1", "v2")) {
             assertThat(judged.arm(v).requests()).isEqualTo(1500);
+            // Every call carried an entity key: the delta method over entity buckets.
+            assertThat(judged.arm(v).estimate("error_rate").orElseThrow().method())
+                    .isEqualTo(MetricEstimate.Method.DELTA_METHOD);
             assertSameStats(judged.arm(v), all.arm(v));
             for (int w = 0; w < judged.windowCount(); w++) {
                 assertSameStats(judged.windowStats(v).get(w), all.windowStats(v).get(w));

@@ -38,6 +38,27 @@ class MeasurementsDocsTest {
         }
     }
 
+    @Test
+    void theEstimateColumn_saysWhichMetricsHaveAStandardError() throws IOException {
+        String doc = Files.readString(docs().resolve("measurements.md"));
+        String table = doc.substring(doc.indexOf("| Name | Meaning |"),
+                doc.indexOf("`estimate(name)` gives"));
+        ArmStats stats = ArmStats.builder("v2").counts(10, 1).build();
+        Matcher row = Pattern.compile("^\\| ([^|]+) \\|.*\\| ([^|]+) \\|$", Pattern.MULTILINE)
+                .matcher(table);
+        int rows = 0;
+        while (row.find()) {
+            Matcher name = Pattern.compile("`([a-z0-9_.<>]+)`").matcher(row.group(1));
+            while (name.find()) {
+                String metric = name.group(1).replace("<name>", "revenue");
+                assertThat(stats.estimate(metric).isPresent()).as(metric)
+                        .isEqualTo(!row.group(2).trim().equals("none"));
+                rows++;
+            }
+        }
+        assertThat(rows).isEqualTo(ArmStats.METRICS.size() + 1);
+    }
+
     private static Path docs() {
         Path dir = Path.of("").toAbsolutePath();
         while (!Files.exists(dir.resolve("docs/measurements.md"))) {

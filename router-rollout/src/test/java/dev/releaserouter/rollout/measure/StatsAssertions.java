@@ -2,6 +2,7 @@ package dev.releaserouter.rollout.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,14 @@ public final class StatsAssertions {
         assertThat(a.labels()).as(at + " labels").isEqualTo(b.labels());
         same(at + " mae", a.mae(), b.mae());
         same(at + " mae variance", a.variance("mae"), b.variance("mae"));
+        for (String metric : List.of("error_rate", "avg_score", "cost_per_call")) {
+            MetricEstimate x = a.estimate(metric).orElseThrow();
+            MetricEstimate y = b.estimate(metric).orElseThrow();
+            assertThat(x.method()).as(at + " " + metric + " method").isEqualTo(y.method());
+            assertThat(x.clusters()).as(at + " " + metric + " clusters").isEqualTo(y.clusters());
+            same(at + " " + metric + " estimate", x.value(), y.value());
+            same(at + " " + metric + " standard error", x.standardError(), y.standardError());
+        }
         assertThat(a.outcomeCounts()).as(at + " outcome counts").isEqualTo(b.outcomeCounts());
         assertThat(a.outcomeMeans().keySet()).isEqualTo(b.outcomeMeans().keySet());
         for (Map.Entry<String, Double> e : b.outcomeMeans().entrySet()) {

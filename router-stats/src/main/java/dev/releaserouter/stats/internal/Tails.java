@@ -99,6 +99,29 @@ public final class Tails {
     }
 
     /**
+     * The natural log of the one-sided tail {@code P(T > t)} of Student's t (the normal for an
+     * infinite df), from the two-sided tail: half of it above the median, and its complement,
+     * which is at least 1/2 and so keeps its digits, below.
+     *
+     * @param t the statistic, possibly infinite
+     * @param df degrees of freedom, positive or infinite
+     * @return {@code ln P(T > t)}, at most 0; NaN if t is NaN, or df is NaN and t finite
+     */
+    public static double logTSf(double t, double df) {
+        if (Double.isInfinite(t)) {
+            return t > 0 ? Double.NEGATIVE_INFINITY : 0;
+        }
+        if (Double.isNaN(t) || Double.isNaN(df)) {
+            return Double.NaN;
+        }
+        if (Double.isInfinite(df)) {
+            return logNormalSf(t);
+        }
+        double upper = -LN_2 + logTwoSidedT(t, df);
+        return t >= 0 ? upper : Math.log1p(-Math.exp(upper));
+    }
+
+    /**
      * The standard normal quantile {@code z} with {@code P(Z <= z) = p}.
      *
      * @param p a probability in (0, 1)

@@ -7,6 +7,7 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.FlagSources;
 import dev.releaserouter.core.ReleaseRouter;
 import dev.releaserouter.core.audit.JsonlAuditSink;
+import dev.releaserouter.replay.report.RolloutReport;
 import dev.releaserouter.rollout.RolloutAction;
 import dev.releaserouter.rollout.RolloutDecision;
 import dev.releaserouter.rollout.RolloutPlan;
@@ -14,12 +15,21 @@ import dev.releaserouter.rollout.RolloutStatus;
 import dev.releaserouter.rollout.Rollouts;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.ArmStats;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
+import dev.releaserouter.stats.AnalysisConfig;
+import dev.releaserouter.stats.ArmSummary;
+import dev.releaserouter.stats.Direction;
+import dev.releaserouter.stats.Effect;
+import dev.releaserouter.stats.ExperimentAnalysis;
+import dev.releaserouter.stats.MetricKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,7 +69,8 @@ public final class QuickstartDemo {
 
     /** What one run ended with. */
     private record Outcome(RolloutStatus status, int stageIndex, int stageBasisPoints,
-            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile) {}
+            Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile,
+            List<RolloutDecision> decisionLog, Map<String, List<ArmStats>> arms) {}
 
     /**
      * Runs the demo.
@@ -97,6 +108,14 @@ public final class QuickstartDemo {
                 bad.candidateAfterRollback(), CHECK_AFTER_ROLLBACK);
 
         System.out.println();
+        // The HTML rollout report of each run (docs/report.md), next to the demo's output.
+        Path reports = Path.of(System.getProperty("quickstart.reports", "target"));
+        System.out.printf("report: good run %s%n", report(good, "good",
+                reports.resolve("quickstart-report-good.html")).toAbsolutePath());
+        System.out.printf("report: bad run %s%n", report(bad, "bad",
+                reports.resolve("quickstart-report-bad.html")).toAbsolutePath());
+
+        System.out.println();
         var goodChain = JsonlAuditSink.verify(good.auditFile());
         var badChain = JsonlAuditSink.verify(bad.auditFile());
         System.out.printf("audit: good run %s; bad run %s%n", summary(good.auditFile()),
@@ -109,6 +128,37 @@ public final class QuickstartDemo {
         Files.delete(good.auditFile());
         Files.delete(bad.auditFile());
         Files.delete(dir);
+    }
+
+    /** Writes the rollout report of one run: decisions, per-arm checkpoints, audit trail. */
+    private static Path report(Outcome o, String name, Path file) {
+        RolloutReport.Builder report = RolloutReport.builder(MODEL)
+                .title("churn v1 -> v2 (" + name + " v2): rollout report")
+                .decisions(o.decisionLog())
+                .auditFile(o.auditFile());
+        o.arms().forEach(report::armWindows);
+        // The error rate's uplift at the last checkpoint, when its lookback saw one stage only
+        // (the weights of the SRM check are then known: the denied 15% always get v1).
+        List<RolloutDecision> d = o.decisionLog();
+        RolloutDecision last = d.get(d.size() - 1);
+        if (d.size() > 1 && !d.get(d.size() - 2).time().isAfter(last.time().minus(CHECKPOINT))
+                && o.arms().containsKey("v2")) {
+            int judged = last.action() == RolloutAction.PROCEED
+                    && last.status() != RolloutStatus.PROMOTED
+                    ? d.get(d.size() - 2).stageBasisPoints() : last.stageBasisPoints();
+            double v2Share = 0.85 * judged / 10_000;
+            ArmStats v1 = o.arms().get("v1").get(o.arms().get("v1").size() - 1);
+            ArmStats v2 = o.arms().get("v2").get(o.arms().get("v2").size() - 1);
+            report.analysis("error rate (last checkpoint)", ExperimentAnalysis.of(
+                    AnalysisConfig.builder(MetricKind.CONVERSION)
+                            .direction(Direction.LOWER_IS_BETTER)
+                            .weights(1 - v2Share, v2Share)
+                            .minimumDetectableEffect(Effect.absolute(0.005))
+                            .build(),
+                    ArmSummary.ofConversions(v1.requests(), v1.errors()),
+                    ArmSummary.ofConversions(v2.requests(), v2.errors())));
+        }
+        return report.build().write(file);
     }
 
     /** How many audit entries a file holds, by action. */
@@ -152,6 +202,8 @@ public final class QuickstartDemo {
             var rollout = Rollouts.start(admin, plan); // measurements, clock from the router
 
             int printed = print(rollout.decisions(), 0, arms);
+            // What each checkpoint judged, per arm, for the report.
+            Map<String, List<ArmStats>> judged = new LinkedHashMap<>();
             while (rollout.status() == RolloutStatus.RUNNING
                     && elapsed(clock.instant()).compareTo(GIVE_UP) < 0) {
                 for (long i = TICK.dividedBy(REQUEST_EVERY); i > 0; i--) {
@@ -159,6 +211,12 @@ public final class QuickstartDemo {
                     clock.advance(REQUEST_EVERY);
                 }
                 rollout.tick();
+                if (rollout.decisions().size() > printed) {
+                    for (String version : List.of("v1", "v2")) {
+                        judged.computeIfAbsent(version, v -> new ArrayList<>())
+                                .add(arms.snapshot(MODEL, CHECKPOINT).arm(version));
+                    }
+                }
                 printed = print(rollout.decisions(), printed, arms);
             }
             Instant end = clock.instant();
@@ -167,7 +225,7 @@ public final class QuickstartDemo {
                     ? afterRollback(router, random, clock, service, auditFile) : -1;
             return new Outcome(rollout.status(), rollout.state().stageIndex(),
                     rollout.currentBasisPoints(), elapsed(end), rollout.decisions().size(),
-                    candidateAfter, auditFile);
+                    candidateAfter, auditFile, List.copyOf(rollout.decisions()), judged);
         }
     }
 
