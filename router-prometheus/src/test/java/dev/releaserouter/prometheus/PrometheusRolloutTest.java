@@ -187,8 +187,9 @@ class PrometheusRolloutTest {
         JsonNode fleet = criterion(verdict, "fleet_error_rate");
         assertThat(fleet.get("status").stringValue()).isEqualTo("CRITICAL");
         // v2 fails every third call (1/0.3 rounded): 1/3, as rate() over a 20 s window of a
-        // few dozen calls sees it (a call more or less at the window's edges moves it).
-        assertThat(fleet.get("value").asDouble()).isBetween(0.2, 0.5);
+        // few dozen calls sees it (a call more or less at the window's edges moves it: 0.185
+        // was seen on a loaded machine). Far above the policy's 0.05 either way.
+        assertThat(fleet.get("value").asDouble()).isBetween(0.1, 0.6);
         assertThat(criterion(verdict, "local_error_rate").get("status").stringValue())
                 .as("the in-process criterion alone would not roll it back").isEqualTo("OK");
         assertThat(app.router.config().model("fraud").version("v2").weightBasisPoints())

@@ -47,8 +47,10 @@ final class ServingApp implements AutoCloseable {
 
     final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Windows well inside the test's 20 s checkpoints: the gates judge a stage on the windows
+    // wholly inside it, so a one-minute window would leave a 20 s stage with no evidence.
     final ArmMeasurements arms = ArmMeasurements.builder().clock(clock)
-            .window(Duration.ofMinutes(1)).retainedWindows(120).build();
+            .window(Duration.ofSeconds(5)).retainedWindows(240).build();
     final RouterAdmin admin;
     final Router router;
     final MeterEndpoint endpoint;
