@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * the entry, and throws {@link UnconfirmedWriteException} otherwise); it throws
  * {@link UncheckedIOException} if Redis cannot be reached within the timeout, so the router
  * refuses the change. A failover that loses the last entries never forks the chain: an append
- * checks the stream's real tail, so the chain continues from what the new primary holds. {@link #verify()} detects an edited, removed, inserted or reordered entry.
+ * checks the stream's real tail, so the chain continues from what the new primary holds. {@link
+ * #verify()} detects an edited, removed, inserted or reordered entry.
  *
  * <p>Thread-safe.
  */

@@ -112,12 +112,17 @@ class ExamplePoliciesRolloutTest {
         private void serve(String key, String version, Behaviour b) {
             int k = served.merge(version, 1, Integer::sum);
             double score = b.drift() ? 0.975 : ((k % 20) + 0.5) / 20;
-            measurements.recordCall("churn", version, Duration.ofMillis(b.latencyMs()).toNanos(), b.error(), TestOutcomes.cost(0.0003, 1, score));
+            measurements.recordCall("churn", version, Duration.ofMillis(b.latencyMs()).toNanos(),
+                    b.error(), TestOutcomes.cost(0.0003, 1, score));
             boolean converts = b.conversionEvery() > 0 && k % (int) b.conversionEvery() == 0;
-            TestOutcomes.outcome(f.router, measurements, "churn", key, "conversion", converts ? 1 : 0);
-            TestOutcomes.outcome(f.router, measurements, "churn", key, "approved", b.drift() ? 1 : k % 2);
-            TestOutcomes.outcome(f.router, measurements, "churn", key, "llm_policy_violations", b.violations());
-            TestOutcomes.outcome(f.router, measurements, "churn", key, "llm_critical_violations", b.violations());
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "conversion",
+                    converts ? 1 : 0);
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "approved",
+                    b.drift() ? 1 : k % 2);
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "llm_policy_violations",
+                    b.violations());
+            TestOutcomes.outcome(f.router, measurements, "churn", key, "llm_critical_violations",
+                    b.violations());
             TestOutcomes.label(f.router, measurements, "churn", key, 1.0, 1.0 + b.absError());
         }
 

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * Writes exposures as JSON Lines ({@link ExposureJson}, one event per line) into a directory, in
  * bounded, rotating files: the active file {@code <prefix>.jsonl} is renamed
  * {@code <prefix>-<start>.jsonl} (the UTC time the sink began the file, at its opening or last
- * rotation, {@code 20260301T120000.123Z}, so names sort in time order) when it would pass {@link Builder#maxFileBytes(long)} or is older
+ * rotation, {@code 20260301T120000.123Z}, so names sort in time order) when it would pass {@link
+ * Builder#maxFileBytes(long)} or is older
  * than {@link Builder#rotateEvery(Duration)}, and the oldest rotated files beyond
  * {@link Builder#maxFiles(int)} are deleted. A loader picks up the rotated files, which never
  * change again; {@link #read(Path)} reads them all back in order, the active one last.

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ExposureSettingsTest {
 
-    private final ExposureSettings.Builder b = ExposureSettings.builder(new RecordingExposureSink());
+    private final ExposureSettings.Builder b =
+            ExposureSettings.builder(new RecordingExposureSink());
 
     @Test
     void defaults_areHashedKeysAnHourlyWindowAndNoAttributes() {

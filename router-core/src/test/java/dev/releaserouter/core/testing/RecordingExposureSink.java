@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Keeps the exposures the router delivers; counts flushes and closes. Thread-safe; extend it to make a sink slow or failing. */
+/**
+ * Keeps the exposures the router delivers; counts flushes and closes. Thread-safe; extend it to
+ * make a sink slow or failing.
+ */
 public class RecordingExposureSink implements ExposureSink {
 
     public final List<ExposureEvent> events = new CopyOnWriteArrayList<>();

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The criterion types: an expression and the built-in statistical criteria, which reuse
  * router-stats ({@link Proportions}, {@link Means}, {@link SequentialTest},
- * {@link PopulationStability}, {@link SampleRatioMismatch}, {@link SampleSize}). Every check is an immutable record, safe to share.
+ * {@link PopulationStability}, {@link SampleRatioMismatch}, {@link SampleSize}). Every check is an
+ * immutable record, safe to share.
  */
 final class Checks {
 

@@ -40,7 +40,8 @@ import java.util.TreeMap;
  * through a progressive canary of v2, 5% -> 25% -> 50% -> 100% with 10-minute checkpoints judged
  * by the policy {@code policies/churn-canary.json}: latency SLOs, the error rate judged on its
  * confidence bounds over the stage (a HOLD while they straddle the SLO), the split checked
- * against the stage's weight (SRM) and a minimum sample from a power analysis. It runs twice: a good v2 is promoted stage by
+ * against the stage's weight (SRM) and a minimum sample from a power analysis. It runs twice: a
+ * good v2 is promoted stage by
  * stage; a bad v2 (its connection pool saturates at 25%) is rolled back automatically, after which
  * no request reaches it. Each run prints one line per rollout decision with the numbers the
  * gate saw, then the audit trail is counted and its hash chain verified.
