@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
     private final @Nullable InputCopier<I> copier;
     private final Supplier<ShadowRunner> runner;
     private final Supplier<ExecutorService> fallbackExecutor;
+    /** A validator's violations() threw on the request path: contained and counted. */
+    private final Consumer<Throwable> violationsFailed;
 
     DefaultRoutedModel(DefaultRouter router, ModelBinding<I, O> binding,
             Supplier<ShadowRunner> runner, Supplier<ExecutorService> fallbackExecutor) {
@@ -77,6 +80,10 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         this.copier = binding.copier();
         this.runner = runner;
         this.fallbackExecutor = fallbackExecutor;
+        this.violationsFailed = t -> {
+            Throwables.rethrowIfFatal(t);
+            router.internalError();
+        };
     }
 
     @Override
@@ -367,17 +374,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
      * validator that throws reports none and is counted.
      */
     private List<PolicyViolation> violationsOf(@Nullable O output) {
-        if (validator == null) {
-            return List.of();
-        }
-        try {
-            List<PolicyViolation> v = validator.violations(output);
-            return v == null ? List.of() : v;
-        } catch (Throwable t) {
-            Throwables.rethrowIfFatal(t);
-            router.internalError();
-            return List.of();
-        }
+        return ShadowRunner.violationsOf(validator, output, violationsFailed);
     }
 
     /** Decide, call, fall back, shadow; tells the hooks if there is a context. */

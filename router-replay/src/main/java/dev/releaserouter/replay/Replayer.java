@@ -10,6 +10,8 @@ import dev.releaserouter.replay.eval.ShadowCriteria;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.replay.eval.ShadowEvaluation;
 import dev.releaserouter.replay.eval.ShadowMeasurements;
+import dev.releaserouter.replay.eval.StagingReport;
+import dev.releaserouter.replay.eval.StagingSuite;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Clock;
@@ -83,6 +85,7 @@ public final class Replayer<O> {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final double MIB = 1024.0 * 1024.0;
 
     private final @Nullable String targetVersion;
     private final @Nullable ReplayTarget target;
@@ -227,13 +230,11 @@ public final class Replayer<O> {
         }
         double wallMs = Math.max(0, ticker.getAsLong() - t0) / 1e6;
         long cpuAfter = processCpuNanos();
-        return new StagingReport(suite.name(), version, started, results, valid, refused,
+        return StagingReport.of(suite.name(), version, started, results, valid, refused,
                 new StagingReport.Resources(cpuBefore < 0 || cpuAfter < 0 ? OptionalDouble.empty()
                         : OptionalDouble.of((cpuAfter - cpuBefore) / 1e6), heapBefore,
                         memory.getHeapMemoryUsage().getUsed() / MIB, wallMs));
     }
-
-    private static final double MIB = 1024.0 * 1024.0;
 
     /** A masked sample, or null if the masker failed (user code: contained). */
     private static StagingReport.@Nullable Sample sample(PairMasker masker, StagingSuite.Case c,

@@ -81,7 +81,7 @@ final class EvaluationJson {
             number(params, param.getKey(), param.getValue());
         }
         root.set("measurements", measurements(m));
-        return PRETTY.writeValueAsString(root) + "\n";
+        return pretty(root);
     }
 
     /**
@@ -167,7 +167,7 @@ final class EvaluationJson {
         number(o, "increase_pct", c.increasePct());
     }
 
-    private static void violations(ObjectNode o, ViolationCounts v) {
+    static void violations(ObjectNode o, ViolationCounts v) {
         o.put("checked", v.checked());
         o.put("total", v.total());
         o.put("critical", v.critical());
@@ -215,8 +215,13 @@ final class EvaluationJson {
         number(o, "p99", l.p99Ms());
     }
 
+    /** @return the tree as the reports write it: two-space indent, a final line end */
+    static String pretty(ObjectNode root) {
+        return PRETTY.writeValueAsString(root) + "\n";
+    }
+
     /** JSON has no NaN or infinity: those are written as null. */
-    private static void number(ObjectNode o, String name, double v) {
+    static void number(ObjectNode o, String name, double v) {
         if (Double.isFinite(v)) {
             o.put(name, v);
         } else {

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -715,19 +716,14 @@ public final class ShadowRunner implements AutoCloseable {
          * {@link #internalErrors()}, logged once): violations are evidence, not validity.
          */
         private List<PolicyViolation> violations(@Nullable Object output) {
-            if (validator == null) {
-                return List.of();
-            }
-            try {
-                List<PolicyViolation> v = validator.violations(output);
-                return v == null ? List.of() : v;
-            } catch (Throwable t) {
-                if (internalErrors.getAndIncrement() == 0) {
-                    LOG.warn("Release Router: a validator failed to report policy violations for"
-                            + " {}/{} ({}); further failures are only counted", lane.stats.model,
-                            lane.stats.version, t.getClass().getName());
-                }
-                return List.of();
+            return violationsOf(validator, output, this::violationsFailed);
+        }
+
+        private void violationsFailed(Throwable t) {
+            if (internalErrors.getAndIncrement() == 0) {
+                LOG.warn("Release Router: a validator failed to report policy violations for"
+                        + " {}/{} ({}); further failures are only counted", lane.stats.model,
+                        lane.stats.version, t.getClass().getName());
             }
         }
 
@@ -829,6 +825,31 @@ public final class ShadowRunner implements AutoCloseable {
                             + "failures are only counted", t.getClass().getName());
                 }
             }
+        }
+    }
+
+    /**
+     * The policies an output broke, as its validator reports them: none without a validator, or
+     * when the validator returns null or throws (user code: whatever it throws goes to
+     * {@code failed}, which may rethrow a fatal error; the caller counts it).
+     *
+     * @param validator the binding's validator, or null
+     * @param output the output
+     * @param failed told of what the validator threw
+     * @param <O> output type
+     * @return the violations, never null
+     */
+    public static <O> List<PolicyViolation> violationsOf(@Nullable OutputValidator<O> validator,
+            @Nullable O output, Consumer<Throwable> failed) {
+        if (validator == null) {
+            return List.of();
+        }
+        try {
+            List<PolicyViolation> v = validator.violations(output);
+            return v == null ? List.of() : v;
+        } catch (Throwable t) {
+            failed.accept(t);
+            return List.of();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.releaserouter.replay;
+package dev.releaserouter.replay.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.ShadowOutcome;
+import dev.releaserouter.replay.Replayer;
 import dev.releaserouter.replay.masking.Masker;
 import dev.releaserouter.replay.masking.MaskingRules;
 import dev.releaserouter.replay.validation.JsonSchemaValidator;

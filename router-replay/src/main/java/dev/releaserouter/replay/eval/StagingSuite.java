@@ -1,4 +1,4 @@
-package dev.releaserouter.replay;
+package dev.releaserouter.replay.eval;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * production traffic, each expected to be answered validly ({@code valid}: a contract request)
  * or to be refused ({@code invalid}: a malformed or hostile request the version must reject by
  * throwing or by an output its validator rejects). Run it with
- * {@link Replayer#staging(StagingSuite, dev.releaserouter.api.shadow.PairMasker)}. Immutable.
+ * {@code Replayer.staging(suite, masker)} ({@code dev.releaserouter.replay}). Immutable.
  *
  * <p>The file format is JSON Lines (UTF-8), one case per line; blank lines and lines starting
  * with {@code #} are skipped:

@@ -1,24 +1,16 @@
-package dev.releaserouter.replay;
+package dev.releaserouter.replay.eval;
 
 import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.ShadowOutcome;
-import dev.releaserouter.replay.eval.LatencySummary;
-import dev.releaserouter.replay.eval.ViolationCounts;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.util.DefaultIndenter;
-import tools.jackson.core.util.DefaultPrettyPrinter;
-import tools.jackson.core.util.Separators;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * (sem PII)"): per case whether the version did what the case expects, the outcomes, the error
  * rate of the valid cases, latency quantiles, throughput, the JVM's resources over the run, the
  * policy violations, and a few masked samples of valid and invalid requests. Made by
- * {@link Replayer#staging}; written by {@link #toJson()}. Immutable.
+ * {@code Replayer.staging(suite, masker)} ({@code dev.releaserouter.replay}) or {@link #of};
+ * written by {@link #toJson()}. Immutable.
  *
  * <p>{@link #passed()} is true when every case met its expectation: a {@code valid} case was
  * answered validly ({@code SUCCESS}), an {@code invalid} case was refused ({@code ERROR} or
@@ -42,14 +35,6 @@ public final class StagingReport {
     public static final int SCHEMA_VERSION = 1;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final DefaultIndenter INDENT = new DefaultIndenter("  ", "\n");
-    private static final ObjectWriter PRETTY = MAPPER.writer()
-            .with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-                    .withObjectIndenter(INDENT)
-                    .withArrayIndenter(INDENT));
 
     /**
      * One case's result. Holds no data: the error is an exception class or a validation problem.
@@ -111,15 +96,36 @@ public final class StagingReport {
     private final List<Sample> invalidSamples;
     private final Resources resources;
 
-    StagingReport(String suite, String version, Instant startedAt, List<CaseResult> results,
-            List<Sample> validSamples, List<Sample> invalidSamples, Resources resources) {
-        this.suite = suite;
-        this.version = version;
-        this.startedAt = startedAt;
+    private StagingReport(String suite, String version, Instant startedAt,
+            List<CaseResult> results, List<Sample> validSamples, List<Sample> invalidSamples,
+            Resources resources) {
+        this.suite = Objects.requireNonNull(suite, "suite");
+        this.version = Objects.requireNonNull(version, "version");
+        this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
         this.results = List.copyOf(results);
         this.validSamples = List.copyOf(validSamples);
         this.invalidSamples = List.copyOf(invalidSamples);
-        this.resources = resources;
+        this.resources = Objects.requireNonNull(resources, "resources");
+    }
+
+    /**
+     * A report of results measured elsewhere ({@code Replayer.staging} makes them).
+     *
+     * @param suite the suite's name
+     * @param version the version that ran it
+     * @param startedAt when the run started
+     * @param results every case's result, in suite order
+     * @param validSamples masked samples of requests answered validly
+     * @param invalidSamples masked samples of refused requests
+     * @param resources what the JVM used over the run
+     * @return the report
+     * @throws NullPointerException if an argument is null
+     */
+    public static StagingReport of(String suite, String version, Instant startedAt,
+            List<CaseResult> results, List<Sample> validSamples, List<Sample> invalidSamples,
+            Resources resources) {
+        return new StagingReport(suite, version, startedAt, results, validSamples,
+                invalidSamples, resources);
     }
 
     /** @return the suite's name */
@@ -195,25 +201,11 @@ public final class StagingReport {
         return resources;
     }
 
-    /** @return policy violations of the outputs (every case's output checked when validated) */
+    /** @return policy violations of the outputs (every case counts as checked) */
     public ViolationCounts violations() {
-        long total = 0;
-        long critical = 0;
-        Map<String, long[]> by = new TreeMap<>();
-        for (CaseResult r : results) {
-            for (PolicyViolation v : r.violations()) {
-                long[] c = by.computeIfAbsent(v.policy(), k -> new long[2]);
-                total++;
-                c[0]++;
-                if (v.isCritical()) {
-                    critical++;
-                    c[1]++;
-                }
-            }
-        }
-        Map<String, ViolationCounts.PolicyCount> m = new TreeMap<>();
-        by.forEach((k, c) -> m.put(k, new ViolationCounts.PolicyCount(c[0], c[1])));
-        return new ViolationCounts(results.size(), total, critical, m);
+        ViolationCounts.Tally tally = new ViolationCounts.Tally();
+        results.forEach(r -> tally.add(r.violations()));
+        return tally.counts();
     }
 
     /** @return masked samples of valid requests answered validly */
@@ -245,26 +237,20 @@ public final class StagingReport {
         root.put("failed", failures().size());
         ObjectNode outcomes = root.putObject("outcomes");
         outcomes().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
-        number(root, "error_rate", errorRate());
+        EvaluationJson.number(root, "error_rate", errorRate());
         LatencySummary l = latency();
         ObjectNode latency = root.putObject("latency_ms");
         latency.put("count", l.count());
-        number(latency, "p50", l.p50Ms());
-        number(latency, "p95", l.p95Ms());
-        number(latency, "p99", l.p99Ms());
-        number(root, "calls_per_second", callsPerSecond());
+        EvaluationJson.number(latency, "p50", l.p50Ms());
+        EvaluationJson.number(latency, "p95", l.p95Ms());
+        EvaluationJson.number(latency, "p99", l.p99Ms());
+        EvaluationJson.number(root, "calls_per_second", callsPerSecond());
         ObjectNode res = root.putObject("resources");
-        number(res, "wall_ms", resources.wallMillis());
-        number(res, "process_cpu_ms", resources.processCpuMillis().orElse(Double.NaN));
-        number(res, "heap_used_mb_before", resources.heapUsedMbBefore());
-        number(res, "heap_used_mb_after", resources.heapUsedMbAfter());
-        ViolationCounts v = violations();
-        ObjectNode pv = root.putObject("policy_violations");
-        pv.put("total", v.total());
-        pv.put("critical", v.critical());
-        ObjectNode by = pv.putObject("by_policy");
-        v.byPolicy().forEach((name, c) -> by.putObject(name).put("total", c.total())
-                .put("critical", c.critical()));
+        EvaluationJson.number(res, "wall_ms", resources.wallMillis());
+        EvaluationJson.number(res, "process_cpu_ms", resources.processCpuMillis().orElse(Double.NaN));
+        EvaluationJson.number(res, "heap_used_mb_before", resources.heapUsedMbBefore());
+        EvaluationJson.number(res, "heap_used_mb_after", resources.heapUsedMbAfter());
+        EvaluationJson.violations(root.putObject("policy_violations"), violations());
         ArrayNode failures = root.putArray("failures");
         for (CaseResult r : failures()) {
             failures.addObject().put("name", r.name())
@@ -275,7 +261,7 @@ public final class StagingReport {
         ObjectNode samples = root.putObject("samples");
         samples(samples.putArray("valid"), validSamples);
         samples(samples.putArray("invalid"), invalidSamples);
-        return PRETTY.writeValueAsString(root) + "\n";
+        return EvaluationJson.pretty(root);
     }
 
     private static void samples(ArrayNode to, List<Sample> samples) {
@@ -294,14 +280,6 @@ public final class StagingReport {
             return MAPPER.readTree(json);
         } catch (RuntimeException e) {
             return MAPPER.getNodeFactory().stringNode(json); // a masker's output is JSON
-        }
-    }
-
-    private static void number(ObjectNode o, String name, double v) {
-        if (Double.isFinite(v)) {
-            o.put(name, v);
-        } else {
-            o.putNull(name);
         }
     }
 
