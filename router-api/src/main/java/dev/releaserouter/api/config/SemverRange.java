@@ -308,7 +308,7 @@ final class SemverRange {
     }
 
     private static void checkPre(String pre) {
-        if (identifiersEnd(pre, 0, pre.length()) != pre.length()) {
+        if (pre.isEmpty() || identifiersEnd(pre, 0, pre.length()) != pre.length()) {
             throw new IllegalArgumentException("bad pre-release \"" + pre + "\"");
         }
     }
