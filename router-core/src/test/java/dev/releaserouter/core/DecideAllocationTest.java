@@ -21,6 +21,7 @@ import dev.releaserouter.api.config.VersionConfig;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -166,20 +167,27 @@ class DecideAllocationTest {
                 .build()));
     }
 
+    /** Runs the work; returns its result and the bytes this thread allocated meanwhile. */
+    private static long[] allocatedBy(LongSupplier work) {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        long result = work.getAsLong();
+        return new long[] {result, mx.getCurrentThreadAllocatedBytes() - before};
+    }
+
     @Test
     void decide_targetedModel_requestsBuiltInTheCall_allocateNothing() {
         Router r = targeted();
         int calls = 1_000_000;
         buildAndDecide(r, 2_000_000);
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long candidates = buildAndDecide(r, calls);
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long[] candidatesAndBytes = allocatedBy(() -> buildAndDecide(r, calls));
+        long allocated = candidatesAndBytes[1];
 
         // Half the requests are in LATAM (25%), a fifth of the rest match a tenant rule.
-        assertThat(candidates).as("the rules' canaries").isBetween(calls / 10L, calls / 4L);
+        assertThat(candidatesAndBytes[0]).as("the rules' canaries")
+                .isBetween(calls / 10L, calls / 4L);
         assertThat(r.decide(RouteRequest.builder("churn", KEY[1]).tenant("tenant-1")
                 .region("BR").build()).rule()).isEqualTo("two-tenants");
         assertThat(allocated).as("bytes allocated by %s targeted decisions on requests built"
@@ -200,13 +208,10 @@ class DecideAllocationTest {
         int calls = 1_000_000;
         decideAll(r, requests, 300_000);
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long candidates = decideAll(r, requests, calls);
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long[] candidatesAndBytes = allocatedBy(() -> decideAll(r, requests, calls));
+        long allocated = candidatesAndBytes[1];
 
-        assertThat(candidates).isPositive();
+        assertThat(candidatesAndBytes[0]).isPositive();
         assertThat(r.decide(requests[0]).rule()).isEqualTo("new-app");
         assertThat(allocated).as("bytes allocated by %s decisions on attribute rules", calls)
                 .isLessThan(calls);
