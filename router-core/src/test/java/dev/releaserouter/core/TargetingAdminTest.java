@@ -16,6 +16,7 @@ import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.core.testing.MutableClock;
+import dev.releaserouter.core.testing.Polling;
 import dev.releaserouter.core.testing.PushSource;
 import dev.releaserouter.core.testing.RecordingAuditSink;
 import java.lang.reflect.InvocationHandler;
@@ -130,8 +131,9 @@ class TargetingAdminTest {
         RouterAdmin b = ReleaseRouter.builder().config(of(model())).hashSecretHex(SECRET)
                 .auditSink(new RecordingAuditSink()).overrideStore(store).buildWithAdmin();
         a.setRuleWeight("churn", "retail-br", "v2", 10_000, OPS);
-        assertThat(b.router().config().model("churn").rule("retail-br").weightBasisPoints("v2"))
-                .isEqualTo(10_000);
+        // The store tells the other routers on its own thread.
+        Polling.await(() -> b.router().config().model("churn").rule("retail-br")
+                .weightBasisPoints("v2") == 10_000);
         RouterAdmin c = ReleaseRouter.builder().config(of(model())).hashSecretHex(SECRET)
                 .auditSink(new RecordingAuditSink()).overrideStore(store).buildWithAdmin();
         assertThat(candidates(c.router(), "retail-br", "BR")).as("a router started later")

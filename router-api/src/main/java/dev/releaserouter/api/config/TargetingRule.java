@@ -87,8 +87,8 @@ public final class TargetingRule {
      * @return true if the rule applies to the request
      */
     public boolean matches(RouteRequest request) {
-        for (Condition c : conditions) {
-            if (!c.matches(request)) {
+        for (int i = 0; i < conditions.size(); i++) { // no iterator
+            if (!conditions.get(i).matches(request)) {
                 return false;
             }
         }
