@@ -120,7 +120,8 @@ final class ConfigArbitraries {
     /**
      * @param candidates the model's candidates, with default (equal) reserves
      * @return one to three targeting rules with distinct ids over the listed values (a tenant
-     *     list, a region, a tenant prefix, a channel exclusion), each candidate within its reserve
+     *     list, a region, a tenant prefix, a channel exclusion; at most one condition per field,
+     *     so each rule matches some request), each candidate within its reserve
      */
     static Arbitrary<List<TargetingRule>> rules(List<String> candidates) {
         Arbitrary<Condition> condition = Arbitraries.oneOf(
@@ -137,7 +138,9 @@ final class ConfigArbitraries {
                 Tuple.of(3, Arbitraries.integers().between(0, maxWeight)));
         Arbitrary<List<Integer>> weights = weight.list().ofSize(candidates.size());
         Arbitrary<Tuple.Tuple2<List<Condition>, List<Integer>>> rule = Combinators.combine(
-                condition.list().ofMinSize(1).ofMaxSize(2), weights).as(Tuple::of);
+                // One condition per field: "tenant in [a] and tenant in [b]" would match nobody.
+                condition.list().ofMinSize(1).ofMaxSize(2).uniqueElements(Condition::field),
+                weights).as(Tuple::of);
         return rule.list().ofMinSize(1).ofMaxSize(3).map(list -> {
             List<TargetingRule> out = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {

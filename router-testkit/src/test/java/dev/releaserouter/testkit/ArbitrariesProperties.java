@@ -55,7 +55,7 @@ class ArbitrariesProperties {
         assertThat(m.targeting()).isNotEmpty().hasSizeLessThanOrEqualTo(3);
         RouterConfig config = RouterConfig.builder().model(m).build();
         List<RouteRequest> requests = RouterArbitraries.requests(config).sampleStream()
-                .limit(300).toList();
+                .limit(1_000).toList();
         assertThat(requests).anySatisfy(r -> assertThat(rules).anyMatch(x -> x.matches(r)));
         try (RouterInvariants invariants = RouterInvariants.forConfig(config)) {
             requests.forEach(r -> invariants.assertHolds(r));
