@@ -266,6 +266,12 @@ final class CompiledModel {
         final Condition[] conditions;
         /** Per condition: which request field it reads (a Dimension's ordinal, or ATTRIBUTE). */
         final int[] fields;
+        /**
+         * Per condition: for {@code in} and {@code not_in}, its values as a {@link StringTable}
+         * (flat whatever the list's size, like deny lists); null for the other operators, which
+         * {@link Condition#test} evaluates.
+         */
+        final @Nullable StringTable[] sets;
         final byte[] slotOfBucket;
         final RouteDecision[] decisions = new RouteDecision[Weights.BUCKETS];
         final RouteDecision @Nullable [] exhausted;
@@ -275,9 +281,15 @@ final class CompiledModel {
             this.rule = rule;
             this.conditions = conditions;
             this.fields = new int[conditions.length];
+            this.sets = new StringTable[conditions.length];
             for (int i = 0; i < conditions.length; i++) {
-                Dimension d = conditions[i].dimension();
+                Condition c = conditions[i];
+                Dimension d = c.dimension();
                 fields[i] = d == null ? ATTRIBUTE : d.ordinal();
+                if (c.operator() == Condition.Operator.IN
+                        || c.operator() == Condition.Operator.NOT_IN) {
+                    sets[i] = StringTable.of(c.values());
+                }
             }
             this.slotOfBucket = slotOfBucket;
             this.exhausted = budgets ? new RouteDecision[Weights.BUCKETS] : null;
@@ -306,7 +318,10 @@ final class CompiledModel {
                     default:
                         value = attributes.get(c.attribute());
                 }
-                if (!c.test(value)) {
+                StringTable set = sets[i];
+                boolean holds = set == null ? c.test(value)
+                        : set.contains(value) == (c.operator() == Condition.Operator.IN);
+                if (!holds) {
                     return false;
                 }
             }
