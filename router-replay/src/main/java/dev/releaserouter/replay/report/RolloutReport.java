@@ -272,8 +272,19 @@ public final class RolloutReport {
          * @return this builder
          */
         public Builder windows(List<WindowSummary> summaries) {
+            return windows(summaries, "the windows given");
+        }
+
+        private Builder windows(List<WindowSummary> summaries, String source) {
             List<WindowSummary> mine = summaries.stream()
                     .filter(w -> w.model().equals(model)).toList();
+            if (mine.isEmpty()) {
+                missing.put("windows", "no measurement windows of model " + model + " in "
+                        + source + (summaries.isEmpty() ? "" : " (it has "
+                        + summaries.stream().map(WindowSummary::model).distinct().sorted()
+                                .toList() + ")"));
+                return this;
+            }
             ArmMeasurements.windowStats(mine).forEach(this::armWindows);
             missing.remove("windows");
             return this;
@@ -286,6 +297,8 @@ public final class RolloutReport {
          *
          * @param fileOrDirectory the file or its directory
          * @return this builder
+         * @throws IllegalArgumentException naming the file and the line of a line that is not a
+         *     window summary
          * @throws UncheckedIOException if it exists but cannot be read
          */
         public Builder windowsFile(Path fileOrDirectory) {
@@ -295,7 +308,7 @@ public final class RolloutReport {
                 missing.put("windows", "no measurement window file at " + file);
                 return this;
             }
-            return windows(JsonlMeasurementWindowStore.readAll(file));
+            return windows(JsonlMeasurementWindowStore.readAll(file), file.toString());
         }
 
         /**
@@ -464,7 +477,10 @@ public final class RolloutReport {
             if (arms.isEmpty()) {
                 missing.putIfAbsent("windows", "no measurement windows were given");
             }
-            if (analysis == null && !Double.isNaN(eligibleShare) && checkpoints != null) {
+            if (analysis == null && !Double.isNaN(eligibleShare) && checkpoints == null) {
+                missing.put("analysis", "the error rate at the last checkpoint needs the rollout"
+                        + " decisions");
+            } else if (analysis == null && !Double.isNaN(eligibleShare)) {
                 LastCheckpoint.errorRate(checkpoints, arms, eligibleShare, errorRateEffect)
                         .ifPresentOrElse(a -> analysis("error rate (last checkpoint)", a),
                                 () -> missing.put("analysis", "the error rate at the last"
