@@ -313,12 +313,12 @@ public final class RolloutReport {
 
         /**
          * Asks for the error rate's analysis at the last checkpoint, computed from the arms'
-         * windows (given by {@link #windows}, {@link #windowsFile} or {@link #armWindows}) and
-         * the decisions, unless an {@link #analysis} is given: the windows wholly inside the
-         * stage the last decision judged (from the START, PROCEED, PROMOTE or RESUME that began
-         * it to the last decision), that stage's weight, the uplift of the candidate's error rate with its
-         * interval (lower is better), the sample size needed to detect
-         * {@code minimumDetectableEffect}, and the sample-ratio check.
+         * windows (given by {@link #windows}, {@link #windowsFile} or {@link #armWindows}) and the
+         * decisions, unless an {@link #analysis} is given: the windows wholly inside the stage the
+         * last decision judged (from the START, PROCEED, PROMOTE or RESUME that began it to the
+         * last decision), that stage's weight, the uplift of the candidate's error rate with its
+         * interval (lower is better), the sample size needed to detect {@code
+         * minimumDetectableEffect}, and the sample-ratio check.
          *
          * @param eligibleShare the share of requests the candidate could be assigned, in
          *     (0, 1]: 1 minus the share that deny or allow lists keep on the stable version
