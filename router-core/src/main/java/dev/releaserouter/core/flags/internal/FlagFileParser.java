@@ -512,7 +512,8 @@ public final class FlagFileParser {
         String other = op.takesList() ? "value" : "values";
         if (node.has(other)) {
             throw error(pointer + "/" + other, node.get(other), "operator " + op.jsonName()
-                    + " takes \"" + wanted + "\"" + (op.takesList() ? " (a list)" : " (one value)"));
+                    + " takes \"" + wanted + "\""
+                    + (op.takesList() ? " (a list)" : " (one value)"));
         }
         if (!node.has(wanted)) {
             throw error(pointer + "/" + wanted, null, "operator " + op.jsonName() + " needs \""
