@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  * task whose run throws); failures show in {@link ReleaseGovernance#revalidationFailures()} and
  * {@link ReleaseGovernance#lastRevalidationError()}.
  *
- * <p>Thread-safe. Not intended for external implementation.
+ * <p>Design: thread-safe. The executor's future is published through an atomic reference and
+ * the cancelled flag is volatile, so a {@link #cancel()} that races the executor handing the
+ * future back still cancels it ({@code started} re-checks the flag). Not intended for external
+ * implementation.
  */
 public final class GovernanceSchedule implements AutoCloseable {
 

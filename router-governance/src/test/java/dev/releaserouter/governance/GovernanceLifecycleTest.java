@@ -94,6 +94,11 @@ class GovernanceLifecycleTest {
         g.approve("churn", "v1", "maria.s", "security", MARIA);
         g.approve("churn", "v1", "raphael.f", "product", RAPHAEL);
         g.promote("churn", "v1", ChangeType.STANDARD, OPS);
+        stagedV2(g, revalidateBy);
+    }
+
+    /** v2 in Staging with two approvals (maria's until revalidateBy). */
+    static void stagedV2(ReleaseGovernance g, Instant revalidateBy) {
         g.register("churn", "v2", OPS);
         g.toStaging("churn", "v2", OPS);
         g.approve("churn", "v2", "maria.s", "security", revalidateBy, MARIA);
@@ -340,7 +345,7 @@ class GovernanceLifecycleTest {
                 ChangeWindow.daily("off-peak", LocalTime.of(22, 0), LocalTime.of(6, 0),
                         saoPaulo));
         ReleaseGovernance g = governance(b -> b.calendar(offPeak));
-        approvable(g, clock.instant().plus(Duration.ofDays(90)));
+        stagedV2(g, clock.instant().plus(Duration.ofDays(90)));
 
         // 12:00 UTC = 09:00 in Sao Paulo: peak
         assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.NORMAL, OPS))
@@ -377,7 +382,7 @@ class GovernanceLifecycleTest {
         ChangeCalendar frozen = ChangeCalendar.of(FreezeWindow.between("launch",
                 clock.instant().minusSeconds(60), clock.instant().plus(Duration.ofDays(1))));
         ReleaseGovernance g = governance(b -> b.calendar(frozen).executives(Set.of("cto")));
-        approvable(g, clock.instant().plus(Duration.ofDays(90)));
+        stagedV2(g, clock.instant().plus(Duration.ofDays(90)));
 
         assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.EMERGENCY, OPS))
                 .isInstanceOf(ChangeRefusedException.class)
@@ -401,8 +406,8 @@ class GovernanceLifecycleTest {
         assertThat(r.stage()).isEqualTo(Stage.APPROVED);
         assertThat(audit.events).anyMatch(e -> e.action().equals("change.emergency")
                 && e.after().contains("\"executive\":\"cto\"") && "SCDR-3".equals(e.ticket()));
-        assertThat(g.rollbackAlias("churn", "production", OPS)).as("backouts need nobody")
-                .isEqualTo("v2");
+        assertThat(g.revoke("churn", "v2", ChangeContext.of("sec", "leak")).stage())
+                .as("backouts need nobody").isEqualTo(Stage.REVOKED);
     }
 
     // -------------------------------------------------------------------- 3. revalidate_by
@@ -486,11 +491,12 @@ class GovernanceLifecycleTest {
 
     @Test
     void scheduledRevalidation_runsTheCheck_andCountsAFailingOneWithoutStopping() {
-        boolean[] failing = {true};
+        java.util.concurrent.atomic.AtomicBoolean failing =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
         ModelRegistry flaky = new InMemoryModelRegistry() {
             @Override
             public synchronized List<VersionRecord> versions(String model) {
-                if (failing[0]) {
+                if (failing.get()) {
                     throw new java.io.UncheckedIOException(new java.io.IOException("disk gone"));
                 }
                 return super.versions(model);
@@ -503,7 +509,7 @@ class GovernanceLifecycleTest {
             dev.releaserouter.core.testing.Polling.await(() -> g.revalidationFailures() >= 2);
             assertThat(g.lastRevalidationError()).hasValueSatisfying(e ->
                     assertThat(e).contains("disk gone"));
-            failing[0] = false;
+            failing.set(false);
             dev.releaserouter.core.testing.Polling.await(() ->
                     g.lastRevalidationError().isEmpty());
             assertThat(s.isCancelled()).isFalse();
