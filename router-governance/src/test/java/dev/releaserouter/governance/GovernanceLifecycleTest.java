@@ -304,7 +304,7 @@ class GovernanceLifecycleTest {
             @TempDir Path dir) {
         ReleaseGovernance g = governance(new FileModelRegistry(dir),
                 b -> b.requireChangeTicket(true));
-        approvable(g, clock.instant().plus(Duration.ofDays(90)));
+        stagedV2(g, clock.instant().plus(Duration.ofDays(90)));
         assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.NORMAL, OPS))
                 .isInstanceOf(ChangeRefusedException.class)
                 .hasMessageContaining("a change ticket (scope, risk, impact, window, steps, "
