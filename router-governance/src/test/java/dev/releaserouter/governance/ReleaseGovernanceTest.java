@@ -255,7 +255,7 @@ class ReleaseGovernanceTest {
     }
 
     @Test
-    void freezeWindow_refusesForwardChanges_butNotExecutiveApprovedEmergenciesOrRollbacks() {
+    void freezeWindow_refusesForwardChanges_butNotEmergenciesOrRollbacks() {
         ChangeCalendar monthEnd = ChangeCalendar.of(FreezeWindow.monthEnd("month-end close", 3,
                 1, ZoneOffset.UTC));
         ReleaseGovernance g = governance(ModelRegistry.inMemory(), monthEnd, Stage.STAGING);
