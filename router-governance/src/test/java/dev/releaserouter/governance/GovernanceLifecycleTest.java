@@ -89,18 +89,18 @@ class GovernanceLifecycleTest {
 
     /** v1 Approved and stable in the registry, v2 in Staging with two approvals. */
     static void approvable(ReleaseGovernance g, Instant revalidateBy) {
-        g.register("churn", "v1", OPS);
-        g.toStaging("churn", "v1", OPS);
-        g.approve("churn", "v1", "maria.s", "security", MARIA);
-        g.approve("churn", "v1", "raphael.f", "product", RAPHAEL);
-        g.promote("churn", "v1", ChangeType.STANDARD, OPS);
-        stagedV2(g, revalidateBy);
+        ReleaseGovernanceTest.staged(g);
+        approvals(g, revalidateBy);
     }
 
     /** v2 in Staging with two approvals (maria's until revalidateBy). */
     static void stagedV2(ReleaseGovernance g, Instant revalidateBy) {
         g.register("churn", "v2", OPS);
         g.toStaging("churn", "v2", OPS);
+        approvals(g, revalidateBy);
+    }
+
+    static void approvals(ReleaseGovernance g, Instant revalidateBy) {
         g.approve("churn", "v2", "maria.s", "security", revalidateBy, MARIA);
         g.approve("churn", "v2", "raphael.f", "product", RAPHAEL);
     }
