@@ -1400,7 +1400,8 @@ public final class RolloutController {
         if (now.isBefore(s.checkpointStart().plus(check.delay()))) {
             return;
         }
-        MeasurementSnapshot after = snapshotSince(s.checkpointStart(), now);
+        // The windows wholly after the backout: the one it happened in may hold calls before it.
+        MeasurementSnapshot after = snapshotSince(s.checkpointStart().plusMillis(1), now);
         if (after == null) {
             return; // no window has started since the backout: the next tick looks again
         }

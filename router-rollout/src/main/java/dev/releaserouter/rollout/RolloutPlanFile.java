@@ -234,7 +234,7 @@ public final class RolloutPlanFile {
                 b.policy(policyFile(o, at));
             } else {
                 double mae = number(o, at, "checkpoint_mae_threshold_pct", 20.0, 0, true);
-                b.policy(seedPolicy(checkpoint, minSamples, mae, errorRate, at));
+                b.policy(seedPolicy(minSamples, mae, errorRate, at));
             }
             b.dryRun(bool(o, at, "dry_run", false));
             b.maxFailedTicks((int) whole(o, at, "max_failed_ticks",
@@ -385,14 +385,16 @@ public final class RolloutPlanFile {
         }
 
         /** Seed 003's checkpoint policy with the file's thresholds. */
-        private Policy seedPolicy(Duration checkpoint, long minSamples, double maePct,
+        private Policy seedPolicy(long minSamples, double maePct,
                 double errorRate, String at) {
             ObjectNode pol = JSON.createObjectNode();
             pol.put("name", "ml.gradual_rollout.checkpoint");
             pol.put("description", "Seed 003, built from " + source + ": roll back on MAE +"
                     + maePct + "% over baseline or an error rate shown above " + errorRate
                     + " (its 95% lower bound); at least " + minSamples + " samples.");
-            pol.put("min_window", checkpoint.toString());
+            // No min_window: the controller times the checkpoints, and the window a checkpoint
+            // measures is its duration less the open measurement window, so a min_window equal
+            // to the checkpoint would hold every checkpoint (NOT_ENOUGH_DATA).
             pol.put("min_samples", minSamples);
             ObjectNode cp = pol.putObject("params").putObject("checkpoint");
             cp.put("mae_threshold_pct", maePct);

@@ -74,7 +74,8 @@ class RolloutIncidentTest {
         assertThat(crossed).hasSize(1);
         assertThat(crossed.get(0).get("criterion").asString()).isEqualTo("error_rate");
         assertThat(crossed.get(0).get("status").asString()).isEqualTo("CRITICAL");
-        assertThat(crossed.get(0).get("value").asDouble()).isEqualTo(0.5);
+        // The checkpoint's lookback (10 min) holds the good calls of 00:05 and the bad of 00:13.
+        assertThat(crossed.get(0).get("value").asDouble()).isEqualTo(0.25);
         assertThat(crossed.get(0).get("threshold").asDouble()).isEqualTo(0.05);
         assertThat(r.get("timeline")).extracting(n -> n.get("decision").asString())
                 .containsExactly("START", "PROCEED", "ROLLBACK");
@@ -83,7 +84,7 @@ class RolloutIncidentTest {
         assertThat(r.get("verification").get("result").isNull()).isTrue();
         String text = Files.readString(md);
         assertThat(text).startsWith("# Incident: rollout of churn v2 rolled back\n")
-                .contains("| error_rate | CRITICAL | 0.5 | 0.05 |")
+                .contains("| error_rate | CRITICAL | 0.25 | 0.05 |")
                 .contains("## Timeline").contains("## Follow-up (ADR)");
         assertThat(f.auditCount("rollout.incident")).isEqualTo(1);
         assertThat(store.load("churn")).get().satisfies(s ->
