@@ -395,12 +395,8 @@ public final class RolloutController {
             }
             return;
         }
-        ModelConfig m = admin.router().config().model(plan.model());
-        VersionConfig v = m == null ? null : m.version(plan.candidateVersion());
-        int bp = v == null ? 0 : v.weightBasisPoints();
-        boolean killed = m != null && (m.kills().all()
-                || m.kills().versions().contains(plan.candidateVersion()))
-                || admin.router().config().globalKills().all();
+        int bp = candidateWeight();
+        boolean killed = candidateKilled();
         String routing = plan.candidateVersion() + " at " + bp + " bp (" + percent(bp) + ")"
                 + (killed ? ", killed" : "");
         RolloutState next;
@@ -431,6 +427,21 @@ public final class RolloutController {
         LOG.warn("Release Router: {}; {}", why, how);
         record(actor, next.status() == RolloutStatus.PAUSED ? RolloutAction.PAUSE
                 : RolloutAction.HOLD, List.of(cut(why + "; " + how)), null);
+    }
+
+    /** The candidate's weight in the router's routing now (0 if the router lacks it). */
+    private int candidateWeight() {
+        ModelConfig m = admin.router().config().model(plan.model());
+        VersionConfig v = m == null ? null : m.version(plan.candidateVersion());
+        return v == null ? 0 : v.weightBasisPoints();
+    }
+
+    /** Whether a kill switch (global, model or version) takes the candidate out now. */
+    private boolean candidateKilled() {
+        ModelConfig m = admin.router().config().model(plan.model());
+        return m != null && (m.kills().all()
+                || m.kills().versions().contains(plan.candidateVersion()))
+                || admin.router().config().globalKills().all();
     }
 
     /** Whether the routing (candidate weight, killed) is what a state leaves in the router. */
@@ -1407,12 +1418,8 @@ public final class RolloutController {
         }
         List<String> why = new ArrayList<>();
         boolean ok = true;
-        ModelConfig m = admin.router().config().model(plan.model());
-        VersionConfig v = m == null ? null : m.version(plan.candidateVersion());
-        int bp = v == null ? 0 : v.weightBasisPoints();
-        boolean killed = m != null && (m.kills().all()
-                || m.kills().versions().contains(plan.candidateVersion()))
-                || admin.router().config().globalKills().all();
+        int bp = candidateWeight();
+        boolean killed = candidateKilled();
         if (killed || bp == 0) {
             why.add("routing: " + plan.candidateVersion() + (killed ? " killed" : "") + " at "
                     + bp + " bp: ok");
