@@ -219,7 +219,10 @@ public final class WebhookNotifier implements Notifier, AutoCloseable {
         closed = true;
         queue.add(STOP);
         try {
-            worker.join(closeTimeout.toMillis());
+            long millis = closeTimeout.toMillis();
+            if (millis > 0) { // join(0) would wait forever
+                worker.join(millis);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
