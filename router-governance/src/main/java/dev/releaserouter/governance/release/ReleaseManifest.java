@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -440,9 +441,16 @@ public final class ReleaseManifest {
             if (!link.isFile()) {
                 return;
             }
-            Path file = scheme(link.uri()) == null ? releaseDir.resolve(link.uri())
-                    : Path.of(java.net.URI.create(link.uri()));
             String name = "links." + kind.jsonName();
+            Path file;
+            try {
+                file = scheme(link.uri()) == null ? releaseDir.resolve(link.uri())
+                        : Path.of(URI.create(link.uri()));
+            } catch (IllegalArgumentException e) { // e.g. file://host/x
+                problems.add(name + ": " + link.uri() + " is not a local file: "
+                        + e.getMessage());
+                return;
+            }
             if (!Files.isRegularFile(file)) {
                 problems.add(name + ": " + file + " does not exist");
                 return;
@@ -730,7 +738,7 @@ public final class ReleaseManifest {
             String scheme = scheme(uri);
             if (scheme != null) {
                 try {
-                    java.net.URI parsed = new java.net.URI(uri);
+                    URI parsed = new URI(uri);
                     if (scheme.equals("file") && parsed.getPath() == null) {
                         throw new URISyntaxException(uri, "a file: URI needs a path");
                     }
