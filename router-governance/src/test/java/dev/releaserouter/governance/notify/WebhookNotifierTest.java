@@ -53,7 +53,7 @@ class WebhookNotifierTest {
 
         notifier.send(promotion("v2.3.0"));
 
-        Polling.await(() -> notifier.stats().delivered() == 1);
+        Polling.await(() -> notifier.stats().delivered() == 1 && notifier.stats().queued() == 0);
         LocalWebhookServer.Received r = server.received.get(0);
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.header("Content-Type")).isEqualTo("application/json");
