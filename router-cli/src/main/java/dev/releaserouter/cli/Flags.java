@@ -1,5 +1,8 @@
 package dev.releaserouter.cli;
 
+import dev.releaserouter.rollout.ChangeRefusedException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,5 +111,43 @@ final class Flags {
 
     List<String> arguments() {
         return arguments;
+    }
+
+    /**
+     * Reports a usage error.
+     *
+     * @return {@link Main#USAGE}
+     */
+    static int usage(String command, String message, PrintStream err) {
+        err.println(command + ": " + message);
+        err.println("Run 'release-router-cli " + command + " --help' for the options.");
+        return Main.USAGE;
+    }
+
+    /**
+     * Reports what a pipeline or signature command threw and maps it to its exit status: a
+     * refusal by a release rule {@link Main#FAIL}, bad input (configuration, argument, state)
+     * {@link Main#DATA_ERROR}, anything else (I/O) {@link Main#IO_ERROR}.
+     *
+     * @return the exit status
+     */
+    static int failure(String command, Exception e, PrintStream err) {
+        if (e instanceof UsageError) {
+            return usage(command, e.getMessage(), err);
+        }
+        if (e instanceof ChangeRefusedException) {
+            err.println(command + ": refused: " + e.getMessage());
+            return Main.FAIL;
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            err.println(command + ": " + e.getMessage()); // ConfigException is one
+            return Main.DATA_ERROR;
+        }
+        if (e instanceof UncheckedIOException u) {
+            err.println(command + ": " + u.getMessage() + ": " + u.getCause().getMessage());
+        } else {
+            err.println(command + ": " + e);
+        }
+        return Main.IO_ERROR;
     }
 }

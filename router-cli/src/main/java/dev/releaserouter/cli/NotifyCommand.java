@@ -85,9 +85,7 @@ final class NotifyCommand {
             webhook = PipelineCommand.webhook(f.get("--webhook"), f.get("--webhook-secret-env"),
                     env, attempts, Duration.ofMinutes(5));
         } catch (Flags.UsageError e) {
-            err.println("notify: " + e.getMessage());
-            err.println("Run 'release-router-cli notify --help' for the options.");
-            return Main.USAGE;
+            return Flags.usage("notify", e.getMessage(), err);
         }
         webhook.send(n);
         webhook.close();

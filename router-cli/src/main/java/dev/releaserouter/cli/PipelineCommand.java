@@ -3,7 +3,6 @@ package dev.releaserouter.cli;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditSink;
-import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.notify.Notifier;
 import dev.releaserouter.core.ReleaseRouter;
@@ -16,12 +15,10 @@ import dev.releaserouter.governance.notify.WebhookNotifier;
 import dev.releaserouter.governance.release.ReleaseArtifacts;
 import dev.releaserouter.governance.release.ReleaseManifest;
 import dev.releaserouter.governance.release.SigningKey;
-import dev.releaserouter.rollout.ChangeRefusedException;
 import dev.releaserouter.rollout.ChangeType;
 import dev.releaserouter.rollout.gates.Policy;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +114,7 @@ final class PipelineCommand {
                 f.required("--actor");
             }
         } catch (Flags.UsageError e) {
-            return usage(e.getMessage());
+            return Flags.usage(name, e.getMessage(), err);
         }
         Path registryDir = Path.of(f.get("--registry"));
         WebhookNotifier webhook = null;
@@ -139,20 +136,8 @@ final class PipelineCommand {
                 }
             }
             return Main.PASS;
-        } catch (Flags.UsageError e) {
-            return usage(e.getMessage());
-        } catch (ChangeRefusedException e) {
-            err.println(name + ": refused: " + e.getMessage());
-            return Main.FAIL;
-        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
-            err.println(name + ": " + e.getMessage());
-            return Main.DATA_ERROR;
-        } catch (UncheckedIOException e) {
-            err.println(name + ": " + e.getMessage() + ": " + e.getCause().getMessage());
-            return Main.IO_ERROR;
         } catch (Exception e) {
-            err.println(name + ": " + e);
-            return Main.IO_ERROR;
+            return Flags.failure(name, e, err);
         } finally {
             if (webhook != null) {
                 webhook.close();
@@ -324,12 +309,6 @@ final class PipelineCommand {
             err.println(command + ": warning: " + lost + " notification(s) not delivered: "
                     + s.lastError());
         }
-    }
-
-    private int usage(String message) {
-        err.println(name + ": " + message);
-        err.println("Run 'release-router-cli " + name + " --help' for the options.");
-        return Main.USAGE;
     }
 
     private static byte[] randomSecret() {

@@ -1,6 +1,5 @@
 package dev.releaserouter.cli;
 
-import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.governance.release.ReleaseArtifacts;
 import dev.releaserouter.governance.release.ReleaseSignature;
 import dev.releaserouter.governance.release.SignatureCheck;
@@ -8,7 +7,6 @@ import dev.releaserouter.governance.release.SigningKey;
 import dev.releaserouter.governance.release.TrustedKeys;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -81,19 +79,8 @@ final class SignCommand {
                 default:
                     return keygen(f);
             }
-        } catch (Flags.UsageError e) {
-            err.println(name + ": " + e.getMessage());
-            err.println("Run 'release-router-cli " + name + " --help' for the options.");
-            return Main.USAGE;
-        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
-            err.println(name + ": " + e.getMessage());
-            return Main.DATA_ERROR;
-        } catch (UncheckedIOException e) {
-            err.println(name + ": " + e.getMessage() + ": " + e.getCause().getMessage());
-            return Main.IO_ERROR;
-        } catch (IOException e) {
-            err.println(name + ": " + e);
-            return Main.IO_ERROR;
+        } catch (Flags.UsageError | IOException | RuntimeException e) {
+            return Flags.failure(name, e, err);
         }
     }
 
