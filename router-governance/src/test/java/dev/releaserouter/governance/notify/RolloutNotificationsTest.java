@@ -42,7 +42,8 @@ class RolloutNotificationsTest {
         assertThat(proceed.version()).isEqualTo(c.decisions().get(1).candidate());
         assertThat(proceed.time()).isEqualTo(c.decisions().get(1).time());
         assertThat(proceed.details()).containsEntry("action", "proceed")
-                .containsEntry("status", "running").containsEntry("stage", "1")
+                .containsEntry("status", "running")
+                .containsEntry("stage", String.valueOf(c.decisions().get(1).stageIndex() + 1))
                 .containsKeys("candidate_percent", "policy_digest", "dry_run");
         Notification rollback = sent.get(1);
         assertThat(rollback.details()).containsEntry("action", "rollback")
