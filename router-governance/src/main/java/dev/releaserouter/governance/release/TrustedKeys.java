@@ -108,13 +108,17 @@ public final class TrustedKeys {
     }
 
     /**
-     * Checks bytes read from a file against that file's detached signature.
+     * Checks bytes the caller read from a file against that file's detached signature, so that
+     * the bytes checked are the bytes the caller goes on to use (no second read in between).
      *
      * @param content the bytes of {@code file}, as read by the caller
-     * @param file the signed file, whose {@code .sig} is read
+     * @param file the signed file, whose {@code <file>.sig} is read
      * @return as {@link #verifyFile(Path)}
+     * @throws UncheckedIOException if the signature file exists but cannot be read
+     * @throws NullPointerException if an argument is null
      */
-    SignatureCheck verify(byte[] content, Path file) {
+    public SignatureCheck verify(byte[] content, Path file) {
+        Objects.requireNonNull(content, "content");
         String name = String.valueOf(file.getFileName());
         ReleaseSignature signature;
         try {
