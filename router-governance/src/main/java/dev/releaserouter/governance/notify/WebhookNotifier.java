@@ -274,8 +274,8 @@ public final class WebhookNotifier implements Notifier, AutoCloseable {
                 deliver(d);
             } catch (Throwable t) {
                 // The worker never dies silently: anything unexpected abandons one delivery.
-                abandoned.incrementAndGet();
                 failed("delivery of " + d.notification() + " failed: " + t);
+                abandoned.incrementAndGet();
             } finally {
                 pending.decrementAndGet();
             }
@@ -291,8 +291,8 @@ public final class WebhookNotifier implements Notifier, AutoCloseable {
             }
         }
         if (left > 0) {
-            abandoned.addAndGet(left);
             failed("closed with " + left + " notification(s) not delivered");
+            abandoned.addAndGet(left);
         }
     }
 
@@ -341,9 +341,10 @@ public final class WebhookNotifier implements Notifier, AutoCloseable {
                 break;
             }
         }
-        abandoned.incrementAndGet();
+        // The error first: a reader that sees the count also sees why.
         failed("webhook " + endpoint.getHost() + " did not take " + d.notification() + ": "
                 + problem);
+        abandoned.incrementAndGet();
     }
 
     /** Waits the backoff after the given attempt; false if the notifier is being stopped. */
