@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Exit status: 0 done, 1 refused by a release rule (wrong stage, four-eyes, freeze), 64 usage
  * error, 65 bad input (manifest, policy, key, registry, audit file), 74 I/O error.
  */
-final class PipelineCommand {
+final class PipelineCommand extends NamedCommand {
 
     private static final Set<String> COMMON = Set.of("--registry", "--actor", "--reason",
             "--ticket", "--audit", "--webhook", "--webhook-secret-env");
@@ -83,19 +83,12 @@ final class PipelineCommand {
             "65 bad input, 74 I/O error. See docs/cli.md.",
             "");
 
-    private final String name;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Function<String, @Nullable String> env;
-
     PipelineCommand(String name, PrintStream out, PrintStream err,
             Function<String, @Nullable String> env) {
-        this.name = name;
-        this.out = out;
-        this.err = err;
-        this.env = env;
+        super(name, out, err, env);
     }
 
+    @Override
     int run(String[] args) {
         Flags f;
         try {

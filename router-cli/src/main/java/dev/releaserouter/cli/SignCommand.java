@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * signed / every signature valid / keys written, 1 a signature missing or not valid, 64 usage
  * error, 65 a bad key or signature file, 74 I/O error.
  */
-final class SignCommand {
+final class SignCommand extends NamedCommand {
 
     static final String HELP = String.join("\n",
             "Usage:",
@@ -49,19 +49,12 @@ final class SignCommand {
             "65 bad key or signature file, 74 I/O error. See docs/governance-release.md.",
             "");
 
-    private final String name;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Function<String, @Nullable String> env;
-
     SignCommand(String name, PrintStream out, PrintStream err,
             Function<String, @Nullable String> env) {
-        this.name = name;
-        this.out = out;
-        this.err = err;
-        this.env = env;
+        super(name, out, err, env);
     }
 
+    @Override
     int run(String[] args) {
         try {
             Flags f = Flags.parse(args, Set.of("--key-id", "--key", "--keystore", "--alias",

@@ -186,14 +186,15 @@ class PipelineCommandTest {
                 .contains("\"ticket\":\"CHG-1\"");
     }
 
-    @Test
-    void publish_writesSignedArtifactsWithLinkedFiles_thatVerify_untilTampered()
-            throws IOException {
-        approved("v2");
-        Path src = Files.createDirectories(dir.resolve("src"));
-        Path policy = Files.writeString(src.resolve("gates.json"), POLICY_JSON);
-        Path card = Files.writeString(src.resolve("model_card.md"), "# churn v2\n");
-        Path manifest = Files.writeString(src.resolve("release_manifest.json"),
+    /**
+     * Writes gates.json, model_card.md and a manifest of churn v2 linking the card into dir.
+     *
+     * @return the manifest file
+     */
+    static Path releaseSources(Path dir) throws IOException {
+        Files.writeString(dir.resolve("gates.json"), POLICY_JSON);
+        Path card = Files.writeString(dir.resolve("model_card.md"), "# churn v2\n");
+        return Files.writeString(dir.resolve("release_manifest.json"),
                 ReleaseManifest.builder().model("churn").version("v2")
                         .artifactDigest("sha256:" + "ab".repeat(32))
                         .policyDigest(Policy.digestOf(POLICY_JSON.getBytes(
@@ -203,6 +204,15 @@ class PipelineCommandTest {
                         .link(ReleaseManifest.LinkKind.MODEL_CARD, "model_card.md",
                                 ReleaseManifest.sha256(card))
                         .build().toJson());
+    }
+
+    @Test
+    void publish_writesSignedArtifactsWithLinkedFiles_thatVerify_untilTampered()
+            throws IOException {
+        approved("v2");
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Path policy = src.resolve("gates.json");
+        Path manifest = releaseSources(src);
         Path keys = dir.resolve("keys");
         assertThat(run("keygen", "--key-id", "release-2026", "--out-dir", keys.toString()))
                 .as(err()).isZero();
@@ -234,19 +244,9 @@ class PipelineCommandTest {
     @Test
     void publish_refusesAManifestWhoseLinkedFileChanged_withExit65() throws IOException {
         approved("v2");
-        Path policy = Files.writeString(dir.resolve("gates.json"), POLICY_JSON);
-        Path card = Files.writeString(dir.resolve("model_card.md"), "# churn v2\n");
-        Path manifest = Files.writeString(dir.resolve("release_manifest.json"),
-                ReleaseManifest.builder().model("churn").version("v2")
-                        .artifactDigest("sha256:" + "ab".repeat(32))
-                        .policyDigest(Policy.digestOf(POLICY_JSON.getBytes(
-                                StandardCharsets.UTF_8)))
-                        .rollback("v1", null).approval("security", "maria.s")
-                        .approval("product", "raphael.f").changeTicket("CHG-10234")
-                        .link(ReleaseManifest.LinkKind.MODEL_CARD, "model_card.md",
-                                ReleaseManifest.sha256(card))
-                        .build().toJson());
-        Files.writeString(card, "# edited\n");
+        Path manifest = releaseSources(dir);
+        Path policy = dir.resolve("gates.json");
+        Files.writeString(dir.resolve("model_card.md"), "# edited\n");
 
         assertThat(step("publish", "--actor", "ci", "--manifest", manifest.toString(),
                 "--policy", policy.toString(), "--out", dir.resolve("rel").toString()))

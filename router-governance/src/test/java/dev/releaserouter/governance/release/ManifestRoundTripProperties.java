@@ -17,21 +17,20 @@ class ManifestRoundTripProperties {
     @Property(tries = 300)
     void toJson_thenParse_givesAnEqualManifest_andTheSameJson(
             @ForAll("manifests") ReleaseManifest m) {
-        String json = m.toJson();
-        ReleaseManifest back = ReleaseManifest.parse(json.getBytes(StandardCharsets.UTF_8),
-                "prop.json");
-        assertThat(back).isEqualTo(m);
-        assertThat(back.toJson()).isEqualTo(json);
+        roundTrips(m);
     }
 
     @Property(tries = 300)
     void withLinks_toJson_thenParse_givesAnEqualManifest_andTheSameJson(
             @ForAll("manifestsWithLinks") ReleaseManifest m) {
+        roundTrips(m);
+    }
+
+    private static void roundTrips(ReleaseManifest m) {
         String json = m.toJson();
         ReleaseManifest back = ReleaseManifest.parse(json.getBytes(StandardCharsets.UTF_8),
                 "prop.json");
         assertThat(back).isEqualTo(m);
-        assertThat(back.links()).isEqualTo(m.links());
         assertThat(back.toJson()).isEqualTo(json);
     }
 
