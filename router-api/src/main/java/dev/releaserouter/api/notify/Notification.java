@@ -37,6 +37,12 @@ public final class Notification {
         ROLLBACK,
         /** A version was revoked: no traffic, no shadow. */
         REVOCATION,
+        /** New promotions of a version were held, e.g. for a critical CVE (seed 004 §10). */
+        PROMOTION_HOLD,
+        /** A promotion hold was released. */
+        HOLD_RELEASED,
+        /** A version's approval passed its {@code revalidate_by}: it is not routable. */
+        APPROVAL_EXPIRED,
         /** A release manifest or its signature did not match: the version was killed. */
         MANIFEST_MISMATCH,
         /** The release artifacts of a version were published. */

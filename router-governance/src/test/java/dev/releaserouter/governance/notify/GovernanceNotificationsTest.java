@@ -97,6 +97,25 @@ class GovernanceNotificationsTest {
         assertThat(sent.get(13).reason()).isEqualTo("CVE-2026-1234");
     }
 
+    /** Seed 004 §10: a critical CVE after release: notify, hold new promotions. */
+    @Test
+    void cveHold_andItsRelease_areNotified() {
+        ReleaseGovernance g = governance(sent::add);
+        g.register("churn", "v2", OPS);
+        sent.clear();
+
+        g.holdPromotions("churn", "v2", "CVE-2026-12345", ChangeContext.of("sec",
+                "critical CVE in the SBOM", "INC-9"));
+        g.releaseHold("churn", "v2", "CVE-2026-12345", ChangeContext.of("sec",
+                "fixed in v2.0.1"));
+
+        assertThat(sent).extracting(n -> n.type().wireName() + " " + n.details().get("hold"))
+                .containsExactly("promotion_hold CVE-2026-12345",
+                        "hold_released CVE-2026-12345");
+        assertThat(sent.get(0).ticket()).isEqualTo("INC-9");
+        assertThat(sent.get(0).reason()).isEqualTo("critical CVE in the SBOM");
+    }
+
     @Test
     void aThrowingNotifier_neverStopsATransition_andIsCounted() {
         ReleaseGovernance g = governance(n -> {
