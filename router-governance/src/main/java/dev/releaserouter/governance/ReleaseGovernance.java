@@ -1425,8 +1425,9 @@ public final class ReleaseGovernance {
 
         /**
          * @param notifier where lifecycle notifications go (one per register, stage change,
-         *     approval, promotion, alias change, rollback, revocation, manifest mismatch and
-         *     release publication); none by default. It is called while governance holds its
+         *     approval, promotion, alias change, rollback, revocation, promotion hold and its
+         *     release, expired approval, manifest mismatch and release publication); none by
+         *     default. It is called while governance holds its
          *     monitor, so it must not block ({@code WebhookNotifier} queues)
          * @return this builder
          */
