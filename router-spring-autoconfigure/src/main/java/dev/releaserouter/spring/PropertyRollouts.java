@@ -71,9 +71,11 @@ final class PropertyRollouts {
         if (environment instanceof ConfigurableEnvironment env) {
             checkKeys(env);
         }
-        Map<String, RolloutController> controllers = new LinkedHashMap<>();
+        // Every rollout is checked before any starts: a refused one changes no routing.
+        Map<String, RolloutPlan> plans = new LinkedHashMap<>();
         Map<String, Duration> ticks = new LinkedHashMap<>();
         Map<String, String> models = new LinkedHashMap<>();
+        RouterAdmin admin = null;
         for (Map.Entry<String, RouterProperties.Rollout> e : properties.getRollouts()
                 .entrySet()) {
             String name = e.getKey();
@@ -84,7 +86,7 @@ final class PropertyRollouts {
                 continue;
             }
             String prefix = PREFIX + "." + name + ".";
-            RouterAdmin admin = admins.get();
+            admin = admin != null ? admin : admins.get();
             if (admin == null) {
                 throw new RouterPropertyException(PREFIX + "." + name, null, "needs the"
                         + " RouterAdmin bean to change routing, but there is none (a Router bean"
@@ -98,9 +100,14 @@ final class PropertyRollouts {
                         "rollouts '" + other + "' and '" + name + "' both roll out this model;"
                                 + " one controller per model", null);
             }
-            Duration tick = tickInterval(prefix, r, lease);
-            controllers.put(name, controller(prefix, r, plan, admin, storeBean, lease));
-            ticks.put(name, tick);
+            ticks.put(name, tickInterval(prefix, r, lease));
+            plans.put(name, plan);
+        }
+        Map<String, RolloutController> controllers = new LinkedHashMap<>();
+        for (Map.Entry<String, RolloutPlan> e : plans.entrySet()) {
+            String name = e.getKey();
+            controllers.put(name, controller(PREFIX + "." + name + ".",
+                    properties.getRollouts().get(name), e.getValue(), admin, storeBean, lease));
         }
         return new RouterRollouts(controllers, ticks);
     }
@@ -312,7 +319,9 @@ final class PropertyRollouts {
                         + ".<name>.<property>, e.g. " + PREFIX + ".churn.model", null);
             }
             String key = name.getElement(3, ConfigurationPropertyName.Form.DASHED);
-            if (!known.contains(key)) {
+            // Relaxed binding: check-duration, checkDuration and check_duration are one key.
+            String uniform = name.getElement(3, ConfigurationPropertyName.Form.UNIFORM);
+            if (known.stream().noneMatch(k -> k.replace("-", "").equals(uniform))) {
                 throw new RouterPropertyException(e.getKey(), null, "is not a rollout property"
                         + " (set in " + e.getValue() + ")" + near(key, List.copyOf(known))
                         + "; the rollout properties are " + known, null);

@@ -7,6 +7,7 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.Polling;
+import dev.releaserouter.rollout.FaultyClock;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
@@ -16,11 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -113,7 +110,8 @@ class RouterRolloutsTest {
         runner.withPropertyValues(CHURN).run(ctx -> {
             RolloutController c = ctx.getBean(RouterRollouts.class).controller("churn")
                     .orElseThrow();
-            ctx.getBean(TestClock.class).failing = true;
+            ctx.getBean(FaultyClock.class).failWith(
+                    () -> new IllegalStateException("the test clock fails"));
             Polling.await(() -> c.tickFailures() > 0);
             Health health = ((HealthIndicator) ctx.getBean("routerHealthIndicator")).health();
             @SuppressWarnings("unchecked")
@@ -224,6 +222,18 @@ class RouterRolloutsTest {
     void unknownRolloutKey_failsStartup_namingItAndItsNearMatch() {
         assertRefused("router.rollouts.churn.min-sample=5", "router.rollouts.churn.min-sample",
                 "did you mean 'min-samples'?");
+    }
+
+    @Test
+    void relaxedKeyForms_areRolloutProperties() {
+        runner.withPropertyValues(CHURN).withPropertyValues("router.rollouts.churn.dryRun=true",
+                "router.rollouts.churn.max_failed_ticks=5").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    RolloutController c = ctx.getBean(RouterRollouts.class).controller("churn")
+                            .orElseThrow();
+                    assertThat(c.plan().dryRun()).isTrue();
+                    assertThat(c.plan().maxFailedTicks()).isEqualTo(5);
+                });
     }
 
     @Test
@@ -386,13 +396,13 @@ class RouterRolloutsTest {
     }
 
     /**
-     * The router's clock and the measurements' clock: a {@link MutableClock} that can be made
-     * to fail (a tick that reads it then fails).
+     * The router's clock (a {@link FaultyClock} that can be made to fail: a tick that reads it
+     * then fails) and the measurements' clock, both reading one {@link MutableClock}.
      */
     @Configuration(proxyBeanMethods = false)
-    static class TestClock extends Clock {
+    static class TestClock {
         final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-        volatile boolean failing;
+        final FaultyClock faulty = new FaultyClock(clock);
 
         @Bean
         MutableClock mutableClock() {
@@ -400,32 +410,19 @@ class RouterRolloutsTest {
         }
 
         @Bean
+        FaultyClock faultyClock() {
+            return faulty;
+        }
+
+        @Bean
         ReleaseRouterBuilderCustomizer testClock() {
-            return builder -> builder.clock(this);
+            return builder -> builder.clock(faulty);
         }
 
         @Bean
         ArmMeasurements testMeasurements() {
             return ArmMeasurements.builder().clock(clock).window(Duration.ofSeconds(10))
                     .build();
-        }
-
-        @Override
-        public Instant instant() {
-            if (failing) {
-                throw new IllegalStateException("the test clock fails");
-            }
-            return clock.instant();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 
