@@ -12,6 +12,7 @@ import dev.releaserouter.rollout.RolloutPlan;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.Rollouts;
 import dev.releaserouter.rollout.gates.Policy;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.beans.PropertyDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,10 +73,8 @@ final class PropertyRollouts {
             checkKeys(env);
         }
         // Every rollout is checked before any starts: a refused one changes no routing.
-        Map<String, RolloutPlan> plans = new LinkedHashMap<>();
-        Map<String, Duration> ticks = new LinkedHashMap<>();
+        Map<String, Prepared> prepared = new LinkedHashMap<>();
         Map<String, String> models = new LinkedHashMap<>();
-        RouterAdmin admin = null;
         for (Map.Entry<String, RouterProperties.Rollout> e : properties.getRollouts()
                 .entrySet()) {
             String name = e.getKey();
@@ -85,37 +84,68 @@ final class PropertyRollouts {
                         PREFIX, name);
                 continue;
             }
-            String prefix = PREFIX + "." + name + ".";
-            admin = admin != null ? admin : admins.get();
-            if (admin == null) {
-                throw new RouterPropertyException(PREFIX + "." + name, null, "needs the"
-                        + " RouterAdmin bean to change routing, but there is none (a Router bean"
-                        + " of the application's own replaced the auto-configured router); define"
-                        + " a RouterAdmin bean instead", null);
-            }
-            RolloutPlan plan = plan(prefix, r, admin, resources);
-            String other = models.putIfAbsent(plan.model(), name);
+            Prepared p = prepare(PREFIX + "." + name, r, admins, resources, storeBean, lease);
+            String other = models.putIfAbsent(p.plan().model(), name);
             if (other != null) {
-                throw new RouterPropertyException(prefix + "model", "'" + plan.model() + "'",
-                        "rollouts '" + other + "' and '" + name + "' both roll out this model;"
-                                + " one controller per model", null);
+                throw new RouterPropertyException(PREFIX + "." + name + ".model", "'"
+                        + p.plan().model() + "'", "rollouts '" + other + "' and '" + name
+                        + "' both roll out this model; one controller per model", null);
             }
-            ticks.put(name, tickInterval(prefix, r, lease));
-            plans.put(name, plan);
+            prepared.put(name, p);
         }
         Map<String, RolloutController> controllers = new LinkedHashMap<>();
-        for (Map.Entry<String, RolloutPlan> e : plans.entrySet()) {
-            String name = e.getKey();
-            controllers.put(name, controller(PREFIX + "." + name + ".",
-                    properties.getRollouts().get(name), e.getValue(), admin, storeBean, lease));
-        }
+        Map<String, Duration> ticks = new LinkedHashMap<>();
+        prepared.forEach((name, p) -> {
+            controllers.put(name, p.start(PREFIX + "." + name));
+            ticks.put(name, p.tick());
+        });
         return new RouterRollouts(controllers, ticks);
     }
 
-    private static RolloutController controller(String prefix, RouterProperties.Rollout r,
-            RolloutPlan plan, RouterAdmin admin, @Nullable RolloutStateStore storeBean,
-            @Nullable RolloutLease lease) {
-        Rollouts.Builder b = Rollouts.builder(admin, plan).lease(lease);
+    /** One rollout, checked, ready to start. */
+    private record Prepared(RolloutPlan plan, Rollouts.Builder builder, Duration tick) {
+
+        RolloutController start(String name) {
+            RolloutController c;
+            try {
+                c = builder.start();
+            } catch (IllegalArgumentException ex) {
+                // e.g. a stored state whose stage is outside these stages
+                throw new RouterPropertyException(name, null, "the rollout could not start: "
+                        + ex.getMessage(), ex);
+            }
+            LOG.info("Release Router: {} rollout {} of {} from {} (stage {} of {}, {})",
+                    c.restored() ? "resumed" : "started", plan.candidateVersion(), plan.model(),
+                    name, c.state().stageIndex() + 1, plan.stages().size(), c.status());
+            return c;
+        }
+    }
+
+    /** Checks one rollout's properties and builds its plan and controller builder. */
+    private static Prepared prepare(String name, RouterProperties.Rollout r,
+            Supplier<@Nullable RouterAdmin> admins, ResourceLoader resources,
+            @Nullable RolloutStateStore storeBean, @Nullable RolloutLease lease) {
+        String prefix = name + ".";
+        RouterAdmin admin = admins.get();
+        if (admin == null) {
+            throw new RouterPropertyException(name, null, "needs the RouterAdmin bean to change"
+                    + " routing, but there is none (a Router bean of the application's own"
+                    + " replaced the auto-configured router); define a RouterAdmin bean instead",
+                    null);
+        }
+        if (admin.hook(ArmMeasurements.class).isEmpty()) {
+            throw new RouterPropertyException("router.measurements.enabled", "false",
+                    "must be true for " + name + ": a rollout judges the measurements of routed"
+                            + " calls (or define an ArmMeasurements bean)", null);
+        }
+        RolloutPlan plan = plan(prefix, r, admin, resources);
+        Duration tick = tickInterval(prefix, r, lease);
+        String actor = String.valueOf(r.getActor());
+        if (actor.isBlank()) {
+            throw new RouterPropertyException(prefix + "actor", "'" + actor + "'",
+                    "must be a non-blank name", null);
+        }
+        Rollouts.Builder b = Rollouts.builder(admin, plan).lease(lease).actor(actor);
         if (r.getStateDirectory() != null) {
             try {
                 b.stateStore(new FileRolloutStateStore(r.getStateDirectory()));
@@ -127,31 +157,7 @@ final class PropertyRollouts {
         } else if (storeBean != null) {
             b.stateStore(storeBean);
         }
-        String actor = String.valueOf(r.getActor());
-        if (actor.isBlank()) {
-            throw new RouterPropertyException(prefix + "actor", "'" + actor + "'",
-                    "must be a non-blank name", null);
-        }
-        b.actor(actor);
-        try {
-            RolloutController c = b.start();
-            LOG.info("Release Router: started rollout {} of {} from {} ({} at stage {} of {}, {})",
-                    plan.candidateVersion(), plan.model(), prefix.substring(0,
-                            prefix.length() - 1), c.restored() ? "resumed" : "started",
-                    c.state().stageIndex() + 1, plan.stages().size(), c.status());
-            return c;
-        } catch (IllegalStateException ex) {
-            if (admin.hook(dev.releaserouter.rollout.measure.ArmMeasurements.class).isEmpty()) {
-                throw new RouterPropertyException("router.measurements.enabled", "false",
-                        "must be true for " + prefix.substring(0, prefix.length() - 1)
-                                + ": a rollout judges the measurements of routed calls (or"
-                                + " define an ArmMeasurements bean)", ex);
-            }
-            throw ex;
-        } catch (IllegalArgumentException ex) {
-            throw new RouterPropertyException(prefix.substring(0, prefix.length() - 1), null,
-                    "the rollout could not start: " + ex.getMessage(), ex);
-        }
+        return new Prepared(plan, b, tick);
     }
 
     /** The plan of one rollout. */
@@ -245,7 +251,14 @@ final class PropertyRollouts {
                                 + ") must be a percentage above 0 and at most 100 with at most"
                                 + " two decimals", null);
             }
-            bp.add(scaled.intValueExact());
+            int next = scaled.intValueExact();
+            if (!bp.isEmpty() && next <= bp.get(bp.size() - 1)) {
+                throw new RouterPropertyException(property, String.valueOf(percents),
+                        "must be strictly increasing, but stage " + (i + 1) + " ("
+                                + p.toPlainString() + ") follows " + percents.get(i - 1)
+                                        .toPlainString(), null);
+            }
+            bp.add(next);
         }
         return bp;
     }
