@@ -245,6 +245,12 @@ class RouterRolloutsTest {
     }
 
     @Test
+    void unknownPropertiesFail_acceptsTheRolloutKeys() {
+        runner.withPropertyValues(CHURN).withPropertyValues("router.unknown-properties=fail")
+                .run(ctx -> assertThat(ctx).hasNotFailed());
+    }
+
+    @Test
     void relaxedKeyForms_areRolloutProperties() {
         runner.withPropertyValues(CHURN).withPropertyValues("router.rollouts.churn.dryRun=true",
                 "router.rollouts.churn.max_failed_ticks=5").run(ctx -> {

@@ -161,6 +161,7 @@ class ShadowV2CopyAndServeSpringBootTest {
     void serve_callsV1AnsweredAreShadowed_callsV2AnsweredAreNot_andArmsAreMeasured() {
         long scheduledBefore = disposition("live", ShadowDisposition.SCHEDULED);
         long servedBefore = disposition("live", ShadowDisposition.SERVED_BY_CANDIDATE);
+        long v1RequestsBefore = requests("v1");
         long v2RequestsBefore = requests("v2");
         int byV1 = 0;
         int byV2 = 0;
@@ -171,6 +172,7 @@ class ShadowV2CopyAndServeSpringBootTest {
                 byV1++;
             }
         }
+        assertThat(byV2).as("calls v2 answered").isPositive();
         int v1Calls = byV1;
         int v2Calls = byV2;
         Polling.await(() -> disposition("live", ShadowDisposition.SCHEDULED)
@@ -179,6 +181,7 @@ class ShadowV2CopyAndServeSpringBootTest {
                 .isEqualTo(servedBefore + v2Calls);
         assertThat(requests("v2")).as("route hooks measure the served arm")
                 .isEqualTo(v2RequestsBefore + v2Calls);
+        assertThat(requests("v1")).isEqualTo(v1RequestsBefore + v1Calls);
     }
 
     @Test
