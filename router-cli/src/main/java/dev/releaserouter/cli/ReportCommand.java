@@ -16,14 +16,23 @@ final class ReportCommand {
             "Usage: release-router-cli report --model NAME [inputs] [--out FILE]",
             "",
             "Renders one self-contained HTML file (inline SVG, no script, no network) from",
-            "what the router recorded: the rollout decisions with their gate verdicts, the",
-            "shadow evaluation, exposure events and the audit trail. An input that is not",
-            "given or whose file does not exist is shown as \"Not recorded\".",
+            "what the router recorded: the rollout decisions with their gate verdicts, each",
+            "arm's measurement windows, the shadow evaluation, exposure events and the audit",
+            "trail. An input that is not given or whose file does not exist is shown as",
+            "\"Not recorded\".",
             "",
             "  --model NAME          the model whose rollout is shown (required)",
             "  --decisions FILE      a rollout decision log (rollout_decision.jsonl)",
             "  --state-dir DIR       a FileRolloutStateStore directory (reads its",
             "                        rollout_decision.jsonl; instead of --decisions)",
+            "  --windows FILE|DIR    the measurement window file of a",
+            "                        JsonlMeasurementWindowStore (measurement_windows.jsonl)",
+            "                        or its directory: per-arm p95, error rate, score, cost",
+            "  --eligible-share X    with --windows and decisions: also the error rate's uplift,",
+            "                        sample size and SRM at the last checkpoint; X in (0, 1] is",
+            "                        the share of traffic the candidate can get (1 minus what",
+            "                        deny/allow lists keep on stable)",
+            "  --mde X               the error-rate difference to detect (default 0.005)",
             "  --shadow-eval FILE    shadow_eval.json of 'replay'",
             "  --exposures DIR       the directory of a JsonlExposureSink",
             "  --audit FILE          the JSON Lines audit file of a JsonlAuditSink",
@@ -31,21 +40,24 @@ final class ReportCommand {
             "  --out FILE            where to write it (default: rollout-report.html)",
             "  -h, --help            this help",
             "",
-            "Per-arm measurement windows and an experiment analysis are not stored in files",
-            "by the router: pass them through the Java API (RolloutReport.Builder).",
+            "Windows are in a file when the measurements keep them there:",
+            "ArmMeasurements.builder().windowStore(JsonlMeasurementWindowStore.open(dir)).",
+            "Other analyses: the Java API (RolloutReport.Builder.analysis).",
             "",
             "Exit status: 0 written, 64 usage error, 65 an input file is not what it should",
             "be (the message names the file, the line and what is wrong), 74 I/O error.",
             "",
             "Example:",
             "  java -jar router-cli-all.jar report --model churn \\",
-            "      --state-dir /var/lib/app/rollout \\",
+            "      --state-dir /var/lib/app/rollout --windows /var/lib/app/windows \\",
+            "      --eligible-share 0.85 \\",
             "      --audit /var/log/app/audit.jsonl --exposures /var/log/app/exposures \\",
             "      --out churn-report.html",
             "");
 
     private static final Set<String> OPTIONS = Set.of("--model", "--decisions", "--state-dir",
-            "--shadow-eval", "--exposures", "--audit", "--title", "--out");
+            "--windows", "--eligible-share", "--mde", "--shadow-eval", "--exposures", "--audit",
+            "--title", "--out");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -80,6 +92,27 @@ final class ReportCommand {
         if (o.containsKey("--decisions") && o.containsKey("--state-dir")) {
             return usage("give --decisions or --state-dir, not both");
         }
+        double share = Double.NaN;
+        double mde = 0.005;
+        try {
+            if (o.containsKey("--eligible-share")) {
+                share = Double.parseDouble(o.get("--eligible-share"));
+            }
+            if (o.containsKey("--mde")) {
+                mde = Double.parseDouble(o.get("--mde"));
+            }
+        } catch (NumberFormatException e) {
+            return usage("--eligible-share and --mde take a number: " + e.getMessage());
+        }
+        if (o.containsKey("--eligible-share") && !(share > 0 && share <= 1)) {
+            return usage("--eligible-share must be in (0, 1], but was " + share);
+        }
+        if (!(mde > 0 && mde < 1)) {
+            return usage("--mde must be in (0, 1), but was " + mde);
+        }
+        if (o.containsKey("--mde") && Double.isNaN(share)) {
+            return usage("--mde needs --eligible-share");
+        }
         Path target = Path.of(o.getOrDefault("--out", "rollout-report.html"));
         try {
             RolloutReport.Builder b = RolloutReport.builder(model);
@@ -91,6 +124,12 @@ final class ReportCommand {
             } else if (o.containsKey("--state-dir")) {
                 b.decisionLog(Path.of(o.get("--state-dir"))
                         .resolve(FileRolloutStateStore.DECISIONS_FILE));
+            }
+            if (o.containsKey("--windows")) {
+                b.windowsFile(Path.of(o.get("--windows")));
+            }
+            if (!Double.isNaN(share)) {
+                b.errorRateAnalysis(share, mde);
             }
             if (o.containsKey("--shadow-eval")) {
                 b.shadowEvaluation(Path.of(o.get("--shadow-eval")));

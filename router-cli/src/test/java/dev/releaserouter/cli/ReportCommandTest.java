@@ -2,17 +2,24 @@ package dev.releaserouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.releaserouter.api.spi.WindowSummary;
 import dev.releaserouter.rollout.FileRolloutStateStore;
 import dev.releaserouter.rollout.RolloutAction;
 import dev.releaserouter.rollout.RolloutDecision;
 import dev.releaserouter.rollout.RolloutStatus;
+import dev.releaserouter.rollout.measure.JsonlMeasurementWindowStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +69,62 @@ class ReportCommandTest {
         assertThat(text).startsWith("<!DOCTYPE html>").contains("ROLLED_BACK")
                 .contains("p95_slo: v2.p95_ms 180.5 &gt; 120")
                 .contains("Not recorded: no audit file at " + dir.resolve("no-audit.jsonl"));
+    }
+
+    @Test
+    void report_withAWindowFileAndEligibleShare_drawsTheArmsAndTheLastCheckpointsUplift() {
+        Path windows = dir.resolve("windows");
+        var store = JsonlMeasurementWindowStore.open(windows);
+        Instant t0 = Instant.parse("2026-03-02T09:00:00Z");
+        for (int minute = 0; minute < 10; minute++) {
+            store.append(window("v1", t0.plusSeconds(60L * minute), 1_000, 5));
+            store.append(window("v2", t0.plusSeconds(60L * minute), 50, 3));
+        }
+        Path html = dir.resolve("churn.html");
+
+        int status = run("report", "--model", "churn", "--state-dir", stateDir().toString(),
+                "--windows", windows.toString(), "--eligible-share", "0.85", "--out",
+                html.toString());
+
+        assertThat(status).as(err()).isEqualTo(Main.PASS);
+        Document page = Jsoup.parse(read(html));
+        assertThat(page.select("#arms svg")).isNotEmpty();
+        assertThat(page.select("#arms").text()).doesNotContain("Not recorded");
+        assertThat(page.select("#uplift").text()).contains("error rate (last checkpoint)")
+                .doesNotContain("Not recorded");
+    }
+
+    @Test
+    void report_withAMissingWindowFile_saysNotRecorded_andABadShareIsAUsageError() {
+        Path html = dir.resolve("churn.html");
+        Path none = dir.resolve("none");
+
+        assertThat(run("report", "--model", "churn", "--windows", none.toString(), "--out",
+                html.toString())).as(err()).isEqualTo(Main.PASS);
+        assertThat(Jsoup.parse(read(html)).select("#arms").text()).contains(
+                "Not recorded: no measurement window file at " + none);
+
+        assertThat(run("report", "--model", "churn", "--eligible-share", "most")).isEqualTo(
+                Main.USAGE);
+        assertThat(err()).contains("--eligible-share");
+        assertThat(run("report", "--model", "churn", "--eligible-share", "1.5")).isEqualTo(
+                Main.USAGE);
+        assertThat(err()).contains("--eligible-share must be in (0, 1], but was 1.5");
+    }
+
+    private static WindowSummary window(String version, Instant start, long requests,
+            long errors) {
+        return new WindowSummary(Set.of("pod-0"), "churn", version, start,
+                Duration.ofMinutes(1), Map.of("requests", requests, "errors", errors), Map.of(),
+                Map.of());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

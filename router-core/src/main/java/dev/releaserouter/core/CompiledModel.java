@@ -50,17 +50,17 @@ final class CompiledModel {
     private final @Nullable AtomicLong valueTotal;
 
     private final boolean killed;
-    private final Set<String> killedTenants;
-    private final Set<String> killedChannels;
+    private final StringTable killedTenants;
+    private final StringTable killedChannels;
     private final @Nullable RouteDecision modelLevelBlock;
-    private final @Nullable Set<String> denyTenants;
-    private final @Nullable Set<String> denyRegions;
-    private final @Nullable Set<String> denyChannels;
-    private final @Nullable Set<String> denyProducts;
-    private final @Nullable Set<String> allowTenants;
-    private final @Nullable Set<String> allowRegions;
-    private final @Nullable Set<String> allowChannels;
-    private final @Nullable Set<String> allowProducts;
+    private final @Nullable StringTable denyTenants;
+    private final @Nullable StringTable denyRegions;
+    private final @Nullable StringTable denyChannels;
+    private final @Nullable StringTable denyProducts;
+    private final @Nullable StringTable allowTenants;
+    private final @Nullable StringTable allowRegions;
+    private final @Nullable StringTable allowChannels;
+    private final @Nullable StringTable allowProducts;
 
     /** Shadow: the version, or null when the model is not shadowed. */
     final @Nullable String shadowVersion;
@@ -69,10 +69,10 @@ final class CompiledModel {
     private final int shadowSample;
     private final @Nullable Bucketing shadowBucketing;
     private final Set<String> shadowForbidden;
-    private final @Nullable Set<String> shadowDenyTenants;
-    private final @Nullable Set<String> shadowDenyRegions;
-    private final @Nullable Set<String> shadowDenyChannels;
-    private final @Nullable Set<String> shadowDenyProducts;
+    private final @Nullable StringTable shadowDenyTenants;
+    private final @Nullable StringTable shadowDenyRegions;
+    private final @Nullable StringTable shadowDenyChannels;
+    private final @Nullable StringTable shadowDenyProducts;
 
     private final RouteDecision killDecision;
     private final RouteDecision deniedDecision;
@@ -132,8 +132,9 @@ final class CompiledModel {
         this.exhaustedDecisions = hasBudget() ? new RouteDecision[Weights.BUCKETS] : null;
 
         this.killed = m.kills().all() || global.all();
-        this.killedTenants = Overrides.union(m.kills().tenants(), global.tenants());
-        this.killedChannels = Overrides.union(m.kills().channels(), global.channels());
+        this.killedTenants = StringTable.of(Overrides.union(m.kills().tenants(), global.tenants()));
+        this.killedChannels =
+                StringTable.of(Overrides.union(m.kills().channels(), global.channels()));
         this.killDecision = unbucketedStable(Reason.KILL_SWITCH);
         this.deniedDecision = unbucketedStable(Reason.DENIED_SEGMENT);
         this.notAllowedDecision = unbucketedStable(Reason.NOT_IN_ALLOWED_SEGMENT);
@@ -226,8 +227,8 @@ final class CompiledModel {
         return false;
     }
 
-    private static @Nullable Set<String> orNull(Set<String> s) {
-        return s.isEmpty() ? null : s;
+    private static @Nullable StringTable orNull(Set<String> s) {
+        return s.isEmpty() ? null : StringTable.of(s);
     }
 
     private RouteDecision unbucketedStable(Reason reason) {
@@ -263,9 +264,8 @@ final class CompiledModel {
         if (valueTotal != null) {
             CompiledBudget.addToModelTotal(valueTotal, monetaryValue);
         }
-        if (killed || tenant != null && !killedTenants.isEmpty() && killedTenants.contains(tenant)
-                || channel != null && !killedChannels.isEmpty()
-                        && killedChannels.contains(channel)) {
+        if (killed || killedTenants.contains(tenant)
+                || killedChannels.contains(channel)) {
             return killDecision;
         }
         if (modelLevelBlock != null) {
@@ -315,15 +315,15 @@ final class CompiledModel {
         }
     }
 
-    private static boolean isIn(Set<String> set, @Nullable String value) {
-        return value != null && !set.isEmpty() && set.contains(value);
+    private static boolean isIn(StringTable set, @Nullable String value) {
+        return set.contains(value);
     }
 
-    private static boolean denied(@Nullable Set<String> set, @Nullable String value) {
+    private static boolean denied(@Nullable StringTable set, @Nullable String value) {
         return set != null && value != null && set.contains(value);
     }
 
-    private static boolean notAllowed(@Nullable Set<String> set, @Nullable String value) {
+    private static boolean notAllowed(@Nullable StringTable set, @Nullable String value) {
         return set != null && (value == null || !set.contains(value));
     }
 

@@ -2,6 +2,7 @@ package dev.releaserouter.redis;
 
 import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.WindowSummary;
+import dev.releaserouter.rollout.measure.WindowSummaryJson;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -12,17 +13,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The fleet's measurement windows in Redis: one hash per model and window start
@@ -50,8 +46,6 @@ final class RedisMeasurementWindowStore implements MeasurementWindowStore {
             redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[5]))
             return 1
             """;
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     /** The current connection; throws (unchecked) while the fleet is not connected. */
     private final Supplier<StatefulRedisConnection<String, String>> connection;
@@ -160,43 +154,11 @@ final class RedisMeasurementWindowStore implements MeasurementWindowStore {
     }
 
     static String encode(WindowSummary s) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("source", s.sources().iterator().next());
-        n.put("model", s.model());
-        n.put("version", s.version());
-        n.put("start", s.start().toString());
-        n.put("length", s.length().toString());
-        ObjectNode counts = n.putObject("counts");
-        s.counts().forEach(counts::put);
-        ObjectNode sums = n.putObject("sums");
-        s.sums().forEach(sums::put);
-        ObjectNode hs = n.putObject("histograms");
-        s.histograms().forEach((name, buckets) -> {
-            ObjectNode h = hs.putObject(name);
-            buckets.forEach((b, c) -> h.put(Long.toString(b), c));
-        });
-        return MAPPER.writeValueAsString(n);
+        return WindowSummaryJson.encode(s);
     }
 
     static WindowSummary decode(String json) {
-        JsonNode n = MAPPER.readTree(json);
-        Map<String, Long> counts = new TreeMap<>();
-        n.get("counts").properties().forEach(e -> counts.put(e.getKey(), e.getValue()
-                .longValue()));
-        Map<String, Double> sums = new TreeMap<>();
-        n.get("sums").properties().forEach(e -> sums.put(e.getKey(), e.getValue()
-                .doubleValue()));
-        Map<String, SortedMap<Long, Long>> hs = new TreeMap<>();
-        n.get("histograms").properties().forEach(e -> {
-            SortedMap<Long, Long> h = new TreeMap<>();
-            e.getValue().properties().forEach(b -> h.put(Long.parseLong(b.getKey()),
-                    b.getValue().longValue()));
-            hs.put(e.getKey(), h);
-        });
-        return new WindowSummary(Set.of(n.get("source").stringValue()),
-                n.get("model").stringValue(), n.get("version").stringValue(),
-                Instant.parse(n.get("start").stringValue()),
-                Duration.parse(n.get("length").stringValue()), counts, sums, hs);
+        return WindowSummaryJson.decode(json);
     }
 
     private <T> T await(Future<T> future) {

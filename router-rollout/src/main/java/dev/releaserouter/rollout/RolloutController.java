@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The gates also get the current stage's evidence so far
  * ({@link dev.releaserouter.rollout.gates.GateInput#cumulative()}: every measurement window
- * wholly inside the stage, up to the measurements' retention) and the stage's configured split
- * ({@link dev.releaserouter.rollout.gates.GateInput#candidateShare()}, unknown in a dry run):
+ * from the first one that began in the stage, up to the measurements' retention; until there
+ * is one, the window the stage began in) and the stage's configured split
+ * ({@link dev.releaserouter.rollout.gates.GateInput#candidateShare()}; unknown in a dry run and
+ * while the evidence holds the previous weight's traffic):
  * threshold comparisons with a confidence, {@code sequential} and {@code sample_ratio} criteria
  * read them, so a HOLD gathers evidence. A new stage, and a resume, start the evidence and the
  * sequential tests afresh.
@@ -638,13 +640,14 @@ public final class RolloutController {
         int bp = plan.stages().get(s.stageIndex());
         boolean allTraffic = bp >= FULL;
         MeasurementSnapshot base = baseline;
-        MeasurementSnapshot stage = stageSnapshot(now);
+        StageSnapshot stage = stageSnapshot(now);
+        // The split is checked only on windows of one weight (not in a dry run: unknown).
+        double share = plan.dryRun() || !stage.whole() ? Double.NaN : bp / (double) FULL;
         // External metrics (e.g. PromQL) are read once per tick, for both arms.
         GateVerdict verdict = PolicyEvaluator.evaluate(plan.policy(),
                 ExternalMetrics.overlay(plan.policy(),
                         new StageGateInput(input(current, allTraffic ? base : null),
-                                stage == null ? null : input(stage, allTraffic ? base : null),
-                                plan.dryRun() ? Double.NaN : bp / (double) FULL),
+                                input(stage.snapshot(), allTraffic ? base : null), share),
                         plan.metricSources(), new ExternalQuery(plan.model(),
                                 plan.stableVersion(), plan.candidateVersion(),
                                 plan.checkpointDuration(), now)),
@@ -726,21 +729,24 @@ public final class RolloutController {
     }
 
     /**
-     * The windows wholly inside the current stage (from the first window starting at or after
-     * the stage's start, the open one included), or null while the stage is younger than the
-     * window it began in: a window that began before the stage holds the previous weight's
-     * traffic.
+     * The windows of the current stage: from the first window starting at or after the stage's
+     * start (the open one included); while the stage is younger than the window it began in,
+     * that window, which also holds the previous weight's traffic ({@code whole} false).
      */
-    private @Nullable MeasurementSnapshot stageSnapshot(Instant now) {
+    private StageSnapshot stageSnapshot(Instant now) {
         long window = measurements.windowMillis();
         long first = Math.floorDiv(stageStart.toEpochMilli() + window - 1, window) * window;
-        long span = now.toEpochMilli() - first;
-        if (span < 0) {
-            return null;
+        boolean whole = first <= now.toEpochMilli();
+        if (!whole) {
+            first -= window;
         }
         // + 1 ms: at a window boundary the lookback must still reach back to the first window.
-        return measurements.snapshot(plan.model(), Duration.ofMillis(span + 1));
+        return new StageSnapshot(measurements.snapshot(plan.model(),
+                Duration.ofMillis(now.toEpochMilli() - first + 1)), whole);
     }
+
+    /** A stage's windows, and whether they all began in the stage (one weight). */
+    private record StageSnapshot(MeasurementSnapshot snapshot, boolean whole) {}
 
     /**
      * Pauses a RUNNING rollout: ticks do nothing until {@link #resume}. The weight stays.

@@ -137,8 +137,7 @@ final class CanarySimulation {
 
     /**
      * Runs the canary on the evaluator directly, following {@link RolloutController}'s rules:
-     * every tick evaluates the last 10 windows with the stage's whole windows as cumulative
-     * evidence; a CRITICAL criterion acting on one window rolls back at any tick; at the end of
+     * every tick evaluates the last 10 windows with the stage's windows as cumulative evidence; a CRITICAL criterion acting on one window rolls back at any tick; at the end of
      * a checkpoint PROCEED (with 100 samples per arm) advances, anything else holds; at 100% the
      * stable arm is read from the last checkpoint below 100%.
      *
@@ -175,15 +174,19 @@ final class CanarySimulation {
             int first = Math.max(0, current - LOOKBACK_WINDOWS + 1);
             Counts window = Counts.sum(requests, errors, first, current,
                     now - (long) (current - LOOKBACK_WINDOWS + 1) * WINDOW_MS);
+            // The stage's windows; while there is no whole one, the one it began in (whose
+            // split is then not checked).
             int firstOfStage = (int) ((stageStart + WINDOW_MS - 1) / WINDOW_MS);
-            Counts stageCounts = firstOfStage * WINDOW_MS > now ? null
-                    : Counts.sum(requests, errors, firstOfStage, current,
-                            now - firstOfStage * WINDOW_MS);
+            boolean whole = firstOfStage * WINDOW_MS <= now;
+            if (!whole) {
+                firstOfStage--;
+            }
+            Counts stageCounts = Counts.sum(requests, errors, firstOfStage, current,
+                    now - firstOfStage * WINDOW_MS);
             boolean allTraffic = bp >= FULL;
             GateInput in = new Input(window, allTraffic ? baseline : null,
-                    stageCounts == null ? null : new Input(stageCounts,
-                            allTraffic ? baseline : null, null, Double.NaN),
-                    bp / (double) FULL);
+                    new Input(stageCounts, allTraffic ? baseline : null, null, Double.NaN),
+                    whole ? bp / (double) FULL : Double.NaN);
             GateVerdict verdict = PolicyEvaluator.evaluate(policy, in, history);
             boolean checkpointOver = now - checkpointStart >= CHECKPOINT.toMillis();
             boolean critical = verdict.criteria().stream()

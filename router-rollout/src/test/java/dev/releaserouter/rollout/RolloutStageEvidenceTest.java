@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.hook.OutcomeEvent;
-import dev.releaserouter.rollout.gates.Estimate;
-import dev.releaserouter.rollout.gates.GateInput;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,39 +132,33 @@ class RolloutStageEvidenceTest {
     }
 
     @Test
-    void aStageYoungerThanItsFirstWindow_hasNoEvidence_notThePreviousStages() {
-        GateInput window = new GateInput() {
-            @Override
-            public double value(String arm, String metric) {
-                return 0.04;
-            }
+    void aStageYoungerThanItsFirstWindow_isJudgedOnThatWindow_butItsSplitIsNotChecked() {
+        // One-minute windows; the rollout starts 30 s into one, so stages change mid-window.
+        f.clock.advance(Duration.ofSeconds(30));
+        RolloutController c = f.start(f.plan("{\"name\": \"split\", \"criteria\": [{\"name\":"
+                + " \"split\", \"type\": \"sample_ratio\", \"severity\": \"CRITICAL\"}]}")
+                .build(), dir);
+        checkpointSplitting(c, 9_500, 500); // 00:10:30: PROCEED to 25%
+        assertThat(c.currentBasisPoints()).isEqualTo(2500);
 
-            @Override
-            public long samples(String arm) {
-                return 5000;
-            }
+        // 00:10:45, in the window [00:10, 00:11) that began at 5%: a 5% split is no mismatch
+        // there (the split is not checked), though it would be at 25%.
+        f.clock.advance(Duration.ofSeconds(15));
+        assigned("v1", 9_500);
+        assigned("v2", 500);
+        f.clock.advance(Duration.ofSeconds(5));
+        assertThat(c.tick()).isEqualTo(RolloutStatus.RUNNING);
 
-            @Override
-            public Duration window() {
-                return Duration.ofMinutes(10);
-            }
+        // 00:11:30, in the stage's first whole window: the same split is a mismatch at 25%.
+        f.clock.advance(Duration.ofSeconds(40));
+        assigned("v1", 9_500);
+        assigned("v2", 500);
+        f.clock.advance(Duration.ofSeconds(10));
 
-            @Override
-            public Estimate estimate(String arm, String metric) {
-                return Estimate.ofProportion(200, 5000);
-            }
-        };
-
-        StageGateInput in = new StageGateInput(window, null, 0.25);
-        Estimate e = in.cumulative().estimate(GateInput.CANDIDATE, "error_rate");
-
-        assertThat(e).isNotNull();
-        assertThat(e.isDefined()).isFalse();
-        assertThat(e.kind()).isEqualTo(Estimate.Kind.PROPORTION);
-        assertThat(in.cumulative().assigned(GateInput.CANDIDATE)).isZero();
-        assertThat(in.cumulative().samples(GateInput.CANDIDATE)).isZero();
-        assertThat(in.estimate(GateInput.CANDIDATE, "error_rate").units()).isEqualTo(5000);
-        assertThat(in.candidateShare()).isEqualTo(0.25);
+        assertThat(c.tick()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        assertThat(c.decisions().get(c.decisions().size() - 1).reasons().get(0))
+                .startsWith("split: CRITICAL (candidate got 5% of 10000 units assigned by the"
+                        + " split vs 25% configured");
     }
 
     @Test

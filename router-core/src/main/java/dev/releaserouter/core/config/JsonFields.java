@@ -5,6 +5,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks shared by the parsers of policy files and release manifests: every failure is a
@@ -12,7 +13,34 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JsonFields {
 
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
     private JsonFields() {}
+
+    /**
+     * Parses one line or document that must be a JSON object (a wire record: an exposure event,
+     * a window summary).
+     *
+     * @param json the text
+     * @param what what it should be, for the message (e.g. "an exposure event")
+     * @return the object
+     * @throws IllegalArgumentException "not JSON: ..." with the parser's message, or
+     *     "WHAT must be a JSON object"
+     * @throws NullPointerException if json is null
+     */
+    public static JsonNode parseObject(String json, String what) {
+        java.util.Objects.requireNonNull(json, "json");
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException(what + " must be a JSON object");
+        }
+        return n;
+    }
 
     /**
      * The text of a string node.

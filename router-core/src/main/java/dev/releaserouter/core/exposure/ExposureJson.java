@@ -4,13 +4,13 @@ import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.Role;
 import dev.releaserouter.api.spi.ExposureEvent;
 import dev.releaserouter.api.spi.ExposureEvent.EntityEncoding;
+import dev.releaserouter.core.config.JsonFields;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -82,16 +82,7 @@ public final class ExposureJson {
      * @throws NullPointerException if json is null
      */
     public static ExposureEvent read(String json) {
-        Objects.requireNonNull(json, "json");
-        JsonNode n;
-        try {
-            n = MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
-        }
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("an exposure event must be a JSON object");
-        }
+        JsonNode n = JsonFields.parseObject(json, "an exposure event");
         JsonNode v = n.get("v");
         if (v == null || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > FORMAT_VERSION) {
             throw new IllegalArgumentException("/v must be a format version from 1 to "

@@ -216,7 +216,8 @@ final class ReportHtml {
     private static void arms(StringBuilder b, RolloutReport r) {
         b.append("<section id=\"arms\"><h2>Per-arm measurements over time</h2>");
         if (r.arms().isEmpty()) {
-            b.append(Html.notRecorded("no per-arm measurement windows were given"))
+            b.append(Html.notRecorded(r.missing().getOrDefault("windows",
+                    "no per-arm measurement windows were given")))
                     .append("</section>\n");
             return;
         }
@@ -272,7 +273,8 @@ final class ReportHtml {
         b.append("<section id=\"uplift\"><h2>Uplift and sample size</h2>");
         ExperimentAnalysis a = r.analysis();
         if (a == null) {
-            b.append(Html.notRecorded("no experiment analysis was given")).append("</section>\n");
+            b.append(Html.notRecorded(r.missing().getOrDefault("analysis",
+                    "no experiment analysis was given"))).append("</section>\n");
             return;
         }
         var u = a.uplift();

@@ -2,10 +2,13 @@ package dev.releaserouter.replay.report;
 
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.spi.ExposureEvent;
+import dev.releaserouter.api.spi.WindowSummary;
 import dev.releaserouter.core.audit.JsonlAuditSink;
 import dev.releaserouter.core.exposure.JsonlExposureSink;
 import dev.releaserouter.rollout.RolloutDecision;
+import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.rollout.measure.ArmStats;
+import dev.releaserouter.rollout.measure.JsonlMeasurementWindowStore;
 import dev.releaserouter.stats.ExperimentAnalysis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -192,6 +195,8 @@ public final class RolloutReport {
         private @Nullable List<ExposureEvent> exposures;
         private @Nullable List<AuditEvent> audit;
         private final Map<String, String> missing = new LinkedHashMap<>();
+        private double eligibleShare = Double.NaN;
+        private double errorRateEffect = Double.NaN;
 
         private Builder(String model) {
             Objects.requireNonNull(model, "model");
@@ -255,6 +260,72 @@ public final class RolloutReport {
          */
         public Builder armWindows(String version, List<ArmStats> windows) {
             arms.put(Objects.requireNonNull(version, "version"), List.copyOf(windows));
+            return this;
+        }
+
+        /**
+         * Each arm's measurement windows as a window store kept them (e.g.
+         * {@code JsonlMeasurementWindowStore.readAll(file)} or a fleet store's {@code read}):
+         * the windows of this report's model are drawn per arm, like {@link #armWindows}.
+         *
+         * @param summaries stored window summaries (of any models: others are ignored)
+         * @return this builder
+         */
+        public Builder windows(List<WindowSummary> summaries) {
+            List<WindowSummary> mine = summaries.stream()
+                    .filter(w -> w.model().equals(model)).toList();
+            ArmMeasurements.windowStats(mine).forEach(this::armWindows);
+            missing.remove("windows");
+            return this;
+        }
+
+        /**
+         * The window file of a {@code JsonlMeasurementWindowStore}
+         * ({@value JsonlMeasurementWindowStore#FILE}), or a directory holding it. A file that
+         * does not exist is "not recorded".
+         *
+         * @param fileOrDirectory the file or its directory
+         * @return this builder
+         * @throws UncheckedIOException if it exists but cannot be read
+         */
+        public Builder windowsFile(Path fileOrDirectory) {
+            Path file = Files.isDirectory(fileOrDirectory)
+                    ? fileOrDirectory.resolve(JsonlMeasurementWindowStore.FILE) : fileOrDirectory;
+            if (!Files.isRegularFile(file)) {
+                missing.put("windows", "no measurement window file at " + file);
+                return this;
+            }
+            return windows(JsonlMeasurementWindowStore.readAll(file));
+        }
+
+        /**
+         * Asks for the error rate's analysis at the last checkpoint, computed from the arms'
+         * windows (given by {@link #windows}, {@link #windowsFile} or {@link #armWindows}) and
+         * the decisions, unless an {@link #analysis} is given: the windows wholly inside the
+         * stage the last decision judged (from the START, PROCEED, PROMOTE or RESUME that began
+         * it to the last decision), that stage's weight, the uplift of the candidate's error rate with its
+         * interval (lower is better), the sample size needed to detect
+         * {@code minimumDetectableEffect}, and the sample-ratio check.
+         *
+         * @param eligibleShare the share of requests the candidate could be assigned, in
+         *     (0, 1]: 1 minus the share that deny or allow lists keep on the stable version
+         *     (the sample-ratio check compares the split with {@code share x stage weight})
+         * @param minimumDetectableEffect the absolute error-rate difference the rollout must be
+         *     able to see, in (0, 1)
+         * @return this builder
+         * @throws IllegalArgumentException if an argument is out of range
+         */
+        public Builder errorRateAnalysis(double eligibleShare, double minimumDetectableEffect) {
+            if (!(eligibleShare > 0 && eligibleShare <= 1)) {
+                throw new IllegalArgumentException("eligibleShare must be in (0, 1], but was "
+                        + eligibleShare);
+            }
+            if (!(minimumDetectableEffect > 0 && minimumDetectableEffect < 1)) {
+                throw new IllegalArgumentException("minimumDetectableEffect must be in (0, 1),"
+                        + " but was " + minimumDetectableEffect);
+            }
+            this.eligibleShare = eligibleShare;
+            this.errorRateEffect = minimumDetectableEffect;
             return this;
         }
 
@@ -389,6 +460,16 @@ public final class RolloutReport {
             }
             if (shadow == null) {
                 missing.putIfAbsent("shadow", "no shadow evaluation was given");
+            }
+            if (arms.isEmpty()) {
+                missing.putIfAbsent("windows", "no measurement windows were given");
+            }
+            if (analysis == null && !Double.isNaN(eligibleShare) && checkpoints != null) {
+                LastCheckpoint.errorRate(checkpoints, arms, eligibleShare, errorRateEffect)
+                        .ifPresentOrElse(a -> analysis("error rate (last checkpoint)", a),
+                                () -> missing.put("analysis", "the error rate at the last"
+                                        + " checkpoint needs the decision that began its stage"
+                                        + " and windows of both arms wholly inside the stage"));
             }
             return new RolloutReport(this);
         }

@@ -99,6 +99,35 @@ class RolloutReportTest {
         return out;
     }
 
+    @Test
+    void errorRateAnalysis_takesTheWindowsOfTheStageTheLastDecisionJudged_holdsDoNotBeginOne() {
+        String page = RolloutReport.builder("churn").decisions(knownRollout())
+                .armWindows("v1", List.of(window("v1", 10, 5_700, 3, 95.5),
+                        window("v1", 20, 4_500, 2, 96.25), window("v1", 30, 4_500, 4, 97)))
+                .armWindows("v2", List.of(window("v2", 10, 300, 1, 80),
+                        window("v2", 20, 1_500, 3, 101.25), window("v2", 30, 1_500, 45, 180.5)))
+                .errorRateAnalysis(0.85, 0.005).build().render();
+
+        String uplift = Jsoup.parse(page).select("#uplift").text();
+        // The stage began at the PROCEED to 25% (minute 10), not at the HOLD (minute 20).
+        assertThat(uplift).contains("error rate (last checkpoint)").contains("n 3000/9000");
+    }
+
+    @Test
+    void errorRateAnalysis_withoutWindowsInsideTheStage_saysWhyInsteadOfGuessing() {
+        String page = RolloutReport.builder("churn").decisions(knownRollout())
+                .armWindows("v1", List.of(window("v1", 10, 5_700, 3, 95.5)))
+                .armWindows("v2", List.of(window("v2", 10, 300, 1, 80)))
+                .errorRateAnalysis(0.85, 0.005).build().render();
+
+        assertThat(Jsoup.parse(page).select("#uplift").text()).contains(
+                "Not recorded: the error rate at the last checkpoint needs the decision that"
+                        + " began its stage and windows of both arms wholly inside the stage");
+        assertThatThrownBy(() -> RolloutReport.builder("churn").errorRateAnalysis(0, 0.005))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("eligibleShare must be in (0, 1], but was 0.0");
+    }
+
     private RolloutReport knownReport() throws Exception {
         List<ExposureEvent> ex = new ArrayList<>();
         ex.addAll(exposures(1, Reason.STABLE_BUCKET, 160)); // stage 1 (5%): 160 / 40

@@ -531,6 +531,46 @@ public final class ArmMeasurements implements RouteHook {
     }
 
     /**
+     * Per-arm statistics of stored windows, one {@link ArmStats} per version and window, as a
+     * snapshot's {@link MeasurementSnapshot#windowStats} gives them: for a report of what a
+     * window store kept ({@link JsonlMeasurementWindowStore#readAll}, or any store's
+     * {@link MeasurementWindowStore#read}). Summaries of the same version and window from
+     * different sources are merged; windows nobody recorded are not invented.
+     *
+     * @param windows summaries, in any order, of one model
+     * @return version to its windows' statistics in time order (sorted by version)
+     * @throws IllegalArgumentException if the summaries are of more than one model
+     * @throws NullPointerException if windows or an element is null
+     */
+    public static Map<String, List<ArmStats>> windowStats(List<WindowSummary> windows) {
+        Map<String, TreeMap<Instant, WindowSummary>> byVersion = new TreeMap<>();
+        String model = null;
+        for (WindowSummary w : windows) {
+            Objects.requireNonNull(w, "window");
+            if (model != null && !model.equals(w.model())) {
+                throw new IllegalArgumentException("windows of one model expected, but got "
+                        + model + " and " + w.model());
+            }
+            model = w.model();
+            byVersion.computeIfAbsent(w.version(), v -> new TreeMap<>()).merge(w.start(), w,
+                    (a, b) -> a.sameWindow(b) ? a.merge(b)
+                            : b.length().compareTo(a.length()) > 0 ? b : a);
+        }
+        Map<String, List<ArmStats>> out = new TreeMap<>();
+        byVersion.forEach((version, series) -> {
+            List<ArmStats> list = new ArrayList<>(series.size());
+            for (WindowSummary w : series.values()) {
+                ArmWindow.Merged one = new ArmWindow.Merged();
+                ArmWindow.mergeSummary(w, one);
+                one.windows = 1;
+                list.add(stats(version, w.start(), w.end(), one));
+            }
+            out.put(version, List.copyOf(list));
+        });
+        return out;
+    }
+
+    /**
      * Closes the windows the clock has passed and appends them to the window store (retrying
      * earlier failed appends). Records and snapshots do this by themselves; call it on an
      * instance that may receive no traffic for a while (e.g. from a scheduler, once per window)

@@ -9,7 +9,7 @@ import dev.releaserouter.testkit.ManualClock;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The in-memory defaults against their contracts. They live here rather than beside the
+ * The in-memory defaults (and the JSON Lines window store) against their contracts. They live here rather than beside the
  * defaults because router-api, router-core and router-rollout cannot depend on the testkit (it
  * depends on them).
  */
@@ -36,6 +36,20 @@ class InMemorySpiContractTests {
         @Override
         protected MeasurementWindowStore createStore() {
             return MeasurementWindowStore.inMemory(100);
+        }
+    }
+
+    /** The JSON Lines file store: each test in a new directory. */
+    @Nested
+    class JsonlMeasurementWindowStore extends MeasurementWindowStoreContract {
+        @Override
+        protected MeasurementWindowStore createStore() {
+            try {
+                return dev.releaserouter.rollout.measure.JsonlMeasurementWindowStore.open(
+                        java.nio.file.Files.createTempDirectory("windows"), 100);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

@@ -15,21 +15,14 @@ import dev.releaserouter.rollout.RolloutStatus;
 import dev.releaserouter.rollout.Rollouts;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
-import dev.releaserouter.rollout.measure.ArmStats;
+import dev.releaserouter.rollout.measure.JsonlMeasurementWindowStore;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Features;
 import dev.releaserouter.samples.quickstart.SimulatedChurnService.Scored;
-import dev.releaserouter.stats.AnalysisConfig;
-import dev.releaserouter.stats.ArmSummary;
-import dev.releaserouter.stats.Direction;
-import dev.releaserouter.stats.Effect;
-import dev.releaserouter.stats.ExperimentAnalysis;
-import dev.releaserouter.stats.MetricKind;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,7 +64,7 @@ public final class QuickstartDemo {
     /** What one run ended with. */
     private record Outcome(RolloutStatus status, int stageIndex, int stageBasisPoints,
             Duration elapsed, int decisions, int candidateAfterRollback, Path auditFile,
-            List<RolloutDecision> decisionLog, Map<String, List<ArmStats>> arms) {}
+            List<RolloutDecision> decisionLog, Path windows) {}
 
     /**
      * Runs the demo.
@@ -94,7 +87,10 @@ public final class QuickstartDemo {
 
         System.out.println();
         System.out.println("== good v2");
-        Outcome good = run(policy, false, dir.resolve("audit-good.jsonl"));
+        // The HTML rollout report of each run (docs/report.md), next to the demo's output.
+        Path reports = Path.of(System.getProperty("quickstart.reports", "target"));
+        Outcome good = run(policy, false, dir.resolve("audit-good.jsonl"),
+                windows(reports, "good"));
         System.out.printf("result: good v2 %s at %s, t=%s, %d decisions%n", good.status(),
                 stage(good.stageIndex(), good.stageBasisPoints()), clock(good.elapsed()),
                 good.decisions());
@@ -102,15 +98,13 @@ public final class QuickstartDemo {
         System.out.println();
         System.out.println("== bad v2 (connection pool sized for "
                 + SimulatedChurnService.BAD_CAPACITY_PER_MINUTE + " calls/min)");
-        Outcome bad = run(policy, true, dir.resolve("audit-bad.jsonl"));
+        Outcome bad = run(policy, true, dir.resolve("audit-bad.jsonl"), windows(reports, "bad"));
         System.out.printf("result: bad v2 %s at %s, t=%s, %d decisions; v2 served %d of the"
                 + " next %d requests%n", bad.status(), stage(bad.stageIndex(),
                 bad.stageBasisPoints()), clock(bad.elapsed()), bad.decisions(),
                 bad.candidateAfterRollback(), CHECK_AFTER_ROLLBACK);
 
         System.out.println();
-        // The HTML rollout report of each run (docs/report.md), next to the demo's output.
-        Path reports = Path.of(System.getProperty("quickstart.reports", "target"));
         System.out.printf("report: good run %s%n", report(good, "good",
                 reports.resolve("quickstart-report-good.html")).toAbsolutePath());
         System.out.printf("report: bad run %s%n", report(bad, "bad",
@@ -131,35 +125,19 @@ public final class QuickstartDemo {
         Files.delete(dir);
     }
 
-    /** Writes the rollout report of one run: decisions, per-arm checkpoints, audit trail. */
+    /**
+     * Writes the rollout report of one run: decisions, the per-arm windows the measurements
+     * kept in their window file, the error rate's analysis at the last checkpoint (85% of the
+     * traffic can get v2: VIP and regulated tenants are denied), the audit trail.
+     */
     private static Path report(Outcome o, String name, Path file) {
-        RolloutReport.Builder report = RolloutReport.builder(MODEL)
+        return RolloutReport.builder(MODEL)
                 .title("churn v1 -> v2 (" + name + " v2): rollout report")
                 .decisions(o.decisionLog())
-                .auditFile(o.auditFile());
-        o.arms().forEach(report::armWindows);
-        // The error rate's uplift at the last checkpoint, when its lookback saw one stage only
-        // (the weights of the SRM check are then known: the denied 15% always get v1).
-        List<RolloutDecision> d = o.decisionLog();
-        RolloutDecision last = d.get(d.size() - 1);
-        if (d.size() > 1 && !d.get(d.size() - 2).time().isAfter(last.time().minus(CHECKPOINT))
-                && o.arms().containsKey("v2")) {
-            int judged = last.action() == RolloutAction.PROCEED
-                    && last.status() != RolloutStatus.PROMOTED
-                    ? d.get(d.size() - 2).stageBasisPoints() : last.stageBasisPoints();
-            double v2Share = 0.85 * judged / 10_000;
-            ArmStats v1 = o.arms().get("v1").get(o.arms().get("v1").size() - 1);
-            ArmStats v2 = o.arms().get("v2").get(o.arms().get("v2").size() - 1);
-            report.analysis("error rate (last checkpoint)", ExperimentAnalysis.of(
-                    AnalysisConfig.builder(MetricKind.CONVERSION)
-                            .direction(Direction.LOWER_IS_BETTER)
-                            .weights(1 - v2Share, v2Share)
-                            .minimumDetectableEffect(Effect.absolute(0.005))
-                            .build(),
-                    ArmSummary.ofConversions(v1.requests(), v1.errors()),
-                    ArmSummary.ofConversions(v2.requests(), v2.errors())));
-        }
-        return report.build().write(file);
+                .windowsFile(o.windows())
+                .errorRateAnalysis(0.85, 0.005)
+                .auditFile(o.auditFile())
+                .build().write(file);
     }
 
     /** How many audit entries a file holds, by action. */
@@ -170,13 +148,24 @@ public final class QuickstartDemo {
         return events.size() + " entries " + actions;
     }
 
-    private static Outcome run(Policy policy, boolean badCandidate, Path auditFile) {
+    /** A new, empty directory for a run's measurement window file. */
+    private static Path windows(Path reports, String name) throws IOException {
+        Path dir = reports.resolve("quickstart-windows-" + name);
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(JsonlMeasurementWindowStore.FILE));
+        return dir;
+    }
+
+    private static Outcome run(Policy policy, boolean badCandidate, Path auditFile,
+            Path windows) {
         SimulatedClock clock = new SimulatedClock(START);
         Random random = new Random(SEED);
         SimulatedChurnService service = new SimulatedChurnService(clock, random, badCandidate);
-        // Per-arm windows of what route() serves: latency, errors, validity, shadow comparisons.
+        // Per-arm windows of what route() serves: latency, errors, validity, shadow comparisons;
+        // each closed window is also kept in a file, for the report.
         ArmMeasurements arms = ArmMeasurements.builder().clock(clock)
-                .window(Duration.ofMinutes(1)).build();
+                .window(Duration.ofMinutes(1))
+                .windowStore(JsonlMeasurementWindowStore.open(windows)).build();
         // The admin changes routing (here: the rollout); the router only evaluates.
         RouterAdmin admin = ReleaseRouter.builder()
                 .flagSource(FlagSources.classpath("flags.json"))
@@ -203,8 +192,6 @@ public final class QuickstartDemo {
             var rollout = Rollouts.start(admin, plan); // measurements, clock from the router
 
             int printed = print(rollout.decisions(), 0, arms);
-            // What each checkpoint judged, per arm, for the report.
-            Map<String, List<ArmStats>> judged = new LinkedHashMap<>();
             while (rollout.status() == RolloutStatus.RUNNING
                     && elapsed(clock.instant()).compareTo(GIVE_UP) < 0) {
                 for (long i = TICK.dividedBy(REQUEST_EVERY); i > 0; i--) {
@@ -212,21 +199,16 @@ public final class QuickstartDemo {
                     clock.advance(REQUEST_EVERY);
                 }
                 rollout.tick();
-                if (rollout.decisions().size() > printed) {
-                    for (String version : List.of("v1", "v2")) {
-                        judged.computeIfAbsent(version, v -> new ArrayList<>())
-                                .add(arms.snapshot(MODEL, CHECKPOINT).arm(version));
-                    }
-                }
                 printed = print(rollout.decisions(), printed, arms);
             }
             Instant end = clock.instant();
+            arms.closeElapsedWindows();
 
             int candidateAfter = rollout.status() == RolloutStatus.ROLLED_BACK
                     ? afterRollback(router, random, clock, service, auditFile) : -1;
             return new Outcome(rollout.status(), rollout.state().stageIndex(),
                     rollout.currentBasisPoints(), elapsed(end), rollout.decisions().size(),
-                    candidateAfter, auditFile, List.copyOf(rollout.decisions()), judged);
+                    candidateAfter, auditFile, List.copyOf(rollout.decisions()), windows);
         }
     }
 
