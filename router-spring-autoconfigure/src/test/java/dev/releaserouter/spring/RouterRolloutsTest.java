@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -394,6 +395,10 @@ class RouterRolloutsTest {
             RouterPropertyException e = refusal(ctx);
             assertThat(e.property()).isEqualTo(named);
             assertThat(e).hasMessageContaining(says);
+            // What the application's startup failure report says.
+            FailureAnalysis a = new RouterFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(a).isNotNull();
+            assertThat(a.getAction()).contains(named);
         });
     }
 
