@@ -156,6 +156,19 @@ class RouterRolloutsTest {
     }
 
     @Test
+    void endpoint_pausesAndResumesAPropertyRollout() {
+        runner.withPropertyValues(CHURN).run(ctx -> {
+            RolloutController c = ctx.getBean(RouterRollouts.class).controller("churn")
+                    .orElseThrow();
+            RouterEndpoint endpoint = ctx.getBean(RouterEndpoint.class);
+            endpoint.change("churn", "pause", "ana", "investigating", null, null, "INC-1");
+            assertThat(c.status()).isEqualTo(RolloutStatus.PAUSED);
+            endpoint.change("churn", "resume", "ana", "fine", null, null, null);
+            assertThat(c.status()).isEqualTo(RolloutStatus.RUNNING);
+        });
+    }
+
+    @Test
     void withoutTickFailures_theHealthHasNoTickFailureDetail() {
         runner.withPropertyValues(CHURN).run(ctx -> {
             Health health = ((HealthIndicator) ctx.getBean("routerHealthIndicator")).health();
