@@ -5,12 +5,14 @@ import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.VersionConfig;
+import dev.releaserouter.rollout.ChangeGuard;
 import dev.releaserouter.rollout.FileRolloutStateStore;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutLease;
 import dev.releaserouter.rollout.RolloutPlan;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.Rollouts;
+import dev.releaserouter.rollout.gates.ExternalMetricSource;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.beans.PropertyDescriptor;
@@ -68,7 +70,8 @@ final class PropertyRollouts {
      */
     static RouterRollouts start(RouterProperties properties, Environment environment,
             Supplier<@Nullable RouterAdmin> admins, ResourceLoader resources,
-            @Nullable RolloutStateStore storeBean, @Nullable RolloutLease lease) {
+            @Nullable RolloutStateStore storeBean, @Nullable RolloutLease lease,
+            Beans beans) {
         if (environment instanceof ConfigurableEnvironment env) {
             checkKeys(env);
         }
@@ -84,7 +87,8 @@ final class PropertyRollouts {
                         PREFIX, name);
                 continue;
             }
-            Prepared p = prepare(PREFIX + "." + name, r, admins, resources, storeBean, lease);
+            Prepared p = prepare(PREFIX + "." + name, r, admins, resources, storeBean, lease,
+                    beans);
             String other = models.putIfAbsent(p.plan().model(), name);
             if (other != null) {
                 throw new RouterPropertyException(PREFIX + "." + name + ".model", "'"
@@ -124,7 +128,7 @@ final class PropertyRollouts {
     /** Checks one rollout's properties and builds its plan and controller builder. */
     private static Prepared prepare(String name, RouterProperties.Rollout r,
             Supplier<@Nullable RouterAdmin> admins, ResourceLoader resources,
-            @Nullable RolloutStateStore storeBean, @Nullable RolloutLease lease) {
+            @Nullable RolloutStateStore storeBean, @Nullable RolloutLease lease, Beans beans) {
         String prefix = name + ".";
         RouterAdmin admin = admins.get();
         if (admin == null) {
@@ -138,7 +142,7 @@ final class PropertyRollouts {
                     "must be true for " + name + ": a rollout judges the measurements of routed"
                             + " calls (or define an ArmMeasurements bean)", null);
         }
-        RolloutPlan plan = plan(prefix, r, admin, resources);
+        RolloutPlan plan = plan(prefix, r, admin, resources, beans);
         Duration tick = tickInterval(prefix, r, lease);
         String actor = String.valueOf(r.getActor());
         if (actor.isBlank()) {
@@ -160,9 +164,24 @@ final class PropertyRollouts {
         return new Prepared(plan, b, tick);
     }
 
+    /**
+     * What property rollouts take from the application's beans: the {@link ChangeGuard}
+     * (freeze windows, e.g. the governance {@code ChangeCalendar}) every rollout honours, and
+     * the {@link ExternalMetricSource}s (e.g. router-prometheus's
+     * {@code PrometheusMetricSource}) registered on each plan whose policy reads them.
+     *
+     * @param guard the guard, {@link ChangeGuard#NONE} without a bean
+     * @param metricSources the metric source beans
+     */
+    record Beans(ChangeGuard guard, List<ExternalMetricSource> metricSources) {
+
+        /** No guard, no external metric source. */
+        static final Beans NONE = new Beans(ChangeGuard.NONE, List.of());
+    }
+
     /** The plan of one rollout. */
     static RolloutPlan plan(String prefix, RouterProperties.Rollout r, RouterAdmin admin,
-            ResourceLoader resources) {
+            ResourceLoader resources, Beans beans) {
         String model = required(prefix + "model", r.getModel());
         ModelConfig config = admin.router().config().model(model);
         if (config == null) {
@@ -187,11 +206,20 @@ final class PropertyRollouts {
         String stable = r.getStableVersion() != null ? r.getStableVersion()
                 : config.stableVersion();
         String location = required(prefix + "policy", r.getPolicy());
+        Policy policy = policy(prefix + "policy", location, resources);
         RolloutPlan.Builder b = RolloutPlan.builder().model(model).stableVersion(stable)
                 .candidateVersion(candidate).stages(basisPoints(prefix + "stages",
                         r.getStages()))
                 .minSamples(r.getMinSamples()).dryRun(r.isDryRun())
-                .policy(policy(prefix + "policy", location, resources));
+                .policy(policy).calendar(beans.guard());
+        // Only the sources the policy reads: the controller reads each registered one per tick.
+        Set<String> read = new TreeSet<>();
+        policy.externalMetrics().values().forEach(m -> read.add(m.source()));
+        for (ExternalMetricSource source : beans.metricSources()) {
+            if (read.contains(source.name())) {
+                set(prefix + "policy", location, () -> b.metricSource(source));
+            }
+        }
         set(prefix + "checkpoint-duration", r.getCheckpointDuration(),
                 () -> b.checkpointDuration(r.getCheckpointDuration()));
         set(prefix + "max-failed-ticks", r.getMaxFailedTicks(),

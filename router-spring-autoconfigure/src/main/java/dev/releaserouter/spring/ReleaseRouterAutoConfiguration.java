@@ -23,9 +23,11 @@ import dev.releaserouter.micrometer.RolloutMetrics;
 import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
 import dev.releaserouter.micrometer.ShadowMetrics;
+import dev.releaserouter.rollout.ChangeGuard;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutLease;
 import dev.releaserouter.rollout.RolloutStateStore;
+import dev.releaserouter.rollout.gates.ExternalMetricSource;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import dev.releaserouter.spring.actuate.RouterEndpointWebExtension;
@@ -516,6 +518,9 @@ public class ReleaseRouterAutoConfiguration {
      * @param resources reads the policy files
      * @param stateStore a state store bean, if any (fleet mode defines one)
      * @param lease a rollout lease bean, if any (fleet mode defines one)
+     * @param guard a change guard bean (freeze windows), if any, that every rollout honours
+     * @param metricSources external metric source beans, registered on the plans whose policy
+     *     reads them
      * @return the rollouts, started; none without {@code router.rollouts.*} properties
      * @throws RouterPropertyException naming the first refused rollout property
      */
@@ -523,9 +528,14 @@ public class ReleaseRouterAutoConfiguration {
     @ConditionalOnMissingBean
     public RouterRollouts routerRollouts(RouterProperties properties, Environment environment,
             ObjectProvider<RouterAdmin> admin, ResourceLoader resources,
-            ObjectProvider<RolloutStateStore> stateStore, ObjectProvider<RolloutLease> lease) {
+            ObjectProvider<RolloutStateStore> stateStore, ObjectProvider<RolloutLease> lease,
+            ObjectProvider<ChangeGuard> guard,
+            ObjectProvider<ExternalMetricSource> metricSources) {
+        ChangeGuard g = guard.getIfUnique();
         return PropertyRollouts.start(properties, environment, admin::getIfAvailable, resources,
-                stateStore.getIfUnique(), lease.getIfUnique());
+                stateStore.getIfUnique(), lease.getIfUnique(), new PropertyRollouts.Beans(
+                        g != null ? g : ChangeGuard.NONE,
+                        metricSources.orderedStream().toList()));
     }
 
     /**

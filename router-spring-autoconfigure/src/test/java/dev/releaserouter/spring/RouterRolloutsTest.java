@@ -7,10 +7,15 @@ import dev.releaserouter.api.Router;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.core.testing.MutableClock;
 import dev.releaserouter.core.testing.Polling;
+import dev.releaserouter.rollout.ChangeGuard;
 import dev.releaserouter.rollout.FaultyClock;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
+import dev.releaserouter.rollout.gates.ExternalMetric;
+import dev.releaserouter.rollout.gates.ExternalMetricSource;
+import dev.releaserouter.rollout.gates.ExternalQuery;
+import dev.releaserouter.rollout.gates.ExternalReadings;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +23,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -94,6 +101,57 @@ class RouterRolloutsTest {
             assertThat(router.config().model("churn").version("v2").weightBasisPoints())
                     .isEqualTo(5000);
         });
+    }
+
+    @Test
+    void changeGuardBean_holdsAPassedCheckpointInsideAFreeze() {
+        runner.withPropertyValues(CHURN).withUserConfiguration(Churn.class)
+                .withBean(ChangeGuard.class, () -> t -> Optional.of("year-end freeze"))
+                .run(ctx -> {
+                    MutableClock clock = ctx.getBean(MutableClock.class);
+                    RolloutController c = ctx.getBean(RouterRollouts.class)
+                            .controller("churn").orElseThrow();
+                    clock.advance(Duration.ofSeconds(30));
+                    routeBothArms(ctx.getBean(Router.class));
+                    clock.advance(Duration.ofSeconds(35));
+                    Polling.await(() -> c.decisions().size() > 1); // START, then the checkpoint
+                    assertThat(c.currentBasisPoints()).isEqualTo(500);
+                    assertThat(c.decisions().get(1).reasons().toString())
+                            .contains("year-end freeze");
+                });
+    }
+
+    @Test
+    void externalMetricSourceBeans_areRegisteredOnThePlansWhosePolicyReadsThem() {
+        ExternalMetricSource fleet = source("fleet-metrics");
+        ExternalMetricSource other = source("other");
+        runner.withPropertyValues(CHURN).withPropertyValues(
+                        "router.rollouts.churn.policy=classpath:gates/spring-rollout-external.json")
+                .withBean("fleetSource", ExternalMetricSource.class, () -> fleet)
+                .withBean("otherSource", ExternalMetricSource.class, () -> other)
+                .run(ctx -> assertThat(ctx.getBean(RouterRollouts.class).controller("churn")
+                        .orElseThrow().plan().metricSources()).containsExactly(fleet));
+    }
+
+    @Test
+    void policyReadingASourceWithoutItsBean_failsStartup() {
+        assertRefused("router.rollouts.churn.policy=classpath:gates/spring-rollout-external.json",
+                "router.rollouts.churn.policy", "no metric source named 'fleet-metrics'");
+    }
+
+    /** A source that fails when read: its metrics are unavailable (NOT_ENOUGH_DATA). */
+    private static ExternalMetricSource source(String name) {
+        return new ExternalMetricSource() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public ExternalReadings read(List<ExternalMetric> metrics, ExternalQuery query) {
+                throw new UnsupportedOperationException("this test reads nothing");
+            }
+        };
     }
 
     @Test
