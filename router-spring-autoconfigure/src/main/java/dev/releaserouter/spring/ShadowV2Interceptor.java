@@ -6,12 +6,13 @@ import dev.releaserouter.api.annotation.ShadowV2;
 import dev.releaserouter.api.shadow.InputCopier;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
-import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowComparator;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -53,7 +54,8 @@ import org.springframework.util.ReflectionUtils;
  * router decides per entity key (stable assignment), the chosen version answers on the caller's
  * thread, the route hooks (measurements, metrics) see the call, a failing candidate falls back
  * to the annotated method, and a call the annotated method answered is shadowed as above. A
- * checked exception of the annotated method reaches the caller as it was thrown.
+ * checked exception of the annotated method reaches the caller as it was thrown (for a
+ * {@code CompletionStage} method, as the cause of the failed stage it returns).
  *
  * <p>A failure of the router, of the request resolver or of the candidate (when it does not
  * serve) never reaches the caller.
@@ -113,16 +115,39 @@ final class ShadowV2Interceptor implements MethodInterceptor {
             throws Throwable {
         ShadowV2Call call = new ShadowV2Call(invocation.getArguments().clone(), invocation);
         if (h.async) {
-            return h.routed.routeAsync(request, call).thenApply(RouteResult::output)
-                    .toCompletableFuture();
+            CompletableFuture<@Nullable Object> out = new CompletableFuture<>();
+            h.routed.routeAsync(request, call).whenComplete((result, error) -> {
+                if (error == null) {
+                    out.complete(result.output());
+                } else {
+                    out.completeExceptionally(served(error));
+                }
+            });
+            return out;
         }
         try {
             return h.routed.route(request, call).output();
         } catch (ModelInvocationException e) {
-            // The served version's checked exception: the caller gets it as it was thrown.
-            Throwable cause = e.getCause();
-            throw cause instanceof Exception && !(cause instanceof RuntimeException) ? cause : e;
+            throw served(e);
         }
+    }
+
+    /**
+     * The served version's failure as the caller would have seen it from the method itself: a
+     * checked exception the router wrapped in a {@link ModelInvocationException} (or a stage in a
+     * {@link CompletionException}) is unwrapped.
+     */
+    private static Throwable served(Throwable error) {
+        Throwable t = error;
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        Throwable cause = t.getCause();
+        if (t instanceof ModelInvocationException && cause instanceof Exception
+                && !(cause instanceof RuntimeException)) {
+            return cause;
+        }
+        return t;
     }
 
     /** Hands v1's answer to the router's shadow path; never throws, never blocks. */

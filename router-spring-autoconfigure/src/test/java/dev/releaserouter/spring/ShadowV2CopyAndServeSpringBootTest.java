@@ -227,6 +227,15 @@ class ShadowV2CopyAndServeSpringBootTest {
         assertThat(served).isBetween(13, 74);
     }
 
+    @Test
+    void serve_completableFuture_checkedExceptionOfTheAnnotatedMethod_failsItsFutureAsThrown()
+            throws Exception {
+        String key = keyDecidedFor("live-fallback", "v1");
+        CompletableFuture<String> answer = v1.liveAsyncChecked(key);
+        assertThat(answer).isCompletedExceptionally();
+        assertThatThrownBy(answer::join).hasCauseReference(Stable.FAILURE);
+    }
+
     private String keyDecidedFor(String model, String version) {
         for (int i = 0; i < 10_000; i++) {
             String key = "k-" + i;
@@ -369,6 +378,12 @@ class ShadowV2CopyAndServeSpringBootTest {
         public String liveChecked(String key) throws IOException {
             throw FAILURE;
         }
+
+        @ShadowV2(model = "live-fallback", candidate = "candidate",
+                method = "liveFallbackAsync", serve = true)
+        public CompletableFuture<String> liveAsyncChecked(String key) throws IOException {
+            throw FAILURE; // thrown, not a failed future
+        }
     }
 
     /** The candidate (v2). */
@@ -402,6 +417,10 @@ class ShadowV2CopyAndServeSpringBootTest {
         public String liveFallback(String key) {
             fallbackCalls.incrementAndGet();
             throw new IllegalStateException("v2 is broken");
+        }
+
+        public CompletableFuture<String> liveFallbackAsync(String key) {
+            return CompletableFuture.failedFuture(new IllegalStateException("v2 is broken"));
         }
     }
 }
