@@ -169,6 +169,20 @@ class RouterRolloutsTest {
     }
 
     @Test
+    void contextStopAndStart_stopsAndResumesTheTicks() {
+        runner.withPropertyValues(CHURN).run(ctx -> {
+            RouterRollouts rollouts = ctx.getBean(RouterRollouts.class);
+            ScheduledExecutorService first = rollouts.executor();
+            ctx.getSourceApplicationContext().stop();
+            assertThat(rollouts.isRunning()).isFalse();
+            assertThat(first.isTerminated()).isTrue();
+            ctx.getSourceApplicationContext().start();
+            assertThat(rollouts.isRunning()).isTrue();
+            assertThat(rollouts.executor()).isNotNull().isNotSameAs(first);
+        });
+    }
+
+    @Test
     void failingTicks_showInTheHealthIndicatorAndTheEndpoint_untilATickSucceeds() {
         runner.withPropertyValues(CHURN)
                 .withPropertyValues("router.rollouts.churn.max-failed-ticks=1000")
