@@ -104,6 +104,18 @@ class ReportCommandTest {
         assertThat(Jsoup.parse(read(html)).select("#arms").text()).contains(
                 "Not recorded: no measurement window file at " + none);
 
+        Path windows = dir.resolve("windows");
+        JsonlMeasurementWindowStore.open(windows).append(window("v1",
+                Instant.parse("2026-03-02T09:00:00Z"), 10, 0));
+        assertThat(run("report", "--model", "fraud", "--windows", windows.toString(),
+                "--eligible-share", "0.5", "--out", html.toString())).as(err())
+                .isEqualTo(Main.PASS);
+        Document page = Jsoup.parse(read(html));
+        assertThat(page.select("#arms").text()).contains("no measurement windows of model fraud"
+                + " in " + windows.resolve(JsonlMeasurementWindowStore.FILE) + " (it has [churn])");
+        assertThat(page.select("#uplift").text()).contains(
+                "the error rate at the last checkpoint needs the rollout decisions");
+
         assertThat(run("report", "--model", "churn", "--eligible-share", "most")).isEqualTo(
                 Main.USAGE);
         assertThat(err()).contains("--eligible-share");
@@ -125,6 +137,19 @@ class ReportCommandTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void report_withABadLineInTheWindowFile_exits65NamingTheFileAndLine() throws Exception {
+        Path file = dir.resolve("measurement_windows.jsonl");
+        Files.writeString(file, "garbage\n");
+
+        int status = run("report", "--model", "churn", "--windows", file.toString(), "--out",
+                dir.resolve("r.html").toString());
+
+        assertThat(status).isEqualTo(Main.DATA_ERROR);
+        assertThat(err()).startsWith("report: " + file + ":1: not JSON");
+        assertThat(dir.resolve("r.html")).doesNotExist();
     }
 
     @Test

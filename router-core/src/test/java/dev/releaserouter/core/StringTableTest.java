@@ -15,7 +15,8 @@ class StringTableTest {
 
     @Property
     void contains_exactlyTheStringsItWasBuiltFrom(
-            @ForAll @Size(max = 200) Set<String> members, @ForAll @Size(max = 50) List<String> probes) {
+            @ForAll @Size(max = 200) Set<String> members,
+            @ForAll @Size(max = 50) List<String> probes) {
         StringTable table = StringTable.of(members);
 
         assertThat(table.size()).isEqualTo(members.size());

@@ -136,10 +136,11 @@ final class CanarySimulation {
     }
 
     /**
-     * Runs the canary on the evaluator directly, following {@link RolloutController}'s rules:
-     * every tick evaluates the last 10 windows with the stage's windows as cumulative evidence; a CRITICAL criterion acting on one window rolls back at any tick; at the end of
-     * a checkpoint PROCEED (with 100 samples per arm) advances, anything else holds; at 100% the
-     * stable arm is read from the last checkpoint below 100%.
+     * Runs the canary on the evaluator directly, following {@link RolloutController}'s rules: every
+     * tick evaluates the last 10 windows with the stage's windows as cumulative evidence; a
+     * CRITICAL criterion acting on one window rolls back at any tick; at the end of a checkpoint
+     * PROCEED (with 100 samples per arm) advances, anything else holds; at 100% the stable arm is
+     * read from the last checkpoint below 100%.
      *
      * @param policy the policy
      * @param v2ErrorRate v2's error rate

@@ -272,8 +272,19 @@ public final class RolloutReport {
          * @return this builder
          */
         public Builder windows(List<WindowSummary> summaries) {
+            return windows(summaries, "the windows given");
+        }
+
+        private Builder windows(List<WindowSummary> summaries, String source) {
             List<WindowSummary> mine = summaries.stream()
                     .filter(w -> w.model().equals(model)).toList();
+            if (mine.isEmpty()) {
+                missing.put("windows", "no measurement windows of model " + model + " in "
+                        + source + (summaries.isEmpty() ? "" : " (it has "
+                        + summaries.stream().map(WindowSummary::model).distinct().sorted()
+                                .toList() + ")"));
+                return this;
+            }
             ArmMeasurements.windowStats(mine).forEach(this::armWindows);
             missing.remove("windows");
             return this;
@@ -286,6 +297,8 @@ public final class RolloutReport {
          *
          * @param fileOrDirectory the file or its directory
          * @return this builder
+         * @throws IllegalArgumentException naming the file and the line of a line that is not a
+         *     window summary
          * @throws UncheckedIOException if it exists but cannot be read
          */
         public Builder windowsFile(Path fileOrDirectory) {
@@ -295,17 +308,17 @@ public final class RolloutReport {
                 missing.put("windows", "no measurement window file at " + file);
                 return this;
             }
-            return windows(JsonlMeasurementWindowStore.readAll(file));
+            return windows(JsonlMeasurementWindowStore.readAll(file), file.toString());
         }
 
         /**
          * Asks for the error rate's analysis at the last checkpoint, computed from the arms'
-         * windows (given by {@link #windows}, {@link #windowsFile} or {@link #armWindows}) and
-         * the decisions, unless an {@link #analysis} is given: the windows wholly inside the
-         * stage the last decision judged (from the START, PROCEED, PROMOTE or RESUME that began
-         * it to the last decision), that stage's weight, the uplift of the candidate's error rate with its
-         * interval (lower is better), the sample size needed to detect
-         * {@code minimumDetectableEffect}, and the sample-ratio check.
+         * windows (given by {@link #windows}, {@link #windowsFile} or {@link #armWindows}) and the
+         * decisions, unless an {@link #analysis} is given: the windows wholly inside the stage the
+         * last decision judged (from the START, PROCEED, PROMOTE or RESUME that began it to the
+         * last decision), that stage's weight, the uplift of the candidate's error rate with its
+         * interval (lower is better), the sample size needed to detect {@code
+         * minimumDetectableEffect}, and the sample-ratio check.
          *
          * @param eligibleShare the share of requests the candidate could be assigned, in
          *     (0, 1]: 1 minus the share that deny or allow lists keep on the stable version
@@ -464,7 +477,10 @@ public final class RolloutReport {
             if (arms.isEmpty()) {
                 missing.putIfAbsent("windows", "no measurement windows were given");
             }
-            if (analysis == null && !Double.isNaN(eligibleShare) && checkpoints != null) {
+            if (analysis == null && !Double.isNaN(eligibleShare) && checkpoints == null) {
+                missing.put("analysis", "the error rate at the last checkpoint needs the rollout"
+                        + " decisions");
+            } else if (analysis == null && !Double.isNaN(eligibleShare)) {
                 LastCheckpoint.errorRate(checkpoints, arms, eligibleShare, errorRateEffect)
                         .ifPresentOrElse(a -> analysis("error rate (last checkpoint)", a),
                                 () -> missing.put("analysis", "the error rate at the last"

@@ -65,6 +65,8 @@ public final class JsonlMeasurementWindowStore implements MeasurementWindowStore
     /** Guarded by this: the byte offset after the last whole line read, and its line number. */
     private long offset;
     private long lineNumber;
+    /** Whether a bad line throws (readAll) instead of being skipped (the live store). */
+    private boolean strict;
 
     private JsonlMeasurementWindowStore(Path directory, int retainedWindows) {
         this.file = directory.resolve(FILE);
@@ -117,11 +119,15 @@ public final class JsonlMeasurementWindowStore implements MeasurementWindowStore
 
     /**
      * Every summary a window file holds, merged per model, version and window start like a
-     * store's read (the latest line of each source counts), ordered by model, start, version.
-     * Bad lines are skipped and logged.
+     * store's read (the latest line of each source counts), ordered by model, start, version:
+     * for tools that look at a file after the fact (the rollout report). Unlike the store,
+     * strict: a bad line fails the read. A last line without its line break is being written
+     * and is not read.
      *
      * @param file a {@value #FILE} file (or any file of such lines)
      * @return the summaries, empty if the file is empty
+     * @throws IllegalArgumentException naming the file and the line of a line that is not a
+     *     window summary ({@code FILE:LINE: what is wrong})
      * @throws UncheckedIOException if the file cannot be read (also if it does not exist)
      * @throws NullPointerException if file is null
      */
@@ -132,6 +138,7 @@ public final class JsonlMeasurementWindowStore implements MeasurementWindowStore
         }
         JsonlMeasurementWindowStore store = new JsonlMeasurementWindowStore(
                 file.toAbsolutePath().getParent(), Integer.MAX_VALUE);
+        store.strict = true;
         java.util.Set<String> models = new java.util.TreeSet<>();
         List<WindowSummary> all = new ArrayList<>();
         synchronized (store) {
@@ -262,6 +269,9 @@ public final class JsonlMeasurementWindowStore implements MeasurementWindowStore
             } catch (IllegalArgumentException e) {
                 problem = e.getMessage();
             }
+        }
+        if (strict) {
+            throw new IllegalArgumentException(path + ":" + lineNumber + ": " + problem);
         }
         long bad = badLines.incrementAndGet();
         if (bad == 1 || bad % 100 == 0) {

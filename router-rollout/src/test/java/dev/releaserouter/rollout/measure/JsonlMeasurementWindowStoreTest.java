@@ -95,6 +95,9 @@ class JsonlMeasurementWindowStoreTest {
         assertThat(reader.read("churn", T0, T0.plusSeconds(3600))).hasSize(2);
         assertThat(reader.badLines()).isEqualTo(2);
         assertThat(store.read("churn", T0, T0.plusSeconds(3600))).hasSize(2);
+        assertThatThrownBy(() -> JsonlMeasurementWindowStore.readAll(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + ":2: /counts must be an object, but was null");
     }
 
     @Test

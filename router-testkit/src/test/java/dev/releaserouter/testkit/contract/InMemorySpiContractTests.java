@@ -9,9 +9,9 @@ import dev.releaserouter.testkit.ManualClock;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The in-memory defaults (and the JSON Lines window store) against their contracts. They live here rather than beside the
- * defaults because router-api, router-core and router-rollout cannot depend on the testkit (it
- * depends on them).
+ * The in-memory defaults (and the JSON Lines window store) against their contracts. They live here
+ * rather than beside the defaults because router-api, router-core and router-rollout cannot depend
+ * on the testkit (it depends on them).
  */
 class InMemorySpiContractTests {
 
