@@ -20,9 +20,15 @@ public enum Reason {
     NOT_IN_ALLOWED_SEGMENT(false),
     /** The candidate's exposure budget (requests or monetary share) is used up. */
     BUDGET_EXHAUSTED(false),
-    /** The entity's bucket falls in a candidate's range. */
+    /**
+     * The entity's bucket falls in a candidate's range (of the model's weights, or of the
+     * targeting rule named by {@link RouteDecision#rule()}).
+     */
     CANARY_BUCKET(true),
-    /** The entity's bucket falls in the stable range. */
+    /**
+     * The entity's bucket falls in the stable range (of the model's weights, or of the targeting
+     * rule named by {@link RouteDecision#rule()}).
+     */
     STABLE_BUCKET(false),
     /** The router failed internally; the stable version answers. */
     INTERNAL_ERROR(false);

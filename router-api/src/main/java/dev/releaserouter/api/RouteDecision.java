@@ -21,14 +21,16 @@ public final class RouteDecision {
     private final Reason reason;
     private final int bucket;
     private final long configRevision;
+    private final @Nullable String rule;
 
-    private RouteDecision(
-            @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
+    private RouteDecision(@Nullable String version, Role role, Reason reason, int bucket,
+            long configRevision, @Nullable String rule) {
         this.version = version;
         this.role = role;
         this.reason = reason;
         this.bucket = bucket;
         this.configRevision = configRevision;
+        this.rule = rule;
     }
 
     /**
@@ -47,11 +49,32 @@ public final class RouteDecision {
      */
     public static RouteDecision of(
             @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
+        return of(version, role, reason, bucket, configRevision, null);
+    }
+
+    /**
+     * Creates a decision made from the entity's bucket with the weights of a targeting rule.
+     * Meant for routers and test doubles; applications read decisions.
+     *
+     * @param version the chosen version; null only with {@link Reason#UNKNOWN_MODEL}
+     * @param role the version's role
+     * @param reason why it was chosen
+     * @param bucket the entity's bucket in {@code [0, 10000)}
+     * @param configRevision the revision of the configuration the decision was made on
+     * @param rule the id of the targeting rule whose weights applied, or null for the model's
+     *     own weights
+     * @return a decision whose {@link #bucket()} is present
+     * @throws IllegalArgumentException if the bucket is out of range, or the version is null for
+     *     another reason than {@link Reason#UNKNOWN_MODEL}
+     * @throws NullPointerException if role or reason is null
+     */
+    public static RouteDecision of(@Nullable String version, Role role, Reason reason,
+            int bucket, long configRevision, @Nullable String rule) {
         if (bucket < 0 || bucket >= 10_000) {
             throw new IllegalArgumentException(
                     "bucket must be in [0, 10000), but was " + bucket);
         }
-        return create(version, role, reason, bucket, configRevision);
+        return create(version, role, reason, bucket, configRevision, rule);
     }
 
     /**
@@ -69,17 +92,17 @@ public final class RouteDecision {
      */
     public static RouteDecision withoutBucket(
             @Nullable String version, Role role, Reason reason, long configRevision) {
-        return create(version, role, reason, NO_BUCKET, configRevision);
+        return create(version, role, reason, NO_BUCKET, configRevision, null);
     }
 
-    private static RouteDecision create(
-            @Nullable String version, Role role, Reason reason, int bucket, long configRevision) {
+    private static RouteDecision create(@Nullable String version, Role role, Reason reason,
+            int bucket, long configRevision, @Nullable String rule) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(reason, "reason");
         if (version == null && reason != Reason.UNKNOWN_MODEL) {
             throw new IllegalArgumentException("version may be null only for UNKNOWN_MODEL");
         }
-        return new RouteDecision(version, role, reason, bucket, configRevision);
+        return new RouteDecision(version, role, reason, bucket, configRevision, rule);
     }
 
     /**
@@ -127,6 +150,20 @@ public final class RouteDecision {
         return configRevision;
     }
 
+    /**
+     * Which targeting rule decided the weights: set when the entity's bucket was read against a
+     * rule's weights (reasons {@link Reason#CANARY_BUCKET}, {@link Reason#STABLE_BUCKET}, and
+     * {@link Reason#KILL_SWITCH}, {@link Reason#VERSION_NOT_APPROVED} or
+     * {@link Reason#BUDGET_EXHAUSTED} for a bucket in that candidate's range); null when the
+     * model's own weights applied or an earlier rule (kill switch, deny or allow list...) decided
+     * before the bucket was read. See {@code docs/targeting.md}.
+     *
+     * @return the rule's id, or null
+     */
+    public @Nullable String rule() {
+        return rule;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (this == o) {
@@ -140,18 +177,20 @@ public final class RouteDecision {
                 && configRevision == d.configRevision
                 && Objects.equals(version, d.version)
                 && role == d.role
-                && reason == d.reason;
+                && reason == d.reason
+                && Objects.equals(rule, d.rule);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(version, role, reason, bucket, configRevision);
+        return rule == null ? Objects.hash(version, role, reason, bucket, configRevision)
+                : Objects.hash(version, role, reason, bucket, configRevision, rule);
     }
 
     @Override
     public String toString() {
         return "RouteDecision{version=" + version + ", role=" + role + ", reason=" + reason
                 + (hasBucket() ? ", bucket=" + bucket : "") + ", configRevision=" + configRevision
-                + "}";
+                + (rule != null ? ", rule=" + rule : "") + "}";
     }
 }

@@ -5,10 +5,12 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.core.Bucketing;
 import dev.releaserouter.core.ReleaseRouter;
@@ -38,6 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * regions on the allow list), so every call hashes a different key: the common decision.
  * {@code decideBuiltPerCall} and {@code decideOfPerCall} build the request in the call, as
  * applications do, from the same strings (which the application has anyway).
+ * {@code decideTargeted} decides the same requests on a model whose weights come from four
+ * targeting rules (docs/targeting.md): an attribute rule no request matches, a tenant list, a
+ * region and a tenant prefix, so a request is tested against up to four rules.
  *
  * <p>Run: {@code ./mvnw -q -pl router-benchmarks -am -DskipTests package && java -jar
  * router-benchmarks/target/benchmarks.jar 'benchmarks\.DecideBenchmark\.' -prof gc} (add
@@ -58,6 +63,7 @@ public class DecideBenchmark {
     public int denyListSize;
 
     private Router router;
+    private Router targeted;
     private Bucketing bucketing;
     private final byte[] table = new byte[10_000];
     private final RouteRequest[] requests = new RouteRequest[REQUESTS];
@@ -85,6 +91,25 @@ public class DecideBenchmark {
                 .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
                 .auditSink(new DiscardingSink())
                 .build();
+        targeted = ReleaseRouter.builder()
+                .config(RouterConfig.builder().model(churn.toBuilder()
+                        .version(VersionConfig.builder("v2").build())
+                        .rule(TargetingRule.builder("new-app")
+                                .when(Condition.semver("attributes.app_version", ">=2.1.0 <3"))
+                                .weightPercent("v2", 40).build())
+                        .rule(TargetingRule.builder("two-tenants")
+                                .when(Condition.in("tenant", "tenant-1", "tenant-2"))
+                                .weightPercent("v2", 5).build())
+                        .rule(TargetingRule.builder("latam")
+                                .when(Condition.equalTo("region", "LATAM"))
+                                .weightPercent("v2", 25).build())
+                        .rule(TargetingRule.builder("tenant-4x")
+                                .when(Condition.prefix("tenant", "tenant-4"))
+                                .weightPercent("v2", 50).build())
+                        .build()).build())
+                .hashSecretHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c")
+                .auditSink(new DiscardingSink())
+                .build();
         bucketing = Bucketing.of(Bucketing.secretFromHex("8f3a5c7e9b1d2f4a6c8e0a2b4d6f8a1c"),
                 "churn");
         for (int b = 0; b < 500; b++) {
@@ -106,6 +131,7 @@ public class DecideBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         router.close();
+        targeted.close();
     }
 
     /**
@@ -129,6 +155,18 @@ public class DecideBenchmark {
     public RouteDecision decideBuiltPerCall() {
         int i = next++ & (REQUESTS - 1);
         return router.decide(RouteRequest.builder("churn", keys[i]).tenant(tenants[i])
+                .region(regions[i]).channel("app").build());
+    }
+
+    /**
+     * The full decision on a model with four targeting rules (request built in the call).
+     *
+     * @return the decision
+     */
+    @Benchmark
+    public RouteDecision decideTargeted() {
+        int i = next++ & (REQUESTS - 1);
+        return targeted.decide(RouteRequest.builder("churn", keys[i]).tenant(tenants[i])
                 .region(regions[i]).channel("app").build());
     }
 

@@ -5,10 +5,12 @@ import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.api.shadow.ShadowDisposition;
@@ -16,19 +18,23 @@ import dev.releaserouter.core.budget.internal.BudgetAccounts;
 import dev.releaserouter.core.budget.internal.CompiledBudget;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One model compiled for the hot path: every set, table and constant decision computed at load
  * time, so that {@link #decide} does set lookups, one hash and one array read.
  *
- * <p>Design: immutable except for two decision caches ({@code bucketDecisions},
- * {@code exhaustedDecisions}) filled lazily and racily. That race is benign: a
- * {@link RouteDecision} has only final fields, so any thread that reads a non-null element sees a
- * fully built object, and two threads that both miss just build equal decisions. Steady state
- * allocates nothing.
+ * <p>Design: immutable except for the decision caches of each weights {@link Table} (the
+ * model's own and one per targeting rule; {@code decisions}, {@code exhausted}), allocated at
+ * compile time and filled lazily and racily. That race is benign: a {@link RouteDecision} has
+ * only final fields, so any thread that reads a non-null element sees a fully built object, and
+ * two threads that both miss just build equal decisions. Steady state allocates nothing: a
+ * targeting rule is matched by set lookups and string comparisons on the request's own strings
+ * ({@link Condition#test}).
  */
 final class CompiledModel {
 
@@ -41,12 +47,13 @@ final class CompiledModel {
     final String stable;
     private final long revision;
     private final Bucketing bucketing;
-    private final byte[] slotOfBucket = new byte[Weights.BUCKETS];
     private final String[] slotVersion;
     private final int[] slotStatus;
     private final @Nullable CompiledBudget[] slotBudget;
-    private final RouteDecision[] bucketDecisions = new RouteDecision[Weights.BUCKETS];
-    private final RouteDecision @Nullable [] exhaustedDecisions;
+    /** The model's own weights: what applies when no targeting rule matches. */
+    private final Table defaults;
+    /** The targeting rules in evaluation order, or null when the model has none. */
+    private final Table @Nullable [] rules;
     private final @Nullable AtomicLong valueTotal;
 
     private final boolean killed;
@@ -100,7 +107,6 @@ final class CompiledModel {
         boolean allWeightedKilled = true;
         boolean allWeightedBlocked = true;
         AtomicLong total = null;
-        int start = 0;
         for (int i = 0; i < candidates.size(); i++) {
             VersionConfig v = candidates.get(i);
             int slot = i + 1;
@@ -115,21 +121,32 @@ final class CompiledModel {
                     total = ledger.modelValueTotal(name);
                 }
             }
-            // A candidate owns [start, start + reserve) and serves its first 'weight' buckets,
-            // so raising one weight only takes buckets from stable (docs/assignment.md).
-            int weight = v.weightBasisPoints();
-            for (int b = start; b < start + weight; b++) {
-                slotOfBucket[b] = (byte) slot;
+            // Weighted here or in any segment: what the model-level blocks below look at.
+            boolean weighted = v.weightBasisPoints() > 0;
+            for (TargetingRule rule : m.targeting()) {
+                weighted |= rule.weightBasisPoints(v.id()) > 0;
             }
-            start += m.effectiveReserveBasisPoints(v.id());
-            if (weight > 0) {
+            if (weighted) {
                 anyWeighted = true;
                 allWeightedKilled &= isKilled;
                 allWeightedBlocked &= isKilled || !servable;
             }
         }
         this.valueTotal = total;
-        this.exhaustedDecisions = hasBudget() ? new RouteDecision[Weights.BUCKETS] : null;
+        boolean budgets = hasBudget();
+        this.defaults = new Table(null, new Condition[0],
+                layout(m, candidates, VersionConfig::weightBasisPoints), budgets);
+        List<TargetingRule> targeting = m.targeting();
+        if (targeting.isEmpty()) {
+            this.rules = null;
+        } else {
+            this.rules = new Table[targeting.size()];
+            for (int i = 0; i < rules.length; i++) {
+                TargetingRule rule = targeting.get(i);
+                rules[i] = new Table(rule.id(), rule.conditions().toArray(new Condition[0]),
+                        layout(m, candidates, v -> rule.weightBasisPoints(v.id())), budgets);
+            }
+        }
 
         this.killed = m.kills().all() || global.all();
         this.killedTenants = StringTable.of(Overrides.union(m.kills().tenants(), global.tenants()));
@@ -218,6 +235,117 @@ final class CompiledModel {
         return ShadowDisposition.SCHEDULED;
     }
 
+    /**
+     * The bucket table of one set of weights. A candidate owns [start, start + reserve) and
+     * serves its first 'weight' buckets, so raising one weight only takes buckets from stable,
+     * and an entity in a candidate's range under some weights is in it under every larger weight
+     * of any segment (docs/assignment.md, docs/targeting.md).
+     */
+    private static byte[] layout(ModelConfig m, List<VersionConfig> candidates,
+            ToIntFunction<VersionConfig> weightOf) {
+        byte[] slotOfBucket = new byte[Weights.BUCKETS];
+        int start = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            VersionConfig v = candidates.get(i);
+            int weight = weightOf.applyAsInt(v);
+            for (int b = start; b < start + weight; b++) {
+                slotOfBucket[b] = (byte) (i + 1);
+            }
+            start += m.effectiveReserveBasisPoints(v.id());
+        }
+        return slotOfBucket;
+    }
+
+    /**
+     * One set of weights compiled: the model's own, or a targeting rule's with its conditions.
+     * Immutable except for the racy decision caches (see the class comment).
+     */
+    private static final class Table {
+        /** The rule's id, or null for the model's own weights. */
+        final @Nullable String rule;
+        final Condition[] conditions;
+        /** Per condition: which request field it reads (a Dimension's ordinal, or ATTRIBUTE). */
+        final int[] fields;
+        /**
+         * Per condition: for {@code in} and {@code not_in}, its values as a {@link StringTable}
+         * (flat whatever the list's size, like deny lists); null for the other operators, which
+         * {@link Condition#test} evaluates.
+         */
+        final @Nullable StringTable[] sets;
+        final byte[] slotOfBucket;
+        final RouteDecision[] decisions = new RouteDecision[Weights.BUCKETS];
+        final RouteDecision @Nullable [] exhausted;
+
+        Table(@Nullable String rule, Condition[] conditions, byte[] slotOfBucket,
+                boolean budgets) {
+            this.rule = rule;
+            this.conditions = conditions;
+            this.fields = new int[conditions.length];
+            this.sets = new StringTable[conditions.length];
+            for (int i = 0; i < conditions.length; i++) {
+                Condition c = conditions[i];
+                Dimension d = c.dimension();
+                fields[i] = d == null ? ATTRIBUTE : d.ordinal();
+                if (c.operator() == Condition.Operator.IN
+                        || c.operator() == Condition.Operator.NOT_IN) {
+                    sets[i] = StringTable.of(c.values());
+                }
+            }
+            this.slotOfBucket = slotOfBucket;
+            this.exhausted = budgets ? new RouteDecision[Weights.BUCKETS] : null;
+        }
+
+        /** Whether every condition holds; allocation-free. */
+        boolean matches(@Nullable String tenant, @Nullable String region,
+                @Nullable String channel, @Nullable String product,
+                Map<String, String> attributes) {
+            for (int i = 0; i < conditions.length; i++) {
+                Condition c = conditions[i];
+                String value;
+                switch (fields[i]) {
+                    case TENANT:
+                        value = tenant;
+                        break;
+                    case REGION:
+                        value = region;
+                        break;
+                    case CHANNEL:
+                        value = channel;
+                        break;
+                    case PRODUCT:
+                        value = product;
+                        break;
+                    default:
+                        value = attributes.get(c.attribute());
+                }
+                StringTable set = sets[i];
+                boolean holds = set == null ? c.test(value)
+                        : set.contains(value) == (c.operator() == Condition.Operator.IN);
+                if (!holds) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private static final int TENANT = 0;
+    private static final int REGION = 1;
+    private static final int CHANNEL = 2;
+    private static final int PRODUCT = 3;
+    private static final int ATTRIBUTE = -1;
+
+    /** The first rule whose conditions hold, or the model's own weights. */
+    private Table weightsFor(Table[] rules, @Nullable String tenant, @Nullable String region,
+            @Nullable String channel, @Nullable String product, Map<String, String> attributes) {
+        for (Table t : rules) {
+            if (t.matches(tenant, region, channel, product, attributes)) {
+                return t;
+            }
+        }
+        return defaults;
+    }
+
     private boolean hasBudget() {
         for (CompiledBudget b : slotBudget) {
             if (b != null) {
@@ -235,14 +363,14 @@ final class CompiledModel {
         return RouteDecision.withoutBucket(stable, Role.STABLE, reason, revision);
     }
 
-    private RouteDecision stableDecision(Reason reason, int bucket) {
-        return RouteDecision.of(stable, Role.STABLE, reason, bucket, revision);
+    private RouteDecision stableDecision(Reason reason, int bucket, @Nullable String rule) {
+        return RouteDecision.of(stable, Role.STABLE, reason, bucket, revision, rule);
     }
 
     /** The hot path on a request. Order documented in docs/decisions.md. */
     RouteDecision decide(RouteRequest r) {
         return decide(r.entityKey(), r.tenant(), r.region(), r.channel(), r.product(),
-                r.monetaryValueOr(Double.NaN));
+                r.attributes(), r.monetaryValueOr(Double.NaN));
     }
 
     /**
@@ -257,10 +385,12 @@ final class CompiledModel {
      * ({@code -XX:InlineSmallCode}), and the request would escape into it. That is why the
      * segment checks are written out here rather than in small helpers.
      *
+     * @param attributes the request's free attributes (read by targeting rules only)
      * @param monetaryValue the request's monetary value, or NaN if it has none
      */
     RouteDecision decide(String entityKey, @Nullable String tenant, @Nullable String region,
-            @Nullable String channel, @Nullable String product, double monetaryValue) {
+            @Nullable String channel, @Nullable String product, Map<String, String> attributes,
+            double monetaryValue) {
         if (valueTotal != null) {
             CompiledBudget.addToModelTotal(valueTotal, monetaryValue);
         }
@@ -282,36 +412,41 @@ final class CompiledModel {
             return notAllowedDecision;
         }
         int bucket = bucketing.bucket(entityKey);
-        int slot = slotOfBucket[bucket];
-        RouteDecision d = bucketDecisions[bucket];
+        // Targeting: the first matching rule's weights, after every rule that decides without
+        // them (kill, stage, deny, allow) and before the budget, which still applies.
+        Table[] targeting = rules;
+        Table t = targeting == null ? defaults
+                : weightsFor(targeting, tenant, region, channel, product, attributes);
+        int slot = t.slotOfBucket[bucket];
+        RouteDecision d = t.decisions[bucket];
         if (d == null) {
-            d = bucketDecision(slot, bucket);
-            bucketDecisions[bucket] = d;
+            d = bucketDecision(slot, bucket, t.rule);
+            t.decisions[bucket] = d;
         }
         CompiledBudget budget = slotBudget[slot];
         if (budget != null && slotStatus[slot] == SERVE && !budget.tryAcquire(monetaryValue)) {
-            RouteDecision e = exhaustedDecisions[bucket];
+            RouteDecision e = t.exhausted[bucket];
             if (e == null) {
-                e = stableDecision(Reason.BUDGET_EXHAUSTED, bucket);
-                exhaustedDecisions[bucket] = e;
+                e = stableDecision(Reason.BUDGET_EXHAUSTED, bucket, t.rule);
+                t.exhausted[bucket] = e;
             }
             return e;
         }
         return d;
     }
 
-    private RouteDecision bucketDecision(int slot, int bucket) {
+    private RouteDecision bucketDecision(int slot, int bucket, @Nullable String rule) {
         if (slot == 0) {
-            return stableDecision(Reason.STABLE_BUCKET, bucket);
+            return stableDecision(Reason.STABLE_BUCKET, bucket, rule);
         }
         switch (slotStatus[slot]) {
             case KILLED:
-                return stableDecision(Reason.KILL_SWITCH, bucket);
+                return stableDecision(Reason.KILL_SWITCH, bucket, rule);
             case NOT_APPROVED:
-                return stableDecision(Reason.VERSION_NOT_APPROVED, bucket);
+                return stableDecision(Reason.VERSION_NOT_APPROVED, bucket, rule);
             default:
                 return RouteDecision.of(slotVersion[slot], Role.CANDIDATE, Reason.CANARY_BUCKET,
-                        bucket, revision);
+                        bucket, revision, rule);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.core.config.JsonFields;
@@ -126,6 +127,14 @@ final class ConfigDiff {
                 for (Dimension d : Dimension.values()) {
                     f.put(p + "/shadow/deny/" + d.jsonName(), sc.deny().get(d));
                 }
+            }
+            for (int i = 0; i < m.targeting().size(); i++) {
+                TargetingRule rule = m.targeting().get(i);
+                String rp = p + "/targeting/" + i;
+                f.put(rp + "/id", rule.id());
+                f.put(rp + "/when", rule.conditions().toString());
+                rule.weightsBasisPoints().forEach((v, bp) ->
+                        f.put(rp + "/weights/" + JsonFields.escape(v), Weights.percent(bp)));
             }
         }
         return f;

@@ -245,7 +245,7 @@ final class DefaultRouter implements Router {
         Objects.requireNonNull(request, "request");
         Snapshot s = snapshot;
         RouteDecision d = decideFields(s, request.model(), request.entityKey(), request.tenant(),
-                request.region(), request.channel(), request.product(),
+                request.region(), request.channel(), request.product(), request.attributes(),
                 request.monetaryValueOr(Double.NaN));
         ExposureLog log = exposures;
         if (log != null) {
@@ -257,9 +257,10 @@ final class DefaultRouter implements Router {
     /** Decides on a request's fields; requests never fail because of the router. */
     private RouteDecision decideFields(Snapshot s, String model, String entityKey,
             @Nullable String tenant, @Nullable String region, @Nullable String channel,
-            @Nullable String product, double monetaryValue) {
+            @Nullable String product, Map<String, String> attributes, double monetaryValue) {
         try {
-            return s.decide(model, entityKey, tenant, region, channel, product, monetaryValue);
+            return s.decide(model, entityKey, tenant, region, channel, product, attributes,
+                    monetaryValue);
         } catch (RuntimeException | StackOverflowError e) {
             // Stable answers and the reason says why.
             internalErrors.incrementAndGet();
@@ -286,7 +287,7 @@ final class DefaultRouter implements Router {
     /** Decides on a snapshot; the decision is an exposure (if exposures are configured). */
     RouteDecision decideOn(Snapshot s, RouteRequest request) {
         RouteDecision d = decideFields(s, request.model(), request.entityKey(), request.tenant(),
-                request.region(), request.channel(), request.product(),
+                request.region(), request.channel(), request.product(), request.attributes(),
                 request.monetaryValueOr(Double.NaN));
         ExposureLog log = exposures;
         if (log != null) {

@@ -10,9 +10,12 @@ import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,6 +65,31 @@ final class DefaultRouterAdmin implements RouterAdmin {
         change(change, "weight.set", model + "/" + version,
                 Weights.percent(v.weightBasisPoints()), Weights.percent(basisPoints),
                 o -> o.withModel(model, m -> m.withWeight(version, basisPoints)));
+    }
+
+    @Override
+    public void setRuleWeight(String model, String rule, String version, int basisPoints,
+            ChangeContext change) {
+        Objects.requireNonNull(rule, "rule");
+        candidate(model, version);
+        if (basisPoints < 0 || basisPoints > Weights.BUCKETS) {
+            throw new IllegalArgumentException("weight must be between 0 and 10000 basis points,"
+                    + " but was " + basisPoints);
+        }
+        TargetingRule r = requireModel(model).rule(rule);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown targeting rule '" + rule + "' of model '"
+                    + model + "'; known: " + ruleIds(requireModel(model)));
+        }
+        change(change, "rule.weight.set", model + "/targeting/" + rule + "/" + version,
+                Weights.percent(r.weightBasisPoints(version)), Weights.percent(basisPoints),
+                o -> o.withModel(model, m -> m.withRuleWeight(rule, version, basisPoints)));
+    }
+
+    private static List<String> ruleIds(ModelConfig m) {
+        List<String> ids = new ArrayList<>();
+        m.targeting().forEach(r -> ids.add(r.id()));
+        return ids;
     }
 
     @Override

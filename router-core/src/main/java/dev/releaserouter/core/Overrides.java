@@ -8,11 +8,14 @@ import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.core.config.JsonFields;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +26,8 @@ import java.util.function.UnaryOperator;
  * that they survive reloads until undone. Immutable; the router replaces it under its write lock.
  *
  * <p>Kill switches and deny lists are additive (an override can add, never remove, what the file
- * says); weights, stages, budgets and allow lists replace the file's value.
+ * says); weights (also a targeting rule's), stages, budgets and allow lists replace the file's
+ * value.
  */
 record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
 
@@ -37,10 +41,11 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
             KillSwitches kills,
             Segments denyAdded,
             Map<Dimension, Set<String>> allow,
-            Optional<String> stable) {
+            Optional<String> stable,
+            Map<String, Map<String, Integer>> ruleWeights) {
 
         static final ModelOverride NONE = new ModelOverride(Map.of(), Map.of(), Map.of(),
-                KillSwitches.NONE, Segments.NONE, Map.of(), Optional.empty());
+                KillSwitches.NONE, Segments.NONE, Map.of(), Optional.empty(), Map.of());
 
         /**
          * The new stable version (its weight is what the candidates leave, so its own is
@@ -48,30 +53,39 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
          */
         ModelOverride withStable(String version, String previous) {
             return new ModelOverride(put(put(weights, previous, 0), version, 0), stages, budgets,
-                    kills, denyAdded, allow, Optional.of(version));
+                    kills, denyAdded, allow, Optional.of(version), ruleWeights);
         }
 
         ModelOverride withWeight(String version, int bp) {
             return new ModelOverride(put(weights, version, bp), stages, budgets, kills, denyAdded,
-                    allow, stable);
+                    allow, stable, ruleWeights);
         }
 
         ModelOverride withStage(String version, Stage stage) {
             return new ModelOverride(weights, put(stages, version, stage), budgets, kills,
-                    denyAdded, allow, stable);
+                    denyAdded, allow, stable, ruleWeights);
         }
 
         ModelOverride withBudget(String version, Optional<ExposureBudget> budget) {
             return new ModelOverride(weights, stages, put(budgets, version, budget), kills,
-                    denyAdded, allow, stable);
+                    denyAdded, allow, stable, ruleWeights);
         }
 
         ModelOverride withKills(KillSwitches k) {
-            return new ModelOverride(weights, stages, budgets, k, denyAdded, allow, stable);
+            return new ModelOverride(weights, stages, budgets, k, denyAdded, allow, stable,
+                    ruleWeights);
         }
 
         ModelOverride withDeny(Segments d) {
-            return new ModelOverride(weights, stages, budgets, kills, d, allow, stable);
+            return new ModelOverride(weights, stages, budgets, kills, d, allow, stable,
+                    ruleWeights);
+        }
+
+        /** A version's weight in one targeting rule's segment. */
+        ModelOverride withRuleWeight(String rule, String version, int bp) {
+            Map<String, Integer> w = put(ruleWeights.getOrDefault(rule, Map.of()), version, bp);
+            return new ModelOverride(weights, stages, budgets, kills, denyAdded, allow, stable,
+                    put(ruleWeights, rule, w));
         }
 
         ModelOverride withAllow(Dimension d, Set<String> values) {
@@ -79,7 +93,7 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
             a.putAll(allow);
             a.put(d, Set.copyOf(values));
             return new ModelOverride(weights, stages, budgets, kills, denyAdded, Map.copyOf(a),
-                    stable);
+                    stable, ruleWeights);
         }
     }
 
@@ -163,11 +177,39 @@ record Overrides(Map<String, ModelOverride> models, KillSwitches globalKills) {
             allow = allow.with(e.getKey(), e.getValue());
         }
         mb.allow(allow);
+        mb.targeting(targeting(m, o));
         try {
             return mb.build();
         } catch (ConfigException e) {
             throw e.locatedIn(null, "/models/" + JsonFields.escape(m.name()));
         }
+    }
+
+    /**
+     * The rules with their weight overrides (for versions the model still has); after a change
+     * of stable version, the new and the previous stable get 0 in every rule, as their own
+     * weights do (the new stable gets what the candidates leave).
+     */
+    private static List<TargetingRule> targeting(ModelConfig m, ModelOverride o) {
+        Optional<String> stable = o.stable().filter(m.versions()::containsKey);
+        if (o.ruleWeights().isEmpty() && stable.isEmpty()) {
+            return m.targeting();
+        }
+        List<TargetingRule> rules = new ArrayList<>();
+        for (TargetingRule rule : m.targeting()) {
+            TargetingRule r = rule;
+            for (Map.Entry<String, Integer> w
+                    : o.ruleWeights().getOrDefault(rule.id(), Map.of()).entrySet()) {
+                if (m.versions().containsKey(w.getKey())) {
+                    r = r.withWeight(w.getKey(), w.getValue());
+                }
+            }
+            if (stable.isPresent() && !stable.get().equals(m.stableVersion())) {
+                r = r.withWeight(stable.get(), 0).withWeight(m.stableVersion(), 0);
+            }
+            rules.add(r);
+        }
+        return rules;
     }
 
     static KillSwitches union(KillSwitches a, KillSwitches b) {

@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  *  "models": {"churn": {"weights": {"v2": 500}, "stages": {"v2": "canary"},
  *                       "budgets": {"v2": {"max_requests": 1000}, "v3": null},
  *                       "kills": {...}, "deny": {"tenant": ["t1"]},
- *                       "allow": {"region": ["eu"]}, "stable": "v2"}}}
+ *                       "allow": {"region": ["eu"]}, "stable": "v2",
+ *                       "rule_weights": {"retail-br": {"v2": 500}}}}}
  * }</pre>
  */
 final class OverridesCodec {
@@ -64,6 +65,13 @@ final class OverridesCodec {
             n.set("deny", segmentsJson(m.denyAdded().asMap()));
             n.set("allow", segmentsJson(m.allow()));
             m.stable().ifPresent(s -> n.put("stable", s));
+            if (!m.ruleWeights().isEmpty()) {
+                ObjectNode rules = n.putObject("rule_weights");
+                new TreeMap<>(m.ruleWeights()).forEach((rule, w) -> {
+                    ObjectNode rn = rules.putObject(rule);
+                    new TreeMap<>(w).forEach(rn::put);
+                });
+            }
         }
         return root.toString();
     }
@@ -108,8 +116,15 @@ final class OverridesCodec {
         Map<Dimension, Set<String>> allow = segments(n.path("allow"));
         Optional<String> stable = n.hasNonNull("stable") ? Optional.of(n.get("stable").asString())
                 : Optional.empty();
+        Map<String, Map<String, Integer>> ruleWeights = new TreeMap<>();
+        n.path("rule_weights").properties().forEach(r -> {
+            Map<String, Integer> w = new TreeMap<>();
+            r.getValue().properties().forEach(e -> w.put(e.getKey(), e.getValue().intValue()));
+            ruleWeights.put(r.getKey(), Map.copyOf(w));
+        });
         return new Overrides.ModelOverride(Map.copyOf(weights), Map.copyOf(stages),
-                Map.copyOf(budgets), kills, deny, Map.copyOf(allow), stable);
+                Map.copyOf(budgets), kills, deny, Map.copyOf(allow), stable,
+                Map.copyOf(ruleWeights));
     }
 
     private static ObjectNode killsJson(KillSwitches k) {

@@ -71,16 +71,17 @@ final class Snapshot {
 
     RouteDecision decide(RouteRequest request) {
         return decide(request.model(), request.entityKey(), request.tenant(), request.region(),
-                request.channel(), request.product(), request.monetaryValueOr(Double.NaN));
+                request.channel(), request.product(), request.attributes(),
+                request.monetaryValueOr(Double.NaN));
     }
 
     /**
      * Decides on a request's fields (see {@link CompiledModel#decide(String, String, String,
-     * String, String, double)} for why not on the request).
+     * String, String, Map, double)} for why not on the request).
      */
     RouteDecision decide(String model, String entityKey, @Nullable String tenant,
             @Nullable String region, @Nullable String channel, @Nullable String product,
-            double monetaryValue) {
+            Map<String, String> attributes, double monetaryValue) {
         CompiledModel m = byIdentity.get(model);
         if (m == null) {
             m = byName(model); // a name built at run time: compared by its characters
@@ -88,7 +89,7 @@ final class Snapshot {
                 return unknownModel;
             }
         }
-        return m.decide(entityKey, tenant, region, channel, product, monetaryValue);
+        return m.decide(entityKey, tenant, region, channel, product, attributes, monetaryValue);
     }
 
     private @Nullable CompiledModel byName(String model) {

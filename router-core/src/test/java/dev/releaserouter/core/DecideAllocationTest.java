@@ -9,15 +9,19 @@ import dev.releaserouter.api.Reason;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Router;
+import dev.releaserouter.api.config.Condition;
+import dev.releaserouter.api.config.Condition.Operator;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +143,78 @@ class DecideAllocationTest {
             }
         }
         return candidates;
+    }
+
+    /**
+     * The decide benchmark's targeted model: v2 at 0% by default, 5% for two tenants, 25% in
+     * LATAM, 50% for tenants starting with {@code tenant-4}, and a rule on attributes (a semver
+     * range and a number) that requests without attributes never match.
+     */
+    static Router targeted() {
+        return router(of(churn(0)
+                .deny(Segments.of(Map.of(Dimension.TENANT, Set.of("vip-1", "vip-2", "vip-3"))))
+                .rule(TargetingRule.builder("new-app")
+                        .when(Condition.semver("attributes.app_version", ">=2.1.0 <3"))
+                        .when(Condition.compare("attributes.score", Operator.GTE, "0.7"))
+                        .weightPercent("v2", 40).build())
+                .rule(TargetingRule.builder("two-tenants")
+                        .when(Condition.in("tenant", "tenant-1", "tenant-2"))
+                        .weightPercent("v2", 5).build())
+                .rule(TargetingRule.builder("latam").when(Condition.equalTo("region", "LATAM"))
+                        .weightPercent("v2", 25).build())
+                .rule(TargetingRule.builder("tenant-4x").when(Condition.prefix("tenant",
+                        "tenant-4")).weightPercent("v2", 50).build())
+                .build()));
+    }
+
+    /** Runs the work; returns its result and the bytes this thread allocated meanwhile. */
+    private static long[] allocatedBy(LongSupplier work) {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        long result = work.getAsLong();
+        return new long[] {result, mx.getCurrentThreadAllocatedBytes() - before};
+    }
+
+    @Test
+    void decide_targetedModel_requestsBuiltInTheCall_allocateNothing() {
+        Router r = targeted();
+        int calls = 1_000_000;
+        buildAndDecide(r, 2_000_000);
+
+        long[] candidatesAndBytes = allocatedBy(() -> buildAndDecide(r, calls));
+        long allocated = candidatesAndBytes[1];
+
+        // Half the requests are in LATAM (25%), a fifth of the rest match a tenant rule.
+        assertThat(candidatesAndBytes[0]).as("the rules' canaries")
+                .isBetween(calls / 10L, calls / 4L);
+        assertThat(r.decide(RouteRequest.builder("churn", KEY[1]).tenant("tenant-1")
+                .region("BR").build()).rule()).isEqualTo("two-tenants");
+        assertThat(allocated).as("bytes allocated by %s targeted decisions on requests built"
+                + " per call", calls).isLessThan(calls);
+    }
+
+    @Test
+    void decide_targetedModel_attributeRules_prebuiltRequests_allocateNothing() {
+        Router r = targeted();
+        RouteRequest[] requests = new RouteRequest[KEYS];
+        String[] versions = {"2.4.1", "3.0.0", "2.1.0-rc.1", "1.9.9"};
+        String[] scores = {"0.71", "0.5", "0.700", "1"};
+        for (int i = 0; i < KEYS; i++) {
+            requests[i] = RouteRequest.builder("churn", KEY[i]).tenant(TENANT[i])
+                    .region(REGION[i]).attribute("app_version", versions[i % 4])
+                    .attribute("score", scores[(i / 4) % 4]).build();
+        }
+        int calls = 1_000_000;
+        decideAll(r, requests, 300_000);
+
+        long[] candidatesAndBytes = allocatedBy(() -> decideAll(r, requests, calls));
+        long allocated = candidatesAndBytes[1];
+
+        assertThat(candidatesAndBytes[0]).isPositive();
+        assertThat(r.decide(requests[0]).rule()).isEqualTo("new-app");
+        assertThat(allocated).as("bytes allocated by %s decisions on attribute rules", calls)
+                .isLessThan(calls);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,7 +79,8 @@ public final class FileModelRegistry extends InMemoryModelRegistry {
                 List<Approval> approvals = new ArrayList<>();
                 for (JsonNode a : v.path("approvals")) {
                     approvals.add(new Approval(a.get("approver").asString(),
-                            a.get("role").asString(), Instant.parse(a.get("time").asString())));
+                            a.get("role").asString(), Instant.parse(a.get("time").asString()),
+                            instant(a, "revalidate_by")));
                 }
                 List<StageTransition> history = new ArrayList<>();
                 for (JsonNode t : v.path("history")) {
@@ -87,11 +89,23 @@ public final class FileModelRegistry extends InMemoryModelRegistry {
                             t.path("from").isNull() || t.path("from").isMissingNode() ? null
                                     : stage(t.get("from").asString()),
                             stage(t.get("to").asString()), t.get("reason").asString(),
-                            t.path("ticket").isString() ? t.get("ticket").asString() : null));
+                            t.path("ticket").isString() ? t.get("ticket").asString() : null,
+                            t.path("change_ticket").isObject() ? ticket(t.get("change_ticket"))
+                                    : null));
+                }
+                JsonNode p = v.path("policy_snapshot");
+                PolicySnapshot policy = p.isObject() ? new PolicySnapshot(
+                        p.get("digest").asString(), p.get("definitive").asBoolean(),
+                        Instant.parse(p.get("time").asString())) : null;
+                List<PromotionHold> holds = new ArrayList<>();
+                for (JsonNode h : v.path("holds")) {
+                    holds.add(new PromotionHold(h.get("id").asString(),
+                            h.get("reason").asString(), h.get("placed_by").asString(),
+                            Instant.parse(h.get("time").asString())));
                 }
                 versions.add(new VersionRecord(v.get("model").asString(),
                         v.get("version").asString(), stage(v.get("stage").asString()),
-                        approvals, history));
+                        approvals, history, policy, instant(v, "revalidate_by"), holds));
             }
             for (JsonNode a : root.path("aliases")) {
                 List<String> previous = new ArrayList<>();
@@ -103,6 +117,23 @@ public final class FileModelRegistry extends InMemoryModelRegistry {
             throw new ConfigException(source, "", null, "not a registry file: " + e, e);
         }
         load(versions, aliases);
+    }
+
+    private static @Nullable Instant instant(JsonNode o, String field) {
+        return o.path(field).isString() ? Instant.parse(o.get(field).asString()) : null;
+    }
+
+    private static ChangeTicket ticket(JsonNode t) {
+        List<String> steps = new ArrayList<>();
+        t.path("steps").forEach(x -> steps.add(x.asString()));
+        List<String> owners = new ArrayList<>();
+        t.path("owners").forEach(x -> owners.add(x.asString()));
+        return ChangeTicket.builder(t.get("id").asString()).scope(t.get("scope").asString())
+                .risk(t.get("risk").asString()).impact(t.get("impact").asString())
+                .window(Instant.parse(t.get("window").get("start").asString()),
+                        Instant.parse(t.get("window").get("end").asString()))
+                .steps(steps).backout(t.get("backout").asString())
+                .validation(t.get("validation").asString()).owners(owners).build();
     }
 
     private static Stage stage(String s) {
@@ -118,8 +149,13 @@ public final class FileModelRegistry extends InMemoryModelRegistry {
             v.put("model", r.model()).put("version", r.version())
                     .put("stage", r.stage().name().toLowerCase(Locale.ROOT));
             ArrayNode as = v.putArray("approvals");
-            r.approvals().forEach(a -> as.addObject().put("approver", a.approver())
-                    .put("role", a.role()).put("time", a.time().toString()));
+            for (Approval a : r.approvals()) {
+                ObjectNode o = as.addObject().put("approver", a.approver()).put("role", a.role())
+                        .put("time", a.time().toString());
+                if (a.revalidateBy() != null) {
+                    o.put("revalidate_by", a.revalidateBy().toString());
+                }
+            }
             ArrayNode hs = v.putArray("history");
             for (StageTransition t : r.history()) {
                 ObjectNode h = hs.addObject().put("time", t.time().toString())
@@ -133,7 +169,21 @@ public final class FileModelRegistry extends InMemoryModelRegistry {
                 if (t.ticket() != null) {
                     h.put("ticket", t.ticket());
                 }
+                if (t.changeTicket() != null) {
+                    h.set("change_ticket", MAPPER.readTree(t.changeTicket().toJson()));
+                }
             }
+            PolicySnapshot p = r.policySnapshot();
+            if (p != null) {
+                v.putObject("policy_snapshot").put("digest", p.digest())
+                        .put("definitive", p.definitive()).put("time", p.time().toString());
+            }
+            if (r.revalidateBy() != null) {
+                v.put("revalidate_by", r.revalidateBy().toString());
+            }
+            ArrayNode hs2 = v.putArray("holds");
+            r.holds().forEach(x -> hs2.addObject().put("id", x.id()).put("reason", x.reason())
+                    .put("placed_by", x.placedBy()).put("time", x.time().toString()));
         }
         ArrayNode als = root.putArray("aliases");
         for (AliasRecord a : allAliases().values()) {

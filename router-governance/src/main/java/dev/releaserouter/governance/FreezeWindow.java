@@ -3,6 +3,7 @@ package dev.releaserouter.governance;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -11,7 +12,7 @@ import java.util.Set;
 
 /**
  * A period in which normal and standard changes are frozen (seed 004 section 9: month-end close,
- * holidays). Immutable and thread-safe.
+ * holidays, peak hours). Immutable and thread-safe.
  */
 public abstract class FreezeWindow {
 
@@ -139,6 +140,33 @@ public abstract class FreezeWindow {
             @Override
             public String toString() {
                 return name + " " + copy;
+            }
+        };
+    }
+
+    /**
+     * A recurring time of day, every day, e.g. the peak hours 09:00 to 18:00 (seed 004 section
+     * 9: production changes off-peak only). A window whose end is before its start wraps past
+     * midnight.
+     *
+     * @param name the name, e.g. {@code peak hours}
+     * @param from start, inclusive (local time in the zone)
+     * @param until end, exclusive
+     * @param zone the time zone the times are in
+     * @return the window
+     * @throws IllegalArgumentException if from equals until
+     */
+    public static FreezeWindow daily(String name, LocalTime from, LocalTime until, ZoneId zone) {
+        ChangeWindow hours = ChangeWindow.daily(name, from, until, zone);
+        return new FreezeWindow(name) {
+            @Override
+            public boolean covers(Instant t) {
+                return hours.covers(t);
+            }
+
+            @Override
+            public String toString() {
+                return hours.toString();
             }
         };
     }

@@ -72,7 +72,7 @@ class ReleaseGovernanceTest {
                 .hashSecretHex(Configs.SECRET).buildWithAdmin();
         router = admin.router();
         return ReleaseGovernance.builder(admin, registry).auditSink(audit).clock(clock)
-                .calendar(calendar).build();
+                .calendar(calendar).executives(Set.of("cto")).build();
     }
 
     ReleaseGovernance governance() {
@@ -266,9 +266,13 @@ class ReleaseGovernanceTest {
         assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.NORMAL, OPS))
                 .isInstanceOf(ChangeRefusedException.class)
                 .hasMessageContaining("freeze window 'month-end close'");
-        g.promote("churn", "v2", ChangeType.EMERGENCY, OPS);
-        g.setAlias("churn", "production", "v1", ChangeType.EMERGENCY, OPS);
-        g.setAlias("churn", "production", "v2", ChangeType.EMERGENCY, OPS);
+        assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.EMERGENCY, OPS))
+                .isInstanceOf(ChangeRefusedException.class)
+                .hasMessageContaining("an emergency change needs an executive approver");
+        ChangeRequest cto = ChangeRequest.builder().executiveApprover("cto").build();
+        g.promote("churn", "v2", ChangeType.EMERGENCY, cto, OPS);
+        g.setAlias("churn", "production", "v1", ChangeType.EMERGENCY, cto, OPS);
+        g.setAlias("churn", "production", "v2", ChangeType.EMERGENCY, cto, OPS);
         assertThat(g.rollbackAlias("churn", "production", OPS)).as("backouts are not frozen")
                 .isEqualTo("v1");
         clock.advance(Duration.ofDays(4)); // 2026-12-02: after the first day of December

@@ -53,6 +53,23 @@ class RolloutGovernanceTest {
     }
 
     @Test
+    void outsideTheChangeWindows_aProceedHolds_andTheRolloutAdvancesInsideOne() {
+        ChangeCalendar offPeak = ChangeCalendar.NONE.withChangeWindows(ChangeWindow.daily(
+                "off-peak", java.time.LocalTime.of(1, 0), java.time.LocalTime.of(2, 0),
+                java.time.ZoneOffset.UTC));
+        RolloutController c = f.start(f.plan(RolloutFixture.POLICY).calendar(offPeak).build(),
+                dir);
+        f.checkpoint(c, 100, 60, 0); // 00:10 UTC: outside
+        assertThat(c.currentBasisPoints()).isEqualTo(500);
+        assertThat(c.decisions().get(1).reasons()).anyMatch(r -> r.startsWith(
+                "freeze: 'outside the change windows [off-peak 01:00-02:00 Z]'"));
+        for (int i = 0; i < 5; i++) {
+            f.checkpoint(c, 100, 60, 0); // 00:20 .. 01:00: the last one is inside
+        }
+        assertThat(c.currentBasisPoints()).isEqualTo(2_500);
+    }
+
+    @Test
     void duringAFreeze_aCriticalSpikeStillRollsBack() {
         RolloutController c = f.start(f.plan(RolloutFixture.POLICY)
                 .calendar(freezeFrom15MinFor1h()).build(), dir);

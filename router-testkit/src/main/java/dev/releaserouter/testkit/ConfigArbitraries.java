@@ -1,12 +1,14 @@
 package dev.releaserouter.testkit;
 
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.util.ArrayList;
@@ -22,8 +24,9 @@ import net.jqwik.api.Tuple;
 
 /**
  * Arbitraries of valid configurations. Every value they produce passes the builders' validation
- * (and therefore the flag-file parser's): candidate weights fit their default reserves, kill and
- * shadow lists name known candidates. Stateless and thread-safe.
+ * (and therefore the flag-file parser's): candidate weights (the versions' and the targeting
+ * rules') fit their default reserves, kill and shadow lists name known candidates. Stateless and
+ * thread-safe.
  */
 final class ConfigArbitraries {
 
@@ -93,8 +96,12 @@ final class ConfigArbitraries {
                 ? Arbitraries.just(Optional.empty())
                 : shadow(ids).optional(0.4);
         Arbitrary<Boolean> ownSalt = Arbitraries.of(false, true);
+        Arbitrary<List<TargetingRule>> targeting = ids.isEmpty()
+                ? Arbitraries.just(List.of())
+                : Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(List.<TargetingRule>of())),
+                        Tuple.of(2, rules(ids)));
         return Combinators.combine(versions, segments(0.4), segments(0.2), kills(ids, 4), shadow,
-                ownSalt).as((vs, deny, allow, kills, sh, salt) -> {
+                ownSalt, targeting).as((vs, deny, allow, kills, sh, salt, rules) -> {
                     ModelConfig.Builder b = ModelConfig.builder(name)
                             .stableVersion("v1")
                             .version(VersionConfig.builder("v1").stage(Stage.APPROVED).build())
@@ -106,8 +113,46 @@ final class ConfigArbitraries {
                         b.salt(name + "-2026");
                     }
                     vs.forEach(b::version);
-                    return b.build();
+                    return b.targeting(rules).build();
                 });
+    }
+
+    /**
+     * @param candidates the model's candidates, with default (equal) reserves
+     * @return one to three targeting rules with distinct ids over the listed values (a tenant
+     *     list, a region, a tenant prefix, a channel exclusion; at most one condition per field,
+     *     so each rule matches some request), each candidate within its reserve
+     */
+    static Arbitrary<List<TargetingRule>> rules(List<String> candidates) {
+        Arbitrary<Condition> condition = Arbitraries.oneOf(
+                Arbitraries.subsetOf(LISTED.get(Dimension.TENANT)).ofMinSize(1)
+                        .map(t -> Condition.in("tenant", t.toArray(new String[0]))),
+                Arbitraries.of(LISTED.get(Dimension.REGION))
+                        .map(r -> Condition.equalTo("region", r)),
+                Arbitraries.of("vip", "acme", "tenant").map(p -> Condition.prefix("tenant", p)),
+                Arbitraries.subsetOf(LISTED.get(Dimension.CHANNEL)).ofMinSize(1)
+                        .map(c -> Condition.notIn("channel", c.toArray(new String[0]))));
+        int maxWeight = Weights.BUCKETS / candidates.size();
+        Arbitrary<Integer> weight = Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(0)), Tuple.of(1, Arbitraries.just(maxWeight)),
+                Tuple.of(3, Arbitraries.integers().between(0, maxWeight)));
+        Arbitrary<List<Integer>> weights = weight.list().ofSize(candidates.size());
+        Arbitrary<Tuple.Tuple2<List<Condition>, List<Integer>>> rule = Combinators.combine(
+                // One condition per field: "tenant in [a] and tenant in [b]" would match nobody.
+                condition.list().ofMinSize(1).ofMaxSize(2).uniqueElements(Condition::field),
+                weights).as(Tuple::of);
+        return rule.list().ofMinSize(1).ofMaxSize(3).map(list -> {
+            List<TargetingRule> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                TargetingRule.Builder b = TargetingRule.builder("segment-" + (i + 1));
+                list.get(i).get1().forEach(b::when);
+                for (int c = 0; c < candidates.size(); c++) {
+                    b.weightBasisPoints(candidates.get(c), list.get(i).get2().get(c));
+                }
+                out.add(b.build());
+            }
+            return out;
+        });
     }
 
     private static Arbitrary<VersionConfig> candidate(String id, int maxWeight) {

@@ -37,8 +37,17 @@ public enum Invariant {
      * Over many entities eligible for the canary, each candidate serves a share that matches its
      * weight within a binomial tolerance (5 standard deviations by default); a candidate that is
      * killed or not Approved serves none. Candidates with an exposure budget are not checked.
+     * The weights are those of the first targeting rule the sample's segment matches, if any.
      */
-    SHARES_MATCH_WEIGHTS(false);
+    SHARES_MATCH_WEIGHTS(false),
+
+    /**
+     * A decision made from the entity's bucket names the first targeting rule whose conditions
+     * hold for the request ({@code RouteDecision.rule()}), or none when no rule matches, and a
+     * candidate that serves it has a positive weight in that rule (or, without a rule, in the
+     * model's own weights): rules apply in order, first match wins (docs/targeting.md).
+     */
+    TARGETING_RULES_APPLY_IN_ORDER(true);
 
     private final boolean perRequest;
 

@@ -10,6 +10,7 @@ import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import dev.releaserouter.api.shadow.ModelBinding;
@@ -68,6 +69,52 @@ final class InvariantChecker {
         }
         if (invariants.contains(Invariant.FORBIDDEN_DATA_NEVER_SHADOWED)) {
             shadow(request, m, config.globalKills(), out);
+        }
+        if (invariants.contains(Invariant.TARGETING_RULES_APPLY_IN_ORDER)) {
+            targeting(request, d, m, out);
+        }
+    }
+
+    /** The first targeting rule whose conditions hold for the request, or null. */
+    private static @Nullable TargetingRule firstRule(ModelConfig m, RouteRequest r) {
+        for (TargetingRule rule : m.targeting()) {
+            if (rule.matches(r)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    private static void targeting(RouteRequest r, RouteDecision d, ModelConfig m,
+            List<Violation> out) {
+        if (!d.hasBucket()) {
+            if (d.rule() != null) {
+                out.add(new Violation(Invariant.TARGETING_RULES_APPLY_IN_ORDER, r, d, null,
+                        "the decision was made before the bucket (" + d.reason()
+                                + "), yet it names targeting rule " + d.rule()));
+            }
+            return;
+        }
+        TargetingRule expected = firstRule(m, r);
+        String expectedId = expected == null ? null : expected.id();
+        if (!Objects.equals(expectedId, d.rule())) {
+            out.add(new Violation(Invariant.TARGETING_RULES_APPLY_IN_ORDER, r, d, null,
+                    "the first targeting rule of model " + m.name() + " that matches is "
+                            + (expectedId == null ? "none" : expectedId)
+                            + ", but the decision names " + d.rule()));
+            return;
+        }
+        String version = d.version();
+        if (d.isCandidate() && version != null) {
+            VersionConfig v = m.version(version);
+            int weight = expected != null ? expected.weightBasisPoints(version)
+                    : v == null ? 0 : v.weightBasisPoints();
+            if (weight == 0) {
+                out.add(new Violation(Invariant.TARGETING_RULES_APPLY_IN_ORDER, r, d, null,
+                        "candidate " + version + " served the request, but its weight "
+                                + (expected == null ? "in model " + m.name()
+                                        : "in targeting rule " + expectedId) + " is 0"));
+            }
         }
     }
 
@@ -234,6 +281,7 @@ final class InvariantChecker {
                 continue;
             }
             RouteRequest template = proto.build();
+            TargetingRule rule = firstRule(m, template);
             Map<String, Integer> counts = new java.util.HashMap<>();
             for (int i = 0; i < entities; i++) {
                 RouteRequest r = RouteRequest.builder(m.name(),
@@ -251,7 +299,8 @@ final class InvariantChecker {
                 }
                 boolean serves = !killed && v.stage() == Stage.APPROVED
                         && !m.kills().versions().contains(v.id());
-                int weight = serves ? v.weightBasisPoints() : 0;
+                int weight = !serves ? 0 : rule != null ? rule.weightBasisPoints(v.id())
+                        : v.weightBasisPoints();
                 compare(m, v.id(), weight, counts.getOrDefault(v.id(), 0), entities, sigmas,
                         template, out);
             }

@@ -4,6 +4,7 @@ import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import java.util.List;
 import java.util.Objects;
 import net.jqwik.api.Arbitraries;
@@ -115,7 +116,8 @@ public final class RouterArbitraries {
      * Valid configurations: one to three models, each with a stable {@code v1} and zero to three
      * candidates of any stage and weight (within their reserves), deny and allow lists, kill
      * switches of the model, its versions, tenants and channels, sometimes a global kill switch,
-     * and sometimes a shadow configuration with a sample, forbidden data classes and a deny list.
+     * sometimes a shadow configuration with a sample, forbidden data classes and a deny list,
+     * and sometimes targeting rules ({@link #targetingRules(List)}).
      *
      * @return the arbitrary
      */
@@ -132,6 +134,25 @@ public final class RouterArbitraries {
      */
     public static Arbitrary<ModelConfig> modelConfigs(String name) {
         return ConfigArbitraries.modelConfigs(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * Targeting rules for a model whose candidates have the default (equal) reserves: one to
+     * three rules {@code segment-1..3}, each with one or two conditions over the values the
+     * generated configurations list (a tenant list, a region, a tenant prefix, a channel
+     * exclusion) and a weight per candidate within its reserve, so that
+     * {@code ModelConfig.builder(...).targeting(rules)} accepts them. The requests of
+     * {@link #requests(RouterConfig)} draw the values the rules name, so rules match.
+     *
+     * @param candidates the ids of the model's candidates (not the stable one), at least one
+     * @return the arbitrary
+     * @throws IllegalArgumentException if {@code candidates} is empty
+     */
+    public static Arbitrary<List<TargetingRule>> targetingRules(List<String> candidates) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("targeting rules need at least one candidate");
+        }
+        return ConfigArbitraries.rules(List.copyOf(candidates));
     }
 
     /**

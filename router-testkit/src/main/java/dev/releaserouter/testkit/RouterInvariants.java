@@ -335,6 +335,16 @@ public final class RouterInvariants implements AutoCloseable {
     }
 
     /**
+     * "Targeting rules apply in order, first match wins", on a sweep of generated requests.
+     *
+     * @throws InvariantFailure naming the request, its decision and the rule that should have
+     *     applied
+     */
+    public void assertTargetingRulesApplyInOrder() {
+        assertAll(Invariant.TARGETING_RULES_APPLY_IN_ORDER);
+    }
+
+    /**
      * @return the configuration the checks hold the router to: the flag file's, or the given
      *     router's current one
      */

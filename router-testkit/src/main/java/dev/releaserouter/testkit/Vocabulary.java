@@ -1,10 +1,12 @@
 package dev.releaserouter.testkit;
 
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -15,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The values a configuration mentions, per dimension of a request, plus a few it does not: the
- * arbitraries and samplers draw from both, so that denied tenants, allowed and killed segments
- * and forbidden data classes really occur in generated requests. Immutable.
+ * arbitraries and samplers draw from both, so that denied tenants, allowed and killed segments,
+ * the segments of targeting rules and forbidden data classes really occur in generated requests.
+ * Immutable.
  */
 final class Vocabulary {
 
@@ -59,6 +62,14 @@ final class Vocabulary {
                 values.get(d).addAll(m.allow().get(d));
             }
             addKills(values, m.kills());
+            for (TargetingRule rule : m.targeting()) {
+                for (Condition c : rule.conditions()) {
+                    // A prefix is itself a value that starts with it.
+                    if (c.dimension() != null && c.operator() != Condition.Operator.SEMVER) {
+                        values.get(c.dimension()).addAll(c.values());
+                    }
+                }
+            }
             ShadowConfig s = m.shadow();
             if (s != null) {
                 for (Dimension d : Dimension.values()) {

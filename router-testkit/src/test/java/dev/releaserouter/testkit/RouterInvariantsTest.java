@@ -8,12 +8,14 @@ import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.KillSwitches;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.shadow.ShadowDisposition;
 import java.io.IOException;
@@ -109,6 +111,45 @@ class RouterInvariantsTest {
         assertThat(report.violations()).singleElement().satisfies(v -> assertThat(v.message())
                 .contains("candidate v2 of model churn served 0 of 2000")
                 .contains("effective weight is 25%"));
+    }
+
+    /** churn at 0% by default and 25% in LATAM, by a targeting rule. */
+    private static ModelConfig.Builder latamAt25() {
+        return churnAt(0).rule(TargetingRule.builder("latam")
+                .when(Condition.equalTo("region", "LATAM")).weightPercent("v2", 25).build());
+    }
+
+    @Test
+    void aRouterThatIgnoresTargetingRules_isReported_withTheRuleThatShouldHaveApplied() {
+        FakeRouter ignoring = FakeRouter.scripted(r -> RouteDecision.of("v1", Role.STABLE,
+                Reason.STABLE_BUCKET, 7, 1)).withConfig(churn(latamAt25()));
+
+        InvariantReport report = RouterInvariants.forRouter(ignoring).sweep(200)
+                .checkAll(Invariant.TARGETING_RULES_APPLY_IN_ORDER);
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.violations().get(0).message())
+                .contains("the first targeting rule of model churn that matches is latam")
+                .contains("but the decision names null");
+        assertThatThrownBy(() -> RouterInvariants.forRouter(ignoring).sweep(200)
+                .assertTargetingRulesApplyInOrder())
+                .isInstanceOf(InvariantFailure.class)
+                .hasMessageContaining("TARGETING_RULES_APPLY_IN_ORDER");
+    }
+
+    @Test
+    void shareCheck_holdsARouterToTheWeightsOfTheSegmentsRule() {
+        RouterConfig config = churn(latamAt25().allow(Segments.of(Map.of(Dimension.REGION,
+                Set.of("LATAM")))));
+        try (FakeRouter real = FakeRouter.wrapping(config)) {
+            InvariantReport report = RouterInvariants.forRouter(real).shareSample(4_000, 5)
+                    .sweep(500).checkAll();
+            assertThat(report.passed()).as(report.toString()).isTrue();
+        }
+        FakeRouter stableOnly = FakeRouter.alwaysStable().withConfig(config);
+        assertThat(RouterInvariants.forRouter(stableOnly).shareSample(2_000, 5)
+                .checkAll(Invariant.SHARES_MATCH_WEIGHTS).violations()).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("effective weight is 25%"));
     }
 
     @Test

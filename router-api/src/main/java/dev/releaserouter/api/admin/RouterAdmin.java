@@ -52,6 +52,33 @@ public interface RouterAdmin {
     void setWeight(String model, String version, int basisPoints, ChangeContext change);
 
     /**
+     * Sets a candidate's weight in the segment of one targeting rule (see
+     * {@code ModelConfig.targeting()}); the model's own weights and the other rules are
+     * unchanged. Audited like {@link #setWeight} (action {@code rule.weight.set}, target
+     * {@code <model>/targeting/<rule>/<version>}), and an override like it: it survives reloads
+     * of the flag source while the rule is there, until {@link #clearOverrides}.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}: an admin that
+     * predates targeting rules cannot change them.
+     *
+     * @param model the model
+     * @param rule the id of one of the model's targeting rules
+     * @param version a candidate version
+     * @param basisPoints 0 to 10000 (500 = 5%), within the candidate's reserve
+     * @param change who and why
+     * @throws IllegalArgumentException if the model, rule or version is unknown, or the version
+     *     is the stable one
+     * @throws dev.releaserouter.api.config.ConfigException if the rule's candidate weights would
+     *     exceed 100% or the weight its candidate's reserve (nothing is changed then)
+     * @throws UnsupportedOperationException if this admin cannot change targeting rules
+     */
+    default void setRuleWeight(String model, String rule, String version, int basisPoints,
+            ChangeContext change) {
+        throw new UnsupportedOperationException("this RouterAdmin (" + getClass().getName()
+                + ") cannot change targeting rules");
+    }
+
+    /**
      * Turns a kill switch on: matching requests go to stable at once.
      *
      * @param target what to kill

@@ -3,10 +3,12 @@ package dev.releaserouter.api.config;
 import dev.releaserouter.api.Stage;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +30,7 @@ public final class ModelConfig {
     private final Segments allow;
     private final KillSwitches kills;
     private final @Nullable ShadowConfig shadow;
+    private final List<TargetingRule> targeting;
 
     private ModelConfig(Builder b, Map<String, Integer> reserves) {
         this.name = b.name;
@@ -39,6 +42,7 @@ public final class ModelConfig {
         this.allow = b.allow;
         this.kills = b.kills;
         this.shadow = b.shadow;
+        this.targeting = List.copyOf(b.targeting);
     }
 
     /**
@@ -53,7 +57,7 @@ public final class ModelConfig {
     /** @return a builder pre-filled with this model's values */
     public Builder toBuilder() {
         Builder b = new Builder(name).salt(salt).stableVersion(stableVersion).deny(deny)
-                .allow(allow).kills(kills).shadow(shadow);
+                .allow(allow).kills(kills).shadow(shadow).targeting(targeting);
         versions.values().forEach(b::version);
         return b;
     }
@@ -123,6 +127,32 @@ public final class ModelConfig {
         return kills;
     }
 
+    /**
+     * The targeting rules: weights per segment, evaluated in order, the first whose conditions
+     * all hold deciding the weights for the request; when none matches, the versions' own
+     * weights apply. Each rule's weights obey the same limits as the versions' weights (at most
+     * 100% for the candidates, each within its candidate's reserve), so an entity keeps its
+     * place in a candidate's zone in every segment ({@code docs/targeting.md}).
+     *
+     * @return the rules in evaluation order, immutable; empty when the model has none
+     */
+    public List<TargetingRule> targeting() {
+        return targeting;
+    }
+
+    /**
+     * @param id a rule id
+     * @return the rule with that id, or null if the model has none
+     */
+    public @Nullable TargetingRule rule(String id) {
+        for (TargetingRule r : targeting) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** @return the shadow configuration, or null if the model is not shadowed */
     public @Nullable ShadowConfig shadow() {
         return shadow;
@@ -154,23 +184,31 @@ public final class ModelConfig {
         return name.equals(m.name) && salt.equals(m.salt) && stableVersion.equals(m.stableVersion)
                 && new ArrayList<>(versions.values()).equals(new ArrayList<>(m.versions.values()))
                 && deny.equals(m.deny) && allow.equals(m.allow) && kills.equals(m.kills)
-                && Objects.equals(shadow, m.shadow);
+                && Objects.equals(shadow, m.shadow) && targeting.equals(m.targeting);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, salt, stableVersion, versions, deny, allow, kills, shadow);
+        return Objects.hash(name, salt, stableVersion, versions, deny, allow, kills, shadow,
+                targeting);
     }
 
     @Override
     public String toString() {
         return "ModelConfig{name=" + name + ", salt=" + salt + ", stable=" + stableVersion
                 + ", versions=" + versions.values() + ", deny=" + deny + ", allow=" + allow
-                + ", kills=" + kills + (shadow != null ? ", shadow=" + shadow : "") + "}";
+                + ", kills=" + kills + (shadow != null ? ", shadow=" + shadow : "")
+                + (targeting.isEmpty() ? "" : ", targeting=" + targeting) + "}";
     }
 
     /** The router compiles a model's versions into byte-sized slots: stable plus these. */
     private static final int MAX_CANDIDATES = 126;
+
+    /**
+     * Most targeting rules per model: each costs the router about 50 KB of precompiled tables
+     * (a bucket table and a decision cache of 10,000 entries).
+     */
+    public static final int MAX_RULES = 64;
 
     /** Builds a {@link ModelConfig}. Not thread-safe. */
     public static final class Builder {
@@ -182,6 +220,7 @@ public final class ModelConfig {
         private Segments allow = Segments.NONE;
         private KillSwitches kills = KillSwitches.NONE;
         private @Nullable ShadowConfig shadow;
+        private final List<TargetingRule> targeting = new ArrayList<>();
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -261,14 +300,41 @@ public final class ModelConfig {
         }
 
         /**
+         * Appends a targeting rule (evaluated after those added before).
+         *
+         * @param rule the rule
+         * @return this builder
+         */
+        public Builder rule(TargetingRule rule) {
+            targeting.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * Replaces the targeting rules.
+         *
+         * @param rules the rules in evaluation order; empty for none
+         * @return this builder
+         */
+        public Builder targeting(List<TargetingRule> rules) {
+            List<TargetingRule> copy = List.copyOf(rules);
+            targeting.clear();
+            targeting.addAll(copy);
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the model
          * @throws ConfigException naming the field (a JSON pointer relative to the model) when the
          *     stable version is missing, unknown or not Approved, when candidate weights add up to
          *     more than 100%, when a weight exceeds its reserve, when a kill switch names an
-         *     unknown version or the stable one, when the stable version has a budget, or when
-         *     there are more than 126 candidates
+         *     unknown version or the stable one, when the stable version has a budget, when
+         *     there are more than 126 candidates, or when a targeting rule is invalid (more than
+         *     {@value #MAX_RULES} rules, a duplicate id, a weight for an unknown version, candidate
+         *     weights above 100%, a weight above its candidate's reserve, a stable weight that is
+         *     not what the candidates leave; pointer {@code /targeting/<i>/...})
          */
         public ModelConfig build() {
             if (versions.isEmpty()) {
@@ -372,7 +438,57 @@ public final class ModelConfig {
                             "the stable version cannot shadow itself");
                 }
             }
+            checkTargeting(stable, reserves);
             return new ModelConfig(this, reserves);
+        }
+
+        private void checkTargeting(VersionConfig stable, Map<String, Integer> reserves) {
+            if (targeting.size() > MAX_RULES) {
+                throw new ConfigException("/targeting", targeting.size() + " rules",
+                        "a model has at most " + MAX_RULES + " targeting rules");
+            }
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < targeting.size(); i++) {
+                TargetingRule rule = targeting.get(i);
+                String rp = "/targeting/" + i;
+                if (!ids.add(rule.id())) {
+                    throw new ConfigException(rp + "/id", rule.id(),
+                            "duplicate rule id; each rule of a model needs its own");
+                }
+                int sum = 0;
+                for (Map.Entry<String, Integer> w : rule.weightsBasisPoints().entrySet()) {
+                    String wp = rp + "/weights/" + ConfigException.pointerToken(w.getKey());
+                    if (!versions.containsKey(w.getKey())) {
+                        throw new ConfigException(wp, w.getKey(),
+                                "unknown version; known: " + versions.keySet());
+                    }
+                    if (w.getKey().equals(stable.id())) {
+                        continue;
+                    }
+                    int r = reserves.get(w.getKey());
+                    if (w.getValue() > r) {
+                        throw new ConfigException(wp, Weights.percent(w.getValue()),
+                                "weight exceeds the candidate's reserve of " + Weights.percent(r)
+                                        + "% (declare a larger reserve on the version)");
+                    }
+                    sum += w.getValue();
+                }
+                if (sum > Weights.BUCKETS) {
+                    throw new ConfigException(rp + "/weights", Weights.percent(sum) + "%",
+                            "candidate weights must add up to at most 100%");
+                }
+                Integer stableWeight = rule.weightsBasisPoints().get(stable.id());
+                // As for the versions' own weights, 0 stands for "left out".
+                if (stableWeight != null && stableWeight != 0
+                        && stableWeight != Weights.BUCKETS - sum) {
+                    throw new ConfigException(rp + "/weights/"
+                            + ConfigException.pointerToken(stable.id()),
+                            Weights.percent(stableWeight), "weights must add up to 100%: the "
+                                    + "stable weight is what the candidates leave ("
+                                    + Weights.percent(Weights.BUCKETS - sum)
+                                    + "); omit it or make it match");
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.releaserouter.core.flags.internal;
 import static dev.releaserouter.core.config.JsonFields.escape;
 
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.config.Durations;
 import dev.releaserouter.core.internal.Throwables;
@@ -13,6 +14,7 @@ import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.math.BigDecimal;
@@ -72,7 +74,13 @@ public final class FlagFileParser {
 
     /** Fields of a long-form model, {@code /models/<name>}. */
     public static final List<String> MODEL_FIELDS =
-            List.of("stable", "salt", "versions", "deny", "allow", "kill", "shadow");
+            List.of("stable", "salt", "versions", "deny", "allow", "kill", "shadow", "targeting");
+
+    /** Fields of a targeting rule, {@code /models/<name>/targeting/<i>}. */
+    public static final List<String> RULE_FIELDS = List.of("id", "when", "weights");
+
+    /** Fields of a rule's condition, {@code /models/<name>/targeting/<i>/when/<j>}. */
+    public static final List<String> CONDITION_FIELDS = List.of("field", "op", "value", "values");
 
     /** Fields of a model's shadow configuration, {@code /models/<name>/shadow}. */
     public static final List<String> SHADOW_FIELDS =
@@ -401,6 +409,9 @@ public final class FlagFileParser {
         if (node.has("shadow")) {
             model.shadow(shadow(node.get("shadow"), pointer + "/shadow"));
         }
+        if (node.has("targeting")) {
+            model.targeting(targeting(node.get("targeting"), pointer + "/targeting", ids));
+        }
         try {
             return model.build();
         } catch (ConfigException e) {
@@ -428,6 +439,101 @@ public final class FlagFileParser {
             version.budget(budget(node.get("budget"), pointer + "/budget"));
         }
         return version.build();
+    }
+
+    // ---------------------------------------------------------------- targeting
+
+    private List<TargetingRule> targeting(JsonNode node, String pointer, Set<String> ids) {
+        if (!node.isArray()) {
+            throw error(pointer, node, "must be an array of rules, evaluated in order");
+        }
+        List<TargetingRule> rules = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            rules.add(rule(node.get(i), pointer + "/" + i, ids));
+        }
+        return rules;
+    }
+
+    private TargetingRule rule(JsonNode node, String pointer, Set<String> ids) {
+        requireObject(node, pointer, RULE_FIELDS);
+        if (!node.has("id")) {
+            throw error(pointer + "/id", null, "a rule needs an id");
+        }
+        TargetingRule.Builder rule;
+        try {
+            rule = TargetingRule.builder(requireString(node.get("id"), pointer + "/id", true));
+        } catch (ConfigException e) {
+            throw relocate(e, pointer);
+        }
+        JsonNode when = node.get("when");
+        if (when == null || !when.isArray() || when.isEmpty()) {
+            throw error(pointer + "/when", when, "must be a non-empty array of conditions, all"
+                    + " of which must hold (the model's own weights apply when no rule matches)");
+        }
+        for (int j = 0; j < when.size(); j++) {
+            rule.when(condition(when.get(j), pointer + "/when/" + j));
+        }
+        JsonNode weights = node.get("weights");
+        String wp = pointer + "/weights";
+        if (weights == null) {
+            throw error(wp, null, "a rule needs weights, e.g. {\"v2\": 5}");
+        }
+        requireObject(weights, wp, null);
+        for (Map.Entry<String, JsonNode> w : weights.properties()) {
+            String vp = wp + "/" + escape(w.getKey());
+            // Checked here rather than by ModelConfig so the error shows the version's name.
+            if (!ids.contains(w.getKey())) {
+                throw new ConfigException(source, vp, quote(w.getKey()),
+                        "unknown version; known: " + ids, null);
+            }
+            rule.weightBasisPoints(w.getKey(), percent(w.getValue(), vp));
+        }
+        return rule.build();
+    }
+
+    private Condition condition(JsonNode node, String pointer) {
+        requireObject(node, pointer, CONDITION_FIELDS);
+        if (!node.has("field")) {
+            throw error(pointer + "/field", null, "a condition needs a field");
+        }
+        String field = requireString(node.get("field"), pointer + "/field", true);
+        if (!node.has("op")) {
+            throw error(pointer + "/op", null, "a condition needs an operator, one of "
+                    + Condition.Operator.jsonNames());
+        }
+        JsonNode opNode = node.get("op");
+        Condition.Operator op = Condition.Operator.fromJsonName(
+                requireString(opNode, pointer + "/op", true));
+        if (op == null) {
+            throw error(pointer + "/op", opNode, "unknown operator; expected one of "
+                    + Condition.Operator.jsonNames());
+        }
+        String wanted = op.takesList() ? "values" : "value";
+        String other = op.takesList() ? "value" : "values";
+        if (node.has(other)) {
+            throw error(pointer + "/" + other, node.get(other), "operator " + op.jsonName()
+                    + " takes \"" + wanted + "\""
+                    + (op.takesList() ? " (a list)" : " (one value)"));
+        }
+        if (!node.has(wanted)) {
+            throw error(pointer + "/" + wanted, null, "operator " + op.jsonName() + " needs \""
+                    + wanted + "\"");
+        }
+        List<String> values;
+        if (op.takesList()) {
+            values = List.copyOf(stringSet(node.get("values"), pointer + "/values"));
+        } else {
+            JsonNode value = node.get("value");
+            // A number may be written as a JSON number; its exact decimal text is compared.
+            values = List.of(value.isNumber()
+                    ? decimal(value, pointer + "/value").toPlainString()
+                    : requireString(value, pointer + "/value", true));
+        }
+        try {
+            return Condition.of(field, op, values);
+        } catch (ConfigException e) {
+            throw relocate(e, pointer);
+        }
     }
 
     private Stage stage(JsonNode node, String pointer) {

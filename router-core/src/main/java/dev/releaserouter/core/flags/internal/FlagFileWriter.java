@@ -1,6 +1,7 @@
 package dev.releaserouter.core.flags.internal;
 
 import dev.releaserouter.api.Stage;
+import dev.releaserouter.api.config.Condition;
 import dev.releaserouter.api.config.Dimension;
 import dev.releaserouter.api.config.ExposureBudget;
 import dev.releaserouter.api.config.KillSwitches;
@@ -8,6 +9,7 @@ import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.RouterConfig;
 import dev.releaserouter.api.config.Segments;
 import dev.releaserouter.api.config.ShadowConfig;
+import dev.releaserouter.api.config.TargetingRule;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.config.Weights;
 import java.math.BigDecimal;
@@ -182,6 +184,41 @@ public final class FlagFileWriter {
                 sn.set("deny", tree(shadow.deny()));
             }
         }
+        if (!model.targeting().isEmpty()) {
+            ArrayNode rules = node.putArray("targeting");
+            model.targeting().forEach(rule -> rules.add(tree(rule)));
+        }
+        return node;
+    }
+
+    /**
+     * Renders a targeting rule as compact JSON, as under {@code /models/<name>/targeting/<i>}.
+     *
+     * @param rule the rule
+     * @return e.g. {@code {"id":"br","when":[{"field":"region","op":"in","values":["BR"]}],
+     *     "weights":{"v2":5}}}
+     */
+    public static String toJson(TargetingRule rule) {
+        return COMPACT.writeValueAsString(tree(rule));
+    }
+
+    private static ObjectNode tree(TargetingRule rule) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", rule.id());
+        ArrayNode when = node.putArray("when");
+        for (Condition c : rule.conditions()) {
+            ObjectNode cn = when.addObject();
+            cn.put("field", c.field());
+            cn.put("op", c.operator().jsonName());
+            if (c.operator().takesList()) {
+                ArrayNode values = cn.putArray("values");
+                c.values().forEach(values::add);
+            } else {
+                cn.put("value", c.values().get(0));
+            }
+        }
+        ObjectNode weights = node.putObject("weights");
+        rule.weightsBasisPoints().forEach((v, bp) -> weights.put(v, percent(bp)));
         return node;
     }
 
