@@ -12,10 +12,8 @@ import dev.releaserouter.rollout.FaultyClock;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
-import dev.releaserouter.rollout.gates.ExternalMetric;
 import dev.releaserouter.rollout.gates.ExternalMetricSource;
-import dev.releaserouter.rollout.gates.ExternalQuery;
-import dev.releaserouter.rollout.gates.ExternalReadings;
+import dev.releaserouter.rollout.gates.TestSources;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +21,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,17 +138,7 @@ class RouterRolloutsTest {
 
     /** A source that fails when read: its metrics are unavailable (NOT_ENOUGH_DATA). */
     private static ExternalMetricSource source(String name) {
-        return new ExternalMetricSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public ExternalReadings read(List<ExternalMetric> metrics, ExternalQuery query) {
-                throw new UnsupportedOperationException("this test reads nothing");
-            }
-        };
+        return TestSources.failing(name, new UnsupportedOperationException("reads nothing"));
     }
 
     @Test
