@@ -3,7 +3,6 @@ package dev.releaserouter.governance;
 import dev.releaserouter.rollout.RolloutAction;
 import dev.releaserouter.rollout.RolloutController;
 import dev.releaserouter.rollout.RolloutDecision;
-import dev.releaserouter.rollout.RolloutState;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
 import dev.releaserouter.rollout.gates.GateDecision;
@@ -18,12 +17,11 @@ import java.util.Optional;
  * unless the source has evidence for the version that {@linkplain
  * PromotionEvidence#allowsPromotion() allows} it.
  *
- * <p>Two sources read router-rollout as it is: {@link #rolloutStore} (the persisted rollout
- * state: PROMOTED means every stage passed) and {@link #rollout} (a controller's decision log,
- * which tells a gate's PROCEED from an operator's manual promotion). Neither knows of a shadow
- * phase ({@link PromotionEvidence.Shadow#NONE}); a rollout plan with a shadow phase plugs in by
- * implementing this interface. A source is user code: what it throws refuses the promotion and
- * is counted. Implementations must be thread-safe.
+ * <p>Two sources read router-rollout: {@link #rolloutStore} (the evidence the rollout state
+ * store keeps: the last checkpoint's gate decision and the shadow phase's verdict) and
+ * {@link #rollout} (a controller's decision log). Any other record plugs in by implementing
+ * this interface. A source is user code: what it throws refuses the promotion and is counted.
+ * Implementations must be thread-safe.
  */
 @FunctionalInterface
 public interface EvidenceSource {
@@ -36,29 +34,41 @@ public interface EvidenceSource {
     Optional<PromotionEvidence> evidence(String model, String version);
 
     /**
-     * Reads a rollout state store: the model's stored rollout, if its candidate is the version,
-     * gives PROCEED when it is PROMOTED, ROLLBACK when it was rolled back or aborted, HOLD
-     * otherwise. The store cannot tell a gate's last PROCEED from a manual promotion: use
-     * {@link #rollout} where that matters.
+     * Reads a rollout state store's evidence on record ({@link RolloutStateStore#evidence}):
+     * PROCEED when the stored rollout of the version is PROMOTED and its last checkpoint's gate
+     * said PROCEED (a rollout promoted by hand is HOLD: not evidence), ROLLBACK when it was
+     * rolled back or aborted, HOLD otherwise; the shadow phase's PASS or FAIL when the plan had
+     * one (PENDING while it runs, NONE without one).
      *
      * @param store the store the rollout controller writes
      * @return the source
      */
     static EvidenceSource rolloutStore(RolloutStateStore store) {
         Objects.requireNonNull(store, "store");
-        return (model, version) -> {
-            Optional<RolloutState> s = store.load(model);
-            if (s.isEmpty() || !s.get().candidate().equals(version)) {
-                return Optional.empty();
+        return (model, version) -> store.evidence(model, version).map(e -> {
+            RolloutStatus st = e.status();
+            GateDecision d;
+            String why;
+            if (st == RolloutStatus.ROLLED_BACK || st == RolloutStatus.ABORTED) {
+                d = GateDecision.ROLLBACK;
+                why = st.name();
+            } else if (st == RolloutStatus.PROMOTED && e.canaryProceeded()) {
+                d = GateDecision.PROCEED;
+                why = "PROMOTED after a gate's PROCEED";
+            } else {
+                d = GateDecision.HOLD;
+                why = st == RolloutStatus.PROMOTED ? "PROMOTED by hand, not by a gate"
+                        : "still " + st;
             }
-            RolloutStatus st = s.get().status();
-            GateDecision d = st == RolloutStatus.PROMOTED ? GateDecision.PROCEED
-                    : st == RolloutStatus.ROLLED_BACK || st == RolloutStatus.ABORTED
-                            ? GateDecision.ROLLBACK : GateDecision.HOLD;
-            return Optional.of(new PromotionEvidence(d, PromotionEvidence.Shadow.NONE,
-                    "rollout state of " + model + " (" + st + ", policy "
-                            + s.get().policyDigest() + ")"));
-        };
+            PromotionEvidence.Shadow shadow = e.shadowVerdict() != null
+                    ? (e.shadowPassed() ? PromotionEvidence.Shadow.PASS
+                            : PromotionEvidence.Shadow.FAIL)
+                    : st == RolloutStatus.SHADOW ? PromotionEvidence.Shadow.PENDING
+                            : PromotionEvidence.Shadow.NONE;
+            return new PromotionEvidence(d, shadow, "rollout state of " + model + "/" + version
+                    + ": " + why + (e.shadowVerdict() == null ? ""
+                            : ", shadow phase " + e.shadowVerdict()));
+        });
     }
 
     /**

@@ -87,9 +87,23 @@ class PromotionEvidenceTest {
 
         assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.NORMAL, OPS))
                 .hasMessageContaining("but the canary is ROLLBACK")
-                .hasMessageContaining("rollout state of churn (ROLLED_BACK");
+                .hasMessageContaining("rollout state of churn/v2: ROLLED_BACK");
         assertThat(EvidenceSource.rolloutStore(new FileRolloutStateStore(dir))
                 .evidence("churn", "v3")).as("another candidate's rollout").isEmpty();
+    }
+
+    @Test
+    void theRolloutStateStore_tellsAGatesPromotionFromOneByHand() {
+        RolloutController c = f.start(f.plan(RolloutFixture.POLICY).build(), dir);
+        ReleaseGovernance g = governance(EvidenceSource.rolloutStore(
+                new FileRolloutStateStore(dir)));
+        c.promote(ChangeContext.of("alice", "looks fine"));
+
+        assertThatThrownBy(() -> g.promote("churn", "v2", ChangeType.NORMAL, OPS))
+                .hasMessageContaining("PROMOTED by hand, not by a gate");
+        assertThat(EvidenceSource.rolloutStore(new FileRolloutStateStore(dir))
+                .evidence("churn", "v2").orElseThrow().shadow())
+                .as("no shadow phase in the plan").isEqualTo(PromotionEvidence.Shadow.NONE);
     }
 
     @Test

@@ -197,7 +197,7 @@ public final class RolloutMetrics implements MeterBinder {
         if (s.status() == RolloutStatus.ROLLED_BACK || s.status() == RolloutStatus.ABORTED) {
             return 0;
         }
-        return c.plan().stages().get(s.stageIndex()) / 100.0;
+        return c.currentBasisPoints() / 100.0; // 0 in a shadow phase
     }
 
     private static String lower(Enum<?> e) {

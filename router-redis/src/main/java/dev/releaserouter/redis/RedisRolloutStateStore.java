@@ -4,7 +4,10 @@ import dev.releaserouter.api.spi.LeaseGrant;
 import dev.releaserouter.rollout.FencedWriteException;
 import dev.releaserouter.rollout.RolloutDecision;
 import dev.releaserouter.rollout.RolloutLease;
+import dev.releaserouter.rollout.BackoutVerification;
 import dev.releaserouter.rollout.RolloutState;
+import dev.releaserouter.rollout.ShadowVerdict;
+import dev.releaserouter.rollout.gates.GateDecision;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
 import io.lettuce.core.ScriptOutputType;
@@ -84,9 +87,16 @@ final class RedisRolloutStateStore implements RolloutStateStore {
         if (h == null || h.isEmpty()) {
             return Optional.empty();
         }
+        // The evidence fields are optional: states written before they existed have none.
+        String shadow = h.get("shadowVerdict");
+        String canary = h.get("canaryVerdict");
+        String verification = h.get("backoutVerification");
         return Optional.of(new RolloutState(h.get("model"), h.get("candidate"),
                 Integer.parseInt(h.get("stageIndex")), Instant.parse(h.get("checkpointStart")),
-                RolloutStatus.valueOf(h.get("status")), h.get("policyDigest")));
+                RolloutStatus.valueOf(h.get("status")), h.get("policyDigest"),
+                shadow == null ? null : ShadowVerdict.Result.valueOf(shadow),
+                canary == null ? null : GateDecision.valueOf(canary),
+                verification == null ? null : BackoutVerification.Result.valueOf(verification)));
     }
 
     @Override
@@ -131,10 +141,20 @@ final class RedisRolloutStateStore implements RolloutStateStore {
     }
 
     private static List<String> stateFields(RolloutState s) {
-        return List.of("model", s.model(), "candidate", s.candidate(), "stageIndex",
-                Integer.toString(s.stageIndex()), "checkpointStart", s.checkpointStart()
-                        .toString(), "status", s.status().name(), "policyDigest",
-                s.policyDigest());
+        List<String> f = new ArrayList<>(List.of("model", s.model(), "candidate", s.candidate(),
+                "stageIndex", Integer.toString(s.stageIndex()), "checkpointStart",
+                s.checkpointStart().toString(), "status", s.status().name(), "policyDigest",
+                s.policyDigest()));
+        if (s.shadowVerdict() != null) {
+            f.addAll(List.of("shadowVerdict", s.shadowVerdict().name()));
+        }
+        if (s.canaryVerdict() != null) {
+            f.addAll(List.of("canaryVerdict", s.canaryVerdict().name()));
+        }
+        if (s.backoutVerification() != null) {
+            f.addAll(List.of("backoutVerification", s.backoutVerification().name()));
+        }
+        return f;
     }
 
     private static List<String> decisionFields(RolloutDecision d) {

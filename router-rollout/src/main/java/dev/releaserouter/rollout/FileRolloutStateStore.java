@@ -19,7 +19,9 @@ import java.util.Optional;
  * The default {@link RolloutStateStore}: in one directory, a JSON state file per model
  * ({@code <model>.rollout.json}, replaced atomically: written to a temporary file, then moved
  * over the old one with {@code ATOMIC_MOVE}) and an append-only JSON-lines decision log
- * ({@code rollout_decision.jsonl}).
+ * ({@code rollout_decision.jsonl}), and the incident record of a rollback as
+ * {@code incident-<model>-<candidate>.json} and {@code .md} ({@link #writeIncident}, replaced
+ * atomically like the state).
  *
  * <p>Thread-safe within one JVM (methods are synchronized); do not share a directory between
  * processes that run the same model's rollout.
@@ -64,6 +66,19 @@ public final class FileRolloutStateStore implements RolloutStateStore {
     public Path stateFile(String model) {
         return directory.resolve(URLEncoder.encode(model, StandardCharsets.UTF_8)
                 + ".rollout.json");
+    }
+
+    /**
+     * The incident record files of a model's candidate.
+     *
+     * @param model the model
+     * @param candidate the candidate version
+     * @param extension {@code json} or {@code md}
+     * @return the path (names URL-encoded)
+     */
+    public Path incidentFile(String model, String candidate, String extension) {
+        return directory.resolve("incident-" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+                + "-" + URLEncoder.encode(candidate, StandardCharsets.UTF_8) + "." + extension);
     }
 
     /** @return the decision log's path */
@@ -117,14 +132,33 @@ public final class FileRolloutStateStore implements RolloutStateStore {
 
     @Override
     public synchronized void save(RolloutState state) {
-        Path file = stateFile(state.model());
+        replace(stateFile(state.model()), RolloutJson.state(state) + "\n", "rollout state");
+    }
+
+    /**
+     * Writes {@code incident-<model>-<candidate>.json} and {@code .md}, each replaced
+     * atomically.
+     *
+     * @param incident the record
+     * @throws UncheckedIOException if a file cannot be written
+     */
+    @Override
+    public synchronized void writeIncident(IncidentRecord incident) {
+        replace(incidentFile(incident.model(), incident.candidate(), "json"),
+                incident.toJson() + "\n", "incident record");
+        replace(incidentFile(incident.model(), incident.candidate(), "md"),
+                incident.toMarkdown(), "incident record");
+    }
+
+    /** Writes a temporary file, then moves it over the old one atomically. */
+    private static void replace(Path file, String text, String what) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, RolloutJson.state(state) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write rollout state " + file, e);
+            throw new UncheckedIOException("cannot write " + what + " " + file, e);
         }
     }
 

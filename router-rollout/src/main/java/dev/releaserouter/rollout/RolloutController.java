@@ -3,6 +3,8 @@ package dev.releaserouter.rollout;
 import dev.releaserouter.api.admin.ChangeContext;
 import dev.releaserouter.api.admin.KillTarget;
 import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.audit.AuditEvent;
+import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ModelConfig;
 import dev.releaserouter.api.config.VersionConfig;
 import dev.releaserouter.api.spi.LeaseGrant;
@@ -15,6 +17,7 @@ import dev.releaserouter.rollout.gates.GateHistory;
 import dev.releaserouter.rollout.gates.GateVerdict;
 import dev.releaserouter.rollout.gates.PolicyEvaluator;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
+import dev.releaserouter.rollout.measure.ArmStats;
 import dev.releaserouter.rollout.measure.MeasurementSnapshot;
 import dev.releaserouter.rollout.measure.SnapshotGateInput;
 import java.time.Clock;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +55,16 @@ import org.slf4j.LoggerFactory;
  * threshold comparisons with a confidence, {@code sequential} and {@code sample_ratio} criteria
  * read them, so a HOLD gathers evidence. A new stage, and a resume, start the evidence and the
  * sequential tests afresh.
+ *
+ * <p>The chain around the stages (seed 000 §3.1-3.2, seed 003's flow, seed 004 §6): a plan with
+ * a {@link ShadowPhase} starts in {@link RolloutStatus#SHADOW} with the candidate at weight 0,
+ * and only a passing shadow verdict starts stage 1; a plan that
+ * {@linkplain RolloutPlan#promoteOnCompletion() promotes on completion} makes the candidate the
+ * stable version when PROMOTED; every backout (rollback, abort, failed shadow phase, fail-safe)
+ * writes an {@link IncidentRecord} through the store and, with a {@link BackoutVerification},
+ * schedules the post-rollback verification that later ticks run. Log lines carry seed 003's
+ * names: {@code starting_gradual_rollout}, {@code rollout_checkpoint},
+ * {@code rollout_mae_degradation}.
  *
  * <p>The controller has no threads of its own: {@link #schedule} runs {@link #tick()} on the
  * application's executor (or the application calls it), as often as it wants the rollback latency
@@ -106,6 +120,15 @@ public final class RolloutController {
     private final AtomicReference<@Nullable RolloutSchedule> schedule = new AtomicReference<>();
     private volatile boolean restored;
     private final @Nullable RolloutLease lease;
+    private final @Nullable AuditSink audit;
+    // Criteria that read the MAE (seed 003's rollout_mae_degradation log line).
+    private final Set<String> maeCriteria;
+    // When the shadow phase was last judged (its cadence is the checkpoint duration); guarded
+    // by this.
+    private @Nullable Instant lastShadowJudgement;
+    // The incident record of the last backout, rewritten after its verification.
+    private volatile @Nullable IncidentRecord incident;
+    private final AtomicLong incidentFailures = new AtomicLong();
     // Whether this controller may act: always without a lease; written under this.
     private volatile boolean leading;
     private volatile @Nullable LeaseGrant grant;
@@ -133,8 +156,16 @@ public final class RolloutController {
 
     private RolloutController(RouterAdmin admin, ArmMeasurements measurements, RolloutPlan plan,
             RolloutStateStore store, Clock clock, String actor, RolloutState state,
-            boolean restored, @Nullable RolloutLease lease) {
+            boolean restored, @Nullable RolloutLease lease, @Nullable AuditSink audit) {
         this.lease = lease;
+        this.audit = audit;
+        Set<String> mae = new LinkedHashSet<>();
+        for (String c : plan.policy().criterionNames()) {
+            if (plan.policy().metricsRead(c).stream().anyMatch(m -> m.endsWith(".mae"))) {
+                mae.add(c);
+            }
+        }
+        this.maeCriteria = Set.copyOf(mae);
         this.leading = lease == null;
         this.admin = admin;
         this.measurements = measurements;
@@ -192,6 +223,13 @@ public final class RolloutController {
     public static RolloutController start(RouterAdmin admin, ArmMeasurements measurements,
             RolloutPlan plan, RolloutStateStore store, Clock clock, String actor,
             @Nullable RolloutLease lease) {
+        return start(admin, measurements, plan, store, clock, actor, lease, null);
+    }
+
+    /** As the public start, with an audit trail for the chain's own events (or null). */
+    static RolloutController start(RouterAdmin admin, ArmMeasurements measurements,
+            RolloutPlan plan, RolloutStateStore store, Clock clock, String actor,
+            @Nullable RolloutLease lease, @Nullable AuditSink audit) {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(measurements, "measurements");
         Objects.requireNonNull(plan, "plan");
@@ -203,11 +241,9 @@ public final class RolloutController {
                     + actor + "'");
         }
         Optional<RolloutState> saved = stored(plan, store);
-        RolloutState initial = saved.orElseGet(() -> new RolloutState(plan.model(),
-                plan.candidateVersion(), 0, clock.instant(), RolloutStatus.RUNNING,
-                plan.policy().digest()));
+        RolloutState initial = saved.orElseGet(() -> fresh(plan, clock.instant()));
         RolloutController c = new RolloutController(admin, measurements, plan, store, clock,
-                actor, initial, saved.isPresent(), lease);
+                actor, initial, saved.isPresent(), lease, audit);
         synchronized (c) {
             c.seenRollout = saved.isPresent();
             if (lease == null) {
@@ -222,6 +258,13 @@ public final class RolloutController {
         return c;
     }
 
+    /** A new rollout's state: SHADOW if the plan has a shadow phase, else RUNNING at stage 1. */
+    private static RolloutState fresh(RolloutPlan plan, Instant now) {
+        return new RolloutState(plan.model(), plan.candidateVersion(), 0, now,
+                plan.shadowPhase().isPresent() ? RolloutStatus.SHADOW : RolloutStatus.RUNNING,
+                plan.policy().digest());
+    }
+
     /** The stored state of the plan's candidate, if any. */
     private static Optional<RolloutState> stored(RolloutPlan plan, RolloutStateStore store) {
         Optional<RolloutState> saved = store.load(plan.model())
@@ -231,17 +274,50 @@ public final class RolloutController {
                     + plan.stages().size() + " (the plan's stages), but was "
                     + saved.get().stageIndex());
         }
+        if (saved.isPresent() && saved.get().status() == RolloutStatus.SHADOW
+                && plan.shadowPhase().isEmpty()) {
+            throw new IllegalArgumentException("stored status is SHADOW (a shadow phase under "
+                    + "way) but the plan has no shadowPhase: add it back, or abort the stored "
+                    + "rollout first");
+        }
         return saved;
     }
 
-    /** A new rollout: the first stage's weight, the state saved, START recorded. */
+    /**
+     * A new rollout: the first stage's weight (or 0 for a shadow phase), the state saved, START
+     * recorded.
+     */
     private void begin(RolloutState s) {
         stageStart = s.checkpointStart();
+        lastShadowJudgement = null;
+        Optional<ShadowPhase> shadow = plan.shadowPhase();
+        LOG.info("starting_gradual_rollout model={} candidate={} stable={} stages={} "
+                + "checkpoint_duration_minutes={} shadow_phase={} promote={} policy={} "
+                + "dry_run={}", plan.model(), plan.candidateVersion(), plan.stableVersion(),
+                stagesText(), plan.checkpointDuration().toMinutes(),
+                shadow.map(p -> p.minDuration() + ".." + p.maxDuration()).orElse("none"),
+                plan.promoteOnCompletion(), plan.policy().name(), plan.dryRun());
+        if (shadow.isPresent()) {
+            setWeight(0, ChangeContext.of(actor, "rollout shadow phase: "
+                    + plan.candidateVersion() + " at 0 bp (shadowed, not served) for at least "
+                    + shadow.get().minDuration()));
+            saveState(s);
+            record(actor, RolloutAction.START, List.of("rollout started with a shadow phase: "
+                    + plan.candidateVersion() + " shadowed, not served; judged after "
+                    + shadow.get().minDuration() + " by " + shadow.get().criteria()), null);
+            return;
+        }
         int bp = plan.stages().get(0);
         setWeight(bp, ChangeContext.of(actor, "rollout stage 1: " + plan.candidateVersion()
                 + " to " + bp + " bp (" + percent(bp) + ")"));
         saveState(s);
         record(actor, RolloutAction.START, List.of("rollout started"), null);
+    }
+
+    private String stagesText() {
+        List<String> out = new ArrayList<>();
+        plan.stages().forEach(bp -> out.add(percent(bp)));
+        return String.join(",", out);
     }
 
     /**
@@ -260,12 +336,12 @@ public final class RolloutController {
         } else if (seenRollout) {
             reseed();
         } else {
-            RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0,
-                    clock.instant(), RolloutStatus.RUNNING, plan.policy().digest());
+            RolloutState s = fresh(plan, clock.instant());
             state = s;
             restored = false;
             begin(s);
         }
+        lastShadowJudgement = null;
     }
 
     /** Saves the state, fenced by the lease grant when this controller runs under a lease. */
@@ -311,8 +387,7 @@ public final class RolloutController {
                 + "rollout exists (e.g. Redis restarted empty)";
         if (plan.dryRun()) {
             if (mine == null) {
-                RolloutState s = new RolloutState(plan.model(), plan.candidateVersion(), 0,
-                        clock.instant(), RolloutStatus.RUNNING, plan.policy().digest());
+                RolloutState s = fresh(plan, clock.instant());
                 state = s;
                 begin(s);
             } else {
@@ -322,12 +397,8 @@ public final class RolloutController {
             }
             return;
         }
-        ModelConfig m = admin.router().config().model(plan.model());
-        VersionConfig v = m == null ? null : m.version(plan.candidateVersion());
-        int bp = v == null ? 0 : v.weightBasisPoints();
-        boolean killed = m != null && (m.kills().all()
-                || m.kills().versions().contains(plan.candidateVersion()))
-                || admin.router().config().globalKills().all();
+        int bp = candidateWeight();
+        boolean killed = candidateKilled();
         String routing = plan.candidateVersion() + " at " + bp + " bp (" + percent(bp) + ")"
                 + (killed ? ", killed" : "");
         RolloutState next;
@@ -360,9 +431,26 @@ public final class RolloutController {
                 : RolloutAction.HOLD, List.of(cut(why + "; " + how)), null);
     }
 
+    /** The candidate's weight in the router's routing now (0 if the router lacks it). */
+    private int candidateWeight() {
+        ModelConfig m = admin.router().config().model(plan.model());
+        VersionConfig v = m == null ? null : m.version(plan.candidateVersion());
+        return v == null ? 0 : v.weightBasisPoints();
+    }
+
+    /** Whether a kill switch (global, model or version) takes the candidate out now. */
+    private boolean candidateKilled() {
+        ModelConfig m = admin.router().config().model(plan.model());
+        return m != null && (m.kills().all()
+                || m.kills().versions().contains(plan.candidateVersion()))
+                || admin.router().config().globalKills().all();
+    }
+
     /** Whether the routing (candidate weight, killed) is what a state leaves in the router. */
     private boolean agrees(RolloutState s, int bp, boolean killed) {
         switch (s.status()) {
+            case SHADOW:
+                return !killed && bp == 0;
             case RUNNING:
             case PAUSED:
             case PROMOTED:
@@ -569,7 +657,7 @@ public final class RolloutController {
                 LOG.warn("Release Router: rollout tick of {} {} failed ({} of {} before the "
                         + "fail-safe): {}", plan.model(), plan.candidateVersion(), n, max, error);
             }
-            if (s.status() != RolloutStatus.RUNNING) {
+            if (s.status() != RolloutStatus.RUNNING && s.status() != RolloutStatus.SHADOW) {
                 return s.status(); // it failed after the rollout became final or paused
             }
             if (n >= max) {
@@ -592,8 +680,7 @@ public final class RolloutController {
         boolean out = plan.dryRun();
         if (!plan.dryRun()) {
             ChangeContext ctx = fenced(ChangeContext.of(actor, cut("rollout fail-safe rollback of "
-                    + plan.candidateVersion() + " at stage " + (s.stageIndex() + 1) + " ("
-                    + percent(plan.stages().get(s.stageIndex())) + "): " + why)));
+                    + plan.candidateVersion() + " " + where(s) + ": " + why)));
             try {
                 admin.kill(KillTarget.version(plan.model(), plan.candidateVersion()), ctx);
                 out = true;
@@ -615,7 +702,7 @@ public final class RolloutController {
                     + "next tick tries again; " + why), null);
             return;
         }
-        state = s.with(s.stageIndex(), safeNow(), RolloutStatus.ROLLED_BACK);
+        state = backedOut(s, safeNow(), RolloutStatus.ROLLED_BACK);
         try {
             saveState(state);
         } catch (Throwable t) {
@@ -623,12 +710,20 @@ public final class RolloutController {
                     plan.model(), t);
         }
         recordQuietly(actor, RolloutAction.ROLLBACK, List.of("fail-safe: " + why), null);
+        openIncident(s, null);
         LOG.error("Release Router: rollout of {} {} failed safe: {} killed and set to 0% after {}",
                 plan.model(), plan.candidateVersion(), plan.candidateVersion(), why);
     }
 
     private RolloutStatus evaluate() {
         RolloutState s = state;
+        if (s.status() == RolloutStatus.SHADOW) {
+            return shadowTick(s);
+        }
+        if (s.status().isFinal()) {
+            verifyBackoutIfDue(s);
+            return state.status();
+        }
         if (s.status() != RolloutStatus.RUNNING) {
             return s.status();
         }
@@ -666,6 +761,7 @@ public final class RolloutController {
         if (critical) {
             // Between checkpoints too: a CRITICAL spike does not wait for the checkpoint's end.
             history = history.append(verdict);
+            logCheckpoint(s, GateDecision.ROLLBACK, verdict);
             rollBack(s, now, verdict, RolloutAction.ROLLBACK, RolloutStatus.ROLLED_BACK, actor,
                     verdict.reasons(), "rollout rollback");
             return state.status();
@@ -674,29 +770,35 @@ public final class RolloutController {
             return RolloutStatus.RUNNING;
         }
         history = history.append(verdict);
+        logCheckpoint(s, decision == GateDecision.ROLLBACK ? GateDecision.ROLLBACK
+                : decision == GateDecision.PROCEED && enough(verdict) && freezeAt(now).isEmpty()
+                        ? GateDecision.PROCEED : GateDecision.HOLD, verdict);
         if (!allTraffic && current.arm(plan.stableVersion()).requests() > 0) {
             baseline = current;
         }
-        boolean enough = verdict.samples().values().stream().allMatch(n -> n >= plan.minSamples());
-        Optional<String> freeze = plan.calendar().frozenAt(now);
+        boolean enough = enough(verdict);
+        Optional<String> freeze = freezeAt(now);
         if (decision == GateDecision.PROCEED && enough && freeze.isEmpty()) {
             int last = plan.stages().size() - 1;
+            List<String> reasons = withWaivers(verdict.reasons(), waived, now);
             if (s.stageIndex() == last) {
-                state = s.with(last, now, RolloutStatus.PROMOTED);
+                reasons = promoteToStable(actor, reasons);
+                state = s.with(last, now, RolloutStatus.PROMOTED)
+                        .withCanaryVerdict(GateDecision.PROCEED);
             } else {
                 int next = s.stageIndex() + 1;
                 int nextBp = plan.stages().get(next);
                 setWeight(nextBp, ChangeContext.of(actor, cut("rollout stage " + (next + 1)
                         + ": " + plan.candidateVersion() + " to " + nextBp + " bp ("
                         + percent(nextBp) + ") after PROCEED at " + percent(bp))));
-                state = s.with(next, now, RolloutStatus.RUNNING);
+                state = s.with(next, now, RolloutStatus.RUNNING)
+                        .withCanaryVerdict(GateDecision.PROCEED);
                 // A new split: its evidence, and its sequential tests' looks, start afresh.
                 stageStart = now;
                 history = history.withoutSequentialTests();
             }
             saveState(state);
-            record(actor, RolloutAction.PROCEED, withWaivers(verdict.reasons(), waived, now),
-                    verdict);
+            record(actor, RolloutAction.PROCEED, reasons, verdict);
         } else {
             List<String> reasons = withWaivers(verdict.reasons(), waived, now);
             if (decision == GateDecision.PROCEED && enough) {
@@ -712,11 +814,42 @@ public final class RolloutController {
                         + "no earlier checkpoint of it is kept (the rollout was restored at this "
                         + "stage): promote or abort by hand");
             }
-            state = s.with(s.stageIndex(), now, RolloutStatus.RUNNING);
+            state = s.with(s.stageIndex(), now, RolloutStatus.RUNNING)
+                    .withCanaryVerdict(GateDecision.HOLD);
             saveState(state);
             record(actor, RolloutAction.HOLD, reasons, verdict);
         }
         return state.status();
+    }
+
+    private boolean enough(GateVerdict verdict) {
+        return verdict.samples().values().stream().allMatch(n -> n >= plan.minSamples());
+    }
+
+    private Optional<String> freezeAt(Instant now) {
+        return plan.calendar().frozenAt(now);
+    }
+
+    /**
+     * Seed 003's troubleshooting lines: {@code rollout_checkpoint} for every checkpoint judged
+     * (status success, hold or failure, as its {@code rollout_checkpoint_total} metric), and
+     * {@code rollout_mae_degradation} for each breached criterion that reads the MAE.
+     */
+    private void logCheckpoint(RolloutState s, GateDecision decision, GateVerdict verdict) {
+        String status = decision == GateDecision.PROCEED ? "success"
+                : decision == GateDecision.HOLD ? "hold" : "failure";
+        LOG.info("rollout_checkpoint model={} candidate={} stage={} traffic_pct={} decision={} "
+                + "status={} samples={}", plan.model(), plan.candidateVersion(),
+                s.stageIndex() + 1, percent(plan.stages().get(s.stageIndex())), decision, status,
+                verdict.samples());
+        for (CriterionResult c : verdict.criteria()) {
+            if (c.breached() && maeCriteria.contains(c.name())) {
+                LOG.warn("rollout_mae_degradation model={} candidate={} stage={} criterion={} "
+                        + "status={} increase_pct={} threshold_pct={} observed={}",
+                        plan.model(), plan.candidateVersion(), s.stageIndex() + 1, c.name(),
+                        c.status(), c.value(), c.threshold(), c.observed());
+            }
+        }
     }
 
     /** The snapshot as the gates read it: at 100%, the stable arm from the baseline. */
@@ -734,19 +867,38 @@ public final class RolloutController {
      * that window, which also holds the previous weight's traffic ({@code whole} false).
      */
     private StageSnapshot stageSnapshot(Instant now) {
-        long window = measurements.windowMillis();
-        long first = Math.floorDiv(stageStart.toEpochMilli() + window - 1, window) * window;
+        long first = firstWindowAtOrAfter(stageStart);
         boolean whole = first <= now.toEpochMilli();
         if (!whole) {
-            first -= window;
+            first -= measurements.windowMillis();
         }
-        // + 1 ms: at a window boundary the lookback must still reach back to the first window.
-        return new StageSnapshot(measurements.snapshot(plan.model(),
-                Duration.ofMillis(now.toEpochMilli() - first + 1)), whole);
+        return new StageSnapshot(windowsFrom(first, now), whole);
     }
 
     /** A stage's windows, and whether they all began in the stage (one weight). */
     private record StageSnapshot(MeasurementSnapshot snapshot, boolean whole) {}
+
+    /**
+     * The windows that start at or after {@code start} (the open one included), or null while
+     * none has started.
+     */
+    private @Nullable MeasurementSnapshot snapshotSince(Instant start, Instant now) {
+        long first = firstWindowAtOrAfter(start);
+        return first > now.toEpochMilli() ? null : windowsFrom(first, now);
+    }
+
+    /** The start of the first measurement window that starts at or after t, epoch millis. */
+    private long firstWindowAtOrAfter(Instant t) {
+        long window = measurements.windowMillis();
+        return Math.floorDiv(t.toEpochMilli() + window - 1, window) * window;
+    }
+
+    /** The windows from the one starting at {@code first} to the open one. */
+    private MeasurementSnapshot windowsFrom(long first, Instant now) {
+        // + 1 ms: at a window boundary the lookback must still reach back to the first window.
+        return measurements.snapshot(plan.model(),
+                Duration.ofMillis(now.toEpochMilli() - first + 1));
+    }
 
     /**
      * Pauses a RUNNING rollout: ticks do nothing until {@link #resume}. The weight stays.
@@ -814,9 +966,10 @@ public final class RolloutController {
         int bp = plan.stages().get(last);
         setWeight(bp, ChangeContext.of(ctx.actor(), cut("rollout manual promote to " + bp
                 + " bp: " + ctx.reason()), ctx.ticket()));
+        List<String> reasons = promoteToStable(ctx.actor(), List.of(ctx.reason()));
         state = s.with(last, clock.instant(), RolloutStatus.PROMOTED);
         saveState(state);
-        record(ctx.actor(), RolloutAction.PROMOTE, List.of(ctx.reason()), null);
+        record(ctx.actor(), RolloutAction.PROMOTE, reasons, null);
     }
 
     /**
@@ -879,9 +1032,19 @@ public final class RolloutController {
         return state;
     }
 
-    /** @return the current stage's candidate weight in basis points */
+    /**
+     * @return the current stage's candidate weight in basis points; 0 in the shadow phase and
+     *     after a failed one
+     */
     public int currentBasisPoints() {
-        return plan.stages().get(state.stageIndex());
+        return basisPoints(state);
+    }
+
+    /** The candidate weight a state stands for: 0 in or after a failed shadow phase. */
+    private int basisPoints(RolloutState s) {
+        return s.status() == RolloutStatus.SHADOW
+                || s.shadowVerdict() == ShadowVerdict.Result.FAIL ? 0
+                : plan.stages().get(s.stageIndex());
     }
 
     /** @return whether this controller resumed a stored rollout instead of starting one */
@@ -938,9 +1101,8 @@ public final class RolloutController {
     private void rollBack(RolloutState s, Instant now, @Nullable GateVerdict verdict,
             RolloutAction action, RolloutStatus status, String who, List<String> reasons,
             String what) {
-        String reason = cut(what + " of " + plan.candidateVersion() + " at stage "
-                + (s.stageIndex() + 1) + " (" + percent(plan.stages().get(s.stageIndex()))
-                + "): " + String.join("; ", reasons));
+        String reason = cut(what + " of " + plan.candidateVersion() + " " + where(s) + ": "
+                + String.join("; ", reasons));
         ChangeContext ctx = fenced(ChangeContext.of(who, reason));
         if (!plan.dryRun()) {
             try {
@@ -951,9 +1113,30 @@ public final class RolloutController {
                 throw lostToFencing(e);
             }
         }
-        state = s.with(s.stageIndex(), now, status);
+        RolloutState next = backedOut(s, now, status);
+        if (action == RolloutAction.SHADOW_FAIL) {
+            next = next.withShadowVerdict(ShadowVerdict.Result.FAIL);
+        } else if (action == RolloutAction.ROLLBACK && verdict != null) {
+            next = next.withCanaryVerdict(GateDecision.ROLLBACK);
+        }
+        state = next;
         saveState(state);
         record(who, action, reasons, verdict);
+        openIncident(s, verdict);
+    }
+
+    /** The final state after a backout, with the post-rollback verification due if planned. */
+    private RolloutState backedOut(RolloutState s, Instant now, RolloutStatus status) {
+        RolloutState next = s.with(s.stageIndex(), now, status);
+        return plan.backoutVerification().isPresent() && !plan.dryRun()
+                ? next.withBackoutVerification(BackoutVerification.Result.PENDING) : next;
+    }
+
+    /** "in the shadow phase (0%)" or "at stage 2 (25%)", for reasons. */
+    private String where(RolloutState s) {
+        return s.status() == RolloutStatus.SHADOW ? "in the shadow phase (0%, never served)"
+                : "at stage " + (s.stageIndex() + 1) + " ("
+                        + percent(plan.stages().get(s.stageIndex())) + ")";
     }
 
     /** Failing criteria that a waiver valid at {@code now} excuses. */
@@ -1021,7 +1204,7 @@ public final class RolloutController {
             @Nullable GateVerdict verdict, boolean quiet) {
         RolloutState s = state;
         RolloutDecision d = new RolloutDecision(safeNow(), who, plan.model(),
-                plan.candidateVersion(), s.stageIndex(), plan.stages().get(s.stageIndex()),
+                plan.candidateVersion(), s.stageIndex(), basisPoints(s),
                 action, s.status(), reasons, verdict == null ? null : verdict.toJson(),
                 plan.policy().digest(), plan.dryRun());
         decisions.add(d);
@@ -1094,6 +1277,258 @@ public final class RolloutController {
             takeOver(stored(plan, store));
             tookOver = true;
         }
+    }
+
+    // ------------------------------------------------------------------ the chain (issue 20)
+
+    /**
+     * A tick in the shadow phase: nothing before the minimum duration; then, once per
+     * checkpoint duration, the evidence is judged. PASS starts stage 1 (unless a freeze holds
+     * it), FAIL ends the rollout, NOT_ENOUGH_DATA holds until the maximum duration, then fails.
+     */
+    private RolloutStatus shadowTick(RolloutState s) {
+        ShadowPhase phase = plan.shadowPhase().orElseThrow(); // checked at start
+        Instant now = clock.instant();
+        lastInstant = now;
+        Duration elapsed = Duration.between(s.checkpointStart(), now);
+        if (elapsed.compareTo(phase.minDuration()) < 0) {
+            return RolloutStatus.SHADOW;
+        }
+        Instant last = lastShadowJudgement;
+        if (last != null && Duration.between(last, now).compareTo(plan.checkpointDuration()) < 0) {
+            return RolloutStatus.SHADOW;
+        }
+        ShadowEvidenceSource source = phase.source()
+                .orElseGet(() -> ShadowEvidenceSource.of(admin.router()));
+        ShadowVerdict verdict = phase.criteria().judge(Objects.requireNonNull(
+                source.read(plan.model(), plan.candidateVersion()), "shadow evidence"));
+        lastShadowJudgement = now;
+        ShadowVerdict.Result result = verdict.result();
+        boolean expired = elapsed.compareTo(phase.maxDuration()) >= 0;
+        List<String> reasons = new ArrayList<>();
+        reasons.add("shadow verdict " + result + " after " + elapsed);
+        reasons.addAll(verdict.reasons());
+        LOG.info("rollout_checkpoint model={} candidate={} stage=shadow traffic_pct=0% "
+                + "decision={} status={} comparisons={}", plan.model(), plan.candidateVersion(),
+                result, result == ShadowVerdict.Result.PASS ? "success"
+                        : result == ShadowVerdict.Result.FAIL || expired ? "failure" : "hold",
+                verdict.evidence().comparisons());
+        if (result == ShadowVerdict.Result.FAIL
+                || (result == ShadowVerdict.Result.NOT_ENOUGH_DATA && expired)) {
+            if (result != ShadowVerdict.Result.FAIL) {
+                reasons.add("no passing shadow verdict within the phase's maximum of "
+                        + phase.maxDuration() + ": no evidence, no promotion");
+            }
+            rollBack(s, now, null, RolloutAction.SHADOW_FAIL, RolloutStatus.ROLLED_BACK, actor,
+                    reasons, "rollout shadow phase failed");
+            audit(actor, "rollout.shadow_verdict", "\"FAIL\"", reasons);
+            return state.status();
+        }
+        Optional<String> freeze = freezeAt(now);
+        if (result == ShadowVerdict.Result.PASS && freeze.isEmpty()) {
+            int bp = plan.stages().get(0);
+            setWeight(bp, ChangeContext.of(actor, cut("rollout stage 1: "
+                    + plan.candidateVersion() + " to " + bp + " bp (" + percent(bp)
+                    + ") after the shadow phase passed")));
+            state = s.with(0, now, RolloutStatus.RUNNING)
+                    .withShadowVerdict(ShadowVerdict.Result.PASS);
+            stageStart = now;
+            history = GateHistory.empty();
+            baseline = null;
+            saveState(state);
+            record(actor, RolloutAction.SHADOW_PASS, reasons, null);
+            audit(actor, "rollout.shadow_verdict", "\"PASS\"", reasons);
+            return state.status();
+        }
+        if (freeze.isPresent() && result == ShadowVerdict.Result.PASS) {
+            reasons.add("freeze: '" + freeze.get() + "' is in force at " + now
+                    + "; the canary starts when it ends");
+        }
+        record(actor, RolloutAction.HOLD, reasons, null);
+        return RolloutStatus.SHADOW;
+    }
+
+    /**
+     * At PROMOTED, when the plan says so: the candidate becomes the model's stable version
+     * (audited by the router). A refusal does not undo the promotion: the candidate stays at
+     * the last stage's weight and the reason says what to do.
+     */
+    private List<String> promoteToStable(String who, List<String> reasons) {
+        if (!plan.promoteOnCompletion() || plan.dryRun()) {
+            return reasons;
+        }
+        List<String> out = new ArrayList<>(reasons);
+        try {
+            admin.setStable(plan.model(), plan.candidateVersion(), fenced(ChangeContext.of(who,
+                    "rollout promotion: " + plan.candidateVersion() + " becomes the stable "
+                            + "version of " + plan.model() + " (was " + plan.stableVersion()
+                            + ") after the last stage")));
+            out.add("promoted: " + plan.candidateVersion() + " is now the stable version of "
+                    + plan.model() + " (was " + plan.stableVersion() + ")");
+            LOG.info("rollout_promoted model={} candidate={} previous_stable={}", plan.model(),
+                    plan.candidateVersion(), plan.stableVersion());
+        } catch (FencedWriteException e) {
+            throw lostToFencing(e);
+        } catch (RuntimeException e) {
+            out.add("promotion to stable failed: " + e.getMessage() + "; "
+                    + plan.candidateVersion() + " stays at 100% as a candidate: make it stable "
+                    + "by hand (RouterAdmin.setStable or the registry's alias)");
+            LOG.error("Release Router: rollout of {} {} is PROMOTED but the candidate could not "
+                    + "be made the stable version", plan.model(), plan.candidateVersion(), e);
+        }
+        return out;
+    }
+
+    /**
+     * After a backout: the incident record, kept by the store and the audit trail. A failure
+     * to write it is logged and counted ({@link #incidentFailures()}), never thrown: the
+     * backout is done.
+     */
+    private void openIncident(RolloutState before, @Nullable GateVerdict verdict) {
+        try {
+            RolloutDecision trigger = decisions.get(decisions.size() - 1);
+            List<String> backout = new ArrayList<>();
+            if (plan.dryRun()) {
+                backout.add("dry run: nothing was changed in the router");
+            } else {
+                backout.add("kill switch on " + plan.model() + "/" + plan.candidateVersion());
+                backout.add("weight of " + plan.candidateVersion() + " set to 0 (was "
+                        + basisPoints(before) + " bp)");
+            }
+            backout.add("state saved: " + state.status() + " at " + state.checkpointStart());
+            IncidentRecord r = new IncidentRecord(plan, trigger, before.checkpointStart(),
+                    verdict, decisions, backout, state.backoutVerification(), List.of());
+            incident = r;
+            LOG.warn("rollout_incident model={} candidate={} trigger={} thresholds_crossed={} "
+                    + "verification={}", plan.model(), plan.candidateVersion(), r.trigger(),
+                    r.thresholds().size(), r.verification());
+            audit(trigger.actor(), "rollout.incident", "\"" + r.trigger() + "\"",
+                    trigger.reasons());
+            store.writeIncident(r);
+        } catch (Throwable t) {
+            incidentFailures.incrementAndGet();
+            LOG.error("Release Router: could not write the incident record of {} {}",
+                    plan.model(), plan.candidateVersion(), t);
+        }
+    }
+
+    /**
+     * The post-rollback verification (seed 004 §6), once its delay is over: the candidate is
+     * out of the routing, served nothing in the windows wholly after the backout, and the
+     * stable version's error rate there is within the plan's limit. Recorded in the state, as a
+     * VERIFY decision, in the audit trail and in the incident record.
+     */
+    private void verifyBackoutIfDue(RolloutState s) {
+        BackoutVerification check = plan.backoutVerification().orElse(null);
+        if (check == null || s.backoutVerification() != BackoutVerification.Result.PENDING) {
+            return;
+        }
+        Instant now = clock.instant();
+        lastInstant = now;
+        if (now.isBefore(s.checkpointStart().plus(check.delay()))) {
+            return;
+        }
+        // The windows wholly after the backout: the one it happened in may hold calls before it.
+        MeasurementSnapshot after = snapshotSince(s.checkpointStart().plusMillis(1), now);
+        if (after == null) {
+            return; // no window has started since the backout: the next tick looks again
+        }
+        List<String> why = new ArrayList<>();
+        boolean ok = true;
+        int bp = candidateWeight();
+        boolean killed = candidateKilled();
+        if (killed || bp == 0) {
+            why.add("routing: " + plan.candidateVersion() + (killed ? " killed" : "") + " at "
+                    + bp + " bp: ok");
+        } else {
+            ok = false;
+            why.add("routing: " + plan.candidateVersion() + " is routable again at " + bp
+                    + " bp: FAIL");
+        }
+        long served = after.arm(plan.candidateVersion()).requests();
+        String span = "the windows from " + after.from() + " to " + after.to();
+        if (served == 0) {
+            why.add("traffic: " + plan.candidateVersion() + " served 0 requests in " + span
+                    + ": ok");
+        } else {
+            ok = false;
+            why.add("traffic: " + plan.candidateVersion() + " served " + served + " requests in "
+                    + span + ": FAIL");
+        }
+        ArmStats stable = after.arm(plan.stableVersion());
+        if (stable.requests() == 0) {
+            ok = false;
+            why.add("error rate: " + plan.stableVersion() + " had no traffic in " + span
+                    + ", so the error rate could not be verified: FAIL");
+        } else if (stable.errorRate() <= check.maxErrorRate()) {
+            why.add("error rate: " + plan.stableVersion() + " " + stable.errorRate() + " ("
+                    + stable.errors() + " of " + stable.requests() + ") <= "
+                    + check.maxErrorRate() + ": ok");
+        } else {
+            ok = false;
+            why.add("error rate: " + plan.stableVersion() + " " + stable.errorRate() + " ("
+                    + stable.errors() + " of " + stable.requests() + ") > "
+                    + check.maxErrorRate() + ": FAIL");
+        }
+        BackoutVerification.Result result = ok ? BackoutVerification.Result.PASSED
+                : BackoutVerification.Result.FAILED;
+        state = s.withBackoutVerification(result);
+        saveState(state);
+        record(actor, RolloutAction.VERIFY, why, null);
+        LOG.info("rollout_backout_verification model={} candidate={} result={} reasons={}",
+                plan.model(), plan.candidateVersion(), result, why);
+        audit(actor, "rollout.backout_verification", "\"" + result + "\"", why);
+        IncidentRecord r = incident;
+        if (r != null) {
+            try {
+                r = r.verified(result, why, decisions);
+                incident = r;
+                store.writeIncident(r);
+            } catch (Throwable t) {
+                incidentFailures.incrementAndGet();
+                LOG.error("Release Router: could not rewrite the incident record of {} {}",
+                        plan.model(), plan.candidateVersion(), t);
+            }
+        }
+    }
+
+    /** Writes one of the chain's events to the audit trail, if the controller has one. */
+    private void audit(String who, String action, String after, List<String> reasons) {
+        AuditSink sink = audit;
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.record(new AuditEvent(safeNow(), who, action, plan.model() + "/"
+                    + plan.candidateVersion(), null, after, cut(String.join("; ", reasons)),
+                    null, admin.router().configRevision()));
+        } catch (Throwable t) {
+            // User code (the sink): contained and logged (team error policy).
+            LOG.warn("Release Router: the audit sink failed to record {} of {} {}: {}", action,
+                    plan.model(), plan.candidateVersion(), t.toString());
+        }
+    }
+
+    /**
+     * Whether the schedule must keep ticking a final rollout: its post-rollback verification is
+     * still due.
+     */
+    boolean hasPendingWork() {
+        return state.backoutVerification() == BackoutVerification.Result.PENDING;
+    }
+
+    /**
+     * @return the incident record of this controller's last backout (rollback, abort, failed
+     *     shadow phase, fail-safe), with the post-rollback verification once it ran; empty if
+     *     there was none since this controller started
+     */
+    public Optional<IncidentRecord> incident() {
+        return Optional.ofNullable(incident);
+    }
+
+    /** @return how many times an incident record could not be built or written */
+    public long incidentFailures() {
+        return incidentFailures.get();
     }
 
     static String cut(String reason) {

@@ -2,9 +2,11 @@ package dev.releaserouter.rollout;
 
 import dev.releaserouter.api.config.ConfigException;
 import dev.releaserouter.core.config.JsonFields;
+import dev.releaserouter.rollout.gates.GateDecision;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +32,17 @@ final class RolloutJson {
         o.put("checkpoint_start", s.checkpointStart().toString());
         o.put("status", s.status().name());
         o.put("policy_sha256", s.policyDigest());
+        // The evidence fields are written only when set, so a state without them reads as
+        // before (and older files, without them, read as a state without evidence).
+        if (s.shadowVerdict() != null) {
+            o.put("shadow_verdict", s.shadowVerdict().name());
+        }
+        if (s.canaryVerdict() != null) {
+            o.put("canary_verdict", s.canaryVerdict().name());
+        }
+        if (s.backoutVerification() != null) {
+            o.put("backout_verification", s.backoutVerification().name());
+        }
         return MAPPER.writeValueAsString(o);
     }
 
@@ -75,7 +88,30 @@ final class RolloutJson {
                     + Arrays.toString(RolloutStatus.values()), null);
         }
         return new RolloutState(text(o, "model", source), text(o, "candidate", source),
-                stage.asInt(), checkpointStart, st, text(o, "policy_sha256", source));
+                stage.asInt(), checkpointStart, st, text(o, "policy_sha256", source),
+                optionalEnum(o, "shadow_verdict", source,
+                        ShadowVerdict.Result.PASS, ShadowVerdict.Result.FAIL),
+                optionalEnum(o, "canary_verdict", source, GateDecision.values()),
+                optionalEnum(o, "backout_verification", source,
+                        BackoutVerification.Result.values()));
+    }
+
+    /** An optional enum field: absent or null is null; otherwise one of {@code allowed}. */
+    @SafeVarargs
+    private static <E extends Enum<E>> @Nullable E optionalEnum(JsonNode o, String field,
+            String source, E... allowed) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String name = JsonFields.string(source, v, "/" + field);
+        for (E e : allowed) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        throw new ConfigException(source, "/" + field, name, "must be one of "
+                + Arrays.toString(allowed), null);
     }
 
     private static JsonNode required(JsonNode o, String field, String source) {

@@ -8,12 +8,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a rollout does: which model and versions, the stages (candidate weight in basis points),
  * how long each checkpoint lasts, how many samples per arm a checkpoint needs, and the policy that
- * judges it.
+ * judges it; and the chain around the stages (seed 000 §3.1-3.2, seed 003's flow): an optional
+ * {@link ShadowPhase} before stage 1, the promotion of the candidate to stable version at the
+ * end ({@link Builder#promoteOnCompletion}), and the verification after a rollback
+ * ({@link BackoutVerification}). A plan can also be read from a file:
+ * {@link RolloutPlanFile}.
  *
  * <p>Immutable and thread-safe; build one with {@link #builder()}.
  */
@@ -34,8 +39,14 @@ public final class RolloutPlan {
     private final List<CriterionWaiver> waivers;
     private final int maxFailedTicks;
     private final List<ExternalMetricSource> metricSources;
+    private final @Nullable ShadowPhase shadowPhase;
+    private final boolean promoteOnCompletion;
+    private final @Nullable BackoutVerification backoutVerification;
 
     private RolloutPlan(Builder b, Policy policy) {
+        this.shadowPhase = b.shadowPhase;
+        this.promoteOnCompletion = b.promoteOnCompletion;
+        this.backoutVerification = b.backoutVerification;
         this.model = b.model;
         this.stableVersion = b.stableVersion;
         this.candidateVersion = b.candidateVersion;
@@ -56,6 +67,24 @@ public final class RolloutPlan {
      */
     public List<ExternalMetricSource> metricSources() {
         return metricSources;
+    }
+
+    /** @return the shadow phase that comes before stage 1, empty if none */
+    public Optional<ShadowPhase> shadowPhase() {
+        return Optional.ofNullable(shadowPhase);
+    }
+
+    /**
+     * @return whether the candidate becomes the model's stable version when the rollout is
+     *     PROMOTED ({@code RouterAdmin.setStable}, audited)
+     */
+    public boolean promoteOnCompletion() {
+        return promoteOnCompletion;
+    }
+
+    /** @return the verification run after a rollback, empty if none */
+    public Optional<BackoutVerification> backoutVerification() {
+        return Optional.ofNullable(backoutVerification);
     }
 
     /**
@@ -131,7 +160,10 @@ public final class RolloutPlan {
         return "RolloutPlan{model=" + model + ", stable=" + stableVersion + ", candidate="
                 + candidateVersion + ", stages=" + stages + ", checkpoint=" + checkpointDuration
                 + ", minSamples=" + minSamples + ", policy=" + policy.name() + ", dryRun="
-                + dryRun + ", maxFailedTicks=" + maxFailedTicks + "}";
+                + dryRun + ", maxFailedTicks=" + maxFailedTicks
+                + (shadowPhase == null ? "" : ", shadowPhase=" + shadowPhase)
+                + (promoteOnCompletion ? ", promoteOnCompletion=true" : "")
+                + (backoutVerification == null ? "" : ", " + backoutVerification) + "}";
     }
 
     /** Builds a {@link RolloutPlan}. Not thread-safe. */
@@ -148,8 +180,43 @@ public final class RolloutPlan {
         private List<CriterionWaiver> waivers = List.of();
         private int maxFailedTicks = DEFAULT_MAX_FAILED_TICKS;
         private final List<ExternalMetricSource> metricSources = new ArrayList<>();
+        private @Nullable ShadowPhase shadowPhase;
+        private boolean promoteOnCompletion;
+        private @Nullable BackoutVerification backoutVerification;
 
         private Builder() {}
+
+        /**
+         * @param phase a shadow phase before stage 1 (seed 002, seed 000 §3.2): the candidate
+         *     is shadowed at weight 0 until the phase passes; null (the default) for none
+         * @return this builder
+         */
+        public Builder shadowPhase(@Nullable ShadowPhase phase) {
+            this.shadowPhase = phase;
+            return this;
+        }
+
+        /**
+         * @param promote whether a PROMOTED rollout makes the candidate the model's stable
+         *     version through {@code RouterAdmin.setStable} (seed 003: {@code promote_model}
+         *     after the last stage); needs a last stage of 10000 bp. Off by default: PROMOTED
+         *     then leaves the candidate at the last stage's weight
+         * @return this builder
+         */
+        public Builder promoteOnCompletion(boolean promote) {
+            this.promoteOnCompletion = promote;
+            return this;
+        }
+
+        /**
+         * @param verification the check run after a rollback (seed 004 §6); null (the default)
+         *     for none
+         * @return this builder
+         */
+        public Builder backoutVerification(@Nullable BackoutVerification verification) {
+            this.backoutVerification = verification;
+            return this;
+        }
 
         /**
          * Registers where the policy's external metrics (its {@code metrics} entries with
@@ -329,6 +396,11 @@ public final class RolloutPlan {
                             + " stages[" + i + "] was " + bp + " after " + previous);
                 }
                 previous = bp;
+            }
+            if (promoteOnCompletion && stages.get(stages.size() - 1) != 10_000) {
+                throw new IllegalArgumentException("promoteOnCompletion needs a last stage of "
+                        + "10000 basis points (100%), but stages[" + (stages.size() - 1)
+                        + "] was " + stages.get(stages.size() - 1));
             }
             if (checkpointDuration.isNegative() || checkpointDuration.isZero()) {
                 throw new IllegalArgumentException("checkpointDuration must be positive, but was "

@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The periodic ticks of one {@link RolloutController}, started by
  * {@link RolloutController#schedule}. It stops by itself once the rollout is final (PROMOTED,
- * ROLLED_BACK or ABORTED) and when cancelled; nothing a tick does can stop it otherwise, because
- * the task lets no exception reach the executor (a {@code ScheduledExecutorService} silently
- * cancels a periodic task whose run throws).
+ * ROLLED_BACK or ABORTED) and no post-rollback verification is still due
+ * ({@link BackoutVerification}), and when cancelled; nothing a tick does can stop it
+ * otherwise, because the task lets no exception reach the executor (a
+ * {@code ScheduledExecutorService} silently cancels a periodic task whose run throws).
  *
  * <p>Thread-safe. Not intended for external implementation.
  */
@@ -36,7 +37,7 @@ public final class RolloutSchedule implements AutoCloseable {
             return;
         }
         try {
-            if (controller.tick().isFinal()) {
+            if (controller.tick().isFinal() && !controller.hasPendingWork()) {
                 cancel();
             }
         } catch (Throwable t) {

@@ -94,4 +94,34 @@ public interface RolloutStateStore {
     default void append(RolloutDecision decision, dev.releaserouter.api.spi.LeaseGrant grant) {
         append(decision);
     }
+
+    /**
+     * Keeps the incident record of a rollback next to the rollout's state (seed 000 §3.1, §6).
+     * Called again with the same model and candidate when the post-rollback verification has
+     * run: the new record replaces the old one. The default keeps nothing (the controller's
+     * {@link RolloutController#incident()} still has it); {@link FileRolloutStateStore} writes
+     * JSON and Markdown files.
+     *
+     * @param incident the record
+     * @throws java.io.UncheckedIOException if the store cannot be written
+     */
+    default void writeIncident(IncidentRecord incident) {
+        // Nothing kept: see the method's documentation.
+    }
+
+    /**
+     * The evidence on record for a model's version (seed 004 §1, "no evidence, no promotion"):
+     * the last canary verdict and the shadow verdict of the stored rollout of that version,
+     * read through {@link #load(String)}.
+     *
+     * @param model the model
+     * @param version the candidate version the rollout walked
+     * @return the evidence, or empty if the store holds no rollout of that version (none, or
+     *     the model's stored rollout is of another candidate)
+     * @throws java.io.UncheckedIOException if the store cannot be read
+     */
+    default java.util.Optional<RolloutEvidence> evidence(String model, String version) {
+        java.util.Objects.requireNonNull(version, "version");
+        return load(model).filter(s -> s.candidate().equals(version)).map(RolloutEvidence::of);
+    }
 }

@@ -1,6 +1,9 @@
 package dev.releaserouter.rollout;
 
-/** Where a rollout is. PROMOTED, ROLLED_BACK and ABORTED are final. */
+/**
+ * Where a rollout is. PROMOTED, ROLLED_BACK and ABORTED are final. A plan with a
+ * {@link ShadowPhase} starts in SHADOW.
+ */
 public enum RolloutStatus {
     /** Walking the stages; {@link RolloutController#tick()} evaluates checkpoints. */
     RUNNING,
@@ -17,7 +20,14 @@ public enum RolloutStatus {
      * the lease could not be renewed): it changes nothing and takes over when it acquires the
      * lease. Reported by {@link RolloutController#status()}; never stored.
      */
-    STANDBY;
+    STANDBY,
+    /**
+     * The plan's shadow phase (seed 002, seed 000 §3.2): the candidate is shadowed and never
+     * served (weight 0); {@link RolloutController#tick()} judges the shadow evaluation once the
+     * phase's minimum duration is over. A PASS starts stage 1 (RUNNING); a FAIL ends the rollout
+     * ROLLED_BACK.
+     */
+    SHADOW;
 
     /**
      * Whether nothing more happens in this state.

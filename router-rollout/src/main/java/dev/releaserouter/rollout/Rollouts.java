@@ -1,6 +1,7 @@
 package dev.releaserouter.rollout;
 
 import dev.releaserouter.api.admin.RouterAdmin;
+import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.time.Clock;
 import java.util.Objects;
@@ -65,6 +66,7 @@ public final class Rollouts {
         private RolloutStateStore store = RolloutStateStore.inMemory();
         private String actor = DEFAULT_ACTOR;
         private @Nullable RolloutLease lease;
+        private @Nullable AuditSink audit;
 
         private Builder(RouterAdmin admin, RolloutPlan plan) {
             this.admin = Objects.requireNonNull(admin, "admin");
@@ -109,6 +111,19 @@ public final class Rollouts {
         }
 
         /**
+         * @param sink where the chain's own events go (normally the router's audit sink):
+         *     {@code rollout.shadow_verdict}, {@code rollout.incident} and
+         *     {@code rollout.backout_verification}; the routing changes are audited by the
+         *     router itself. Null (the default) for none: the decisions are still in the
+         *     state store's decision log
+         * @return this builder
+         */
+        public Builder auditSink(@Nullable AuditSink sink) {
+            this.audit = sink;
+            return this;
+        }
+
+        /**
          * @return the controller, started or resumed
          * @throws IllegalStateException if no {@link ArmMeasurements} hook is registered
          * @throws IllegalArgumentException if the actor is blank
@@ -120,7 +135,7 @@ public final class Rollouts {
                             + "the router with .hook(ArmMeasurements.builder().clock(clock)"
                             + ".build()) on ReleaseRouter.builder()"));
             return RolloutController.start(admin, arms, plan, store, admin.clock(), actor,
-                    lease);
+                    lease, audit);
         }
     }
 }

@@ -3,11 +3,15 @@ package dev.releaserouter.testkit.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.releaserouter.rollout.BackoutVerification;
 import dev.releaserouter.rollout.RolloutAction;
 import dev.releaserouter.rollout.RolloutDecision;
+import dev.releaserouter.rollout.RolloutEvidence;
 import dev.releaserouter.rollout.RolloutState;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.RolloutStatus;
+import dev.releaserouter.rollout.ShadowVerdict;
+import dev.releaserouter.rollout.gates.GateDecision;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of a {@link RolloutStateStore}: a saved state reads back equal (so another
- * instance resumes at the same stage and checkpoint), the latest save wins, models are
+ * instance resumes at the same stage and checkpoint, with the same evidence on record), the
+ * latest save wins, models are
  * independent, concurrent saves are all kept, appending decisions works, an unreachable store
  * throws.
  */
@@ -64,6 +69,20 @@ public abstract class RolloutStateStoreContract {
         store.save(s);
 
         assertEquals(Optional.of(s), store.load("churn"));
+    }
+
+    @Test
+    void load_afterSave_keepsTheEvidenceOnRecord() {
+        RolloutState s = new RolloutState("churn", "v2", 3, T0, RolloutStatus.ROLLED_BACK,
+                "sha256:abc", ShadowVerdict.Result.PASS, GateDecision.ROLLBACK,
+                BackoutVerification.Result.PENDING);
+        store.save(s);
+        assertEquals(Optional.of(s), store.load("churn"));
+        assertEquals(Optional.of(RolloutEvidence.of(s)), store.evidence("churn", "v2"));
+        // A later save without evidence drops it (a new rollout of another candidate).
+        RolloutState fresh = state("churn", 0, RolloutStatus.RUNNING);
+        store.save(fresh);
+        assertEquals(Optional.of(fresh), store.load("churn"));
     }
 
     @Test
