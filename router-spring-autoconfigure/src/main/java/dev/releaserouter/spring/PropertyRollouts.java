@@ -142,7 +142,9 @@ final class PropertyRollouts {
                     "must be true for " + name + ": a rollout judges the measurements of routed"
                             + " calls (or define an ArmMeasurements bean)", null);
         }
-        RolloutPlan plan = plan(prefix, r, admin, resources, beans);
+        RolloutPlan plan = r.getPlanFile() != null
+                ? PlanFiles.plan(prefix, r.getPlanFile(), admin, resources, beans)
+                : plan(prefix, r, admin, resources, beans);
         Duration tick = tickInterval(prefix, r, lease);
         String actor = String.valueOf(r.getActor());
         if (actor.isBlank()) {
@@ -328,7 +330,7 @@ final class PropertyRollouts {
         return value.strip();
     }
 
-    private static void set(String property, Object value, Runnable setter) {
+    static void set(String property, Object value, Runnable setter) {
         try {
             setter.run();
         } catch (IllegalArgumentException | NullPointerException ex) {
@@ -352,6 +354,7 @@ final class PropertyRollouts {
     static void checkKeys(ConfigurableEnvironment env) {
         Set<String> known = keys();
         Map<String, String> unknown = UnknownRouterProperties.keysBelow(env, ROLLOUTS);
+        PlanFiles.checkNotMixed(unknown.keySet());
         for (Map.Entry<String, String> e : unknown.entrySet()) {
             ConfigurationPropertyName name = ConfigurationPropertyName.of(e.getKey());
             if (name.getNumberOfElements() < 4) {

@@ -197,6 +197,14 @@ public class RouterProperties {
         /** Whether this rollout is started. */
         private boolean enabled = true;
 
+        /**
+         * A rollout plan file (seed 003's ml.gradual_rollout keys, with a shadow phase, promotion
+         * and backout verification; see docs/rollout.md): classpath:..., file:... or a URL. JSON,
+         * or YAML by its .yaml/.yml name on disk. Replaces model, versions, stages, checkpoint,
+         * min-samples, policy, dry-run and max-failed-ticks, which must not be set with it.
+         */
+        private @Nullable String planFile;
+
         /** The model, as in the flag file. Required. */
         private @Nullable String model;
 
@@ -259,6 +267,24 @@ public class RouterProperties {
          */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        /**
+         * The plan file's location.
+         *
+         * @return the location, or null to build the plan from these properties
+         */
+        public @Nullable String getPlanFile() {
+            return planFile;
+        }
+
+        /**
+         * Sets the plan file's location.
+         *
+         * @param planFile classpath:..., file:... or a URL, or null
+         */
+        public void setPlanFile(@Nullable String planFile) {
+            this.planFile = planFile;
         }
 
         /**

@@ -309,6 +309,48 @@ class RouterRolloutsTest {
                 });
     }
 
+    @Test
+    void planFile_onTheClasspath_isTheRolloutsPlan_withItsShadowPhase() {
+        runner.withPropertyValues("router.flags.location=rollout-flags.json",
+                        "router.rollouts.churn.plan-file=classpath:plans/churn-plan.json",
+                        "router.rollouts.churn.tick-interval=10ms")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    RolloutController c = ctx.getBean(RouterRollouts.class).controller("churn")
+                            .orElseThrow();
+                    assertThat(c.plan().stages()).containsExactly(500, 2500, 5000, 10_000);
+                    assertThat(c.plan().shadowPhase()).isPresent();
+                    assertThat(c.plan().shadowPhase().orElseThrow().minDuration())
+                            .isEqualTo(Duration.ofHours(24));
+                    assertThat(c.plan().promoteOnCompletion()).isTrue();
+                    assertThat(ctx.getBean(RouterRollouts.class).isRunning()).isTrue();
+                });
+    }
+
+    @Test
+    void planFileWithABadValue_failsStartup_namingThePropertyAndThePointer() {
+        runner.withPropertyValues("router.flags.location=rollout-flags.json",
+                        "router.rollouts.churn.plan-file=classpath:plans/churn-plan-bad.json")
+                .run(ctx -> {
+                    RouterPropertyException e = refusal(ctx);
+                    assertThat(e.property()).isEqualTo("router.rollouts.churn.plan-file");
+                    assertThat(e).hasMessageContaining("/ml/gradual_rollout/stages/0");
+                });
+    }
+
+    @Test
+    void planFileTogetherWithAPropertyItReplaces_failsStartup() {
+        runner.withPropertyValues("router.flags.location=rollout-flags.json",
+                        "router.rollouts.churn.plan-file=classpath:plans/churn-plan.json",
+                        "router.rollouts.churn.stages=5,100")
+                .run(ctx -> {
+                    RouterPropertyException e = refusal(ctx);
+                    assertThat(e.property()).isEqualTo("router.rollouts.churn.stages");
+                    assertThat(e).hasMessageContaining("cannot be set together with"
+                            + " router.rollouts.churn.plan-file");
+                });
+    }
+
     // --- refused properties: each names the property ---
 
     @Test
