@@ -2,6 +2,7 @@ package dev.releaserouter.cli;
 
 import java.io.PrintStream;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Arrays;
 
 /**
@@ -14,12 +15,19 @@ import java.util.Arrays;
  *       log, shadow evaluation, exposures and audit file; see {@code report --help} and
  *       {@code docs/report.md};
  *   <li>{@code secret}: prints a new assignment hash secret (32 hex digits from
- *       {@link java.security.SecureRandom}); see {@code docs/cli.md}.
+ *       {@link java.security.SecureRandom}); see {@code docs/cli.md};
+ *   <li>{@code register}, {@code transition}, {@code approve}, {@code publish},
+ *       {@code alias}: the promotion pipeline steps of seed 004 §7 on a file model registry
+ *       ({@link PipelineCommand}); {@code notify}: one notification to a webhook
+ *       ({@link NotifyCommand}); {@code sign}, {@code verify}, {@code keygen}: Ed25519
+ *       signatures of release manifests and policy snapshots ({@link SignCommand}).
  * </ul>
  *
  * <p>Exit status: {@value #PASS} PASS, {@value #FAIL} FAIL, {@value #NOT_ENOUGH_DATA}
  * NOT_ENOUGH_DATA, {@value #USAGE} usage error, {@value #DATA_ERROR} unusable pairs or target,
- * {@value #IO_ERROR} I/O error (the codes above 2 are those of BSD's {@code sysexits.h}).
+ * {@value #IO_ERROR} I/O error (the codes above 2 are those of BSD's {@code sysexits.h}). The
+ * pipeline, notify and signature commands use {@value #FAIL} for "refused by a release rule",
+ * "not delivered" and "a signature is not valid".
  */
 public final class Main {
 
@@ -46,6 +54,19 @@ public final class Main {
             "            (report --help for its options)",
             "  secret    print a new assignment hash secret (32 hex digits) for",
             "            router.hash-secret or ReleaseRouter.builder().hashSecretHex(...)",
+            "",
+            "Promotion pipeline (seed 004 §7) on a file registry (<step> --help):",
+            "  register    register a version as Candidate",
+            "  transition  move a version to staging, approved (four-eyes) or revoked",
+            "  approve     record one person's approval in one role",
+            "  publish     write (and sign) the release artifacts of an Approved version",
+            "  alias       point an alias at an Approved version, or roll it back",
+            "  notify      POST one notification to a webhook",
+            "",
+            "Release signatures (Ed25519):",
+            "  sign        sign files or a release directory (FILE.sig)",
+            "  verify      check signatures against trusted public keys",
+            "  keygen      write a new Ed25519 key pair (PEM)",
             "",
             "Run with java -jar router-cli-<version>-all.jar <command> ...",
             "");
@@ -88,9 +109,24 @@ public final class Main {
                 return new ReportCommand(out, err).run(rest);
             case "secret":
                 return new SecretCommand(out, err, new SecureRandom()).run(rest);
+            case "register":
+            case "transition":
+            case "approve":
+            case "publish":
+            case "alias":
+                return new PipelineCommand(command, out, err, System::getenv).run(rest);
+            case "notify":
+                return new NotifyCommand(out, err, System::getenv, Clock.systemUTC())
+                        .run(rest);
+            case "sign":
+            case "verify":
+            case "keygen":
+                return new SignCommand(command, out, err, System::getenv).run(rest);
             default:
                 err.println("release-router-cli: unknown command '" + command
-                        + "'; the commands are: replay, report, secret");
+                        + "'; the commands are: replay, report, secret, register,"
+                        + " transition, approve, publish, alias, notify, sign, verify,"
+                        + " keygen");
                 err.print(USAGE_TEXT);
                 return USAGE;
         }

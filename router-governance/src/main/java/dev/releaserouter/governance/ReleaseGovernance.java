@@ -8,13 +8,20 @@ import dev.releaserouter.api.admin.RouterAdmin;
 import dev.releaserouter.api.audit.AuditEvent;
 import dev.releaserouter.api.audit.AuditSink;
 import dev.releaserouter.api.config.ModelConfig;
+import dev.releaserouter.api.notify.Notification;
+import dev.releaserouter.api.notify.Notifier;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.governance.release.ReleaseArtifacts;
 import dev.releaserouter.governance.release.ReleaseManifest;
+import dev.releaserouter.governance.release.SignatureCheck;
+import dev.releaserouter.governance.release.TrustedKeys;
 import dev.releaserouter.rollout.ChangeRefusedException;
 import dev.releaserouter.rollout.ChangeType;
 import dev.releaserouter.rollout.RolloutDecision;
 import dev.releaserouter.rollout.RolloutPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +69,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link CachePurgeHook}s are called after a revocation, a backout and an expiry.
  * </ul>
  * Every transition is written to the audit trail (actor, reason, ticket, before and after) and
- * the registry; the router's own changes are audited by the router as well.
+ * the registry; the router's own changes are audited by the router as well. With a
+ * {@linkplain Builder#notifier notifier}, every transition is also sent as a {@link
+ * Notification} (seed 004 §8; see {@code docs/notifications.md}).
  *
  * <p>Design: thread-safe. State-changing methods hold this instance's monitor for their whole
  * run (registry read, checks, router change, registry write, audit), so two approvals or an
@@ -84,6 +93,8 @@ public final class ReleaseGovernance {
     private final ChangeCalendar calendar;
     private final Set<String> requiredRoles;
     private final String routerAlias;
+    private final Notifier notifier;
+    private final AtomicLong notificationFailures = new AtomicLong();
     private final List<AcceptanceCheck> acceptanceChecks;
     private final boolean stagingFourEyes;
     private final @Nullable Supplier<@Nullable String> policyDigest;
@@ -114,6 +125,7 @@ public final class ReleaseGovernance {
         this.calendar = b.calendar;
         this.requiredRoles = Set.copyOf(b.requiredRoles);
         this.routerAlias = b.routerAlias;
+        this.notifier = b.notifier;
         this.acceptanceChecks = List.copyOf(b.acceptanceChecks);
         this.stagingFourEyes = b.stagingFourEyes;
         this.policyDigest = b.policyDigest;
@@ -181,6 +193,8 @@ public final class ReleaseGovernance {
                 List.of()).moved(transition(ctx, null, Stage.CANDIDATE, null));
         registry.save(r);
         audit(ctx, "version.register", model + "/" + version, null, stage(Stage.CANDIDATE));
+        notify(Notification.Type.VERSION_REGISTERED, model, version, ctx, "to_stage",
+                "candidate");
         return r;
     }
 
@@ -313,6 +327,8 @@ public final class ReleaseGovernance {
                 "{\"approver\":" + json(approver) + ",\"role\":" + json(role)
                         + (revalidateBy == null ? "" : ",\"revalidate_by\":"
                                 + json(revalidateBy.toString())) + "}");
+        notify(Notification.Type.APPROVAL, model, version, ctx, "approver", approver, "role",
+                role);
         return next;
     }
 
@@ -611,7 +627,54 @@ public final class ReleaseGovernance {
             ChangeContext ctx) {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(ctx, "ctx");
-        List<String> problems = manifest.verify(deployedArtifactDigest, policyDigestInForce);
+        return enforceManifest(manifest, manifest.verify(deployedArtifactDigest,
+                policyDigestInForce), ctx);
+    }
+
+    /**
+     * Checks a release manifest file and its detached Ed25519 signature ({@code
+     * release_manifest.json.sig}, see {@code ReleaseSignature}) against what is deployed (seed
+     * 001 §10, 004 §4 and §5 "Startup/Download: assinatura/attestation OK"). As {@link
+     * #checkManifest(ReleaseManifest, String, String, ChangeContext)}, and in addition a
+     * signature that is missing, malformed, by an untrusted key or that does not verify makes
+     * the version not routable: it is killed, audited and notified like a digest mismatch, and
+     * the reason (the first problem) names the key id and what failed.
+     *
+     * @param manifestFile the manifest file; its signature is read from {@code <file>.sig}
+     * @param trustedKeys the keys a release may be signed with
+     * @param deployedArtifactDigest {@code sha256:<hex>} of the artifact being served, or null
+     * @param policyDigestInForce the digest of the gate policy in force, or null
+     * @param ctx who and why
+     * @return the problems, the signature's first; empty if the signature verifies and the
+     *     digests match
+     * @throws dev.releaserouter.api.config.ConfigException if the manifest file is invalid
+     * @throws UncheckedIOException if the manifest file cannot be read
+     * @throws ChangeRefusedException if the manifest's version is the router's stable version
+     *     and does not check (stable cannot be killed: roll the alias back first)
+     */
+    public synchronized List<String> checkManifest(Path manifestFile, TrustedKeys trustedKeys,
+            @Nullable String deployedArtifactDigest, @Nullable String policyDigestInForce,
+            ChangeContext ctx) {
+        Objects.requireNonNull(trustedKeys, "trustedKeys");
+        Objects.requireNonNull(ctx, "ctx");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(manifestFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read release manifest " + manifestFile, e);
+        }
+        ReleaseManifest manifest = ReleaseManifest.parse(bytes, manifestFile.toUri().toString());
+        SignatureCheck signature = trustedKeys.verify(bytes, manifestFile);
+        List<String> problems = new ArrayList<>();
+        if (!signature.valid()) {
+            problems.add("signature: " + signature.message());
+        }
+        problems.addAll(manifest.verify(deployedArtifactDigest, policyDigestInForce));
+        return enforceManifest(manifest, List.copyOf(problems), ctx);
+    }
+
+    private List<String> enforceManifest(ReleaseManifest manifest, List<String> problems,
+            ChangeContext ctx) {
         if (problems.isEmpty()) {
             return problems;
         }
@@ -628,6 +691,8 @@ public final class ReleaseGovernance {
         }
         audit(ctx, "manifest.mismatch", manifest.model() + "/" + manifest.version(), null,
                 json(String.join("; ", problems)));
+        notify(Notification.Type.MANIFEST_MISMATCH, manifest.model(), manifest.version(), ctx,
+                "problems", String.join("; ", problems));
         return problems;
     }
 
@@ -655,6 +720,8 @@ public final class ReleaseGovernance {
                 decisions);
         audit(ctx, "release.publish", manifest.model() + "/" + manifest.version(), null,
                 json(dir.toString()));
+        notify(Notification.Type.RELEASE_PUBLISHED, manifest.model(), manifest.version(), ctx,
+                "dir", dir.toString());
         return written;
     }
 
@@ -691,6 +758,7 @@ public final class ReleaseGovernance {
         VersionRecord next = r.withHolds(holds);
         registry.save(next);
         audit(ctx, "promotion.hold", model + "/" + version, null, json(id));
+        notify(Notification.Type.PROMOTION_HOLD, model, version, ctx, "hold", id);
         return next;
     }
 
@@ -718,6 +786,7 @@ public final class ReleaseGovernance {
         VersionRecord next = r.withHolds(holds);
         registry.save(next);
         audit(ctx, "promotion.release", model + "/" + version, json(id), null);
+        notify(Notification.Type.HOLD_RELEASED, model, version, ctx, "hold", id);
         return next;
     }
 
@@ -801,6 +870,7 @@ public final class ReleaseGovernance {
         if (announced.add(key + "\u0000expired") || changed) {
             LOG.warn("approval_expired {}", msg);
             audit(why, "approval.expired", who, json("approved"), json("not routable"));
+            notify(Notification.Type.APPROVAL_EXPIRED, r.model(), r.version(), why);
             if (!backedOut) {
                 purge(r.model(), r.version(), CachePurgeHook.Cause.EXPIRED, why);
             }
@@ -936,6 +1006,11 @@ public final class ReleaseGovernance {
         return calendar;
     }
 
+    /** @return how many times the notifier threw (the transitions went on regardless) */
+    public long notificationFailures() {
+        return notificationFailures.get();
+    }
+
     // ----------------------------------------------------------------------------- internals
 
     private AliasRecord pointAlias(String model, String alias, String version,
@@ -947,6 +1022,9 @@ public final class ReleaseGovernance {
         registry.saveAlias(a);
         audit(ctx, action, model + "/alias/" + alias, from == null ? null : json(from),
                 json(version));
+        notify(action.equals("alias.rollback") ? Notification.Type.ROLLBACK
+                : Notification.Type.ALIAS_UPDATE, model, version, ctx, "alias", alias,
+                "from_version", from == null ? "" : from);
         return a;
     }
 
@@ -964,6 +1042,9 @@ public final class ReleaseGovernance {
         if (ticket != null) {
             audit(ctx, "change.ticket", r.model() + "/" + r.version(), null, ticket.toJson());
         }
+        notify(to == Stage.APPROVED ? Notification.Type.PROMOTION : to == Stage.REVOKED
+                ? Notification.Type.REVOCATION : Notification.Type.STAGE_TRANSITION, r.model(),
+                r.version(), ctx, "from_stage", lower(r.stage()), "to_stage", lower(to));
         return next;
     }
 
@@ -1223,6 +1304,32 @@ public final class ReleaseGovernance {
                 ctx.reason(), ctx.ticket(), router.configRevision()));
     }
 
+    /** Sends a notification; a notifier that throws is counted and logged, never propagated. */
+    private void notify(Notification.Type type, String model, @Nullable String version,
+            ChangeContext ctx, String... details) {
+        try {
+            Notification.Builder n = Notification.builder(type, model).version(version)
+                    .change(ctx.actor(), ctx.reason(), ctx.ticket()).time(clock.instant());
+            for (int i = 0; i + 1 < details.length; i += 2) {
+                if (!details[i + 1].isEmpty()) {
+                    n.detail(details[i], details[i + 1]);
+                }
+            }
+            notifier.send(n.build());
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (VirtualMachineError) t;
+            }
+            notificationFailures.incrementAndGet();
+            LOG.warn("notifier failed on {} of {}/{}: {}", type.wireName(), model, version,
+                    t.toString());
+        }
+    }
+
+    private static String lower(Stage s) {
+        return s.name().toLowerCase(Locale.ROOT);
+    }
+
     private static String stage(@Nullable Stage s) {
         return s == null ? null : json(s.name().toLowerCase(Locale.ROOT));
     }
@@ -1249,6 +1356,7 @@ public final class ReleaseGovernance {
         private ChangeCalendar calendar = ChangeCalendar.NONE;
         private Set<String> requiredRoles = Set.of();
         private String routerAlias = "production";
+        private Notifier notifier = Notifier.none();
         private List<AcceptanceCheck> acceptanceChecks = List.of();
         private boolean stagingFourEyes;
         private @Nullable Supplier<@Nullable String> policyDigest;
@@ -1312,6 +1420,19 @@ public final class ReleaseGovernance {
          */
         public Builder routerAlias(String alias) {
             this.routerAlias = requireText(alias, "alias");
+            return this;
+        }
+
+        /**
+         * @param notifier where lifecycle notifications go (one per register, stage change,
+         *     approval, promotion, alias change, rollback, revocation, promotion hold and its
+         *     release, expired approval, manifest mismatch and release publication); none by
+         *     default. It is called while governance holds its
+         *     monitor, so it must not block ({@code WebhookNotifier} queues)
+         * @return this builder
+         */
+        public Builder notifier(Notifier notifier) {
+            this.notifier = Objects.requireNonNull(notifier, "notifier");
             return this;
         }
 

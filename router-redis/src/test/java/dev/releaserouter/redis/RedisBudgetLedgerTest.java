@@ -264,7 +264,7 @@ class RedisBudgetLedgerTest {
         assertThat(candidates).as("only units held before the sleep").isLessThanOrEqualTo(
                 heldBefore);
         // Waiting for Redis would take the 2 s sleep or the 500 ms command timeout; what is left
-        // is the JVM (GC, JIT) on a shared 2-core machine.
-        assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(250));
+        // is the JVM (GC, JIT) on a shared 2-core machine (343 ms seen once at load 15).
+        assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(450));
     }
 }

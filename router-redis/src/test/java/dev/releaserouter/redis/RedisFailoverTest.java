@@ -188,7 +188,17 @@ class RedisFailoverTest {
         // Routing keeps working on the new primary: a kill switch on one instance reaches the
         // others, whose pub/sub connections re-subscribed there.
         long killSent = System.nanoTime();
-        routers.get(0).kill(KillTarget.model("churn"), OPS);
+        // With replicaAcks(1) a write the new primary's replica has not acknowledged in 250 ms
+        // is refused as unconfirmed (the replica may still be catching up after the failover on
+        // a loaded machine): the operator retries, as the exception says (bounded: 10 s).
+        Polling.await(() -> {
+            try {
+                routers.get(0).kill(KillTarget.model("churn"), OPS);
+                return true;
+            } catch (UnconfirmedWriteException notYet) {
+                return false;
+            }
+        }, Duration.ofSeconds(10));
         for (RouterAdmin r : routers) {
             Polling.await(() -> r.router().decide(RouteRequest.of("churn", "k")).reason()
                     == Reason.KILL_SWITCH, Duration.ofSeconds(5));

@@ -23,7 +23,11 @@ import dev.releaserouter.micrometer.RolloutMetrics;
 import dev.releaserouter.micrometer.RouteObservations;
 import dev.releaserouter.micrometer.RouterMetrics;
 import dev.releaserouter.micrometer.ShadowMetrics;
+import dev.releaserouter.rollout.ChangeGuard;
 import dev.releaserouter.rollout.RolloutController;
+import dev.releaserouter.rollout.RolloutLease;
+import dev.releaserouter.rollout.RolloutStateStore;
+import dev.releaserouter.rollout.gates.ExternalMetricSource;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterEndpoint;
 import dev.releaserouter.spring.actuate.RouterEndpointWebExtension;
@@ -33,6 +37,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -50,6 +55,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configures a {@link Router} from {@link RouterProperties} ({@code router.*}) and a flag
@@ -424,8 +430,9 @@ public class ReleaseRouterAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "routerRolloutMeterBinder")
-        MeterBinder routerRolloutMeterBinder(ObjectProvider<RolloutController> controllers) {
-            return registry -> controllers.orderedStream()
+        MeterBinder routerRolloutMeterBinder(ObjectProvider<RolloutController> controllers,
+                ObjectProvider<RouterRollouts> rollouts) {
+            return registry -> rolloutControllers(controllers, rollouts)
                     .forEach(c -> new RolloutMetrics(c).bindTo(registry));
         }
     }
@@ -455,8 +462,9 @@ public class ReleaseRouterAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         RouterEndpoint routerEndpoint(RouterAdmin admin,
-                ObjectProvider<RolloutController> controllers) {
-            return new RouterEndpoint(admin, controllers::orderedStream);
+                ObjectProvider<RolloutController> controllers,
+                ObjectProvider<RouterRollouts> rollouts) {
+            return new RouterEndpoint(admin, () -> rolloutControllers(controllers, rollouts));
         }
 
         @Bean
@@ -474,7 +482,8 @@ public class ReleaseRouterAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "routerHealthIndicator")
         RouterHealthIndicator routerHealthIndicator(Router router,
-                ObjectProvider<RolloutController> controllers, RouterProperties properties) {
+                ObjectProvider<RolloutController> controllers,
+                ObjectProvider<RouterRollouts> rollouts, RouterProperties properties) {
             String degraded = properties.getHealth().getDegradedStatus();
             Status status = switch (String.valueOf(degraded).trim().toUpperCase(Locale.ROOT)) {
                 case "UP" -> Status.UP;
@@ -483,8 +492,50 @@ public class ReleaseRouterAutoConfiguration {
                 default -> throw new RouterPropertyException("router.health.degraded-status",
                         "'" + degraded + "'", "must be UP, OUT_OF_SERVICE or DOWN", null);
             };
-            return new RouterHealthIndicator(router, controllers::orderedStream, status);
+            return new RouterHealthIndicator(router,
+                    () -> rolloutControllers(controllers, rollouts), status);
         }
+    }
+
+    /**
+     * The application's {@link RolloutController} beans, then those of
+     * {@code router.rollouts.*}.
+     */
+    static Stream<RolloutController> rolloutControllers(
+            ObjectProvider<RolloutController> beans, ObjectProvider<RouterRollouts> rollouts) {
+        return Stream.concat(beans.orderedStream(), rollouts.orderedStream()
+                .flatMap(r -> r.controllers().values().stream()));
+    }
+
+    /**
+     * The rollouts of {@code router.rollouts.<name>.*}: each built into a plan and its controller
+     * started through the {@link RouterAdmin} bean; the bean ticks them while the context runs
+     * (see docs/spring.md, Rollouts from properties).
+     *
+     * @param properties the properties
+     * @param environment the environment, whose {@code router.rollouts.*} keys are checked
+     * @param admin the router's admin, if there is one (a rollout changes routing through it)
+     * @param resources reads the policy files
+     * @param stateStore a state store bean, if any (fleet mode defines one)
+     * @param lease a rollout lease bean, if any (fleet mode defines one)
+     * @param guard a change guard bean (freeze windows), if any, that every rollout honours
+     * @param metricSources external metric source beans, registered on the plans whose policy
+     *     reads them
+     * @return the rollouts, started; none without {@code router.rollouts.*} properties
+     * @throws RouterPropertyException naming the first refused rollout property
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RouterRollouts routerRollouts(RouterProperties properties, Environment environment,
+            ObjectProvider<RouterAdmin> admin, ResourceLoader resources,
+            ObjectProvider<RolloutStateStore> stateStore, ObjectProvider<RolloutLease> lease,
+            ObjectProvider<ChangeGuard> guard,
+            ObjectProvider<ExternalMetricSource> metricSources) {
+        ChangeGuard g = guard.getIfUnique();
+        return PropertyRollouts.start(properties, environment, admin::getIfAvailable, resources,
+                stateStore.getIfUnique(), lease.getIfUnique(), new PropertyRollouts.Beans(
+                        g != null ? g : ChangeGuard.NONE,
+                        metricSources.orderedStream().toList()));
     }
 
     /**

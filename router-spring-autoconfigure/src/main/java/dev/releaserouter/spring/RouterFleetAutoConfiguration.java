@@ -6,10 +6,12 @@ import dev.releaserouter.api.spi.Lease;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.OverrideStore;
 import dev.releaserouter.redis.RedisFleet;
+import dev.releaserouter.rollout.RolloutLease;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -34,7 +36,9 @@ import org.springframework.context.annotation.Conditional;
  *       defines an {@code AuditSink} or sets {@code router.audit.file} (explicit configuration
  *       wins: your bean, then the file, then the fleet);
  *   <li>{@link Lease} and {@link RolloutStateStore} beans, for a {@code RolloutController} bean
- *       of yours to lead the fleet's rollout and resume it on another instance;
+ *       of yours to lead the fleet's rollout and resume it on another instance, and a
+ *       {@link RolloutLease} bean (this instance's id, {@code rollout-lease-ttl}) that the
+ *       rollouts of {@code router.rollouts.*} hold;
  *   <li>with {@code router.measurements.enabled}, the {@link ArmMeasurements} bean, appending its
  *       windows to the fleet with the instance id as their source;
  *   <li>the fleet's connectivity registered as the router's {@code fleet} component
@@ -208,6 +212,31 @@ public class RouterFleetAutoConfiguration {
     @ConditionalOnMissingBean
     public RolloutStateStore routerFleetRolloutStateStore(RedisFleet fleet) {
         return fleet.rolloutStateStore();
+    }
+
+    /**
+     * The lease the rollouts of {@code router.rollouts.*} hold to act, so that one instance of
+     * the fleet leads each model's rollout and another resumes it from the fleet's state store
+     * if the leader stops: held as this instance's id, for
+     * {@code router.fleet.redis.rollout-lease-ttl}.
+     *
+     * @param lease the lease table (the fleet's unless the application has one)
+     * @param fleet the fleet
+     * @param properties the properties
+     * @return the rollout lease settings
+     * @throws RouterPropertyException if the TTL is not positive
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RolloutLease routerFleetRolloutLease(Lease lease, RedisFleet fleet,
+            RouterProperties properties) {
+        Duration ttl = properties.getFleet().getRedis().getRolloutLeaseTtl();
+        try {
+            return new RolloutLease(lease, fleet.instanceId(), ttl);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new RouterPropertyException("router.fleet.redis.rollout-lease-ttl",
+                    String.valueOf(ttl), "must be a positive duration", e);
+        }
     }
 
     /**

@@ -3,8 +3,11 @@ package dev.releaserouter.spring;
 import dev.releaserouter.core.shadow.ShadowSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -51,6 +54,12 @@ public class RouterProperties {
     private final Health health = new Health();
 
     private final Exposures exposures = new Exposures();
+
+    /**
+     * Rollouts that Spring Boot starts, ticks and stops, by name: each router.rollouts.NAME.*
+     * group is one RolloutPlan (see docs/spring.md, Rollouts from properties).
+     */
+    private final Map<String, Rollout> rollouts = new LinkedHashMap<>();
 
     /**
      * Whether the router is auto-configured.
@@ -167,6 +176,332 @@ public class RouterProperties {
      */
     public Exposures getExposures() {
         return exposures;
+    }
+
+    /**
+     * The rollouts Spring Boot runs, by name.
+     *
+     * @return {@code router.rollouts.*}, in the order they were configured; never null
+     */
+    public Map<String, Rollout> getRollouts() {
+        return rollouts;
+    }
+
+    /**
+     * {@code router.rollouts.<name>.*}: one rollout, built into a
+     * {@code dev.releaserouter.rollout.RolloutPlan}, started with {@code Rollouts} when the
+     * context starts, ticked every {@code tick-interval} and stopped when the context closes.
+     */
+    public static class Rollout {
+
+        /** Whether this rollout is started. */
+        private boolean enabled = true;
+
+        /**
+         * A rollout plan file (seed 003's ml.gradual_rollout keys, with a shadow phase, promotion
+         * and backout verification; see docs/rollout.md): classpath:..., file:... or a URL. JSON,
+         * or YAML by its .yaml/.yml name on disk. Replaces model, versions, stages, checkpoint,
+         * min-samples, policy, dry-run and max-failed-ticks, which must not be set with it.
+         */
+        private @Nullable String planFile;
+
+        /** The model, as in the flag file. Required. */
+        private @Nullable String model;
+
+        /** The stable version; defaults to the model's stable version in the flag file. */
+        private @Nullable String stableVersion;
+
+        /** The candidate version the rollout walks (approved in the flag file). Required. */
+        private @Nullable String candidateVersion;
+
+        /**
+         * The candidate's traffic at each stage, in percent (at most two decimals), strictly
+         * increasing, e.g. 5,25,50,100. Required.
+         */
+        private List<BigDecimal> stages = new ArrayList<>();
+
+        /** How long each checkpoint lasts before the policy judges it. */
+        private Duration checkpointDuration = Duration.ofMinutes(30);
+
+        /** Samples each arm needs in a checkpoint before the rollout may advance. */
+        private long minSamples = 10;
+
+        /**
+         * The policy file that judges each checkpoint (JSON, or YAML by its .yaml/.yml name):
+         * classpath:..., file:... or a URL. Required.
+         */
+        private @Nullable String policy;
+
+        /** Whether the rollout only evaluates and records, changing nothing in the router. */
+        private boolean dryRun;
+
+        /** Failed ticks in a row (1 to 1000) after which the candidate is killed (fail-safe). */
+        private int maxFailedTicks = 3;
+
+        /** How often the rollout is ticked: its rollback latency. */
+        private Duration tickInterval = Duration.ofSeconds(10);
+
+        /** Who the rollout's changes are attributed to in the audit trail. */
+        private String actor = "rollout-controller";
+
+        /**
+         * A directory where the rollout's state and decisions are kept across restarts (one
+         * file per model); without it, the RolloutStateStore bean if there is one (fleet mode
+         * defines one), else memory (a restart starts the rollout over).
+         */
+        private @Nullable Path stateDirectory;
+
+        /**
+         * Whether the rollout is started.
+         *
+         * @return true by default
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether the rollout is started.
+         *
+         * @param enabled false to leave it out
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The plan file's location.
+         *
+         * @return the location, or null to build the plan from these properties
+         */
+        public @Nullable String getPlanFile() {
+            return planFile;
+        }
+
+        /**
+         * Sets the plan file's location.
+         *
+         * @param planFile classpath:..., file:... or a URL, or null
+         */
+        public void setPlanFile(@Nullable String planFile) {
+            this.planFile = planFile;
+        }
+
+        /**
+         * The model.
+         *
+         * @return the model, or null if not set
+         */
+        public @Nullable String getModel() {
+            return model;
+        }
+
+        /**
+         * Sets the model.
+         *
+         * @param model a model of the flag file
+         */
+        public void setModel(@Nullable String model) {
+            this.model = model;
+        }
+
+        /**
+         * The stable version.
+         *
+         * @return the version, or null for the flag file's stable version
+         */
+        public @Nullable String getStableVersion() {
+            return stableVersion;
+        }
+
+        /**
+         * Sets the stable version.
+         *
+         * @param stableVersion a version of the model, or null
+         */
+        public void setStableVersion(@Nullable String stableVersion) {
+            this.stableVersion = stableVersion;
+        }
+
+        /**
+         * The candidate version.
+         *
+         * @return the version, or null if not set
+         */
+        public @Nullable String getCandidateVersion() {
+            return candidateVersion;
+        }
+
+        /**
+         * Sets the candidate version.
+         *
+         * @param candidateVersion a version of the model
+         */
+        public void setCandidateVersion(@Nullable String candidateVersion) {
+            this.candidateVersion = candidateVersion;
+        }
+
+        /**
+         * The stages in percent.
+         *
+         * @return the stages; never null
+         */
+        public List<BigDecimal> getStages() {
+            return stages;
+        }
+
+        /**
+         * Sets the stages.
+         *
+         * @param stages percentages, strictly increasing, each above 0 and at most 100
+         */
+        public void setStages(List<BigDecimal> stages) {
+            this.stages = stages;
+        }
+
+        /**
+         * The checkpoint duration.
+         *
+         * @return 30 minutes by default
+         */
+        public Duration getCheckpointDuration() {
+            return checkpointDuration;
+        }
+
+        /**
+         * Sets the checkpoint duration.
+         *
+         * @param checkpointDuration a positive duration
+         */
+        public void setCheckpointDuration(Duration checkpointDuration) {
+            this.checkpointDuration = checkpointDuration;
+        }
+
+        /**
+         * The samples per arm a checkpoint needs.
+         *
+         * @return 10 by default
+         */
+        public long getMinSamples() {
+            return minSamples;
+        }
+
+        /**
+         * Sets the samples per arm a checkpoint needs.
+         *
+         * @param minSamples at least 0
+         */
+        public void setMinSamples(long minSamples) {
+            this.minSamples = minSamples;
+        }
+
+        /**
+         * The policy file's location.
+         *
+         * @return the location, or null if not set
+         */
+        public @Nullable String getPolicy() {
+            return policy;
+        }
+
+        /**
+         * Sets the policy file's location.
+         *
+         * @param policy classpath:..., file:... or a URL
+         */
+        public void setPolicy(@Nullable String policy) {
+            this.policy = policy;
+        }
+
+        /**
+         * Whether the rollout is a dry run.
+         *
+         * @return false by default
+         */
+        public boolean isDryRun() {
+            return dryRun;
+        }
+
+        /**
+         * Sets whether the rollout is a dry run.
+         *
+         * @param dryRun true to evaluate and record only
+         */
+        public void setDryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+        }
+
+        /**
+         * The failed ticks in a row before the fail-safe.
+         *
+         * @return 3 by default
+         */
+        public int getMaxFailedTicks() {
+            return maxFailedTicks;
+        }
+
+        /**
+         * Sets the failed ticks in a row before the fail-safe.
+         *
+         * @param maxFailedTicks 1 to 1000
+         */
+        public void setMaxFailedTicks(int maxFailedTicks) {
+            this.maxFailedTicks = maxFailedTicks;
+        }
+
+        /**
+         * The time between ticks.
+         *
+         * @return 10 seconds by default
+         */
+        public Duration getTickInterval() {
+            return tickInterval;
+        }
+
+        /**
+         * Sets the time between ticks.
+         *
+         * @param tickInterval a positive duration
+         */
+        public void setTickInterval(Duration tickInterval) {
+            this.tickInterval = tickInterval;
+        }
+
+        /**
+         * The audit actor.
+         *
+         * @return {@code rollout-controller} by default
+         */
+        public String getActor() {
+            return actor;
+        }
+
+        /**
+         * Sets the audit actor.
+         *
+         * @param actor a non-blank name
+         */
+        public void setActor(String actor) {
+            this.actor = actor;
+        }
+
+        /**
+         * The state directory.
+         *
+         * @return the directory, or null
+         */
+        public @Nullable Path getStateDirectory() {
+            return stateDirectory;
+        }
+
+        /**
+         * Sets the state directory.
+         *
+         * @param stateDirectory an existing directory, or null
+         */
+        public void setStateDirectory(@Nullable Path stateDirectory) {
+            this.stateDirectory = stateDirectory;
+        }
     }
 
     /**
@@ -602,6 +937,31 @@ public class RouterProperties {
 
         /** Budget units an instance takes from Redis at a time (1 to 1000000). */
         private int budgetAllotment = 50;
+
+        /**
+         * How long the lease of a router.rollouts.* rollout lasts without renewal: the leader
+         * renews it on every tick (tick-interval at most a third of it); another instance takes
+         * the rollout over this long after the leader stops.
+         */
+        private Duration rolloutLeaseTtl = Duration.ofSeconds(30);
+
+        /**
+         * The rollout lease's TTL.
+         *
+         * @return 30 seconds by default
+         */
+        public Duration getRolloutLeaseTtl() {
+            return rolloutLeaseTtl;
+        }
+
+        /**
+         * Sets the rollout lease's TTL.
+         *
+         * @param rolloutLeaseTtl a positive duration
+         */
+        public void setRolloutLeaseTtl(Duration rolloutLeaseTtl) {
+            this.rolloutLeaseTtl = rolloutLeaseTtl;
+        }
 
         /**
          * A local file that keeps this instance's deferred audit entries across a restart while

@@ -2,12 +2,14 @@ package dev.releaserouter.spring;
 
 import dev.releaserouter.api.Router;
 import dev.releaserouter.api.annotation.ShadowV2;
+import dev.releaserouter.api.shadow.InputCopier;
 import dev.releaserouter.api.shadow.ShadowComparator;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -29,7 +31,9 @@ import org.springframework.util.ClassUtils;
  * checking each annotated method: a supported return type (a plain value or a {@link
  * CompletionStage}; {@code void}, other {@link Future}s and reactive types are refused), an
  * existing candidate bean with a method of the same parameter types and a compatible return type,
- * an existing {@code ShadowComparator} bean if one is named, and valid SpEL. A problem fails
+ * an existing {@code ShadowComparator} bean if one is named, an existing {@code InputCopier} bean
+ * if one is named, a {@code CompletionStage} or {@code CompletableFuture} return type for an
+ * asynchronous method that serves, and valid SpEL. A problem fails
  * startup with a {@link RouterWiringException} naming the method, which
  * {@link RouterFailureAnalyzer} reports.
  *
@@ -123,6 +127,13 @@ final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPo
                         + comparatorType.getName() + ") is not a ShadowComparator");
             }
         }
+        checkCopier(bf, where, a, beanName);
+        if (a.serve() && async && !method.getReturnType().isAssignableFrom(
+                CompletableFuture.class)) {
+            throw fail(where, "serve = true needs the method to return CompletionStage or"
+                    + " CompletableFuture (the router answers with a CompletableFuture), but it"
+                    + " returns " + method.getReturnType().getName());
+        }
         Class<?> candidateType = bf.getType(a.candidate(), false);
         if (candidateType == null) {
             return; // type unknown until created: checked on the first call
@@ -146,6 +157,25 @@ final class ShadowV2BeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPo
         if (a.stableVersion().equals(a.candidateVersion())) {
             throw fail(where, "stableVersion and candidateVersion are both '"
                     + a.stableVersion() + "'");
+        }
+    }
+
+    /** A named copier must be an existing {@code InputCopier} bean. */
+    private static void checkCopier(BeanFactory bf, String where, ShadowV2 a, String beanName) {
+        String copier = a.copier();
+        if (copier.isEmpty() || copier.equals(ShadowV2.NO_COPY)) {
+            return;
+        }
+        if (!bf.containsBean(copier)) {
+            throw new RouterWiringException(where, "copier bean '" + copier + "' does not exist",
+                    "Name an InputCopier bean in copier = \"...\", leave it out for a deep copy"
+                    + " of the arguments, or write copier = ShadowV2.NO_COPY to share them"
+                    + nearBeans(bf, copier, beanName) + ".", null);
+        }
+        Class<?> type = bf.getType(copier, false);
+        if (type != null && !InputCopier.class.isAssignableFrom(type)) {
+            throw fail(where, "copier bean '" + copier + "' (" + type.getName()
+                    + ") is not an InputCopier");
         }
     }
 

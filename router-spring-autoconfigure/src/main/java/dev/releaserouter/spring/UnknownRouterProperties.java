@@ -40,6 +40,8 @@ final class UnknownRouterProperties {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnknownRouterProperties.class);
     private static final ConfigurationPropertyName ROUTER = ConfigurationPropertyName.of("router");
+    private static final ConfigurationPropertyName ROLLOUTS =
+            ConfigurationPropertyName.of(PropertyRollouts.PREFIX);
     static final String MODE_PROPERTY = "router.unknown-properties";
     private static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
@@ -86,6 +88,23 @@ final class UnknownRouterProperties {
     /** The unknown {@code router.*} keys, with the name of the property source of each. */
     static Map<String, String> unknownKeys(ConfigurableEnvironment env, Set<String> known) {
         Map<String, String> unknown = new LinkedHashMap<>();
+        keysBelow(env, ROUTER).forEach((name, origin) -> {
+            // router.rollouts.<name>.* are checked, strictly, by PropertyRollouts.
+            if (!ROLLOUTS.isAncestorOf(ConfigurationPropertyName.of(name))
+                    && !isKnown(name, known)) {
+                unknown.put(name, origin);
+            }
+        });
+        return unknown;
+    }
+
+    /**
+     * Every key below {@code ancestor} in the environment (operating-system environment
+     * variables left out), with the name of the property source of each.
+     */
+    static Map<String, String> keysBelow(ConfigurableEnvironment env,
+            ConfigurationPropertyName ancestor) {
+        Map<String, String> keys = new LinkedHashMap<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(env)) {
             Object underlying = source.getUnderlyingSource();
             if (underlying instanceof PropertySource<?> ps && ps.getName().equals(
@@ -97,11 +116,10 @@ final class UnknownRouterProperties {
             }
             String origin = underlying instanceof PropertySource<?> ps ? ps.getName()
                     : String.valueOf(underlying);
-            iterable.stream().filter(ROUTER::isAncestorOf).map(Object::toString)
-                    .filter(name -> !isKnown(name, known))
-                    .forEach(name -> unknown.putIfAbsent(name, origin));
+            iterable.stream().filter(ancestor::isAncestorOf).map(Object::toString)
+                    .forEach(name -> keys.putIfAbsent(name, origin));
         }
-        return unknown;
+        return keys;
     }
 
     private static boolean isKnown(String name, Set<String> known) {

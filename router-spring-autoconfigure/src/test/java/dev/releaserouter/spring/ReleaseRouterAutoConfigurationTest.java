@@ -428,6 +428,63 @@ class ReleaseRouterAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void shadowV2_withMissingCopier_isRefusedAtStartup() {
+        runner.withBean("scorer", MissingCopier.class)
+                .withBean("scorerV2", MissingCopier.class).run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause()
+                            .hasMessageContaining("copier bean 'nope' does not exist");
+                });
+    }
+
+    @Test
+    void shadowV2_withACopierBeanThatIsNotAnInputCopier_isRefusedAtStartup() {
+        runner.withBean("scorer", NotACopier.class).withBean("scorerV2", NotACopier.class)
+                .withBean("notACopier", StringBuilder.class, StringBuilder::new).run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause()
+                            .hasMessageContaining("copier bean 'notACopier'")
+                            .hasMessageContaining("is not an InputCopier");
+                });
+    }
+
+    @Test
+    void shadowV2_servingFromAFutureSubtypeTheRouterCannotReturn_isRefusedAtStartup() {
+        runner.withBean("scorer", LaterScorer.class).withBean("scorerV2", LaterScorer.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause()
+                            .hasMessageContaining("serve = true needs the method to return"
+                                    + " CompletionStage or CompletableFuture");
+                });
+    }
+
+    static class MissingCopier {
+        @ShadowV2(model = "churn", candidate = "scorerV2", copier = "nope")
+        public double score(String id) {
+            return 0.5;
+        }
+    }
+
+    static class NotACopier {
+        @ShadowV2(model = "churn", candidate = "scorerV2", copier = "notACopier")
+        public double score(String id) {
+            return 0.5;
+        }
+    }
+
+    /** A future type of the application's own: the router answers a CompletableFuture. */
+    static class Later<T> extends CompletableFuture<T> {
+    }
+
+    static class LaterScorer {
+        @ShadowV2(model = "churn", candidate = "scorerV2", serve = true)
+        public Later<Double> score(String id) {
+            return new Later<>();
+        }
+    }
+
     static class FutureScorer {
         @ShadowV2(model = "churn", candidate = "scorerV2")
         public Future<Double> score(String id) {

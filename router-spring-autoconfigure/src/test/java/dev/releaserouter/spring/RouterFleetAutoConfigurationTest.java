@@ -22,6 +22,8 @@ import dev.releaserouter.core.audit.JsonlAuditSink;
 import dev.releaserouter.core.testing.Polling;
 import dev.releaserouter.redis.RedisFleet;
 import dev.releaserouter.redis.testing.RedisServer;
+import dev.releaserouter.rollout.RolloutController;
+import dev.releaserouter.rollout.RolloutLease;
 import dev.releaserouter.rollout.RolloutStateStore;
 import dev.releaserouter.rollout.measure.ArmMeasurements;
 import dev.releaserouter.spring.actuate.RouterHealthIndicator;
@@ -286,6 +288,47 @@ class RouterFleetAutoConfigurationTest {
             assertThat(ctx).hasNotFailed().hasSingleBean(ArmMeasurements.class);
             assertThat(ctx.getBean(ArmMeasurements.class).source()).isEqualTo("spring-1");
         });
+    }
+
+    @Test
+    void propertyRollout_inFleetMode_holdsTheFleetsRolloutLease_asThisInstance() {
+        fleetMode().withPropertyValues("router.measurements.enabled=true",
+                        "router.rollouts.churn.model=churn",
+                        "router.rollouts.churn.candidate-version=v2",
+                        "router.rollouts.churn.stages=5,100",
+                        "router.rollouts.churn.policy=classpath:gates/spring-rollout.json",
+                        "router.rollouts.churn.tick-interval=50ms")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    RolloutLease lease = ctx.getBean(RolloutLease.class);
+                    assertThat(lease.holder()).isEqualTo("spring-1");
+                    assertThat(lease.ttl()).isEqualTo(Duration.ofSeconds(30));
+                    RolloutController c = ctx.getBean(RouterRollouts.class).controller("churn")
+                            .orElseThrow();
+                    // Spring's ticks acquire the lease once the fleet is connected.
+                    Polling.await(c::leading);
+                    assertThat(c.leaseGrant().orElseThrow().holder()).isEqualTo("spring-1");
+                    Polling.await(() -> ctx.getBean(RolloutStateStore.class).load("churn")
+                            .isPresent());
+                });
+    }
+
+    @Test
+    void propertyRollout_tickingLessOftenThanAThirdOfTheLeaseTtl_failsStartup() {
+        fleetMode().withPropertyValues("router.measurements.enabled=true",
+                        "router.fleet.redis.rollout-lease-ttl=30s",
+                        "router.rollouts.churn.model=churn",
+                        "router.rollouts.churn.candidate-version=v2",
+                        "router.rollouts.churn.stages=5,100",
+                        "router.rollouts.churn.policy=classpath:gates/spring-rollout.json",
+                        "router.rollouts.churn.tick-interval=11s")
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure()).rootCause()
+                            .isInstanceOf(RouterPropertyException.class)
+                            .hasMessageContaining("router.rollouts.churn.tick-interval")
+                            .hasMessageContaining("a third of the rollout lease's TTL (PT30S)");
+                });
     }
 
     @Test

@@ -27,12 +27,23 @@ import java.lang.annotation.Target;
  * integration evaluates against the method's arguments (SpEL in Spring, with {@code #p0},
  * {@code #a0} or parameter names).
  *
+ * <p>The candidate never sees the caller's argument objects: before a shadow call they are
+ * copied ({@link #copier()}; seed 002 §1), so a later change by the caller, or by the candidate,
+ * is not shared. With {@link #serve()} the candidate also answers the share of calls the router's
+ * decision gives it (seed 002 §2), the rest being answered by the annotated method and shadowed.
+ *
  * <p>The annotation itself is immutable and thread-safe.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface ShadowV2 {
+
+    /**
+     * The {@link #copier()} value that shares the caller's argument objects with the candidate
+     * instead of copying them: for arguments that are immutable, to save the copy.
+     */
+    String NO_COPY = "none";
 
     /**
      * The model's name, as in the flag file ({@code models.<name>}).
@@ -97,4 +108,30 @@ public @interface ShadowV2 {
      * @return the expression, or {@code ""} (the default) for no tenant
      */
     String tenant() default "";
+
+    /**
+     * How the arguments are copied before the candidate sees them (seed 002 §1: the shadow must
+     * not see a mutated or shared object). The copy is made on the caller's thread when a
+     * shadow call is scheduled, before the annotated call returns; the candidate gets the copy.
+     *
+     * @return {@code ""} (the default) for a deep copy of each argument through Jackson
+     *     (immutable JDK values such as strings, numbers, enums and {@code java.time} types are
+     *     passed as they are); {@link #NO_COPY} to share the arguments; or the name of a bean
+     *     implementing {@code dev.releaserouter.api.shadow.InputCopier}, called once per
+     *     non-null argument. A copy that fails makes that shadow call an error (counted), never
+     *     the caller's failure
+     */
+    String copier() default "";
+
+    /**
+     * Whether the candidate also <em>serves</em> a live share of the calls (seed 002 §2):
+     * each call is routed through the router's decision ({@code RoutedModel.route}), so the
+     * candidate answers the share its weight in the flag file (or a rollout's stage) gives it,
+     * with stable assignment by entity key, the annotated method answers the rest, and those
+     * are shadowed as usual. A candidate that fails falls back to the annotated method. Off by
+     * default: the annotated method answers every call whatever the candidate's weight.
+     *
+     * @return true to serve the candidate's share of calls
+     */
+    boolean serve() default false;
 }

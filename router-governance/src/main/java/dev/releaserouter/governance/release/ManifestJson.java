@@ -32,10 +32,11 @@ final class ManifestJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final Set<String> TOP = Set.of("model", "version", "artifact_digest",
-            "policy_digest", "canary", "rollback", "approvals", "tickets", "change_type");
+            "policy_digest", "canary", "rollback", "approvals", "tickets", "links", "change_type");
     private static final Set<String> CANARY = Set.of("strategy", "window_min");
     private static final Set<String> ROLLBACK = Set.of("to_version", "alias");
     private static final Set<String> TICKETS = Set.of("change", "incidents");
+    private static final Set<String> LINK = Set.of("uri", "digest");
 
     private final String source;
 
@@ -129,6 +130,10 @@ final class ManifestJson {
             }
             b.incidents(list);
         }
+        JsonNode links = root.get("links");
+        if (links != null) {
+            links(links, b);
+        }
         String changeType = optionalString(root, "change_type", "");
         if (changeType != null) {
             try {
@@ -142,6 +147,24 @@ final class ManifestJson {
             return b.build();
         } catch (ConfigException e) {
             throw e.locatedIn(source, "");
+        }
+    }
+
+    private void links(JsonNode links, ReleaseManifest.Builder b) {
+        if (!links.isObject()) {
+            throw error("/links", links, "links must be an object of kind to link, e.g."
+                    + " {\"sbom\": {\"uri\": \"sbom.cdx.json\", \"digest\": \"sha256:...\"}}");
+        }
+        for (Map.Entry<String, JsonNode> e : links.properties()) {
+            String pointer = "/links/" + escape(e.getKey());
+            ReleaseManifest.LinkKind kind = ReleaseManifest.LinkKind.ofJson(e.getKey());
+            if (kind == null) {
+                throw error(pointer, null, "unknown link '" + e.getKey() + "'; the links are"
+                        + " model_card, adr, scdr, sbom, attestation");
+            }
+            object(e.getValue(), pointer, LINK);
+            b.link(kind, requiredString(e.getValue(), "uri", pointer),
+                    optionalString(e.getValue(), "digest", pointer));
         }
     }
 
@@ -176,6 +199,19 @@ final class ManifestJson {
         }
         line(sb, "tickets", "{\"change\": " + q(m.tickets().change()) + ", \"incidents\": "
                 + incidents.append(']') + "}");
+        if (!m.links().isEmpty()) {
+            StringBuilder links = new StringBuilder("{");
+            m.links().forEach((kind, link) -> {
+                links.append(links.length() > 1 ? ", " : "").append(q(kind.jsonName()))
+                        .append(": {\"uri\": ").append(q(link.uri()));
+                String digest = link.digest();
+                if (digest != null) {
+                    links.append(", \"digest\": ").append(q(digest));
+                }
+                links.append('}');
+            });
+            line(sb, "links", links.append('}').toString());
+        }
         sb.append("  \"change_type\": ").append(q(m.changeType().jsonName())).append("\n}\n");
         return sb.toString();
     }

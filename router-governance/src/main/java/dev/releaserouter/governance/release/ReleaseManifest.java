@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +103,72 @@ public final class ReleaseManifest {
         }
     }
 
+    /**
+     * The kinds of documents a release links to (seed 004 §4: "Links: Model Card final,
+     * SCDR/ADR, SBOM, attestation"). The JSON name ({@link #jsonName()}) is the lowercase name,
+     * e.g. {@code model_card}.
+     */
+    public enum LinkKind {
+        /** The final model card. */
+        MODEL_CARD,
+        /** The architecture decision record. */
+        ADR,
+        /** The security/compliance decision record (seed 004: SCDR). */
+        SCDR,
+        /** The software bill of materials (CycloneDX or SPDX). */
+        SBOM,
+        /** A build provenance attestation (e.g. an in-toto/SLSA statement). */
+        ATTESTATION;
+
+        /** @return the field name in {@code links}, e.g. {@code model_card} */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * @param jsonName a field name of {@code links}
+         * @return the kind, or null if the name is not one
+         */
+        static @Nullable LinkKind ofJson(String jsonName) {
+            for (LinkKind k : values()) {
+                if (k.jsonName().equals(jsonName)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A linked document: where it is and, for a file, its digest.
+     *
+     * @param uri an absolute URI ({@code https://wiki/adr/42}, {@code s3://bucket/sbom.json},
+     *     {@code file:/srv/sbom.json}) or a path relative to the release directory
+     *     ({@code docs/model_card.md}: no leading {@code /}, no {@code ..}, no backslash)
+     * @param digest {@code sha256:} and 64 lowercase hex digits of the document's bytes;
+     *     required for a relative path or a {@code file:} URI (a file), optional otherwise;
+     *     null if absent
+     */
+    public record Link(String uri, @Nullable String digest) {
+
+        /**
+         * Checks for null; {@link Builder#build()} validates the values.
+         *
+         * @param uri as described on the record
+         * @param digest as described on the record
+         * @throws NullPointerException if uri is null
+         */
+        public Link {
+            Objects.requireNonNull(uri, "uri");
+        }
+
+        /** @return whether the link names a file: a relative path or a {@code file:} URI */
+        public boolean isFile() {
+            String scheme = scheme(uri);
+            return scheme == null || scheme.equals("file");
+        }
+    }
+
     private final String model;
     private final String version;
     private final String artifactDigest;
@@ -109,6 +178,7 @@ public final class ReleaseManifest {
     private final Map<String, String> approvals;
     private final Tickets tickets;
     private final ChangeType changeType;
+    private final Map<LinkKind, Link> links;
 
     private ReleaseManifest(Builder b, String policyDigest, Rollback rollback, Tickets tickets) {
         this.model = Objects.requireNonNull(b.model);
@@ -120,6 +190,7 @@ public final class ReleaseManifest {
         this.approvals = Collections.unmodifiableMap(new LinkedHashMap<>(b.approvals));
         this.tickets = tickets;
         this.changeType = b.changeType;
+        this.links = Collections.unmodifiableMap(new EnumMap<>(b.links));
     }
 
     /**
@@ -148,6 +219,7 @@ public final class ReleaseManifest {
                 .changeTicket(tickets.change())
                 .incidents(tickets.incidents())
                 .changeType(changeType);
+        links.forEach((kind, link) -> b.link(kind, link.uri(), link.digest()));
         return b;
     }
 
@@ -278,7 +350,8 @@ public final class ReleaseManifest {
      * The manifest as JSON: an object with the fields in the order {@code model},
      * {@code version}, {@code artifact_digest}, {@code policy_digest}, {@code canary} (if
      * present), {@code rollback}, {@code approvals} (in the order given), {@code tickets},
-     * {@code change_type}; one field per line, nested objects on one line, a final newline.
+     * {@code links} (if any, in the order of {@link LinkKind}), {@code change_type}; one field
+     * per line, nested objects on one line, a final newline.
      *
      * @return the JSON text; {@link #parse(byte[], String)} of its UTF-8 bytes gives an equal
      *     manifest
@@ -341,6 +414,67 @@ public final class ReleaseManifest {
     }
 
     /**
+     * The linked documents (model card, ADR, SCDR, SBOM, attestation), in the order of
+     * {@link LinkKind}.
+     *
+     * @return an unmodifiable map, possibly empty
+     */
+    public Map<LinkKind, Link> links() {
+        return links;
+    }
+
+    /**
+     * Checks the linked files against their digests: each link that is a relative path
+     * (resolved against {@code releaseDir}) or a {@code file:} URI must exist and have the
+     * SHA-256 the manifest says. Links to other URIs are not fetched.
+     *
+     * @param releaseDir the directory relative paths are resolved against (where
+     *     {@code release_manifest.json} is)
+     * @return empty if every linked file matches; otherwise one message per problem naming
+     *     the link ({@code links.sbom}), the file, and the expected and actual digest
+     * @throws NullPointerException if releaseDir is null
+     */
+    public List<String> checkLinkedFiles(Path releaseDir) {
+        Objects.requireNonNull(releaseDir, "releaseDir");
+        List<String> problems = new ArrayList<>();
+        links.forEach((kind, link) -> {
+            if (!link.isFile()) {
+                return;
+            }
+            String name = "links." + kind.jsonName();
+            Path file;
+            try {
+                file = scheme(link.uri()) == null ? releaseDir.resolve(link.uri())
+                        : Path.of(URI.create(link.uri()));
+            } catch (IllegalArgumentException e) { // e.g. file://host/x
+                problems.add(name + ": " + link.uri() + " is not a local file: "
+                        + e.getMessage());
+                return;
+            }
+            if (!Files.isRegularFile(file)) {
+                problems.add(name + ": " + file + " does not exist");
+                return;
+            }
+            String actual = sha256(file);
+            if (!actual.equals(link.digest())) {
+                problems.add(name + ": the manifest says " + link.digest() + " but " + file
+                        + " is " + actual);
+            }
+        });
+        return List.copyOf(problems);
+    }
+
+    /** The URI scheme of a link, lowercase, or null for a relative path. */
+    static @Nullable String scheme(String uri) {
+        int colon = uri.indexOf(':');
+        // One letter before ':' is a Windows drive, not a scheme.
+        if (colon < 2 || !uri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            return null;
+        }
+        return uri.substring(0, colon).toLowerCase(Locale.ROOT);
+    }
+
+    /**
      * Equal if every field is equal (approvals compared as maps, ignoring their order).
      *
      * @param o another object, or null
@@ -352,14 +486,15 @@ public final class ReleaseManifest {
                 && version.equals(m.version) && artifactDigest.equals(m.artifactDigest)
                 && policyDigest.equals(m.policyDigest) && Objects.equals(canary, m.canary)
                 && rollback.equals(m.rollback) && approvals.equals(m.approvals)
-                && tickets.equals(m.tickets) && changeType == m.changeType;
+                && tickets.equals(m.tickets) && changeType == m.changeType
+                && links.equals(m.links);
     }
 
     /** @return a hash consistent with {@link #equals(Object)} */
     @Override
     public int hashCode() {
         return Objects.hash(model, version, artifactDigest, policyDigest, canary, rollback,
-                approvals, tickets, changeType);
+                approvals, tickets, changeType, links);
     }
 
     /** @return the model, version, change ticket and change type, for logs */
@@ -385,6 +520,7 @@ public final class ReleaseManifest {
         private @Nullable String changeTicket;
         private List<String> incidents = List.of();
         private ChangeType changeType = ChangeType.NORMAL;
+        private final Map<LinkKind, Link> links = new EnumMap<>(LinkKind.class);
 
         private Builder() {}
 
@@ -516,6 +652,33 @@ public final class ReleaseManifest {
         }
 
         /**
+         * Sets a linked document (replacing an earlier one of the same kind).
+         *
+         * @param kind what the document is
+         * @param uri an absolute URI or a path relative to the release directory, see
+         *     {@link Link}
+         * @param digest {@code sha256:} and 64 lowercase hex digits; required for a file, or
+         *     null
+         * @return this builder
+         * @throws NullPointerException if kind or uri is null
+         */
+        public Builder link(LinkKind kind, String uri, @Nullable String digest) {
+            links.put(Objects.requireNonNull(kind, "kind"), new Link(uri, digest));
+            return this;
+        }
+
+        /**
+         * Removes a linked document.
+         *
+         * @param kind what the document is
+         * @return this builder
+         */
+        public Builder removeLink(LinkKind kind) {
+            links.remove(Objects.requireNonNull(kind, "kind"));
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the manifest
@@ -562,8 +725,44 @@ public final class ReleaseManifest {
             for (int i = 0; i < incidents.size(); i++) {
                 text(incidents.get(i), "/tickets/incidents/" + i, "an incident ticket");
             }
+            links.forEach(Builder::checkLink);
             return new ReleaseManifest(this, policy, new Rollback(rollbackVersion, rollbackAlias),
                     new Tickets(changeTicket, incidents));
+        }
+
+        private static void checkLink(LinkKind kind, Link link) {
+            String pointer = "/links/" + kind.jsonName();
+            String name = "links." + kind.jsonName();
+            String uri = link.uri();
+            text(uri, pointer + "/uri", name + ".uri");
+            String scheme = scheme(uri);
+            if (scheme != null) {
+                try {
+                    URI parsed = new URI(uri);
+                    if (scheme.equals("file") && parsed.getPath() == null) {
+                        throw new URISyntaxException(uri, "a file: URI needs a path");
+                    }
+                } catch (URISyntaxException e) {
+                    throw new ConfigException(pointer + "/uri", uri, name + ".uri must be an"
+                            + " absolute URI or a relative path: " + e.getMessage());
+                }
+            } else if (uri.startsWith("/") || uri.contains("\\") || uri.matches("[A-Za-z]:.*")
+                    || List.of(uri.split("/")).contains("..")) {
+                throw new ConfigException(pointer + "/uri", uri, name + ".uri must be an absolute"
+                        + " URI (https://..., file:/...) or a path relative to the release"
+                        + " directory without a leading /, a drive, a backslash or ..");
+            }
+            String digest = link.digest();
+            if (digest == null) {
+                if (link.isFile()) {
+                    throw new ConfigException(pointer + "/digest", null, name + ".digest is"
+                            + " required for a file (" + uri + "): sha256: and 64 lowercase"
+                            + " hex digits");
+                }
+            } else if (!ARTIFACT_DIGEST.matcher(digest).matches()) {
+                throw new ConfigException(pointer + "/digest", digest, name + ".digest must be"
+                        + " sha256: followed by 64 lowercase hex digits");
+            }
         }
 
         private void fourEyes() {

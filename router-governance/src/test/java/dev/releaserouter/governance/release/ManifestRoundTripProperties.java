@@ -17,11 +17,48 @@ class ManifestRoundTripProperties {
     @Property(tries = 300)
     void toJson_thenParse_givesAnEqualManifest_andTheSameJson(
             @ForAll("manifests") ReleaseManifest m) {
+        roundTrips(m);
+    }
+
+    @Property(tries = 300)
+    void withLinks_toJson_thenParse_givesAnEqualManifest_andTheSameJson(
+            @ForAll("manifestsWithLinks") ReleaseManifest m) {
+        roundTrips(m);
+    }
+
+    private static void roundTrips(ReleaseManifest m) {
         String json = m.toJson();
         ReleaseManifest back = ReleaseManifest.parse(json.getBytes(StandardCharsets.UTF_8),
                 "prop.json");
         assertThat(back).isEqualTo(m);
         assertThat(back.toJson()).isEqualTo(json);
+    }
+
+    @Provide
+    Arbitrary<ReleaseManifest> manifestsWithLinks() {
+        Arbitrary<String> segment = Arbitraries.strings().withCharRange('a', 'z')
+                .withChars("0123456789._-").ofMinLength(1).ofMaxLength(10)
+                .filter(s -> !s.equals("..") && !s.equals("."));
+        Arbitrary<String> digest = Arbitraries.strings().withChars("0123456789abcdef")
+                .ofLength(64).map(h -> "sha256:" + h);
+        Arbitrary<ReleaseManifest.Link> file = Combinators.combine(segment.list().ofMinSize(1)
+                .ofMaxSize(3).map(l -> String.join("/", l)), digest)
+                .as(ReleaseManifest.Link::new);
+        Arbitrary<ReleaseManifest.Link> web = Combinators.combine(segment,
+                digest.injectNull(0.5)).as((p, d) -> new ReleaseManifest.Link(
+                        "https://docs.example.com/" + p, d));
+        Arbitrary<ReleaseManifest.Link> link = Arbitraries.oneOf(file, web);
+        return Combinators.combine(manifests(), Arbitraries.subsetOf(
+                ReleaseManifest.LinkKind.values()), link.list().ofSize(5))
+                .as((m, kinds, links) -> {
+                    ReleaseManifest.Builder b = m.toBuilder();
+                    int i = 0;
+                    for (ReleaseManifest.LinkKind k : kinds) {
+                        ReleaseManifest.Link l = links.get(i++);
+                        b.link(k, l.uri(), l.digest());
+                    }
+                    return b.build();
+                });
     }
 
     @Provide

@@ -39,8 +39,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *   <li>read {@code /actuator/router}: the router's status and, per model, its stable version,
  *       versions (stage, weight and effective share of the model's traffic, in percent, as JSON
  *       numbers), warnings (a weight on a version that is not approved, or that a kill switch
- *       stops), kill switches, shadow, and the rollout (stage, status, last decisions with their
- *       verdict reasons) when a {@link RolloutController} bean runs that model;
+ *       stops), kill switches, shadow, and the rollout (stage, status, tick failures and the
+ *       last tick error, last decisions with their verdict reasons) when a
+ *       {@link RolloutController} (a bean, or one of {@code router.rollouts.*}) runs that model;
  *   <li>read {@code /actuator/router/{model}}: one model;
  *   <li>write {@code POST /actuator/router/{model}} with a JSON body {@code {"action": ...,
  *       "actor": ..., "reason": ..., "version": ..., "percent": ...}}. Actions: {@code kill},
@@ -350,6 +351,9 @@ public class RouterEndpoint {
         out.put("stageIndex", c.state().stageIndex());
         out.put("stages", c.plan().stages().stream().map(RouterEndpoint::percent).toList());
         out.put("trafficPercent", percent(c.currentBasisPoints()));
+        out.put("tickFailures", c.tickFailures());
+        out.put("consecutiveTickFailures", c.consecutiveTickFailures());
+        c.lastTickError().ifPresent(e -> out.put("lastTickError", e));
         List<RolloutDecision> all = c.decisions();
         List<Map<String, Object>> last = new ArrayList<>();
         for (RolloutDecision d : all.subList(Math.max(0, all.size() - LAST_DECISIONS),

@@ -38,6 +38,12 @@ import org.springframework.boot.health.contributor.Status;
  *   <li>{@code UP} otherwise, with the configuration revision and each rollout's status.
  * </ul>
  *
+ * <p>A rollout whose ticks have failed (each failed tick holds the rollout; after its plan's
+ * {@code maxFailedTicks} in a row the controller fails safe, and the status is then
+ * {@code OUT_OF_SERVICE} as for any rollback) is listed under the detail
+ * {@code rolloutTickFailures}: failures in a row ({@code consecutive}, 0 once a tick succeeds
+ * again), {@code total}, {@code maxFailedTicks} and the last failure's {@code lastError}.
+ *
  * <p>When several apply, the most severe wins: {@code DOWN}, then {@code OUT_OF_SERVICE}, then
  * {@code UP}.
  *
@@ -96,11 +102,20 @@ public class RouterHealthIndicator implements HealthIndicator {
     public Health health() {
         RouterStatus s = router.status();
         Map<String, Object> rollouts = new LinkedHashMap<>();
+        Map<String, Object> tickFailures = new LinkedHashMap<>();
         boolean rolledBack = false;
         for (RolloutController c : (Iterable<RolloutController>) controllers.get()::iterator) {
             RolloutStatus st = c.status();
             rolledBack |= st == RolloutStatus.ROLLED_BACK || st == RolloutStatus.ABORTED;
             rollouts.put(c.plan().model(), st.name().toLowerCase(Locale.ROOT));
+            if (c.tickFailures() > 0) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("consecutive", c.consecutiveTickFailures());
+                f.put("total", c.tickFailures());
+                f.put("maxFailedTicks", c.plan().maxFailedTicks());
+                c.lastTickError().ifPresent(e -> f.put("lastError", e));
+                tickFailures.put(c.plan().model(), f);
+            }
         }
         Health.Builder b;
         ConfigException rejected = s.lastReloadError();
@@ -126,6 +141,9 @@ public class RouterHealthIndicator implements HealthIndicator {
                 .withDetail("watcherAlive", s.watcherAlive());
         if (!rollouts.isEmpty()) {
             b.withDetail("rollouts", rollouts);
+        }
+        if (!tickFailures.isEmpty()) {
+            b.withDetail("rolloutTickFailures", tickFailures);
         }
         if (!s.components().isEmpty()) {
             Map<String, Object> components = new LinkedHashMap<>();
