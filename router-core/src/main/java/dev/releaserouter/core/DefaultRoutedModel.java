@@ -11,6 +11,7 @@ import dev.releaserouter.api.shadow.InputCopier;
 import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.ModelInvocationException;
 import dev.releaserouter.api.shadow.OutputValidator;
+import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.Predictor;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
@@ -19,6 +20,7 @@ import dev.releaserouter.api.shadow.ShadowDisposition;
 import dev.releaserouter.core.internal.Throwables;
 import dev.releaserouter.core.shadow.internal.ShadowRunner;
 import dev.releaserouter.core.shadow.ShadowComparators;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +63,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
     private final @Nullable InputCopier<I> copier;
     private final Supplier<ShadowRunner> runner;
     private final Supplier<ExecutorService> fallbackExecutor;
+    /** A validator's violations() threw on the request path: contained and counted. */
+    private final Consumer<Throwable> violationsFailed;
 
     DefaultRoutedModel(DefaultRouter router, ModelBinding<I, O> binding,
             Supplier<ShadowRunner> runner, Supplier<ExecutorService> fallbackExecutor) {
@@ -75,6 +80,10 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         this.copier = binding.copier();
         this.runner = runner;
         this.fallbackExecutor = fallbackExecutor;
+        this.violationsFailed = t -> {
+            Throwables.rethrowIfFatal(t);
+            router.internalError();
+        };
     }
 
     @Override
@@ -275,7 +284,8 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
                             : checkPrimary(served, out);
                     if (context != null) {
                         hooks.afterCall(context, new CallEvent(request, decision, served, role,
-                                took, false, validity, Optional.ofNullable(failed)));
+                                took, false, validity, Optional.ofNullable(failed),
+                                violationsOf(out)));
                     }
                     ShadowDisposition shadow;
                     try {
@@ -359,6 +369,14 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         return OutputValidity.VALID;
     }
 
+    /**
+     * The policies a served output broke, for the hooks (only called when there are hooks); a
+     * validator that throws reports none and is counted.
+     */
+    private List<PolicyViolation> violationsOf(@Nullable O output) {
+        return ShadowRunner.violationsOf(validator, output, violationsFailed);
+    }
+
     /** Decide, call, fall back, shadow; tells the hooks if there is a context. */
     private RouteResult<O> route(RouteRequest request, I input, HookChain hooks,
             HookChain.@Nullable Context context) {
@@ -421,7 +439,7 @@ final class DefaultRoutedModel<I, O> implements RoutedModel<I, O> {
         if (context != null) {
             hooks.afterCall(context, new CallEvent(request, decision, served,
                     roleOf(decision, served), primaryNanos, false, validity,
-                    Optional.ofNullable(failedCanary)));
+                    Optional.ofNullable(failedCanary), violationsOf(output)));
         }
         ShadowDisposition shadow;
         try {

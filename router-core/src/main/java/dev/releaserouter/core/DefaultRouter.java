@@ -17,6 +17,7 @@ import dev.releaserouter.api.shadow.ModelBinding;
 import dev.releaserouter.api.shadow.RouteResult;
 import dev.releaserouter.api.shadow.RoutedModel;
 import dev.releaserouter.api.shadow.ShadowStatistics;
+import dev.releaserouter.api.shadow.ShadowTelemetrySink;
 import dev.releaserouter.api.spi.BudgetLedger;
 import dev.releaserouter.api.spi.OverrideDocument;
 import dev.releaserouter.api.spi.OverrideStore;
@@ -751,6 +752,16 @@ final class DefaultRouter implements Router {
         } else if (shadowSettings.pairStore() != null) {
             // Never used, but its writer may run.
             fatal = closeStep("pair store", fatal, shadowSettings.pairStore()::close);
+        }
+        if (r == null && shadowSettings.telemetrySink() != null) {
+            ShadowTelemetrySink sink = shadowSettings.telemetrySink();
+            fatal = closeStep("shadow telemetry sink", fatal, () -> {
+                try {
+                    sink.close();
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
         }
         ExecutorService e = fallbackExecutor;
         if (e != null) {

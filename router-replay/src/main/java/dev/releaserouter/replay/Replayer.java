@@ -2,6 +2,7 @@ package dev.releaserouter.replay;
 
 import dev.releaserouter.api.shadow.Comparison;
 import dev.releaserouter.api.shadow.OutputValidator;
+import dev.releaserouter.api.shadow.PairMasker;
 import dev.releaserouter.api.shadow.ShadowComparator;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
@@ -9,8 +10,16 @@ import dev.releaserouter.replay.eval.ShadowCriteria;
 import dev.releaserouter.rollout.gates.Policy;
 import dev.releaserouter.replay.eval.ShadowEvaluation;
 import dev.releaserouter.replay.eval.ShadowMeasurements;
+import dev.releaserouter.replay.eval.StagingReport;
+import dev.releaserouter.replay.eval.StagingSuite;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
@@ -76,6 +85,7 @@ public final class Replayer<O> {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final double MIB = 1024.0 * 1024.0;
 
     private final @Nullable String targetVersion;
     private final @Nullable ReplayTarget target;
@@ -88,6 +98,9 @@ public final class Replayer<O> {
     private final int psiBins;
     private final Duration timeout;
     private final LongSupplier ticker;
+    private final @Nullable String costField;
+    private final Clock clock;
+    private final int maxSamples;
 
     private Replayer(Builder<O> b) {
         this.targetVersion = b.targetVersion;
@@ -101,6 +114,9 @@ public final class Replayer<O> {
         this.psiBins = b.psiBins;
         this.timeout = b.timeout;
         this.ticker = b.ticker;
+        this.costField = b.costField;
+        this.clock = b.clock;
+        this.maxSamples = b.maxSamples;
     }
 
     /**
@@ -153,8 +169,95 @@ public final class Replayer<O> {
     }
 
     private ShadowEvaluation evaluate(Iterable<ShadowPair> pairs) {
-        return ShadowEvaluation.evaluate(
-                ShadowMeasurements.fromPairs(pairs, scoreField, psiBins), policy);
+        return ShadowEvaluation.evaluate(ShadowMeasurements.reader().scoreField(scoreField)
+                .psiBins(psiBins).costField(costField).measure(pairs), policy);
+    }
+
+    /**
+     * Replays a staging suite through the target (seed 001 §6, {@code staging_report.json}):
+     * each case's input is called as in {@link #run(Stream)} (timeout, validator, decoder) and
+     * classified; the report says whether each case met its expectation and gives the error
+     * rate, latencies, throughput, the JVM's resources over the run, policy violations, and up
+     * to {@link Builder#maxSamples(int)} masked samples of valid and of refused requests. Cases
+     * run one at a time, in order.
+     *
+     * @param suite the suite
+     * @param masker masks the sampled inputs and outputs (e.g. {@code Masker}); a sample it
+     *     cannot mask is left out
+     * @return the report; write it with {@link StagingReport#toJson()}
+     * @throws IllegalStateException if no target was set, or too many calls hung (see
+     *     {@link #run(Stream)})
+     * @throws CancellationException if the calling thread is interrupted
+     * @throws NullPointerException if an argument is null
+     */
+    public StagingReport staging(StagingSuite suite, PairMasker masker) {
+        Objects.requireNonNull(suite, "suite");
+        Objects.requireNonNull(masker, "masker");
+        ReplayTarget t = target;
+        String version = targetVersion;
+        if (t == null || version == null) {
+            throw new IllegalStateException("no target to run the staging suite against: set"
+                    + " one with target(version, target)");
+        }
+        Instant started = clock.instant();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        double heapBefore = memory.getHeapMemoryUsage().getUsed() / MIB;
+        long cpuBefore = processCpuNanos();
+        long t0 = ticker.getAsLong();
+        List<StagingReport.CaseResult> results = new ArrayList<>();
+        List<StagingReport.Sample> valid = new ArrayList<>();
+        List<StagingReport.Sample> refused = new ArrayList<>();
+        try (TimedCalls calls = new TimedCalls(t, timeout.toNanos(), ticker)) {
+            for (StagingSuite.Case c : suite.cases()) {
+                ShadowPair asked = ShadowPair.builder().time(started).model(suite.name())
+                        .stableVersion("").candidateVersion(version).entityKeyHash("")
+                        .inputJson(MAPPER.writeValueAsString(c.input()))
+                        .outcome(ShadowOutcome.SUCCESS).build();
+                ShadowPair r = replay(asked, version, calls);
+                results.add(new StagingReport.CaseResult(c.name(), c.expect(), r.outcome(),
+                        r.candidateLatencyNanos().orElse(-1), r.error(),
+                        r.violations().orElse(List.of())));
+                boolean answered = r.outcome() == ShadowOutcome.SUCCESS;
+                List<StagingReport.Sample> to = answered ? valid
+                        : r.outcome() == ShadowOutcome.TIMEOUT ? null : refused;
+                if (to != null && to.size() < maxSamples) {
+                    StagingReport.Sample s = sample(masker, c, r);
+                    if (s != null) {
+                        to.add(s);
+                    }
+                }
+            }
+        }
+        double wallMs = Math.max(0, ticker.getAsLong() - t0) / 1e6;
+        long cpuAfter = processCpuNanos();
+        return StagingReport.of(suite.name(), version, started, results, valid, refused,
+                new StagingReport.Resources(cpuBefore < 0 || cpuAfter < 0 ? OptionalDouble.empty()
+                        : OptionalDouble.of((cpuAfter - cpuBefore) / 1e6), heapBefore,
+                        memory.getHeapMemoryUsage().getUsed() / MIB, wallMs));
+    }
+
+    /** A masked sample, or null if the masker failed (user code: contained). */
+    private static StagingReport.@Nullable Sample sample(PairMasker masker, StagingSuite.Case c,
+            ShadowPair r) {
+        try {
+            String output = r.candidateOutputJson();
+            return new StagingReport.Sample(c.name(), masker.maskValue(c.input()),
+                    output == null ? null : masker.maskValue(MAPPER.readTree(output)),
+                    r.outcome(), r.error());
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw (VirtualMachineError) e;
+            }
+            return null;
+        }
+    }
+
+    /** @return the process's CPU time in ns, or -1 if the JVM does not report it */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s
+                ? s.getProcessCpuTime() : -1;
     }
 
     private ShadowPair replay(ShadowPair stored, String version, TimedCalls calls) {
@@ -175,7 +278,10 @@ public final class Replayer<O> {
                 .inputJson(stored.inputJson())
                 .stableOutputJson(stored.stableOutputJson())
                 .stableLatencyNanos(stored.stableLatencyNanos())
-                .candidateLatencyNanos(a.latencyNanos);
+                .candidateLatencyNanos(a.latencyNanos)
+                .tenant(stored.tenant())
+                .region(stored.region())
+                .channel(stored.channel());
         if (a.timedOut) {
             return out.outcome(ShadowOutcome.TIMEOUT)
                     .error("timeout after " + timeout.toMillis() + " ms").build();
@@ -190,6 +296,9 @@ public final class Replayer<O> {
             try {
                 decoded = decode(Objects.requireNonNull(output));
                 problem = validator == null ? null : validator.problem(decoded);
+                if (validator != null) {
+                    out.violations(validator.violations(decoded));
+                }
             } catch (RuntimeException e) {
                 problem = "output not decodable (" + e.getClass().getName() + ")";
             }
@@ -274,8 +383,46 @@ public final class Replayer<O> {
         private int psiBins = ShadowMeasurements.DEFAULT_PSI_BINS;
         private Duration timeout = DEFAULT_TIMEOUT;
         private LongSupplier ticker = System::nanoTime;
+        private @Nullable String costField;
+        private Clock clock = Clock.systemUTC();
+        private int maxSamples = 5;
 
         private Builder() {}
+
+        /**
+         * @param field the output field holding a call's cost (a name, or a JSON pointer such as
+         *     {@code /usage/cost}), compared between the versions in {@code shadow_eval.json};
+         *     null (the default) for none
+         * @return this builder
+         */
+        public Builder<O> costField(@Nullable String field) {
+            this.costField = field;
+            return this;
+        }
+
+        /**
+         * @param clock the clock of a staging report's {@code started_at} (default UTC system)
+         * @return this builder
+         */
+        public Builder<O> clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param n masked samples of valid and of refused requests a staging report keeps, 0 to
+         *     100; default 5 each
+         * @return this builder
+         * @throws IllegalArgumentException if n is out of range
+         */
+        public Builder<O> maxSamples(int n) {
+            if (n < 0 || n > 100) {
+                throw new IllegalArgumentException("maxSamples must be between 0 and 100, but"
+                        + " was " + n);
+            }
+            this.maxSamples = n;
+            return this;
+        }
 
         /**
          * Sets the version to replay; needed by {@link Replayer#run(Stream)} only.

@@ -4,6 +4,8 @@ import dev.releaserouter.api.Role;
 import dev.releaserouter.api.RouteDecision;
 import dev.releaserouter.api.RouteRequest;
 import dev.releaserouter.api.shadow.FallbackCause;
+import dev.releaserouter.api.shadow.PolicyViolation;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,10 +25,13 @@ import java.util.Optional;
  * @param error whether the served version threw ({@code route} then rethrows it)
  * @param validity what the validator said of the served output
  * @param fallback the canary that failed and why, if the stable version answered in its stead
+ * @param violations the named policies the served output broke, as the model's
+ *     {@code OutputValidator.violations} reported them (empty if none, no validator, or the call
+ *     failed); immutable
  */
 public record CallEvent(RouteRequest request, RouteDecision decision, String servedVersion,
         Role role, long latencyNanos, boolean error, OutputValidity validity,
-        Optional<Fallback> fallback) {
+        Optional<Fallback> fallback, List<PolicyViolation> violations) {
 
     /**
      * @throws NullPointerException if an argument is null
@@ -39,10 +44,32 @@ public record CallEvent(RouteRequest request, RouteDecision decision, String ser
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(validity, "validity");
         Objects.requireNonNull(fallback, "fallback");
+        violations = List.copyOf(violations);
         if (latencyNanos < 0) {
             throw new IllegalArgumentException("latencyNanos must not be negative, but was "
                     + latencyNanos);
         }
+    }
+
+    /**
+     * A call event without policy violations (the constructor of earlier versions).
+     *
+     * @param request the routed request
+     * @param decision the router's decision
+     * @param servedVersion the version whose answer {@code route} returns
+     * @param role the served version's role
+     * @param latencyNanos how long the served version took, in nanoseconds (not negative)
+     * @param error whether the served version threw
+     * @param validity what the validator said of the served output
+     * @param fallback the canary that failed and why, if any
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if latencyNanos is negative
+     */
+    public CallEvent(RouteRequest request, RouteDecision decision, String servedVersion,
+            Role role, long latencyNanos, boolean error, OutputValidity validity,
+            Optional<Fallback> fallback) {
+        this(request, decision, servedVersion, role, latencyNanos, error, validity, fallback,
+                List.of());
     }
 
     /** @return the request's model */

@@ -1,6 +1,7 @@
 package dev.releaserouter.api.shadow;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -10,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One shadowed request as stored for offline analysis and replay: the masked input, both outputs,
  * the comparison and the latencies. Contains no raw PII: the input and outputs are JSON texts
- * after masking, and the entity key is only present as a keyed hash. Immutable.
+ * after masking, and the entity key is only present as a keyed hash. The request's segments
+ * (tenant, region, channel: low-cardinality labels, as in the flag file) are kept as they are,
+ * for per-segment (fairness) evaluation; never put personal data in them. Immutable.
  */
 public final class ShadowPair {
 
@@ -28,6 +31,10 @@ public final class ShadowPair {
     private final long stableLatencyNanos;
     private final long candidateLatencyNanos;
     private final @Nullable String error;
+    private final @Nullable String tenant;
+    private final @Nullable String region;
+    private final @Nullable String channel;
+    private final @Nullable List<PolicyViolation> violations;
 
     private ShadowPair(Builder b) {
         this.time = Objects.requireNonNull(b.time, "time");
@@ -44,6 +51,10 @@ public final class ShadowPair {
         this.stableLatencyNanos = b.stableLatencyNanos;
         this.candidateLatencyNanos = b.candidateLatencyNanos;
         this.error = b.error;
+        this.tenant = b.tenant;
+        this.region = b.region;
+        this.channel = b.channel;
+        this.violations = b.violations == null ? null : List.copyOf(b.violations);
     }
 
     /** @return a new builder */
@@ -125,6 +136,30 @@ public final class ShadowPair {
         return error;
     }
 
+    /** @return the request's tenant, or null if it had none */
+    public @Nullable String tenant() {
+        return tenant;
+    }
+
+    /** @return the request's region, or null if it had none */
+    public @Nullable String region() {
+        return region;
+    }
+
+    /** @return the request's channel, or null if it had none */
+    public @Nullable String channel() {
+        return channel;
+    }
+
+    /**
+     * @return the named policies the candidate's output broke; empty if they were not checked
+     *     (no validator, no output, or a pair stored before violations were recorded), an empty
+     *     list if checked and none
+     */
+    public Optional<List<PolicyViolation>> violations() {
+        return Optional.ofNullable(violations);
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (!(o instanceof ShadowPair)) {
@@ -141,14 +176,16 @@ public final class ShadowPair {
                 && Double.compare(delta, p.delta) == 0
                 && stableLatencyNanos == p.stableLatencyNanos
                 && candidateLatencyNanos == p.candidateLatencyNanos
-                && Objects.equals(error, p.error);
+                && Objects.equals(error, p.error) && Objects.equals(tenant, p.tenant)
+                && Objects.equals(region, p.region) && Objects.equals(channel, p.channel)
+                && Objects.equals(violations, p.violations);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(time, model, stableVersion, candidateVersion, entityKeyHash, inputJson,
                 stableOutputJson, candidateOutputJson, outcome, match, delta, stableLatencyNanos,
-                candidateLatencyNanos, error);
+                candidateLatencyNanos, error, tenant, region, channel, violations);
     }
 
     @Override
@@ -173,6 +210,10 @@ public final class ShadowPair {
         private long stableLatencyNanos;
         private long candidateLatencyNanos = -1;
         private @Nullable String error;
+        private @Nullable String tenant;
+        private @Nullable String region;
+        private @Nullable String channel;
+        private @Nullable List<PolicyViolation> violations;
 
         private Builder() {}
 
@@ -264,6 +305,34 @@ public final class ShadowPair {
         /** @param v error description (no data), or null @return this builder */
         public Builder error(@Nullable String v) {
             this.error = v;
+            return this;
+        }
+
+        /** @param v the request's tenant, or null @return this builder */
+        public Builder tenant(@Nullable String v) {
+            this.tenant = v;
+            return this;
+        }
+
+        /** @param v the request's region, or null @return this builder */
+        public Builder region(@Nullable String v) {
+            this.region = v;
+            return this;
+        }
+
+        /** @param v the request's channel, or null @return this builder */
+        public Builder channel(@Nullable String v) {
+            this.channel = v;
+            return this;
+        }
+
+        /**
+         * @param v the policies the candidate's output broke (an empty list: checked, none), or
+         *     null if not checked; copied
+         * @return this builder
+         */
+        public Builder violations(@Nullable List<PolicyViolation> v) {
+            this.violations = v;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.releaserouter.core.shadow;
 
 import dev.releaserouter.api.shadow.PairStore;
 import dev.releaserouter.api.shadow.PairMasker;
+import dev.releaserouter.api.shadow.ShadowTelemetrySink;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -37,6 +38,9 @@ public final class ShadowSettings {
     private final Duration closeTimeout;
     private final boolean adaptiveLimit;
     private final double callerLatencyTolerance;
+    private final @Nullable ShadowTelemetrySink telemetrySink;
+    private final @Nullable PairMasker telemetryMasker;
+    private final int telemetryQueueCapacity;
 
     private ShadowSettings(Builder b) {
         this.threads = b.threads;
@@ -53,6 +57,24 @@ public final class ShadowSettings {
         this.closeTimeout = b.closeTimeout;
         this.adaptiveLimit = b.adaptiveLimit;
         this.callerLatencyTolerance = b.callerLatencyTolerance;
+        this.telemetrySink = b.telemetrySink;
+        this.telemetryMasker = b.telemetryMasker;
+        this.telemetryQueueCapacity = b.telemetryQueueCapacity;
+    }
+
+    /** @return where per-call shadow telemetry goes, or null for none */
+    public @Nullable ShadowTelemetrySink telemetrySink() {
+        return telemetrySink;
+    }
+
+    /** @return the masker that hashes and masks telemetry fields, or null without telemetry */
+    public @Nullable PairMasker telemetryMasker() {
+        return telemetryMasker;
+    }
+
+    /** @return executions that may wait for the telemetry sink; more are dropped and counted */
+    public int telemetryQueueCapacity() {
+        return telemetryQueueCapacity;
     }
 
     /**
@@ -170,6 +192,9 @@ public final class ShadowSettings {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private boolean adaptiveLimit = true;
         private double callerLatencyTolerance = 1.5;
+        private @Nullable ShadowTelemetrySink telemetrySink;
+        private @Nullable PairMasker telemetryMasker;
+        private int telemetryQueueCapacity = 10_000;
 
         private Builder() {}
 
@@ -256,6 +281,39 @@ public final class ShadowSettings {
         public Builder pairStore(PairStore store, PairMasker masker) {
             this.pairStore = Objects.requireNonNull(store, "store");
             this.masker = Objects.requireNonNull(masker, "masker");
+            return this;
+        }
+
+        /**
+         * Sends seed 002's structured telemetry of every shadow call that ran
+         * ({@code event_type=shadow_v2_execution}) to a sink, through a bounded queue and one
+         * delivery thread: never on a request thread or a shadow worker.
+         *
+         * @param sink the sink (e.g. {@link Slf4jShadowTelemetrySink}); the router closes it on
+         *     close
+         * @param masker hashes the session and the message and masks the outputs written as
+         *     targets (e.g. {@code Masker}): nothing raw is sent
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder telemetry(ShadowTelemetrySink sink, PairMasker masker) {
+            this.telemetrySink = Objects.requireNonNull(sink, "sink");
+            this.telemetryMasker = Objects.requireNonNull(masker, "masker");
+            return this;
+        }
+
+        /**
+         * @param capacity executions that may wait for the telemetry sink, 1 to 1,000,000;
+         *     default 10,000; when full, an execution is dropped and counted
+         * @return this builder
+         * @throws IllegalArgumentException if capacity is out of range
+         */
+        public Builder telemetryQueueCapacity(int capacity) {
+            if (capacity < 1 || capacity > 1_000_000) {
+                throw new IllegalArgumentException("telemetryQueueCapacity must be between 1 and"
+                        + " 1000000, but was " + capacity);
+            }
+            this.telemetryQueueCapacity = capacity;
             return this;
         }
 

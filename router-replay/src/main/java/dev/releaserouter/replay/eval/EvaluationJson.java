@@ -81,7 +81,7 @@ final class EvaluationJson {
             number(params, param.getKey(), param.getValue());
         }
         root.set("measurements", measurements(m));
-        return PRETTY.writeValueAsString(root) + "\n";
+        return pretty(root);
     }
 
     /**
@@ -146,7 +146,66 @@ final class EvaluationJson {
         ObjectNode psi = o.putObject("psi");
         number(psi, "value", m.psi());
         psi.put("samples", m.psiSamples());
+        // Added in issue 20, each only when measured: earlier files and readers are unchanged.
+        if (m.cost().isMeasured()) {
+            cost(o.putObject("cost"), m.cost());
+        }
+        if (m.violations().checked() > 0) {
+            violations(o.putObject("policy_violations"), m.violations());
+        }
+        if (!m.fairness().dimensions().isEmpty()) {
+            fairness(o.putObject("fairness"), m.fairness());
+        }
         return o;
+    }
+
+    private static void cost(ObjectNode o, CostComparison c) {
+        ObjectNode stable = o.putObject("stable").put("calls", c.stableCalls());
+        number(stable, "per_call", c.stablePerCall());
+        ObjectNode candidate = o.putObject("candidate").put("calls", c.candidateCalls());
+        number(candidate, "per_call", c.candidatePerCall());
+        number(o, "increase_pct", c.increasePct());
+    }
+
+    static void violations(ObjectNode o, ViolationCounts v) {
+        o.put("checked", v.checked());
+        o.put("total", v.total());
+        o.put("critical", v.critical());
+        ObjectNode by = o.putObject("by_policy");
+        v.byPolicy().forEach((name, c) -> by.putObject(name).put("total", c.total())
+                .put("critical", c.critical()));
+    }
+
+    private static void fairness(ObjectNode o, FairnessCheck f) {
+        o.put("min_segment_comparisons", f.minSegmentComparisons());
+        ArrayNode dims = o.putArray("dimensions");
+        for (FairnessCheck.Dimension d : f.dimensions()) {
+            ObjectNode dn = dims.addObject();
+            dn.put("dimension", d.name());
+            ArrayNode segments = dn.putArray("segments");
+            for (FairnessCheck.Segment s : d.segments()) {
+                ObjectNode sn = segments.addObject();
+                sn.put("segment", s.segment());
+                sn.put("calls", s.calls());
+                sn.put("comparisons", s.comparisons());
+                number(sn, "match_rate", s.matchRate());
+                number(sn, "failure_rate", s.failureRate());
+                number(sn, "score_delta_mean", s.deltaMean());
+            }
+            number(dn, "match_rate_gap", d.matchRateGap());
+            number(dn, "score_delta_mean_gap", d.deltaMeanGap());
+        }
+        FairnessCheck.Dimension worst = f.largestDisparity().orElse(null);
+        if (worst == null) {
+            o.putNull("largest_disparity");
+            return;
+        }
+        ObjectNode flag = o.putObject("largest_disparity");
+        flag.put("dimension", worst.name());
+        flag.put("metric", "match_rate");
+        flag.put("lowest", worst.lowest());
+        flag.put("highest", worst.highest());
+        number(flag, "gap", worst.matchRateGap());
     }
 
     private static void latency(ObjectNode o, LatencySummary l) {
@@ -156,8 +215,13 @@ final class EvaluationJson {
         number(o, "p99", l.p99Ms());
     }
 
+    /** @return the tree as the reports write it: two-space indent, a final line end */
+    static String pretty(ObjectNode root) {
+        return PRETTY.writeValueAsString(root) + "\n";
+    }
+
     /** JSON has no NaN or infinity: those are written as null. */
-    private static void number(ObjectNode o, String name, double v) {
+    static void number(ObjectNode o, String name, double v) {
         if (Double.isFinite(v)) {
             o.put(name, v);
         } else {

@@ -22,7 +22,9 @@ final class ShadowGateInput implements GateInput {
                     "match_rate", "p50_ms", "p95_ms", "p99_ms", "p50_latency_increase_pct",
                     "p95_latency_increase_pct", "p99_latency_increase_pct", "psi",
                     "score_delta_mean", "score_delta_min", "score_delta_max",
-                    "score_delta_p05", "score_delta_p50", "score_delta_p95")
+                    "score_delta_p05", "score_delta_p50", "score_delta_p95",
+                    "policy_violations", "critical_policy_violations", "cost_per_call",
+                    "cost_increase_pct", "fairness_match_rate_gap")
             .build();
 
     private final ShadowMeasurements m;
@@ -48,9 +50,15 @@ final class ShadowGateInput implements GateInput {
     @Override
     public double value(String arm, String metric) {
         if (arm.equals(STABLE)) {
-            return latency(m.stableLatency(), metric);
+            return metric.equals("cost_per_call") ? m.cost().stablePerCall()
+                    : latency(m.stableLatency(), metric);
         }
         return switch (metric) {
+            case "policy_violations" -> m.violations().total();
+            case "critical_policy_violations" -> m.violations().critical();
+            case "cost_per_call" -> m.cost().candidatePerCall();
+            case "cost_increase_pct" -> m.cost().increasePct();
+            case "fairness_match_rate_gap" -> m.fairness().largestMatchRateGap();
             case "calls" -> m.calls();
             case "successes" -> m.successes();
             case "errors" -> m.errors();
@@ -111,9 +119,19 @@ final class ShadowGateInput implements GateInput {
     @Override
     public long samples(String arm, String metric) {
         if (arm.equals(STABLE)) {
-            return m.stableLatency().count();
+            return metric.equals("cost_per_call") ? m.cost().stableCalls()
+                    : m.stableLatency().count();
         }
         return switch (metric) {
+            case "policy_violations", "critical_policy_violations" -> m.violations().checked();
+            case "cost_per_call" -> m.cost().candidateCalls();
+            case "cost_increase_pct" ->
+                    Math.min(m.cost().stableCalls(), m.cost().candidateCalls());
+            case "fairness_match_rate_gap" -> m.fairness().largestDisparity()
+                    .map(d -> d.segments().stream()
+                            .filter(x -> x.comparisons() >= m.fairness().minSegmentComparisons())
+                            .mapToLong(FairnessCheck.Segment::comparisons).min().orElse(0))
+                    .orElse(0L);
             case "comparisons", "matches", "match_rate" -> m.comparisons();
             case "p50_ms", "p95_ms", "p99_ms" -> m.candidateLatency().count();
             case "p50_latency_increase_pct", "p95_latency_increase_pct",

@@ -1,5 +1,6 @@
 package dev.releaserouter.replay.eval;
 
+import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.stats.PopulationStability;
 import java.util.Arrays;
@@ -35,7 +36,16 @@ import tools.jackson.databind.json.JsonMapper;
  *       against the stable version's ({@link PopulationStability#index(long[], long[])}); NaN
  *       when no pair has two scores;
  *   <li>fallbacks and served-from-shadow: pairs do not record them, so they are 0; set them with
- *       {@link #toBuilder()} from the router's counters.
+ *       {@link #toBuilder()} from the router's counters;
+ *   <li>policy violations ({@link #violations()}): over the pairs that recorded them
+ *       ({@link ShadowPair#violations()} present), their count, critical count and per policy;
+ *   <li>cost ({@link #cost()}, seed 000 §2.2): when a cost field is given
+ *       ({@link PairReader#costField}), the mean of the finite numbers at that field of the
+ *       stable outputs and of the candidate outputs ({@code SUCCESS} and
+ *       {@code INVALID_OUTPUT} pairs); or set from the router's per-arm cost
+ *       ({@code ArmStats cost_per_call}) with {@link Builder#cost};
+ *   <li>fairness ({@link #fairness()}, seed 001 §3.5): per tenant, region and channel of the
+ *       pairs, see {@link FairnessCheck}.
  * </ul>
  */
 public final class ShadowMeasurements {
@@ -61,6 +71,9 @@ public final class ShadowMeasurements {
     private final DeltaSummary scoreDelta;
     private final double psi;
     private final long psiSamples;
+    private final ViolationCounts violations;
+    private final CostComparison cost;
+    private final FairnessCheck fairness;
 
     private ShadowMeasurements(Builder b) {
         this.model = b.model;
@@ -79,6 +92,9 @@ public final class ShadowMeasurements {
         this.scoreDelta = b.scoreDelta;
         this.psi = b.psi;
         this.psiSamples = b.psiSamples;
+        this.violations = b.violations;
+        this.cost = b.cost;
+        this.fairness = b.fairness;
     }
 
     /** @return an empty builder: every count 0, no latencies, no deltas, no PSI */
@@ -103,7 +119,87 @@ public final class ShadowMeasurements {
                 .stableLatency(stableLatency)
                 .candidateLatency(candidateLatency)
                 .scoreDelta(scoreDelta)
-                .psi(psi, psiSamples);
+                .psi(psi, psiSamples)
+                .violations(violations)
+                .cost(cost)
+                .fairness(fairness);
+    }
+
+    /**
+     * Options for measuring stored pairs beyond {@link #fromPairs(Iterable, String)}: the cost
+     * field and the fairness segment minimum.
+     *
+     * @return a reader with the defaults (bare-number scores, no cost, 10 PSI bins, segments of
+     *     at least {@value FairnessCheck#DEFAULT_MIN_SEGMENT_COMPARISONS} comparisons)
+     */
+    public static PairReader reader() {
+        return new PairReader();
+    }
+
+    /** Measures stored pairs with chosen options. Not thread-safe; reusable. */
+    public static final class PairReader {
+        private @Nullable String scoreField;
+        private @Nullable String costField;
+        private int psiBins = DEFAULT_PSI_BINS;
+        private int minSegmentComparisons = FairnessCheck.DEFAULT_MIN_SEGMENT_COMPARISONS;
+
+        private PairReader() {}
+
+        /**
+         * @param field the output field holding the score (a name, or a JSON pointer starting
+         *     with {@code /}), or null for bare-number scores
+         * @return this reader
+         */
+        public PairReader scoreField(@Nullable String field) {
+            this.scoreField = field;
+            return this;
+        }
+
+        /**
+         * @param field the output field holding the call's cost (a name, or a JSON pointer
+         *     such as {@code /usage/cost}), or null for no cost
+         * @return this reader
+         */
+        public PairReader costField(@Nullable String field) {
+            this.costField = field;
+            return this;
+        }
+
+        /**
+         * @param bins PSI bins, {@code >= 2}
+         * @return this reader
+         * @throws IllegalArgumentException if bins is below 2
+         */
+        public PairReader psiBins(int bins) {
+            if (bins < 2) {
+                throw new IllegalArgumentException("psiBins must be >= 2, but was " + bins);
+            }
+            this.psiBins = bins;
+            return this;
+        }
+
+        /**
+         * @param n comparisons a segment needs to count in the fairness gaps, {@code >= 1}
+         * @return this reader
+         * @throws IllegalArgumentException if n is below 1
+         */
+        public PairReader minSegmentComparisons(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("minSegmentComparisons must be >= 1, but was "
+                        + n);
+            }
+            this.minSegmentComparisons = n;
+            return this;
+        }
+
+        /**
+         * @param pairs pairs of one model, one stable and one candidate version; iterated once
+         * @return the measurements
+         * @throws IllegalArgumentException if the pairs mix models or versions
+         */
+        public ShadowMeasurements measure(Iterable<ShadowPair> pairs) {
+            return ShadowMeasurements.measure(pairs, this);
+        }
     }
 
     /**
@@ -138,9 +234,16 @@ public final class ShadowMeasurements {
      */
     public static ShadowMeasurements fromPairs(
             Iterable<ShadowPair> pairs, @Nullable String scoreField, int psiBins) {
-        if (psiBins < 2) {
-            throw new IllegalArgumentException("psiBins must be >= 2, but was " + psiBins);
-        }
+        return reader().scoreField(scoreField).psiBins(psiBins).measure(pairs);
+    }
+
+    private static ShadowMeasurements measure(Iterable<ShadowPair> pairs, PairReader r) {
+        String scoreField = r.scoreField;
+        int psiBins = r.psiBins;
+        ViolationCounts.Tally violations = new ViolationCounts.Tally();
+        FairnessCheck.Tally fairness = new FairnessCheck.Tally(r.minSegmentComparisons);
+        Growable stableCost = new Growable();
+        Growable candidateCost = new Growable();
         Builder b = builder();
         long success = 0;
         long error = 0;
@@ -169,6 +272,11 @@ public final class ShadowMeasurements {
                 matches += p.match().get() ? 1 : 0;
             }
             p.delta().ifPresent(deltas::add);
+            p.violations().ifPresent(violations::add);
+            fairness.add(p);
+            if (r.costField != null) {
+                addCost(p, r.costField, stableCost, candidateCost);
+            }
             switch (p.outcome()) {
                 case SUCCESS:
                     success++;
@@ -198,7 +306,38 @@ public final class ShadowMeasurements {
             b.psi(psi(stableScores.toArray(), candidateScores.toArray(), psiBins),
                     stableScores.size);
         }
-        return b.build();
+        return b.violations(violations.counts())
+                .cost(new CostComparison(stableCost.size, mean(stableCost), candidateCost.size,
+                        mean(candidateCost)))
+                .fairness(fairness.check())
+                .build();
+    }
+
+    private static double mean(Growable g) {
+        if (g.size == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < g.size; i++) {
+            sum += g.values[i];
+        }
+        return sum / g.size;
+    }
+
+    /** Costs are numbers >= 0 at the cost field; other values are ignored. */
+    private static void addCost(ShadowPair p, String costField, Growable stable,
+            Growable candidate) {
+        double s = score(parse(p.stableOutputJson()), costField);
+        if (s >= 0) {
+            stable.add(s);
+        }
+        if (p.outcome() == ShadowOutcome.SUCCESS
+                || p.outcome() == ShadowOutcome.INVALID_OUTPUT) {
+            double c = score(parse(p.candidateOutputJson()), costField);
+            if (c >= 0) {
+                candidate.add(c);
+            }
+        }
     }
 
     /**
@@ -367,6 +506,21 @@ public final class ShadowMeasurements {
         return psiSamples;
     }
 
+    /** @return the candidate's policy violations ({@link ViolationCounts#NONE}: not checked) */
+    public ViolationCounts violations() {
+        return violations;
+    }
+
+    /** @return cost per call of both versions ({@link CostComparison#NONE}: not measured) */
+    public CostComparison cost() {
+        return cost;
+    }
+
+    /** @return the per-segment spot-check ({@link FairnessCheck#NONE}: no segments) */
+    public FairnessCheck fairness() {
+        return fairness;
+    }
+
     /** @return matches / comparisons, or NaN without comparisons */
     public double matchRate() {
         return comparisons == 0 ? Double.NaN : (double) matches / comparisons;
@@ -396,14 +550,15 @@ public final class ShadowMeasurements {
                 && stableLatency.equals(m.stableLatency)
                 && candidateLatency.equals(m.candidateLatency)
                 && scoreDelta.equals(m.scoreDelta) && Double.compare(psi, m.psi) == 0
-                && psiSamples == m.psiSamples;
+                && psiSamples == m.psiSamples && violations.equals(m.violations)
+                && cost.equals(m.cost) && fairness.equals(m.fairness);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(model, stableVersion, candidateVersion, successes, errors, timeouts,
                 invalidOutputs, comparisons, matches, fallbacks, servedFromShadow, stableLatency,
-                candidateLatency, scoreDelta, psi, psiSamples);
+                candidateLatency, scoreDelta, psi, psiSamples, violations, cost, fairness);
     }
 
     @Override
@@ -414,7 +569,8 @@ public final class ShadowMeasurements {
                 + matches + "/" + comparisons + ", fallbacks=" + fallbacks
                 + ", servedFromShadow=" + servedFromShadow + ", stable=" + stableLatency
                 + ", candidate=" + candidateLatency + ", delta=" + scoreDelta + ", psi=" + psi
-                + " (n=" + psiSamples + ")}";
+                + " (n=" + psiSamples + "), violations=" + violations + ", cost=" + cost
+                + ", fairness=" + fairness + "}";
     }
 
     /** A growable array of doubles. */
@@ -456,8 +612,42 @@ public final class ShadowMeasurements {
         private DeltaSummary scoreDelta = DeltaSummary.EMPTY;
         private double psi = Double.NaN;
         private long psiSamples;
+        private ViolationCounts violations = ViolationCounts.NONE;
+        private CostComparison cost = CostComparison.NONE;
+        private FairnessCheck fairness = FairnessCheck.NONE;
 
         private Builder() {}
+
+        /**
+         * @param v the candidate's policy violations
+         * @return this builder
+         * @throws NullPointerException if v is null
+         */
+        public Builder violations(ViolationCounts v) {
+            this.violations = Objects.requireNonNull(v, "violations");
+            return this;
+        }
+
+        /**
+         * @param v cost per call of both versions (e.g. from the router's per-arm
+         *     {@code cost_per_call})
+         * @return this builder
+         * @throws NullPointerException if v is null
+         */
+        public Builder cost(CostComparison v) {
+            this.cost = Objects.requireNonNull(v, "cost");
+            return this;
+        }
+
+        /**
+         * @param v the per-segment spot-check
+         * @return this builder
+         * @throws NullPointerException if v is null
+         */
+        public Builder fairness(FairnessCheck v) {
+            this.fairness = Objects.requireNonNull(v, "fairness");
+            return this;
+        }
 
         /**
          * @param v the model

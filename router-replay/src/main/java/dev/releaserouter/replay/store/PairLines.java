@@ -1,15 +1,19 @@
 package dev.releaserouter.replay.store;
 
+import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -56,10 +60,26 @@ final class PairLines {
         // The wire format keeps -1 for "timed out" (docs/shadow.md, pairs file format).
         line.put("candidate_latency_ns", pair.candidateLatencyNanos().orElse(-1));
         line.put("error", pair.error());
+        // Added fields, written only when known, so that older lines and goldens are unchanged.
+        optional(line, "tenant", pair.tenant());
+        optional(line, "region", pair.region());
+        optional(line, "channel", pair.channel());
+        if (pair.violations().isPresent()) {
+            ArrayNode v = line.putArray("violations");
+            for (PolicyViolation p : pair.violations().get()) {
+                v.addObject().put("policy", p.policy()).put("severity", p.severity().name());
+            }
+        }
         byte[] json = MAPPER.writeValueAsBytes(line);
         byte[] bytes = Arrays.copyOf(json, json.length + 1);
         bytes[json.length] = '\n';
         return bytes;
+    }
+
+    private static void optional(ObjectNode line, String name, @Nullable String value) {
+        if (value != null) {
+            line.put(name, value);
+        }
     }
 
     private static JsonNode embed(@Nullable String json, String what) {
@@ -131,7 +151,38 @@ final class PairLines {
                 .stableLatencyNanos(integer(node, "stable_latency_ns"))
                 .candidateLatencyNanos(integer(node, "candidate_latency_ns"))
                 .error(nullableString(node, "error"))
+                .tenant(optionalString(node, "tenant"))
+                .region(optionalString(node, "region"))
+                .channel(optionalString(node, "channel"))
+                .violations(violations(node))
                 .build();
+    }
+
+    private static @Nullable String optionalString(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : string(node, name);
+    }
+
+    private static @Nullable List<PolicyViolation> violations(JsonNode node) {
+        JsonNode value = node.get("violations");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw new IllegalArgumentException("field 'violations' must be an array");
+        }
+        List<PolicyViolation> list = new ArrayList<>();
+        for (JsonNode v : value) {
+            try {
+                list.add(new PolicyViolation(string(v, "policy"),
+                        PolicyViolation.Severity.valueOf(string(v, "severity"))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("field 'violations' has an element that is"
+                        + " not {\"policy\": <label>, \"severity\": "
+                        + Arrays.toString(PolicyViolation.Severity.values()) + "}");
+            }
+        }
+        return list;
     }
 
     private static JsonNode field(JsonNode node, String name) {

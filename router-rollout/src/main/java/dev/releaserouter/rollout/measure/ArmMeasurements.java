@@ -7,6 +7,7 @@ import dev.releaserouter.api.hook.HookContext;
 import dev.releaserouter.api.hook.OutcomeEvent;
 import dev.releaserouter.api.hook.RouteHook;
 import dev.releaserouter.api.hook.ShadowEvent;
+import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.spi.MeasurementWindowStore;
 import dev.releaserouter.api.spi.WindowSummary;
@@ -111,6 +112,18 @@ public final class ArmMeasurements implements RouteHook {
      * out what deny and allow lists, kill switches and budgets send to stable.
      */
     public static final String ASSIGNED = "assigned";
+    /**
+     * Outcome name: the number of policy violations of one output that broke at least one
+     * (seed 001 §4), on the version that produced it (served or shadow). Gates read the total
+     * as {@code policy_violations} ({@link ArmStats#value}).
+     */
+    public static final String POLICY_VIOLATIONS = "policy_violations";
+    /**
+     * Outcome name: the number of critical policy violations of one output that broke at least
+     * one policy. Gates read the total as {@code critical_policy_violations}: "0 critical
+     * violations" is {@code candidate.critical_policy_violations <= 0}.
+     */
+    public static final String CRITICAL_POLICY_VIOLATIONS = "critical_policy_violations";
 
     /** What a window without data contributes (never written: nothing is merged into it). */
     private static final ArmWindow.Merged EMPTY_WINDOW = new ArmWindow.Merged();
@@ -170,6 +183,9 @@ public final class ArmMeasurements implements RouteHook {
         }
         record(model, call.servedVersion(), call.latencyNanos(), call.failed(), Double.NaN,
                 Double.NaN, Double.NaN, bucket);
+        if (!call.violations().isEmpty()) {
+            violations(model, call.servedVersion(), call.violations());
+        }
         Reason reason = call.decision().reason();
         String decided = call.decision().version();
         if (decided != null && (reason == Reason.CANARY_BUCKET
@@ -200,6 +216,26 @@ public final class ArmMeasurements implements RouteHook {
                     shadow.outcome().get() == ShadowOutcome.SUCCESS ? 0 : 1);
             shadow.match().ifPresent(m -> w.recordOutcome(SHADOW_MATCH, m ? 1 : 0));
             shadow.delta().ifPresent(d -> w.recordOutcome(SHADOW_DELTA, d));
+        } finally {
+            w.exit();
+        }
+        if (!shadow.violations().isEmpty()) {
+            violations(shadow.model(), shadow.shadowVersion(), shadow.violations());
+        }
+    }
+
+    /** Counts one output's policy violations (only outputs with some: clean calls cost none). */
+    private void violations(String model, String version, List<PolicyViolation> violations) {
+        int critical = 0;
+        for (PolicyViolation v : violations) {
+            if (v.isCritical()) {
+                critical++;
+            }
+        }
+        ArmWindow w = enter(model, version);
+        try {
+            w.recordOutcome(POLICY_VIOLATIONS, violations.size());
+            w.recordOutcome(CRITICAL_POLICY_VIOLATIONS, critical);
         } finally {
             w.exit();
         }

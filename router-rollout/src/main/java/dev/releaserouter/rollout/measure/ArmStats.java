@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * {@code cost_per_1k_tokens}, {@code mae}, {@code labels}, the seed 001 names
  * {@code latency_p50_ms}, {@code latency_p95_ms}, {@code latency_p99_ms} (the same quantiles)
  * and {@code error_rate_5xx} (the error rate: an error is an exception, a 5xx-like outcome or an
- * invalid output), and {@code outcome.<name>} (the mean of that business outcome).
+ * invalid output), {@code policy_violations} and {@code critical_policy_violations} (the
+ * number of named policy violations the arm's outputs reported, seed 001 §4; 0 when none was
+ * reported), and {@code outcome.<name>} (the mean of that business outcome).
  */
 public final class ArmStats {
 
@@ -35,7 +37,8 @@ public final class ArmStats {
     public static final List<String> METRICS = List.of("requests", "errors", "error_rate",
             "error_rate_5xx", "p50_ms", "p95_ms", "p99_ms", "latency_p50_ms", "latency_p95_ms",
             "latency_p99_ms", "avg_score", "cost_per_call", "cost_per_1k_calls",
-            "cost_per_1k_tokens", "mae", "labels");
+            "cost_per_1k_tokens", "mae", "labels", "policy_violations",
+            "critical_policy_violations");
 
     private static final String KNOWN = String.join(", ", METRICS) + ", outcome.<name>";
 
@@ -365,7 +368,8 @@ public final class ArmStats {
      * A metric by its gate name: {@code requests}, {@code errors}, {@code error_rate}
      * (alias {@code error_rate_5xx}), {@code p50_ms}, {@code p95_ms}, {@code p99_ms} (aliases
      * {@code latency_p50_ms}...), {@code avg_score}, {@code cost_per_call},
-     * {@code cost_per_1k_calls}, {@code cost_per_1k_tokens}, {@code mae}, {@code labels}, or
+     * {@code cost_per_1k_calls}, {@code cost_per_1k_tokens}, {@code mae}, {@code labels},
+     * {@code policy_violations}, {@code critical_policy_violations} (counts; 0 if none), or
      * {@code outcome.<name>} (mean; NaN if that outcome was never reported).
      *
      * @param metric the metric's name
@@ -403,6 +407,9 @@ public final class ArmStats {
                 return mae;
             case "labels":
                 return labels;
+            case "policy_violations":
+            case "critical_policy_violations":
+                return total(metric);
             default:
                 String outcome = outcomeName(metric);
                 if (outcome != null) {
@@ -411,6 +418,16 @@ public final class ArmStats {
                 throw new IllegalArgumentException("unknown metric '" + metric + "'; known: "
                         + KNOWN);
         }
+    }
+
+    /**
+     * The sum of an outcome (its mean times its count, rounded): the violation counts are
+     * recorded per violating output, so their sum is the number of violations; 0 if none.
+     */
+    private double total(String outcome) {
+        long n = outcomeCounts.getOrDefault(outcome, 0L);
+        double mean = outcomeMeans.getOrDefault(outcome, Double.NaN);
+        return n == 0 || Double.isNaN(mean) ? 0 : Math.round(mean * n);
     }
 
     @Override

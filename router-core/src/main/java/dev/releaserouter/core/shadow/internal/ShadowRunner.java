@@ -9,9 +9,12 @@ import dev.releaserouter.api.shadow.FallbackCause;
 import dev.releaserouter.api.shadow.OutputValidator;
 import dev.releaserouter.api.shadow.PairMasker;
 import dev.releaserouter.api.shadow.PairStore;
+import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.Predictor;
 import dev.releaserouter.api.shadow.ShadowComparator;
+import dev.releaserouter.api.shadow.ShadowContext;
 import dev.releaserouter.api.shadow.ShadowDisposition;
+import dev.releaserouter.api.shadow.ShadowExecution;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
 import dev.releaserouter.api.shadow.ShadowStatistics;
@@ -34,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -110,6 +114,7 @@ public final class ShadowRunner implements AutoCloseable {
     private final AtomicLong shedByLimit = new AtomicLong();
     private final RouteHook[] hooks;
     private final boolean storing;
+    private final @Nullable TelemetryQueue telemetry;
     private final HandOffRing ring;
     private final int maxInFlight;
     /** Calls accepted and not yet finished (queued or running). */
@@ -153,6 +158,9 @@ public final class ShadowRunner implements AutoCloseable {
         this.timeoutNanos = settings.timeout().toNanos();
         this.hooks = hooks.toArray(new RouteHook[0]);
         this.storing = settings.pairStore() != null && settings.masker() != null;
+        this.telemetry = settings.telemetrySink() != null && settings.telemetryMasker() != null
+                ? new TelemetryQueue(settings.telemetrySink(), settings.telemetryQueueCapacity())
+                : null;
         this.maxInFlight = settings.threads() + settings.queueCapacity();
         this.ring = new HandOffRing(maxInFlight);
         this.limit = settings.adaptiveLimit()
@@ -612,7 +620,10 @@ public final class ShadowRunner implements AutoCloseable {
             Thread.interrupted(); // start clean
             // Masked before the candidate runs: a candidate that mutates its input must not
             // change what is stored (replay must use the input that was served).
-            MaskedInput masked = storing ? maskInput() : null;
+            MaskedInput masked = storing ? maskInput(settings.masker()) : null;
+            MaskedInput told = telemetry == null ? null
+                    : masked != null && settings.telemetryMasker() == settings.masker() ? masked
+                    : maskInput(settings.telemetryMasker());
             long call = ++calls << 2;
             deadline = System.nanoTime() + timeoutNanos;
             state.set(call | RUNNING);
@@ -620,7 +631,8 @@ public final class ShadowRunner implements AutoCloseable {
             Object output = null;
             Throwable failure = null;
             try {
-                output = candidate.predict(input);
+                // Candidate code can ask ShadowContext.isShadow() to skip its side effects.
+                output = ShadowContext.predictAsShadow(candidate, input);
             } catch (Throwable t) {
                 failure = t; // even OutOfMemoryError: counted, and the worker carries on
             }
@@ -633,20 +645,21 @@ public final class ShadowRunner implements AutoCloseable {
                 Thread.interrupted();
                 state.set(call | DONE);
             }
-            finish(output, failure, timedOut, took, masked);
+            finish(output, failure, timedOut, took, masked, told);
         }
 
         /** The masked input, or why it could not be masked (the pair is then not stored). */
-        private MaskedInput maskInput() {
+        private MaskedInput maskInput(PairMasker masker) {
             try {
-                return new MaskedInput(mask(settings.masker(), input), null);
+                return new MaskedInput(mask(masker, input), null);
             } catch (Throwable t) {
                 return new MaskedInput(null, t);
             }
         }
 
         private void finish(@Nullable Object output, @Nullable Throwable failure,
-                boolean timedOut, long took, @Nullable MaskedInput masked) {
+                boolean timedOut, long took, @Nullable MaskedInput masked,
+                @Nullable MaskedInput told) {
             VersionStats vs = lane.stats;
             ShadowOutcome outcome;
             String error = null;
@@ -668,6 +681,8 @@ public final class ShadowRunner implements AutoCloseable {
                 }
             }
             long candidateNanos = timedOut ? -1 : took;
+            boolean answered = !timedOut && failure == null;
+            List<PolicyViolation> violations = answered ? violations(output) : List.of();
             // The comparison and the breaker are updated before the outcome is counted: a
             // reader that sees the outcome (LongAdder cells are volatile) also sees them.
             if (comparison != null) {
@@ -682,12 +697,63 @@ public final class ShadowRunner implements AutoCloseable {
                         timedOut ? OptionalLong.empty() : OptionalLong.of(took),
                         comparison == null ? Optional.empty()
                                 : Optional.of(comparison.match()),
-                        comparison == null ? OptionalDouble.empty() : comparison.delta()),
-                        false);
+                        comparison == null ? OptionalDouble.empty() : comparison.delta(),
+                        violations), false);
             }
             if (masked != null) {
                 store(masked, outcome, timedOut ? null : output, comparison,
-                        timedOut ? -1 : took, error);
+                        timedOut ? -1 : took, error,
+                        answered && validator != null ? violations : null);
+            }
+            if (told != null) {
+                tell(told, outcome, answered ? output : null, comparison, candidateNanos,
+                        violations);
+            }
+        }
+
+        /**
+         * The policies the output broke; a validator that throws reports none (counted in
+         * {@link #internalErrors()}, logged once): violations are evidence, not validity.
+         */
+        private List<PolicyViolation> violations(@Nullable Object output) {
+            return violationsOf(validator, output, this::violationsFailed);
+        }
+
+        private void violationsFailed(Throwable t) {
+            if (internalErrors.getAndIncrement() == 0) {
+                LOG.warn("Release Router: a validator failed to report policy violations for"
+                        + " {}/{} ({}); further failures are only counted", lane.stats.model,
+                        lane.stats.version, t.getClass().getName());
+            }
+        }
+
+        /** Hands seed 002's telemetry of this call to the telemetry queue; never throws. */
+        private void tell(MaskedInput told, ShadowOutcome outcome, @Nullable Object output,
+                @Nullable Comparison comparison, long candidateNanos,
+                List<PolicyViolation> violations) {
+            TelemetryQueue q = telemetry;
+            PairMasker masker = settings.telemetryMasker();
+            try {
+                if (told.failure != null) {
+                    throw told.failure;
+                }
+                String session = request.attributes().get("session_id");
+                String message = masker.hashEntityKey(told.json);
+                q.offer(new ShadowExecution(
+                        masker.hashEntityKey(session != null ? session : request.entityKey()),
+                        message.length() > 16 ? message.substring(0, 16) : message,
+                        lane.stats.model, stableVersion, lane.stats.version, outcome,
+                        candidateNanos < 0 ? OptionalDouble.empty()
+                                : OptionalDouble.of(candidateNanos / 1e6),
+                        mask(masker, stableOutput),
+                        output == null ? null : mask(masker, output),
+                        comparison == null ? null : comparison.match(),
+                        violations, clock.instant()));
+            } catch (Throwable t) {
+                if (pairErrors.getAndIncrement() == 0) {
+                    LOG.warn("Release Router: shadow telemetry could not be built ({}); further "
+                            + "failures are only counted", t.getClass().getName());
+                }
             }
         }
 
@@ -721,7 +787,8 @@ public final class ShadowRunner implements AutoCloseable {
         }
 
         private void store(MaskedInput masked, ShadowOutcome outcome, @Nullable Object output,
-                @Nullable Comparison comparison, long took, @Nullable String error) {
+                @Nullable Comparison comparison, long took, @Nullable String error,
+                @Nullable List<PolicyViolation> violations) {
             PairStore store = settings.pairStore();
             PairMasker masker = settings.masker();
             try {
@@ -746,6 +813,10 @@ public final class ShadowRunner implements AutoCloseable {
                         .stableLatencyNanos(stableNanos)
                         .candidateLatencyNanos(took)
                         .error(error)
+                        .tenant(request.tenant())
+                        .region(request.region())
+                        .channel(request.channel())
+                        .violations(violations)
                         .build();
                 store.append(pair);
             } catch (Throwable t) {
@@ -754,6 +825,31 @@ public final class ShadowRunner implements AutoCloseable {
                             + "failures are only counted", t.getClass().getName());
                 }
             }
+        }
+    }
+
+    /**
+     * The policies an output broke, as its validator reports them: none without a validator, or
+     * when the validator returns null or throws (user code: whatever it throws goes to
+     * {@code failed}, which may rethrow a fatal error; the caller counts it).
+     *
+     * @param validator the binding's validator, or null
+     * @param output the output
+     * @param failed told of what the validator threw
+     * @param <O> output type
+     * @return the violations, never null
+     */
+    public static <O> List<PolicyViolation> violationsOf(@Nullable OutputValidator<O> validator,
+            @Nullable O output, Consumer<Throwable> failed) {
+        if (validator == null) {
+            return List.of();
+        }
+        try {
+            List<PolicyViolation> v = validator.violations(output);
+            return v == null ? List.of() : v;
+        } catch (Throwable t) {
+            failed.accept(t);
+            return List.of();
         }
     }
 
@@ -842,6 +938,12 @@ public final class ShadowRunner implements AutoCloseable {
         details.put("limit", l == null ? maxInFlight : l.limit());
         details.put("shedByLimit", shedByLimit.get());
         details.put("workerFailures", workerFailures.get());
+        TelemetryQueue q = telemetry;
+        if (q != null) {
+            details.put("telemetryDelivered", q.delivered());
+            details.put("telemetryDropped", q.dropped());
+            details.put("telemetryFailures", q.failures());
+        }
         String failure = lastWorkerFailure;
         if (!closed && (alive < workers.length || failure != null)) {
             return ComponentStatus.degraded(alive + " of " + workers.length
@@ -849,6 +951,24 @@ public final class ShadowRunner implements AutoCloseable {
                     details);
         }
         return ComponentStatus.up(details);
+    }
+
+    /** @return shadow executions the telemetry queue dropped (full, or after close); 0 without */
+    public long telemetryDropped() {
+        TelemetryQueue q = telemetry;
+        return q == null ? 0 : q.dropped();
+    }
+
+    /** @return failures of the telemetry sink (record and close); 0 without telemetry */
+    public long telemetryFailures() {
+        TelemetryQueue q = telemetry;
+        return q == null ? 0 : q.failures();
+    }
+
+    /** @return shadow executions the telemetry sink accepted; 0 without telemetry */
+    public long telemetryDelivered() {
+        TelemetryQueue q = telemetry;
+        return q == null ? 0 : q.delivered();
     }
 
     /** @return calls the adaptive limit dropped */
@@ -923,6 +1043,10 @@ public final class ShadowRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeStore();
+        TelemetryQueue q = telemetry;
+        if (q != null) {
+            q.close(Math.max(1, settings.closeTimeout().toNanos() / 2));
+        }
     }
 
     /** @return whether every worker ended by the deadline ({@link System#nanoTime()}) */
