@@ -49,11 +49,9 @@ class DecideAllocationTest {
         };
         run(r, requests, CALLS); // warm-up: class loading, JIT
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long buckets = run(r, requests, CALLS);
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long[] resultAndBytes = allocatedBy(CALLS, () -> run(r, requests, CALLS));
+        long buckets = resultAndBytes[0];
+        long allocated = resultAndBytes[1];
 
         assertThat(buckets).isPositive();
         // Less than one byte per call: anything the hot path allocated would be >= 16 per call.
@@ -89,11 +87,9 @@ class DecideAllocationTest {
         // least), so that it is compiled with decide inlined into it.
         buildAndDecide(r, 2_000_000);
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long candidates = buildAndDecide(r, calls);
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long[] resultAndBytes = allocatedBy(calls, () -> buildAndDecide(r, calls));
+        long candidates = resultAndBytes[0];
+        long allocated = resultAndBytes[1];
 
         assertThat(candidates).as("a 5%% canary").isBetween(calls / 40L, calls / 10L);
         // Less than one byte per call: a builder or a request would be 24 bytes or more each.
@@ -119,14 +115,15 @@ class DecideAllocationTest {
             acrossModels(r, names, i * BATCH);
         }
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long candidates = 0;
-        for (int done = 0; done < calls; done += BATCH) {
-            candidates += acrossModels(r, names, done);
-        }
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long[] resultAndBytes = allocatedBy(calls, () -> {
+            long n = 0;
+            for (int done = 0; done < calls; done += BATCH) {
+                n += acrossModels(r, names, done);
+            }
+            return n;
+        });
+        long candidates = resultAndBytes[0];
+        long allocated = resultAndBytes[1];
 
         assertThat(candidates).isPositive();
         assertThat(allocated).as("bytes allocated by %s decisions over ten models", calls)
@@ -167,13 +164,27 @@ class DecideAllocationTest {
                 .build()));
     }
 
-    /** Runs the work; returns its result and the bytes this thread allocated meanwhile. */
-    private static long[] allocatedBy(LongSupplier work) {
+    /**
+     * Runs the work and returns its result and the bytes this thread allocated meanwhile; if it
+     * allocated {@code calls} bytes or more, runs it again, up to five rounds, and returns the
+     * round that allocated least. Why: HotSpot compiles in background threads, and on a loaded
+     * machine the warm-up can end before C2 has compiled the batch with {@code decide} inlined
+     * (112 B per call seen once under load, none on a rerun). A path that really allocates
+     * allocates in every round (24 bytes or more per call), so the check still fails.
+     */
+    private static long[] allocatedBy(long calls, LongSupplier work) {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long result = work.getAsLong();
-        return new long[] {result, mx.getCurrentThreadAllocatedBytes() - before};
+        long[] best = null;
+        for (int round = 0; round < 5 && (best == null || best[1] >= calls); round++) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            long result = work.getAsLong();
+            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+            if (best == null || bytes < best[1]) {
+                best = new long[] {result, bytes};
+            }
+        }
+        return best;
     }
 
     @Test
@@ -182,7 +193,7 @@ class DecideAllocationTest {
         int calls = 1_000_000;
         buildAndDecide(r, 2_000_000);
 
-        long[] candidatesAndBytes = allocatedBy(() -> buildAndDecide(r, calls));
+        long[] candidatesAndBytes = allocatedBy(calls, () -> buildAndDecide(r, calls));
         long allocated = candidatesAndBytes[1];
 
         // Half the requests are in LATAM (25%), a fifth of the rest match a tenant rule.
@@ -208,7 +219,7 @@ class DecideAllocationTest {
         int calls = 1_000_000;
         decideAll(r, requests, 300_000);
 
-        long[] candidatesAndBytes = allocatedBy(() -> decideAll(r, requests, calls));
+        long[] candidatesAndBytes = allocatedBy(calls, () -> decideAll(r, requests, calls));
         long allocated = candidatesAndBytes[1];
 
         assertThat(candidatesAndBytes[0]).isPositive();
@@ -227,11 +238,7 @@ class DecideAllocationTest {
         int calls = 1_000_000;
         decideAll(r, requests, 300_000);
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        decideAll(r, requests, calls);
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long allocated = allocatedBy(calls, () -> decideAll(r, requests, calls))[1];
 
         assertThat(r.decide(requests[0]).reason()).isEqualTo(Reason.UNKNOWN_MODEL);
         // It used to be built per call (40 B).
@@ -249,11 +256,9 @@ class DecideAllocationTest {
         int calls = 1_000_000;
         decideAll(r, requests, 300_000);
 
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        long candidates = decideAll(r, requests, calls);
-        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long[] resultAndBytes = allocatedBy(calls, () -> decideAll(r, requests, calls));
+        long candidates = resultAndBytes[0];
+        long allocated = resultAndBytes[1];
 
         assertThat(candidates).isPositive();
         assertThat(allocated).as("bytes allocated by %s decisions", calls).isLessThan(calls);
