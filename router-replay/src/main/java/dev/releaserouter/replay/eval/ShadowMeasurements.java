@@ -2,6 +2,7 @@ package dev.releaserouter.replay.eval;
 
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
+import dev.releaserouter.rollout.ShadowEvidence;
 import dev.releaserouter.stats.PopulationStability;
 import java.util.Arrays;
 import java.util.Objects;
@@ -524,6 +525,27 @@ public final class ShadowMeasurements {
     /** @return matches / comparisons, or NaN without comparisons */
     public double matchRate() {
         return comparisons == 0 ? Double.NaN : (double) matches / comparisons;
+    }
+
+    /**
+     * These measurements as a rollout's shadow-phase evidence (seed 000 §2.2, §3.2): calls,
+     * failures (errors, timeouts, invalid outputs), comparisons and matches, both p95 latencies,
+     * the mean score delta and, when measured, both versions' cost per call. A rollout plan's
+     * {@code ShadowPhase} judges its exit criteria (cost v1 vs v2 among them) on stored pairs
+     * with a {@code ShadowEvidenceSource} such as
+     * {@code (model, v) -> ShadowMeasurements.reader().costField("cost").measure(pairs).evidence()}
+     * (the live router's statistics carry no cost).
+     *
+     * @return the evidence; NaN for what was not measured
+     */
+    public ShadowEvidence evidence() {
+        boolean costs = cost.isMeasured();
+        return new ShadowEvidence(calls(), errors + timeouts + invalidOutputs, comparisons,
+                matches, stableLatency.count() == 0 ? Double.NaN : stableLatency.p95Ms(),
+                candidateLatency.count() == 0 ? Double.NaN : candidateLatency.p95Ms(),
+                scoreDelta.n() == 0 ? Double.NaN : scoreDelta.mean(),
+                costs ? cost.stablePerCall() : Double.NaN,
+                costs ? cost.candidatePerCall() : Double.NaN);
     }
 
     /**

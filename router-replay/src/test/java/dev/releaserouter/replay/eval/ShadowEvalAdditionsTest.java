@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import dev.releaserouter.api.shadow.PolicyViolation;
 import dev.releaserouter.api.shadow.ShadowOutcome;
 import dev.releaserouter.api.shadow.ShadowPair;
+import dev.releaserouter.rollout.ShadowEvidence;
+import dev.releaserouter.rollout.ShadowExitCriteria;
+import dev.releaserouter.rollout.ShadowVerdict;
 import dev.releaserouter.rollout.gates.GateDecision;
 import dev.releaserouter.rollout.gates.Policy;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +105,22 @@ class ShadowEvalAdditionsTest {
         assertThat(c.candidateCalls()).isEqualTo(90);
         assertThat(c.candidatePerCall()).isCloseTo(1.2, within(1e-12));
         assertThat(c.increasePct()).isCloseTo(20.0, within(1e-9)); // 100 (1.2 - 1) / 1
+    }
+
+    @Test
+    void evidence_forAShadowPhase_carriesTheCostOfBothVersions_soItsCostLimitCanJudge() {
+        ShadowMeasurements m = measured();
+        ShadowEvidence e = m.evidence();
+
+        assertThat(e.calls()).isEqualTo(m.calls());
+        assertThat(e.comparisons()).isEqualTo(m.comparisons());
+        assertThat(e.matches()).isEqualTo(m.matches());
+        assertThat(e.costIncreasePct()).isCloseTo(20.0, within(1e-9));
+        // The shadow phase's cost limit judges it: 20% more is over a 10% limit.
+        ShadowVerdict v = ShadowExitCriteria.builder().maxCostIncreasePct(10).minComparisons(1)
+                .build().judge(e);
+        assertThat(v.result()).isEqualTo(ShadowVerdict.Result.FAIL);
+        assertThat(String.join(" ", v.reasons())).contains("cost");
     }
 
     @Test
