@@ -38,7 +38,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <ul>
  *   <li>read {@code /actuator/router}: the router's status and, per model, its stable version,
  *       versions (stage, weight and effective share of the model's traffic, in percent, as JSON
- *       numbers), warnings (a weight on a version that is not approved, or that a kill switch
+ *       numbers, and the artifact digest when the flag file gives one), warnings (a weight on a version that is not approved, or that a kill switch
  *       stops), kill switches, shadow, and the rollout (stage, status, tick failures and the
  *       last tick error, last decisions with their verdict reasons) when a
  *       {@link RolloutController} (a bean, or one of {@code router.rollouts.*}) runs that model;
@@ -281,6 +281,9 @@ public class RouterEndpoint {
             view.put("stage", v.stage().name().toLowerCase(Locale.ROOT));
             view.put("weightPercent", percent(v.weightBasisPoints()));
             view.put("effectiveSharePercent", percent(shares.getOrDefault(v.id(), 0)));
+            if (v.artifactDigest() != null) {
+                view.put("artifactDigest", v.artifactDigest()); // what this instance serves
+            }
             versions.put(v.id(), view);
             if (!v.id().equals(m.stableVersion()) && v.weightBasisPoints() > 0) {
                 if (v.stage() != Stage.APPROVED) {

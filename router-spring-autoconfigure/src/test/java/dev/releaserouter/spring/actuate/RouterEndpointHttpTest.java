@@ -133,7 +133,10 @@ class RouterEndpointHttpTest {
             JsonNode churn = get("").get("models").get("churn");
 
             assertThat(churn.get("stable").asString()).isEqualTo("v1");
+            assertThat(churn.get("versions").get("v1").get("artifactDigest").asString())
+                    .isEqualTo("sha256:1111aaaa"); // seed 000 §8: version and digest served
             JsonNode v2 = churn.get("versions").get("v2");
+            assertThat(v2.has("artifactDigest")).as("none in the flag file").isFalse();
             assertThat(v2.get("weightPercent").isNumber()).isTrue();
             assertThat(v2.get("weightPercent").asInt()).isEqualTo(5);
             assertThat(v2.get("effectiveSharePercent").asInt()).isZero(); // staging
