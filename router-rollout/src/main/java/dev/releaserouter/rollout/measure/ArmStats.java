@@ -34,7 +34,8 @@ public final class ArmStats {
      * Every metric name {@link #value(String)} knows, in documentation order, the seed 001
      * aliases included; besides these, {@code outcome.<name>} for any business outcome.
      */
-    public static final List<String> METRICS = List.of("requests", "errors", "error_rate",
+    public static final List<String> METRICS = List.of("requests", "requests_per_second",
+            "errors", "error_rate",
             "error_rate_5xx", "p50_ms", "p95_ms", "p99_ms", "latency_p50_ms", "latency_p95_ms",
             "latency_p99_ms", "avg_score", "cost_per_call", "cost_per_1k_calls",
             "cost_per_1k_tokens", "mae", "labels", "policy_violations",
@@ -367,7 +368,8 @@ public final class ArmStats {
     /**
      * A metric by its gate name: {@code requests}, {@code errors}, {@code error_rate}
      * (alias {@code error_rate_5xx}), {@code p50_ms}, {@code p95_ms}, {@code p99_ms} (aliases
-     * {@code latency_p50_ms}...), {@code avg_score}, {@code cost_per_call},
+     * {@code latency_p50_ms}...), {@code requests_per_second}, {@code avg_score},
+     * {@code cost_per_call},
      * {@code cost_per_1k_calls}, {@code cost_per_1k_tokens}, {@code mae}, {@code labels},
      * {@code policy_violations}, {@code critical_policy_violations} (counts; 0 if none), or
      * {@code outcome.<name>} (mean; NaN if that outcome was never reported).
@@ -381,6 +383,8 @@ public final class ArmStats {
         switch (metric) {
             case "requests":
                 return requests;
+            case "requests_per_second":
+                return requestsPerSecond();
             case "errors":
                 return errors;
             case "error_rate":
@@ -418,6 +422,17 @@ public final class ArmStats {
                 throw new IllegalArgumentException("unknown metric '" + metric + "'; known: "
                         + KNOWN);
         }
+    }
+
+    /**
+     * The arm's throughput (seed 001 §3.3): requests over the period's length, from its first
+     * window's start to its end (now, for a snapshot's open window).
+     *
+     * @return requests per second, NaN for an empty period
+     */
+    public double requestsPerSecond() {
+        double seconds = java.time.Duration.between(from, to).toNanos() / 1e9;
+        return seconds > 0 ? requests / seconds : Double.NaN;
     }
 
     /**

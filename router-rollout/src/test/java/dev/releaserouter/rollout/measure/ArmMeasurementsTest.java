@@ -54,6 +54,20 @@ class ArmMeasurementsTest {
     }
 
     @Test
+    void requestsPerSecond_isTheArmsRequestsOverThePeriodUpToNow() {
+        for (int i = 0; i < 30; i++) {
+            call("v2", 20, false);
+        }
+        clock.advance(Duration.ofSeconds(30));
+
+        ArmStats v2 = measurements.snapshot("churn", MINUTE).arm("v2");
+
+        assertThat(v2.value("requests_per_second")).isCloseTo(1.0, within(1e-9)); // 30 in 30 s
+        assertThat(measurements.snapshot("churn", MINUTE).arm("v3")
+                .value("requests_per_second")).isZero(); // no requests in a non-empty period
+    }
+
+    @Test
     void snapshot_unknownVersionOrModel_isEmptyWithNaNMetrics() {
         MeasurementSnapshot s = measurements.snapshot("nobody", MINUTE);
 
