@@ -338,7 +338,8 @@ class ReleaseGovernanceTest {
     static dev.releaserouter.governance.release.ReleaseManifest manifest(String version) {
         return dev.releaserouter.governance.release.ReleaseManifest.builder().model("churn")
                 .version(version).artifactDigest(ARTIFACT).policyDigest(POLICY)
-                .rollback(version.equals("v1") ? "v0" : "v1", "production").approval("security", "maria.s")
+                .rollback(version.equals("v1") ? "v0" : "v1", "production")
+                .approval("security", "maria.s")
                 .approval("product", "raphael.f").changeTicket("CHG-10234").build();
     }
 

@@ -247,7 +247,8 @@ public final class StagingReport {
         EvaluationJson.number(root, "calls_per_second", callsPerSecond());
         ObjectNode res = root.putObject("resources");
         EvaluationJson.number(res, "wall_ms", resources.wallMillis());
-        EvaluationJson.number(res, "process_cpu_ms", resources.processCpuMillis().orElse(Double.NaN));
+        EvaluationJson.number(res, "process_cpu_ms",
+                resources.processCpuMillis().orElse(Double.NaN));
         EvaluationJson.number(res, "heap_used_mb_before", resources.heapUsedMbBefore());
         EvaluationJson.number(res, "heap_used_mb_after", resources.heapUsedMbAfter());
         EvaluationJson.violations(root.putObject("policy_violations"), violations());

@@ -218,7 +218,8 @@ class ArmMeasurementsTest {
             String version = router.decide(RouteRequest.of("churn", customer)).version();
             perArm[version.equals("v1") ? 0 : 1]++;
             // v2 customers converted, v1 customers did not
-            TestOutcomes.outcome(router, measurements, "churn", customer, "converted", version.equals("v2") ? 1.0 : 0.0);
+            TestOutcomes.outcome(router, measurements, "churn", customer, "converted",
+                    version.equals("v2") ? 1.0 : 0.0);
         }
 
         MeasurementSnapshot s = measurements.snapshot("churn", MINUTE);

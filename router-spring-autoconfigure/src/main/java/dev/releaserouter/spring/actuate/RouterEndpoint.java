@@ -38,8 +38,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <ul>
  *   <li>read {@code /actuator/router}: the router's status and, per model, its stable version,
  *       versions (stage, weight and effective share of the model's traffic, in percent, as JSON
- *       numbers, and the artifact digest when the flag file gives one), warnings (a weight on a version that is not approved, or that a kill switch
- *       stops), kill switches, shadow, and the rollout (stage, status, tick failures and the
+ *       numbers, and the artifact digest when the flag file gives one), warnings (a weight on
+ *       a version that is not approved, or that a kill switch stops), kill switches, shadow, and the rollout (stage, status, tick failures and the
  *       last tick error, last decisions with their verdict reasons) when a
  *       {@link RolloutController} (a bean, or one of {@code router.rollouts.*}) runs that model;
  *   <li>read {@code /actuator/router/{model}}: one model;
