@@ -16,7 +16,9 @@ import java.util.Collection;
  * probe compares an int and dereferences a string only when the hashes are equal.
  *
  * <p>Immutable and thread-safe once built (final arrays, published through the snapshot's
- * final fields). {@link #contains} never allocates.
+ * final fields). {@link #contains} never allocates. Design: the recent-tables memory of
+ * {@link #of} is one small deque under its own monitor, used only while a snapshot is compiled
+ * (never by {@code decide}).
  */
 final class StringTable {
 
@@ -34,13 +36,48 @@ final class StringTable {
         this.size = size;
     }
 
+    /** Lists at least this long are remembered by identity (building one costs milliseconds). */
+    static final int REMEMBERED_SIZE = 1_000;
+    private static final int REMEMBERED = 32;
+    /** Guarded by itself: recent large lists and their tables, most recent last. */
+    private static final java.util.ArrayDeque<Remembered> RECENT = new java.util.ArrayDeque<>();
+
+    /** A large list (held weakly: the configuration holds it while it is in use) and its table. */
+    private record Remembered(java.lang.ref.WeakReference<Collection<String>> list,
+            StringTable table) {}
+
     /**
-     * A table of the given strings.
+     * A table of the given strings. A large collection that was compiled recently (the same
+     * object: configurations are immutable, and a kill switch or a weight change keeps the
+     * model's lists) gets the same table back, so a snapshot swap does not rebuild a million
+     * entries for a change that does not touch them.
      *
      * @param values the strings, none null (duplicates are kept once)
      * @return the table; an empty one for an empty collection
      */
     static StringTable of(Collection<String> values) {
+        if (values.size() < REMEMBERED_SIZE) {
+            return build(values);
+        }
+        synchronized (RECENT) {
+            for (Remembered r : RECENT) {
+                if (r.list().get() == values) {
+                    return r.table();
+                }
+            }
+        }
+        StringTable table = build(values);
+        synchronized (RECENT) {
+            RECENT.removeIf(r -> r.list().get() == null);
+            RECENT.addLast(new Remembered(new java.lang.ref.WeakReference<>(values), table));
+            while (RECENT.size() > REMEMBERED) {
+                RECENT.removeFirst();
+            }
+        }
+        return table;
+    }
+
+    private static StringTable build(Collection<String> values) {
         if (values.isEmpty()) {
             return EMPTY;
         }

@@ -38,6 +38,21 @@ class StringTableTest {
     }
 
     @Test
+    void aLargeListCompiledAgain_getsTheSameTable_anEqualButOtherListItsOwn() {
+        Set<String> large = new HashSet<>();
+        for (int i = 0; i < StringTable.REMEMBERED_SIZE; i++) {
+            large.add("t-" + i);
+        }
+        Set<String> frozen = Set.copyOf(large);
+
+        assertThat(StringTable.of(frozen)).isSameAs(StringTable.of(frozen));
+        assertThat(StringTable.of(Set.copyOf(large))).as("another object, same strings")
+                .isNotSameAs(StringTable.of(frozen));
+        assertThat(StringTable.of(List.of("a"))).as("small lists are rebuilt")
+                .isNotSameAs(StringTable.of(List.of("a")));
+    }
+
+    @Test
     void consecutiveNames_inAMillionEntryTable_areFoundAndMissesEnd() {
         // Names with consecutive hash codes: the case that made the JDK's immutable set slow.
         List<String> names = new ArrayList<>();
